@@ -1,0 +1,39 @@
+"""Public identifiers with a check character, in the spirit of Open Supply Hub's OS ID.
+
+Form: ``<prefix>-<8 Crockford base-32 characters>-<check>``, e.g. ``F-7K3M9QX2-P``. The check
+character follows ISO 7064 MOD 37-2, so any single mistyped character and any swap of two
+neighbouring characters is detected. IDs are random (not sequential) and never reused.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base-32: no I, L, O, U
+_CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"  # ISO 7064 MOD 37-2 symbols
+_BODY_LEN = 8
+
+
+def check_char(body: str) -> str:
+    """The ISO 7064 MOD 37-2 check character of ``body``."""
+    total = 0
+    for ch in body:
+        total = ((total + ALPHABET.index(ch)) * 2) % 37
+    return _CHECK_ALPHABET[(38 - total) % 37]
+
+
+def new_public_id(prefix: str = "F") -> str:
+    """A fresh random public ID such as ``F-7K3M9QX2-P``."""
+    body = "".join(secrets.choice(ALPHABET) for _ in range(_BODY_LEN))
+    return f"{prefix}-{body}-{check_char(body)}"
+
+
+def is_valid_public_id(value: str) -> bool:
+    """True when ``value`` is well formed and its check character matches."""
+    parts = value.strip().upper().split("-")
+    if len(parts) != 3 or len(parts[1]) != _BODY_LEN or len(parts[2]) != 1:
+        return False
+    body = parts[1]
+    if any(ch not in ALPHABET for ch in body):
+        return False
+    return check_char(body) == parts[2]

@@ -1,0 +1,1 @@
+"""Firms, sentra, products, certifications, size class and provenance."""

@@ -1,0 +1,184 @@
+"""Registry input and output shapes. Public outputs never carry personal data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from jejaring.registry.models import FIRM_ROLES, SENTRA_DEFINITIONS
+
+Role = Literal[
+    "ikm",
+    "industri_besar",
+    "pemasok_bahan_baku",
+    "distributor",
+    "layanan_purna_jual",
+    "eksportir",
+    "lembaga_keuangan",
+]
+assert set(Role.__args__) == set(FIRM_ROLES)  # type: ignore[attr-defined]
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+KodeWilayah = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{2}\.\d{2}$")]
+KbliCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{5}$")]
+Nib = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{13}$")]
+
+
+class CertificationIn(BaseModel):
+    """A certificate held, as submitted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[str, StringConstraints(max_length=30)]
+    number: Annotated[str, StringConstraints(max_length=100)] | None = None
+    issuer: Annotated[str, StringConstraints(max_length=200)] | None = None
+    valid_until: date | None = None
+
+
+class FirmCreate(BaseModel):
+    """A new firm. Codes are checked against the reference tables by the service."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText
+    roles: list[Role] = Field(default_factory=lambda: list[Role](["ikm"]), min_length=1, max_length=7)
+    nib: Nib | None = None
+    address: LongText | None = None
+    regency_code: KodeWilayah
+    district_code: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}$")] | None = None
+    desa: Annotated[str, StringConstraints(max_length=100)] | None = None
+    latitude: float | None = Field(default=None, ge=-11.5, le=6.5)
+    longitude: float | None = Field(default=None, ge=94.5, le=141.5)
+    kbli_code: KbliCode | None = None
+    products: LongText | None = None
+    workers: int | None = Field(default=None, ge=1, le=1_000_000)
+    investment: int | None = Field(default=None, ge=0, le=10**16)
+    capacity: float | None = Field(default=None, ge=0)
+    capacity_unit: Annotated[str, StringConstraints(max_length=40)] | None = None
+    production_value: int | None = Field(default=None, ge=0, le=10**17)
+    brand: Annotated[str, StringConstraints(max_length=200)] | None = None
+    founded_year: int | None = Field(default=None, ge=1800, le=2100)
+    reference_year: int | None = Field(default=None, ge=1990, le=2100)
+    certifications: list[CertificationIn] = Field(default_factory=list, max_length=50)
+    owner_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=40)] | None = None
+    email: EmailStr | None = None
+
+    @field_validator("roles")
+    @classmethod
+    def _unique_roles(cls, v: list[str]) -> list[str]:
+        return sorted(set(v))
+
+
+class CertificationOut(BaseModel):
+    """A certificate as shown publicly."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    certificate_code: str
+    number: str | None
+    issuer: str | None
+    valid_until: date | None
+
+
+class FirmOut(BaseModel):
+    """A firm as shown publicly: no owner, phone or e-mail."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    public_id: str
+    name: str
+    role_codes: list[str] = Field(serialization_alias="roles")
+    nib_present: bool = False
+    address: str | None
+    province_code: str
+    regency_code: str
+    district_code: str | None
+    desa: str | None
+    latitude: float | None
+    longitude: float | None
+    kbli_code: str | None
+    products: str | None
+    workers: int | None
+    investment: int | None
+    capacity: float | None
+    capacity_unit: str | None
+    production_value: int | None
+    brand: str | None
+    founded_year: int | None
+    reference_year: int | None
+    size_class: str | None
+    certifications: list[CertificationOut]
+
+
+class SentraCreate(BaseModel):
+    """A new sentra (Direktori Sentra template)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText
+    regency_code: KodeWilayah
+    district_code: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}$")] | None = None
+    desa: Annotated[str, StringConstraints(max_length=100)] | None = None
+    commodity: Annotated[str, StringConstraints(max_length=300)] | None = None
+    kbli_code: KbliCode | None = None
+    unit_count: int | None = Field(default=None, ge=0, le=1_000_000)
+    workers: int | None = Field(default=None, ge=0, le=10_000_000)
+    definition: Literal["kemenperin_pp29_2018", "bps"] = "kemenperin_pp29_2018"
+    source: Annotated[str, StringConstraints(max_length=300)] | None = None
+    reference_year: int | None = Field(default=None, ge=1990, le=2100)
+
+
+assert set(SentraCreate.model_fields["definition"].annotation.__args__) == set(SENTRA_DEFINITIONS)  # type: ignore[union-attr]
+
+
+class SentraOut(BaseModel):
+    """A sentra as shown publicly."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    public_id: str
+    name: str
+    province_code: str
+    regency_code: str
+    district_code: str | None
+    desa: str | None
+    commodity: str | None
+    kbli_code: str | None
+    unit_count: int | None
+    workers: int | None
+    definition: str
+    source: str | None
+    reference_year: int | None
+
+
+class FirmFilter(BaseModel):
+    """Filters of the firm list."""
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    province: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = None
+    regency: KodeWilayah | None = None
+    kbli_division: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = None
+    size_class: Literal["kecil", "menengah", "besar"] | None = None
+    certificate: Annotated[str, StringConstraints(max_length=30)] | None = None
+    role: Role | None = None
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of results."""
+
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """Number of pages."""
+        return max(1, -(-self.total // self.page_size))

@@ -1,0 +1,106 @@
+"""FastAPI app factory: HTML pages, the JSON API under /api/v1, static assets, error handling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jejaring import __version__
+from jejaring.core.config import Settings, get_settings
+from jejaring.core.db import build_engine, session_factory
+from jejaring.core.errors import DomainError
+from jejaring.core.i18n import translate
+from jejaring.web.deps import get_language
+from jejaring.web.rendering import render
+
+log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_PREFIX = "/api/v1"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def _validation_messages(exc: RequestValidationError) -> list[dict[str, str]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+        out.append({"field": ".".join(loc) or "-", "message": str(err.get("msg", "invalid"))})
+    return out
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        lang = get_language(request)
+        message = translate(exc.key, lang, **exc.params)
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": [{"field": exc.field or "-", "message": message, "code": exc.key}]},
+                status_code=exc.status_code,
+            )
+        return render(request, "error.html", {"message": message}, lang=lang, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = _validation_messages(exc)
+        if _wants_json(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        lang = get_language(request)
+        message = "; ".join(translate("error.field", lang, **e) for e in errors)
+        return render(request, "error.html", {"message": message}, lang=lang, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        lang = get_language(request)
+        message = translate("error.not_found_page", lang) if exc.status_code == 404 else str(exc.detail)
+        return render(request, "error.html", {"message": message}, lang=lang, status_code=exc.status_code)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for ``settings`` (default: from the environment)."""
+    settings = settings or get_settings()
+    engine = build_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Jejaring API",
+        version=__version__,
+        description="Registry, reference data and ecosystem services for Indonesia's IKM.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = session_factory(engine)
+
+    from jejaring.reference import api as reference_api
+    from jejaring.registry import api as registry_api
+    from jejaring.registry import views as registry_views
+    from jejaring.web import views as web_views
+
+    app.include_router(web_views.router)
+    app.include_router(registry_views.router)
+    app.include_router(web_views.api_router, prefix=API_PREFIX)
+    app.include_router(reference_api.router, prefix=API_PREFIX)
+    app.include_router(registry_api.router, prefix=API_PREFIX)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _install_error_handlers(app)
+    return app

@@ -1,0 +1,34 @@
+"""Request-scoped dependencies shared by the HTML views and the JSON API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from jejaring.core.i18n import pick_language
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; the request commits once at the end."""
+    session: Session = request.app.state.sessionmaker()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def get_language(request: Request) -> str:
+    """The UI language: ``?lang=`` first, then the ``lang`` cookie, then the configured default."""
+    default = request.app.state.settings.default_language
+    return pick_language(request.query_params.get("lang") or request.cookies.get("lang"), default)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+LangDep = Annotated[str, Depends(get_language)]

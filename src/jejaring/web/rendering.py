@@ -1,0 +1,89 @@
+"""Jinja2 rendering: one environment over every domain's templates, htmx-aware responses."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+
+from jejaring.core.i18n import translate
+from jejaring.reference import catalog
+
+TEMPLATE_PACKAGES = ("jejaring.web", "jejaring.registry")
+
+
+def _number(value: float | int | None, lang: str = "id") -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return text.replace(",", "\u2009").replace(".", ",") if lang == "id" else text
+
+
+def _rupiah(value: int | None, lang: str = "id") -> str:
+    return "–" if value is None else "Rp" + _number(value, lang).replace("\u2009", ".")
+
+
+def _kbli_title(code: str | None, lang: str = "id") -> str:
+    if not code:
+        return "–"
+    title_id, title_en = catalog.kbli_titles().get(code, (code, None))
+    return (title_en or title_id) if lang == "en" else title_id
+
+
+@lru_cache
+def environment() -> Environment:
+    """The shared Jinja2 environment."""
+    env = Environment(
+        loader=ChoiceLoader([PackageLoader(pkg, "templates") for pkg in TEMPLATE_PACKAGES]),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["number"] = _number
+    env.filters["rupiah"] = _rupiah
+    env.globals["kbli_title"] = _kbli_title
+    return env
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    lang: str,
+    partial: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render a full page, or only ``partial`` when htmx asks (the same partial the page includes)."""
+    is_htmx = request.headers.get("HX-Request") == "true"
+
+    def t(key: str, **params: Any) -> str:
+        return translate(key, lang, **params)
+
+    def url_with(**changes: Any) -> str:
+        params = dict(request.query_params)
+        for k, v in changes.items():
+            if v in (None, ""):
+                params.pop(k, None)
+            else:
+                params[k] = str(v)
+        return request.url.path + ("?" + urlencode(params) if params else "")
+
+    ctx = {
+        "request": request,
+        "t": t,
+        "lang": lang,
+        "url_with": url_with,
+        "synthetic_data": request.app.state.settings.load_demo,
+        **context,
+    }
+    name = partial if (is_htmx and partial) else template
+    html = environment().get_template(name).render(ctx)
+    response = HTMLResponse(html, status_code=status_code)
+    response.headers["Vary"] = "HX-Request, Cookie"
+    response.headers["Content-Language"] = lang
+    return response

@@ -1,0 +1,43 @@
+"""Site-wide pages: home, language switch, health."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import text
+
+from jejaring.core.i18n import LANGUAGES
+from jejaring.registry import service as registry_service
+from jejaring.registry.schemas import FirmFilter
+from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(tags=["system"])
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, lang: LangDep) -> Response:
+    """The home page: what Jejaring is, a search box and the registry at a glance."""
+    overview = registry_service.overview(session)
+    recent, _ = registry_service.search_firms(session, filters=FirmFilter(), page=1, page_size=6, newest_first=True)
+    return render(request, "home.html", {"overview": overview, "recent": recent}, lang=lang)
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str = "/") -> Response:
+    """Remember the chosen language in a cookie and go back to the page."""
+    target = next if next.startswith("/") and not urlparse(next).netloc else "/"
+    response = RedirectResponse(target, status_code=303)
+    if code in LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+@api_router.get("/health")
+def health(session: SessionDep) -> dict[str, str]:
+    """Liveness and database reachability."""
+    session.execute(text("SELECT 1"))
+    return {"status": "ok", "database": session.get_bind().dialect.name}
