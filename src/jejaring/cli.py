@@ -60,14 +60,14 @@ def serve(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+def db_upgrade(revision: str = typer.Argument("heads", help="Target revision.")) -> None:
     """Apply migrations and load reference data."""
     from jejaring.core import migrate
     from jejaring.reference import service as reference_service
 
     url = get_settings().database_url
     migrate.upgrade(url, revision)
-    if revision == "head":
+    if revision in ("head", "heads"):
         with session_scope(get_engine(url)) as session:
             written = reference_service.load_reference(session)
         console.print(f"Reference rows written: {sum(written.values())}")
