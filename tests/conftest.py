@@ -123,7 +123,6 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         environment="test",
         load_demo=False,
         data_dir=tmp_path / "var",
-        api_write_token="test-writer-token",
     )
 
 

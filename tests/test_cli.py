@@ -41,9 +41,9 @@ def test_db_upgrade_and_check(env_db: str) -> None:
 
 
 def test_demo_load_once(env_db: str) -> None:
-    first = runner.invoke(app, ["demo", "load"])
+    first = runner.invoke(app, ["demo", "load", "--source", "handmade"])
     assert first.exit_code == 0 and "firms" in first.output
-    second = runner.invoke(app, ["demo", "load"])
+    second = runner.invoke(app, ["demo", "load", "--source", "handmade"])
     assert "nothing loaded" in second.output
 
 

@@ -8,8 +8,15 @@ import logging
 import typer
 from rich.console import Console
 
+from jejaring.accounts import cli as accounts_cli
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
+from jejaring.insights import cli as insights_cli
+from jejaring.intake.cli import intake as intake_command
+from jejaring.matching import cli as matching_cli
+from jejaring.partnerships import cli as partnerships_cli
+from jejaring.resolution import cli as resolution_cli
+from jejaring.synth.cli import app as synth_app
 
 app = typer.Typer(help="Jejaring: the IKM ecosystem platform.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -18,6 +25,17 @@ demo_app = typer.Typer(help="Demo data for a living app.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(reference_app, name="reference")
 app.add_typer(demo_app, name="demo")
+app.add_typer(accounts_cli.users_app, name="users")
+app.add_typer(accounts_cli.tokens_app, name="tokens")
+app.add_typer(resolution_cli.app, name="resolve")
+app.add_typer(synth_app, name="synth")
+app.add_typer(partnerships_cli.app, name="partnerships")
+app.add_typer(insights_cli.app, name="stats")
+app.command("intake")(intake_command)
+app.command("match")(matching_cli.match)
+app.add_typer(matching_cli.index_app, name="index")
+app.add_typer(matching_cli.needs_app, name="needs")
+app.add_typer(matching_cli.offers_app, name="offers")
 console = Console()
 
 
@@ -29,17 +47,42 @@ def prepare_database(load_demo: bool) -> None:
     """Migrate, load reference data and, when the registry is empty, the demo data."""
     from jejaring.core import migrate
     from jejaring.reference import service as reference_service
-    from jejaring.registry import demo
 
     settings = get_settings()
     migrate.upgrade(settings.database_url)
     with session_scope(get_engine(settings.database_url)) as session:
         reference_service.load_reference(session)
+    first_admin = accounts_cli.ensure_first_admin()
+    if first_admin:
+        console.print(
+            f"[bold yellow]First start: admin {first_admin[0]} created.[/bold yellow] "
+            f"One-time password (change it at first sign-in): [bold]{first_admin[1]}[/bold]",
+            highlight=False,
+        )
     if load_demo:
-        with session_scope(get_engine(settings.database_url)) as session:
-            loaded = demo.load_demo_if_empty(session)
+        loaded = load_demo_data(settings.demo_source, settings.demo_scale)
         if loaded:
             console.print(f"[green]Demo data loaded:[/green] {loaded}")
+
+
+def load_demo_data(source: str, scale: float) -> dict[str, object] | None:
+    """Load demo data when the registry is empty: the synthetic nation through intake, or the hand-made set."""
+    from sqlalchemy import select
+
+    from jejaring.registry import demo
+    from jejaring.registry.models import Firm
+
+    settings = get_settings()
+    engine = get_engine(settings.database_url)
+    with session_scope(engine) as session:
+        if session.scalar(select(Firm.id).limit(1)) is not None:
+            return None
+        if source == "handmade":
+            return demo.load_demo_if_empty(session)  # type: ignore[return-value]
+    from jejaring.synth import flows
+
+    console.print(f"Loading the synthetic demo nation (scale {scale}) through intake; this takes a minute once.")
+    return flows.load_synthetic_demo(engine, settings, scale=scale, report=lambda m: console.print(f"  {m}"))
 
 
 @app.command()
@@ -124,12 +167,16 @@ def reference_stats(as_json: bool = typer.Option(False, "--json", help="Print JS
 
 
 @demo_app.command("load")
-def demo_load() -> None:
+def demo_load(
+    source: str = typer.Option("", help="synthetic or handmade (default JEJARING_DEMO_SOURCE)."),
+    scale: float = typer.Option(0.0, help="Scale of the synthetic nation (default JEJARING_DEMO_SCALE)."),
+) -> None:
     """Load the demo dataset when the registry is empty."""
-    from jejaring.registry import demo
-
-    with session_scope() as session:
-        loaded = demo.load_demo_if_empty(session)
+    settings = get_settings()
+    chosen = source or settings.demo_source
+    if chosen not in ("synthetic", "handmade"):
+        raise typer.BadParameter("choose synthetic or handmade", param_hint="--source")
+    loaded = load_demo_data(chosen, scale or settings.demo_scale)
     console.print(f"Loaded: {loaded}" if loaded else "Registry not empty: nothing loaded.")
 
 

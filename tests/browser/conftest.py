@@ -51,6 +51,7 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[str]:
         "JEJARING_DATABASE_URL": db_url,
         "JEJARING_DATA_DIR": str(tmp_path / "var"),
         "JEJARING_LOAD_DEMO": "true",
+        "JEJARING_DEMO_SOURCE": "handmade",
     }
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(

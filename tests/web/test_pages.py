@@ -12,8 +12,9 @@ from jejaring.core.config import Settings
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry import demo
 from jejaring.web.app import create_app
+from tests.accounts.helpers import create_user_with_token
 
-AUTH = {"Authorization": "Bearer test-writer-token"}
+AUTH: dict[str, str] = {}  # filled by the client fixture with a real admin API token (write scope)
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def client(settings: Settings) -> Iterator[TestClient]:
     engine = build_engine(settings.database_url)
     with session_scope(engine) as session:
         demo.load_demo_if_empty(session)
+        AUTH["Authorization"] = "Bearer " + create_user_with_token(session, role="admin", scopes=["read", "write"])
     engine.dispose()
     with TestClient(create_app(settings)) as c:
         yield c
@@ -134,7 +136,7 @@ def test_api_bad_input_is_a_clear_4xx(client: TestClient, payload, field) -> Non
 def test_api_write_needs_token(client: TestClient) -> None:
     payload = {"name": "UD Baru", "regency_code": "33.20", "kbli_code": "31001"}
     assert client.post("/api/v1/firms", json=payload).status_code == 401
-    assert client.post("/api/v1/firms", json=payload, headers={"Authorization": "Bearer nope"}).status_code == 403
+    assert client.post("/api/v1/firms", json=payload, headers={"Authorization": "Bearer nope"}).status_code == 401
     r = client.post("/api/v1/firms", json=payload, headers=AUTH)
     assert r.status_code == 201
     assert client.get(f"/api/v1/firms/{r.json()['public_id']}").status_code == 200

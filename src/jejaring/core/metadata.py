@@ -11,6 +11,12 @@ from jejaring.core.db import Base
 MODEL_MODULES = (
     "jejaring.reference.models",
     "jejaring.registry.models",
+    "jejaring.accounts.models",
+    "jejaring.matching.models",
+    "jejaring.insights.models",
+    "jejaring.resolution.models",
+    "jejaring.partnerships.models",
+    "jejaring.intake.models",
 )
 
 

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from jejaring.registry import service
-from jejaring.registry.schemas import FirmCreate, FirmFilter, FirmOut, Page, SentraCreate, SentraOut
+from jejaring.accounts.deps import UserDep, require_role
+from jejaring.accounts.roles import ADMIN, PETUGAS
+from jejaring.registry import edits, service
+from jejaring.registry.schemas import (
+    FirmCreate,
+    FirmFilter,
+    FirmOut,
+    FirmPrivateOut,
+    FirmUpdate,
+    Page,
+    SentraCreate,
+    SentraOut,
+)
 from jejaring.web.deps import SessionDep
 
 router = APIRouter(tags=["registry"])
 
-
-def require_writer(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Writes need ``Authorization: Bearer <JEJARING_API_WRITE_TOKEN>``; without a configured token they are off."""
-    token = request.app.state.settings.api_write_token
-    if not authorization or not authorization.startswith("Bearer "):
-        raise HTTPException(401, "authentication required", headers={"WWW-Authenticate": "Bearer"})
-    if not token or not hmac.compare_digest(authorization.removeprefix("Bearer ").strip(), token):
-        raise HTTPException(403, "not allowed")
+# Transitional gate for routes written before accounts existed: signed-in admins and provincial officers
+# (CSRF for browser sessions, ``write`` scope for tokens). Services must still check the resource's province
+# with ``accounts.authz.authorize``; new code should use ``accounts.deps`` directly (docs/accounts.md).
+require_writer = require_role(ADMIN, PETUGAS)
 
 
 @router.get("/firms", response_model=Page[FirmOut])
@@ -44,11 +50,25 @@ def read_firm(public_id: str, session: SessionDep) -> FirmOut:
     return FirmOut.model_validate(service.get_firm(session, public_id=public_id))
 
 
-@router.post("/firms", response_model=FirmOut, status_code=201, dependencies=[Depends(require_writer)])
-def create_firm(data: FirmCreate, session: SessionDep) -> FirmOut:
-    """Register a firm."""
-    firm = service.create_firm(session, data=data)
+@router.post("/firms", response_model=FirmOut, status_code=201)
+def create_firm(data: FirmCreate, session: SessionDep, actor: UserDep) -> FirmOut:
+    """Register a firm (admin, or the officer of the firm's province; token scope ``write``)."""
+    firm = edits.create_firm_as(session, actor=actor, data=data)
     return FirmOut.model_validate(firm)
+
+
+@router.patch("/firms/{public_id}", response_model=FirmOut)
+def update_firm(public_id: str, data: FirmUpdate, session: SessionDep, actor: UserDep) -> FirmOut:
+    """Change a firm (its owner, the officer of its province, or admin); audited."""
+    firm = service.get_firm(session, public_id=public_id)
+    return FirmOut.model_validate(edits.update_firm(session, actor=actor, firm=firm, data=data))
+
+
+@router.get("/firms/{public_id}/private", response_model=FirmPrivateOut)
+def read_firm_private(public_id: str, session: SessionDep, actor: UserDep) -> FirmPrivateOut:
+    """Owner, phone, e-mail and NIB: only for the firm's owner, the officer of its province, or admin."""
+    firm = service.get_firm(session, public_id=public_id)
+    return edits.firm_private(session, actor=actor, firm=firm)
 
 
 @router.get("/sentra", response_model=Page[SentraOut])
@@ -71,7 +91,7 @@ def read_sentra(public_id: str, session: SessionDep) -> SentraOut:
     return SentraOut.model_validate(service.get_sentra(session, public_id=public_id))
 
 
-@router.post("/sentra", response_model=SentraOut, status_code=201, dependencies=[Depends(require_writer)])
-def create_sentra(data: SentraCreate, session: SessionDep) -> SentraOut:
-    """Register a sentra."""
-    return SentraOut.model_validate(service.create_sentra(session, data=data))
+@router.post("/sentra", response_model=SentraOut, status_code=201)
+def create_sentra(data: SentraCreate, session: SessionDep, actor: UserDep) -> SentraOut:
+    """Register a sentra (admin, or the officer of its province; token scope ``write``)."""
+    return SentraOut.model_validate(edits.create_sentra_as(session, actor=actor, data=data))

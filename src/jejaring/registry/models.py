@@ -29,6 +29,7 @@ class Firm(Base):
     __table_args__ = (
         Index("ix_firm_province_kbli", "province_code", "kbli_division"),
         Index("ix_firm_name_key", "name_key"),
+        Index("ix_firm_intake_key", "intake_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -56,6 +57,10 @@ class Firm(Base):
     reference_year: Mapped[int | None] = mapped_column(Integer, index=True)
     size_class: Mapped[str | None] = mapped_column(String(10), index=True)
     status: Mapped[str] = mapped_column(String(10), default="active")  # active | merged
+    # natural key of an intake row (NIB, else name + regency + owner) and a hash of its content,
+    # so that re-uploading the same file changes nothing and a corrected row updates the firm
+    intake_key: Mapped[str | None] = mapped_column(String(40))
+    content_hash: Mapped[str | None] = mapped_column(String(40))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -196,3 +201,15 @@ class RecordSource(Base):
     uploaded_by: Mapped[str | None] = mapped_column(String(200))
     fields: Mapped[str] = mapped_column(Text, default="")  # ','-separated template fields contributed
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FirmHistory(Base):
+    """The values a firm had before an upload changed them (history of intake updates)."""
+
+    __tablename__ = "firm_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    import_job_id: Mapped[int | None] = mapped_column(Integer)
+    snapshot: Mapped[str] = mapped_column(Text)  # JSON of the previous values
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -165,6 +165,9 @@ class FirmFilter(BaseModel):
     size_class: Literal["kecil", "menengah", "besar"] | None = None
     certificate: Annotated[str, StringConstraints(max_length=30)] | None = None
     role: Role | None = None
+    kbli: Annotated[str, StringConstraints(pattern=r"^\d{2,5}$")] | None = None  # code prefix
+    sector: Literal["industri_kreatif", "makanan_minuman", "kerajinan", "fesyen"] | None = None
+    year: int | None = Field(default=None, ge=0, le=2100)  # reference year; 0 = records without one
 
 
 T = TypeVar("T")
@@ -182,3 +185,34 @@ class Page(BaseModel, Generic[T]):
     def pages(self) -> int:
         """Number of pages."""
         return max(1, -(-self.total // self.page_size))
+
+
+class FirmUpdate(BaseModel):
+    """Changes to a firm by its owner, its province's officer or an admin; only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ShortText | None = None
+    address: LongText | None = None
+    kbli_code: KbliCode | None = None
+    products: LongText | None = None
+    workers: int | None = Field(default=None, ge=1, le=1_000_000)
+    investment: int | None = Field(default=None, ge=0, le=10**16)
+    capacity: float | None = Field(default=None, ge=0)
+    capacity_unit: Annotated[str, StringConstraints(max_length=40)] | None = None
+    production_value: int | None = Field(default=None, ge=0, le=10**17)
+    brand: Annotated[str, StringConstraints(max_length=200)] | None = None
+    founded_year: int | None = Field(default=None, ge=1800, le=2100)
+    owner_name: Annotated[str, StringConstraints(max_length=200)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=40)] | None = None
+    email: EmailStr | None = None
+
+
+class FirmPrivateOut(BaseModel):
+    """Personal and contact data of a firm, for those entitled to it only."""
+
+    public_id: str
+    nib: str | None
+    owner_name: str | None
+    phone: str | None
+    email: str | None

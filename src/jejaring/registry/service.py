@@ -183,6 +183,13 @@ def _firm_query(filters: FirmFilter) -> Select[Firm]:
         )
     if filters.role:
         stmt = stmt.where(exists().where(FirmRole.firm_id == Firm.id, FirmRole.role == filters.role))
+    if filters.kbli:
+        stmt = stmt.where(Firm.kbli_code.like(f"{filters.kbli}%"))
+    if filters.sector:
+        prefixes = [r["kbli_code"] for r in catalog.kbli_sector_rows() if r["sector"] == filters.sector]
+        stmt = stmt.where(or_(*(Firm.kbli_code.like(f"{p}%") for p in prefixes)))
+    if filters.year is not None:
+        stmt = stmt.where(Firm.reference_year.is_(None) if filters.year == 0 else Firm.reference_year == filters.year)
     return stmt
 
 

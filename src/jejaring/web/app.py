@@ -23,6 +23,7 @@ from jejaring.web.rendering import render
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+INSIGHTS_STATIC_DIR = Path(__file__).resolve().parent.parent / "insights" / "static"
 API_PREFIX = "/api/v1"
 
 
@@ -91,16 +92,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
 
+    from jejaring.accounts import wiring as accounts_wiring
+    from jejaring.insights import api as insights_api
+    from jejaring.insights import views as insights_views
+    from jejaring.intake import api as intake_api
+    from jejaring.intake import views as intake_views
+    from jejaring.matching import api as matching_api
+    from jejaring.matching import views as matching_views
+    from jejaring.partnerships import api as partnerships_api
+    from jejaring.partnerships import views as partnerships_views
     from jejaring.reference import api as reference_api
     from jejaring.registry import api as registry_api
+    from jejaring.registry import edit_views as registry_edit_views
     from jejaring.registry import views as registry_views
+    from jejaring.resolution import api as resolution_api
+    from jejaring.resolution import views as resolution_views
     from jejaring.web import views as web_views
 
     app.include_router(web_views.router)
     app.include_router(registry_views.router)
+    app.include_router(registry_edit_views.router)
     app.include_router(web_views.api_router, prefix=API_PREFIX)
     app.include_router(reference_api.router, prefix=API_PREFIX)
     app.include_router(registry_api.router, prefix=API_PREFIX)
+    app.include_router(resolution_views.router)
+    app.include_router(resolution_api.router, prefix=API_PREFIX)
+    app.include_router(insights_views.router)
+    app.include_router(insights_api.router, prefix=API_PREFIX)
+    app.include_router(intake_views.router)
+    app.include_router(intake_api.router, prefix=API_PREFIX)
+    app.include_router(matching_views.router)
+    app.include_router(matching_api.router, prefix=API_PREFIX)
+    app.include_router(partnerships_views.router)
+    app.include_router(partnerships_api.router, prefix=API_PREFIX)
+    app.mount("/static/insights", StaticFiles(directory=INSIGHTS_STATIC_DIR / "insights"), name="insights-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
+    accounts_wiring.install(app, api_prefix=API_PREFIX)
     return app

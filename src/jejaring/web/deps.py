@@ -30,5 +30,7 @@ def get_language(request: Request) -> str:
     return pick_language(request.query_params.get("lang") or request.cookies.get("lang"), default)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client following a redirect sees the write and a
+# failed commit is an error response, never a success already sent (FastAPI's default for yield is "request").
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 LangDep = Annotated[str, Depends(get_language)]

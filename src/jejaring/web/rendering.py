@@ -13,7 +13,16 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from jejaring.core.i18n import translate
 from jejaring.reference import catalog
 
-TEMPLATE_PACKAGES = ("jejaring.web", "jejaring.registry")
+TEMPLATE_PACKAGES = (
+    "jejaring.web",
+    "jejaring.registry",
+    "jejaring.insights",
+    "jejaring.accounts",
+    "jejaring.resolution",
+    "jejaring.intake",
+    "jejaring.matching",
+    "jejaring.partnerships",
+)
 
 
 def _number(value: float | int | None, lang: str = "id") -> str:

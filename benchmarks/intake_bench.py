@@ -1,0 +1,241 @@
+"""Intake benchmark: import N synthetic rows into SQLite and PostgreSQL, and COPY the same rows raw.
+
+    .venv/bin/python benchmarks/intake_bench.py --rows 300000 [--backends sqlite,postgresql] [--files 38]
+
+Generates provincial CSV files (``;``-separated, Indonesian number formats, a title line, ~2 % invalid
+rows) under --workdir, then, for each backend in its own process (so peak RSS is per backend): a fresh,
+migrated database; the import exactly as ``jejaring intake`` runs it (read → validate → upsert in
+committed batches, with provenance); and a raw load of the same data rows into a plain text table
+(PostgreSQL ``COPY``, SQLite ``executemany``) as the floor to compare with. Prints rows/s, the ratio
+to the raw load, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+PG_ADMIN = os.environ.get("JEJARING_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+HEADER = [
+    "No", "NIB", "Nama Perusahaan", "Nama Pemilik", "Alamat Lengkap", "Kode Wilayah", "Kecamatan", "Lintang",
+    "Bujur", "KBLI", "Produk Utama", "Kode HS", "Jumlah TK", "Nilai Investasi (Rp)", "Sertifikat",
+    "No. Telp/HP", "Email", "Tahun Berdiri", "Tahun Data",
+]  # fmt: skip
+WORDS = ["Maju", "Jaya", "Sumber", "Rejeki", "Berkah", "Makmur", "Sentosa", "Abadi", "Mandiri", "Lestari", "Karya"]
+CERTS = ["", "", "", "Halal", "PIRT", "Halal; PIRT", "SNI", "BPOM MD", "ISO 9001"]
+
+
+def _id_number(values: np.ndarray) -> list[str]:
+    """Indonesian thousands separators: 250000000 → 250.000.000."""
+    return [f"{v:,}".replace(",", ".") for v in values.tolist()]
+
+
+def generate(workdir: Path, rows: int, files: int, seed: int = 7) -> list[Path]:
+    """Write ``rows`` synthetic IKM rows as ``files`` provincial CSV files."""
+    from jejaring.reference import catalog
+
+    rng = np.random.default_rng(seed)
+    regs = catalog.regencies()
+    kbli = [r["code"] for r in catalog.kbli() if len(r["code"]) == 5]
+    reg_idx = rng.integers(0, len(regs), rows)
+    lat = np.array([regs[i]["latitude"] or -6.2 for i in reg_idx]) + rng.normal(0, 0.05, rows)
+    lon = np.array([regs[i]["longitude"] or 106.8 for i in reg_idx]) + rng.normal(0, 0.05, rows)
+    workers = rng.integers(1, 60, rows)
+    invest = rng.integers(5, 20_000, rows) * 1_000_000
+    has_nib = rng.random(rows) < 0.4
+    bad = rng.random(rows) < 0.02
+    w1, w2 = rng.integers(0, len(WORDS), rows), rng.integers(0, len(WORDS), rows)
+    df = pl.DataFrame(
+        {
+            "NIB": [f"{9_100_000_000_000 + i}" if n else "" for i, n in enumerate(has_nib.tolist())],
+            "Nama Perusahaan": [f"UD {WORDS[a]} {WORDS[b]} {i}" for i, (a, b) in enumerate(zip(w1, w2, strict=True))],
+            "Nama Pemilik": [f"Pemilik {i}" for i in range(rows)],
+            "Alamat Lengkap": [f"Jl. Industri No. {i % 500}" for i in range(rows)],
+            "Kode Wilayah": [regs[i]["code"] for i in reg_idx.tolist()],
+            "Kecamatan": [""] * rows,
+            "Lintang": [f"{v:.5f}".replace(".", ",") for v in lat.tolist()],
+            "Bujur": [f"{v:.5f}".replace(".", ",") for v in lon.tolist()],
+            "KBLI": [kbli[i] for i in rng.integers(0, len(kbli), rows).tolist()],
+            "Produk Utama": ["Produk olahan"] * rows,
+            "Kode HS": ["" if i % 3 else "1905" for i in range(rows)],
+            "Jumlah TK": [str(v) for v in workers.tolist()],
+            "Nilai Investasi (Rp)": _id_number(invest),
+            "Sertifikat": [CERTS[i] for i in rng.integers(0, len(CERTS), rows).tolist()],
+            "No. Telp/HP": [f"0812-{i % 10000:04d}-{(i * 7) % 10000:04d}" for i in range(rows)],
+            "Email": [f"usaha{i}@contoh.co.id" for i in range(rows)],
+            "Tahun Berdiri": [str(v) for v in rng.integers(1980, 2023, rows).tolist()],
+            "Tahun Data": ["2024"] * rows,
+        }
+    )
+    df = df.with_columns(  # ~2 % broken rows: a KBLI outside category C
+        pl.when(pl.Series(bad)).then(pl.lit("47111")).otherwise(pl.col("KBLI")).alias("KBLI")
+    )
+    workdir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    per = -(-rows // files)
+    for k in range(files):
+        part = df.slice(k * per, per)
+        if part.height == 0:
+            break
+        part = part.with_row_index("No", offset=1).with_columns(pl.col("No").cast(pl.Utf8))
+        path = workdir / f"ikm_{k:02d}.csv"
+        buf = io.StringIO()
+        buf.write("DIREKTORI INDUSTRI KECIL DAN MENENGAH (DATA SINTETIS)\n")
+        buf.write(part.select(HEADER).write_csv(separator=";"))
+        path.write_bytes(buf.getvalue().encode("utf-8"))
+        paths.append(path)
+    return paths
+
+
+def _fresh_url(backend: str, workdir: Path) -> str:
+    if backend == "sqlite":
+        db = workdir / "bench.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{db}"
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(PG_ADMIN)
+    name = f"jj_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(
+        admin.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
+    ) as c:
+        c.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    return admin.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(PG_ADMIN).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+def _raw_load(url: str, paths: list[Path]) -> float:
+    """Seconds to load the same data rows, as text, into a plain table (the floor)."""
+    from jejaring.core.db import build_engine
+
+    engine = build_engine(url)
+    cols = ", ".join(f"c{i} text" for i in range(len(HEADER)))
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE TABLE raw_rows ({cols})")
+        for path in paths:
+            body = path.read_bytes().split(b"\n", 2)[2]  # skip the title and the header
+            if conn.dialect.name == "postgresql":
+                raw = conn.connection.dbapi_connection
+                with (
+                    raw.cursor() as cur,
+                    cur.copy(  # type: ignore[union-attr]
+                        "COPY raw_rows FROM STDIN (FORMAT csv, DELIMITER ';')"
+                    ) as copy,
+                ):
+                    copy.write(body)
+            else:
+                rows = [tuple(r) for r in csv.reader(io.StringIO(body.decode("utf-8")), delimiter=";")]
+                marks = ", ".join("?" for _ in HEADER)
+                conn.exec_driver_sql(f"INSERT INTO raw_rows VALUES ({marks})", rows)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - start
+    engine.dispose()
+    return seconds
+
+
+def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
+    """Run one backend: migrate, import every file as the CLI does, then the raw load; report figures."""
+    from jejaring.core import migrate
+    from jejaring.core.config import Settings
+    from jejaring.core.db import build_engine, session_scope
+    from jejaring.intake import jobs, service
+    from jejaring.reference import service as reference_service
+
+    url = _fresh_url(backend, workdir)
+    try:
+        migrate.upgrade(url)
+        engine = build_engine(url)
+        with session_scope(engine) as s:
+            reference_service.load_reference(s)
+        settings = Settings(database_url=url, data_dir=workdir / f"var_{backend}", load_demo=False)
+        rows = accepted = quarantined = 0
+        start = time.perf_counter()
+        for path in paths:
+            with session_scope(engine) as s:
+                job = service.create_job(s, source=path, file_name=path.name, data_dir=settings.data_dir, office=None)
+                service.inspect_job(s, job=job, max_bytes=1 << 40, max_rows=1 << 40)
+                job_id = job.id
+            final = jobs.run_job(engine, job_id, settings)
+            rows += final.rows_done
+            accepted += final.accepted
+            quarantined += final.quarantined
+        seconds = time.perf_counter() - start
+        engine.dispose()
+        raw_seconds = _raw_load(url, paths)
+    finally:
+        _drop(url)
+    return {
+        "backend": backend,
+        "rows": rows,
+        "accepted": accepted,
+        "quarantined": quarantined,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "raw_seconds": round(raw_seconds, 2),
+        "ratio_to_raw": round(seconds / raw_seconds, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main() -> None:
+    """Parse flags, generate the input, run each backend in its own process and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--files", type=int, default=38, help="provincial files to split the rows into")
+    ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--workdir", type=Path, default=Path("var/intake_bench"))
+    ap.add_argument("--input", type=Path, nargs="*", help="import these files instead of generating")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        paths = [Path(p) for p in json.loads(os.environ["INTAKE_BENCH_FILES"])]
+        print(json.dumps(child(args.child, args.workdir, paths)))
+        return
+    start = time.perf_counter()
+    paths = args.input or generate(args.workdir, args.rows, args.files)
+    print(f"input: {len(paths)} files, generated in {time.perf_counter() - start:.1f} s")
+    for backend in args.backends.split(","):
+        env = {**os.environ, "INTAKE_BENCH_FILES": json.dumps([str(p) for p in paths])}
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", backend, "--workdir", str(args.workdir)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if out.returncode != 0:
+            print(f"{backend}: FAILED\n{out.stderr[-3000:]}")
+            continue
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(
+            f"{r['backend']:10} {r['rows']:>10,} rows ({r['accepted']:,} accepted, {r['quarantined']:,} quarantined) "
+            f"in {r['seconds']:>7.2f} s = {r['rows_per_s']:>9,} rows/s | raw load {r['raw_seconds']:.2f} s, "
+            f"ratio {r['ratio_to_raw']}x | peak RSS {r['peak_rss_mb']:,} MB"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,318 @@
+"""Partner-search benchmark: index build time and p95 latency of top-20 searches with text, geo, certificate
+and capacity filters and explanations — embedded tantivy + embeddings vs PostgreSQL full-text + distance.
+
+    .venv/bin/python benchmarks/match_bench.py --firms 4400000          # the national scale (4.4 M units)
+    .venv/bin/python benchmarks/match_bench.py --firms 200000 --queries 300
+
+Firms are generated (seeded) from the evaluation corpus's product lines with modifiers, spread over all 514
+regencies around their seats, with certificates and capacities. The same documents go to both engines:
+tantivy gets them through ``TantivySearchIndex.build``; PostgreSQL gets a table with a ``tsvector`` (of the
+same Indonesian-analysed text, ``simple`` configuration — PostgreSQL has no Indonesian stemmer), a GIN
+index, certificate array and coordinates. Both run the same queries; PostgreSQL ranks by ``ts_rank`` and
+filters by bounding box + haversine distance; both render the same explanations for their top 20.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+from jejaring.matching import search
+from jejaring.matching.index import Candidate, IndexDoc, bounding_box
+from jejaring.matching.ranking import rank
+from jejaring.matching.schemas import MatchQuery
+from jejaring.matching.tantivy_index import TantivySearchIndex
+from jejaring.matching.text import analyzed_text
+from jejaring.matching.units import to_base
+from jejaring.reference import catalog
+
+MODIFIERS = [
+    "",
+    "",
+    "premium",
+    "kualitas ekspor",
+    "organik",
+    "murah",
+    "grosir",
+    "tradisional",
+    "modern",
+    "khas daerah",
+    "kemasan kecil",
+    "kemasan besar",
+    "pesanan khusus",
+    "handmade",
+    "standar pabrik",
+    "motif klasik",
+    "curah",
+]
+CERT_POOL = ["HALAL", "PIRT", "SNI", "ISO_9001", "SVLK", "BPOM_MD", "HACCP", "HKI_MEREK"]
+QUERIES = [
+    ("tepung tapioka", ["HALAL"], 20, "ton"),
+    ("mebel jati", ["SVLK"], 50, "set"),
+    ("kain batik cap", [], 500, "lembar"),
+    ("keripik singkong", ["PIRT"], 500, "kg"),
+    ("kopi arabika", ["HALAL"], 1, "ton"),
+    ("teak furniture", ["SVLK"], 20, "set"),
+    ("cassava flour", [], 10, "ton"),
+    ("sepatu kulit", [], 200, "pasang"),
+    ("gula aren", ["HALAL"], 2, "ton"),
+    ("seragam kerja", ["SNI"], 1000, "potong"),
+    ("pengecoran logam", ["ISO_9001"], 2, "ton"),
+    ("palm sugar", [], 1, "ton"),
+    ("kerupuk ikan", ["HALAL"], 300, "kg"),
+    ("kemasan karton", [], 5000, "buah"),
+    ("rattan chairs", [], 50, "pcs"),
+    ("dimsum beku", ["HACCP"], 500, "kg"),
+    ("green tea", [], 2, "ton"),
+    ("kerajinan bambu", [], 50, "pcs"),
+]
+
+
+def _templates() -> list[dict[str, str]]:
+    raw = resources.files("jejaring.matching").joinpath("data/eval/firms.csv").read_text("utf-8")
+    return [r for r in csv.DictReader(io.StringIO(raw)) if r["capacity"]]
+
+
+def generate(n: int, seed: int = 7) -> Iterator[IndexDoc]:
+    """``n`` synthetic firms (deterministic)."""
+    rnd = random.Random(seed)
+    templates = _templates()
+    regencies = [r for r in catalog.regencies() if r.get("latitude") is not None]
+    for i in range(1, n + 1):
+        t = rnd.choice(templates)
+        reg = rnd.choice(regencies)
+        products = t["products"].split(",")
+        text = ", ".join(p.strip() for p in rnd.sample(products, k=rnd.randint(1, len(products))))
+        mod = rnd.choice(MODIFIERS)
+        text = f"{text} {mod}".strip()
+        cap = float(t["capacity"]) * math.exp(rnd.gauss(0, 1.0))
+        q = to_base(cap, t["unit"])
+        certs = sorted(
+            {
+                *(c for c in t["certificates"].split(";") if c and rnd.random() < 0.7),
+                *(c for c in CERT_POOL if rnd.random() < 0.05),
+            }
+        )
+        yield IndexDoc(
+            firm_id=i,
+            public_id=f"F-{i:08d}-X",
+            name=f"Usaha {t['name'].split()[-1]} {i}",
+            products=text,
+            kbli_code=t["kbli"] or None,
+            hs_codes=[],
+            roles=t["roles"].split(";"),
+            certificates=certs,
+            province_code=reg["province_code"],
+            regency_code=reg["code"],
+            latitude=reg["latitude"] + rnd.gauss(0, 0.08),
+            longitude=reg["longitude"] + rnd.gauss(0, 0.08),
+            capacity=q.amount if q else None,
+            capacity_dimension=q.dimension if q else None,
+            capacity_label=f"{cap:.0f} {t['unit']}",
+            workers=rnd.randint(1, 60),
+            size_class="kecil",
+        )
+
+
+def _queries(k: int, seed: int = 11) -> list[MatchQuery]:
+    rnd = random.Random(seed)
+    regencies = [
+        r["code"]
+        for r in catalog.regencies()
+        if r.get("latitude") is not None
+        and r["province_code"] in ("31", "32", "33", "34", "35", "36", "51", "18", "16", "73", "12")
+    ]
+    out = []
+    for _ in range(k):
+        text, certs, qty, unit = rnd.choice(QUERIES)
+        out.append(
+            MatchQuery(
+                text=text,
+                near=rnd.choice(regencies),
+                radius_km=rnd.choice([150, 250, 400]),
+                certificates=certs,
+                quantity=qty,
+                unit=unit,
+                min_capacity=True,
+                limit=20,
+            )
+        )
+    return out
+
+
+def p95(values: list[float]) -> float:
+    """95th percentile."""
+    s = sorted(values)
+    return s[min(len(s) - 1, math.ceil(0.95 * len(s)) - 1)]
+
+
+def bench_tantivy(n: int, queries: list[MatchQuery], folder: Path) -> dict[str, float]:
+    index = TantivySearchIndex(folder / "index")
+    started = time.perf_counter()
+    last = [started]
+
+    def progress(done: int, total: int) -> None:
+        if time.perf_counter() - last[0] > 15:
+            last[0] = time.perf_counter()
+            print(f"  indexed {done:,}/{total:,} ({done / (last[0] - started):,.0f}/s)", file=sys.stderr)
+
+    index.build(generate(n), total=n, progress=progress)
+    build = time.perf_counter() - started
+    for q in queries[:10]:  # warm-up: model load, page cache
+        search.run_query(index, q)
+    times, hits = [], 0
+    for q in queries:
+        t0 = time.perf_counter()
+        out = search.run_query(index, q)
+        _ = [r.why for r in out.ranked]
+        times.append((time.perf_counter() - t0) * 1000)
+        hits += len(out.ranked)
+    return {
+        "build_s": build,
+        "p50_ms": statistics.median(times),
+        "p95_ms": p95(times),
+        "mean_hits": hits / len(queries),
+        "distinct_texts": index.stats()["distinct_texts"],
+    }
+
+
+def bench_postgres(n: int, queries: list[MatchQuery], pg_url: str) -> dict[str, float]:
+    import psycopg
+
+    conn = psycopg.connect(pg_url, autocommit=True)
+    conn.execute("DROP TABLE IF EXISTS bench_match_firm")
+    conn.execute(
+        "CREATE UNLOGGED TABLE bench_match_firm (id int primary key, doc jsonb, tsv tsvector, lat float8, lon float8,"
+        " certs text[], capacity float8, cap_dim text)"
+    )
+    started = time.perf_counter()
+    with (
+        conn.cursor() as cur,
+        cur.copy("COPY bench_match_firm (id, doc, tsv, lat, lon, certs, capacity, cap_dim) FROM STDIN") as cp,
+    ):
+        import json
+
+        for d in generate(n):
+            cp.write_row(
+                (
+                    d.firm_id,
+                    json.dumps(d.to_json()),
+                    None,
+                    d.latitude,
+                    d.longitude,
+                    d.certificates,
+                    d.capacity,
+                    d.capacity_dimension,
+                )
+            )
+    conn.execute("UPDATE bench_match_firm SET tsv = to_tsvector('simple', doc->>'name' || ' ' || (doc->>'products'))")
+    # the same Indonesian analysis as the embedded index, applied in Python to distinct product texts
+    rows = conn.execute("SELECT DISTINCT doc->>'products' FROM bench_match_firm").fetchall()
+    conn.execute("CREATE TEMP TABLE an (products text primary key, analysed text)")
+    with conn.cursor() as cur, cur.copy("COPY an FROM STDIN") as cp:
+        for (p,) in rows:
+            cp.write_row((p, analyzed_text(p)))
+    conn.execute(
+        "UPDATE bench_match_firm f SET tsv = to_tsvector('simple', an.analysed)"
+        " FROM an WHERE an.products = f.doc->>'products'"
+    )
+    conn.execute("CREATE INDEX ON bench_match_firm USING gin (tsv)")
+    conn.execute("CREATE INDEX ON bench_match_firm (lat, lon)")
+    conn.execute("CREATE INDEX ON bench_match_firm USING gin (certs)")
+    conn.execute("ANALYZE bench_match_firm")
+    build = time.perf_counter() - started
+    sql = """
+        SELECT doc, ts_rank(tsv, q) AS r,
+               2 * 6371.0088 * asin(sqrt(power(sin(radians(lat - %(lat)s) / 2), 2) +
+                 cos(radians(%(lat)s)) * cos(radians(lat)) * power(sin(radians(lon - %(lon)s) / 2), 2))) AS km
+        FROM bench_match_firm, to_tsquery('simple', %(q)s) q
+        WHERE tsv @@ q AND certs @> %(certs)s AND cap_dim = %(dim)s AND capacity >= %(cap)s
+          AND lat BETWEEN %(lat0)s AND %(lat1)s AND lon BETWEEN %(lon0)s AND %(lon1)s
+          AND 2 * 6371.0088 * asin(sqrt(power(sin(radians(lat - %(lat)s) / 2), 2) +
+                 cos(radians(%(lat)s)) * cos(radians(lat)) * power(sin(radians(lon - %(lon)s) / 2), 2))) <= %(radius)s
+        ORDER BY r DESC LIMIT 20
+    """
+    times, hits = [], 0
+    for i, mq in enumerate(queries[:10] + queries):
+        t0 = time.perf_counter()
+        req, sq = search.build_request(mq)
+        assert sq.near and sq.radius_km and req.quantity
+        lat0, lat1, lon0, lon1 = bounding_box(sq.near[0], sq.near[1], sq.radius_km)
+        terms = " | ".join(dict.fromkeys(analyzed_text(mq.text).split()))
+        rows = conn.execute(
+            sql,
+            {
+                "q": terms,
+                "certs": sq.certificates,
+                "dim": req.quantity.dimension,
+                "cap": req.quantity.amount,
+                "lat": sq.near[0],
+                "lon": sq.near[1],
+                "lat0": lat0,
+                "lat1": lat1,
+                "lon0": lon0,
+                "lon1": lon1,
+                "radius": sq.radius_km,
+            },
+        ).fetchall()
+        cands = [Candidate(doc=IndexDoc.from_json(doc), bm25=float(r), distance_km=km) for doc, r, km in rows]
+        _ = [x.why for x in rank(req, cands)]
+        if i >= 10:
+            times.append((time.perf_counter() - t0) * 1000)
+            hits += len(rows)
+    conn.execute("DROP TABLE bench_match_firm")
+    conn.close()
+    return {
+        "build_s": build,
+        "p50_ms": statistics.median(times),
+        "p95_ms": p95(times),
+        "mean_hits": hits / len(queries),
+    }
+
+
+def main() -> None:
+    """Run both engines and print the figures and the ratio."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--firms", type=int, default=100_000, help="number of firms to generate (4400000 = national)")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    ap.add_argument("--skip-pg", action="store_true")
+    ap.add_argument("--workdir", type=Path, default=None, help="keep the index here (default: a temporary folder)")
+    args = ap.parse_args()
+    queries = _queries(args.queries)
+    with tempfile.TemporaryDirectory(prefix="jejaring-match-bench-") as tmp:
+        folder = args.workdir or Path(tmp)
+        print(
+            f"firms {args.firms:,}, queries {len(queries)} "
+            "(top 20; text + radius + certificates + capacity; explanations)"
+        )
+        t = bench_tantivy(args.firms, queries, folder)
+        print(
+            f"embedded (tantivy + USE embeddings): build {t['build_s']:.1f} s "
+            f"({t['distinct_texts']:,} distinct texts embedded), "
+            f"p50 {t['p50_ms']:.2f} ms, p95 {t['p95_ms']:.2f} ms, mean results {t['mean_hits']:.1f}"
+        )
+        if not args.skip_pg:
+            p = bench_postgres(args.firms, queries, args.pg_url)
+            print(
+                f"PostgreSQL full-text + distance:      build {p['build_s']:.1f} s, p50 {p['p50_ms']:.2f} ms, "
+                f"p95 {p['p95_ms']:.2f} ms, mean results {p['mean_hits']:.1f}"
+            )
+            print(
+                f"ratio p95 PostgreSQL / embedded = {p['p95_ms'] / t['p95_ms']:.2f}×; "
+                f"build PostgreSQL / embedded = {p['build_s'] / t['build_s']:.2f}×"
+            )
+
+
+if __name__ == "__main__":
+    main()

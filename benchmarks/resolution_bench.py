@@ -1,0 +1,119 @@
+"""Entity-resolution quality and speed on the synthetic ground truth, through the real intake path.
+
+    .venv/bin/python benchmarks/resolution_bench.py --scale 0.002 [--database-url URL] [--engine duckdb|spark]
+
+Generates the synthetic national dataset (`jejaring synth`), imports every provincial IKM file with
+`jejaring intake`, runs `jejaring resolve --full`, and compares the clusters with the ground truth
+(every row's true entity): pairwise precision and recall, hard negatives wrongly merged, time and
+peak memory of the resolution step. Prints the figures; exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+TARGET_PRECISION = 0.99
+TARGET_RECALL = 0.97
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "jejaring.cli", *args], env=env, text=True, capture_output=True, check=True
+    )
+
+
+def _pairs(counter: Counter[object]) -> int:
+    return sum(n * (n - 1) // 2 for n in counter.values())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=0.002)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--engine", default="duckdb")
+    parser.add_argument("--work", default="")
+    args = parser.parse_args()
+    work = Path(args.work or tempfile.mkdtemp(prefix="jejaring-resbench-"))
+    url = args.database_url or f"sqlite:///{work / 'bench.db'}"
+    env = {
+        **os.environ,
+        "JEJARING_DATABASE_URL": url,
+        "JEJARING_LOAD_DEMO": "false",
+        "JEJARING_DATA_DIR": str(work / "var"),
+    }
+    out = work / "synth"
+    t0 = time.perf_counter()
+    if not (out / "MANIFEST.json").exists():
+        _run(["synth", "--scale", str(args.scale), "--seed", str(args.seed), "--out", str(out)], env)
+    t_synth = time.perf_counter() - t0
+    _run(["db", "upgrade"], env)
+    files = sorted(p for p in (out / "provinsi").rglob("ikm_*") if p.suffix in (".csv", ".xlsx"))
+    t0 = time.perf_counter()
+    _run(["intake", *map(str, files), "--json"], env)
+    t_intake = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    child_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = _run(["resolve", "--full", "--engine", args.engine, "--json", "--only-multi"], env)
+    t_resolve = time.perf_counter() - t0
+    peak_mb = max(child_before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    clusters = json.loads(result.stdout)["clusters"]
+
+    truth: dict[tuple[str, int], str] = {}
+    for path in (out / "ground_truth" / "rows").glob("*.csv"):
+        for r in csv.DictReader(path.open(encoding="utf-8")):
+            if r["valid"].lower() in ("true", "1"):
+                truth[(Path(r["file"]).name, int(r["row"]))] = r["entity_id"]
+    predicted: dict[tuple[str, int], int] = {}
+    for i, c in enumerate(clusters):
+        for m in c["members"]:
+            predicted[(Path(m["file"]).name, int(m["row"]))] = i
+    # rows not in a multi-row cluster are singletons
+    keys = list(truth)
+    cluster_of = {k: predicted.get(k, -(n + 1)) for n, k in enumerate(keys)}
+    tp = _pairs(Counter((cluster_of[k], truth[k]) for k in keys))
+    pp = _pairs(Counter(cluster_of[k] for k in keys))
+    tt = _pairs(Counter(truth[k] for k in keys))
+    precision = tp / pp if pp else 1.0
+    recall = tp / tt if tt else 1.0
+    hard = list(csv.DictReader((out / "ground_truth" / "hard_negatives.csv").open(encoding="utf-8")))
+    entity_clusters: dict[str, set[int]] = {}
+    for k in keys:
+        entity_clusters.setdefault(truth[k], set()).add(cluster_of[k])
+    wrongly_merged = sum(
+        1
+        for h in hard
+        if entity_clusters.get(h["entity_id"], set()) & entity_clusters.get(h["namesake_entity_id"], set())
+    )
+    report = {
+        "scale": args.scale,
+        "rows_with_truth": len(keys),
+        "true_pairs": tt,
+        "predicted_pairs": pp,
+        "pairwise_precision": round(precision, 4),
+        "pairwise_recall": round(recall, 4),
+        "hard_negative_pairs": len(hard),
+        "hard_negatives_merged": wrongly_merged,
+        "seconds_synth": round(t_synth, 1),
+        "seconds_intake": round(t_intake, 1),
+        "seconds_resolve": round(t_resolve, 1),
+        "peak_rss_mb_children": round(peak_mb),
+        "engine": args.engine,
+        "database": url.split(":", 1)[0],
+    }
+    print(json.dumps(report, indent=2))
+    return 0 if precision >= TARGET_PRECISION and recall >= TARGET_RECALL else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

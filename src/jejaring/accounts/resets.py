@@ -1,0 +1,97 @@
+"""Password reset through a one-time link: printed by the CLI, or mailed when SMTP is configured."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from jejaring.accounts import security
+from jejaring.accounts.models import PasswordReset, User
+from jejaring.accounts.roles import Actor
+from jejaring.accounts.service import normalise_email, set_password
+from jejaring.core.config import Settings
+from jejaring.core.db import utcnow
+from jejaring.core.errors import DomainError
+from jejaring.core.i18n import translate
+
+log = logging.getLogger(__name__)
+RESET_PATH = "/account/reset/"
+
+
+def create_reset_link(session: Session, *, user: User, settings: Settings) -> str:
+    """A fresh one-time reset link for ``user``; earlier unused links stop working."""
+    now = utcnow()
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = security.new_secret()
+    session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=security.digest(token),
+            created_at=now,
+            expires_at=now + timedelta(minutes=settings.password_reset_minutes),
+        )
+    )
+    session.flush()
+    return settings.base_url.rstrip("/") + RESET_PATH + token
+
+
+def valid_reset(session: Session, *, token: str) -> PasswordReset | None:
+    """The unused, unexpired reset behind ``token``, or None."""
+    row = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == security.digest(token)))
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    user = session.get(User, row.user_id)
+    return row if user is not None and user.active else None
+
+
+def use_reset(session: Session, *, token: str, password: str) -> User:
+    """Set a new password through a reset link; the link is then spent and every session ends."""
+    row = valid_reset(session, token=token)
+    if row is None:
+        raise DomainError("accounts.error.reset_invalid", field="token")
+    user = session.get(User, row.user_id)
+    assert user is not None
+    actor = Actor(role=user.role, user_id=user.id, email=user.email, via="session", scopes=frozenset({"write"}))
+    set_password(session, actor=actor, user=user, password=password)
+    row.used_at = utcnow()
+    session.flush()
+    return user
+
+
+def mail_enabled(settings: Settings) -> bool:
+    """True when an SMTP server is configured."""
+    return bool(settings.smtp_host)
+
+
+def request_reset(session: Session, *, email: str, settings: Settings, lang: str) -> bool:
+    """Mail a reset link when the account exists and SMTP is configured; says nothing about which accounts exist."""
+    if not mail_enabled(settings):
+        return False
+    user = session.scalar(select(User).where(User.email == normalise_email(email), User.active.is_(True)))
+    if user is None:
+        return True
+    link = create_reset_link(session, user=user, settings=settings)
+    message = EmailMessage()
+    message["Subject"] = translate("accounts.reset.mail_subject", lang)
+    message["From"] = settings.smtp_from
+    message["To"] = user.email
+    message.set_content(translate("accounts.reset.mail_body", lang, name=user.name, link=link))
+    try:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
+            if settings.smtp_starttls:
+                smtp.starttls()
+            if settings.smtp_username:
+                smtp.login(settings.smtp_username, settings.smtp_password)
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("could not send the password-reset mail")
+    return True

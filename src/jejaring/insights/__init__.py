@@ -1,0 +1,1 @@
+"""Insights: headline indicators, breakdowns, maps, location quotients and sentra strength, from rollups."""

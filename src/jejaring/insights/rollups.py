@@ -1,0 +1,346 @@
+"""Rebuild the insights rollups from the registry tables (called after imports and by the CLI)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import and_, case, delete, distinct, exists, func, insert, or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from jejaring.insights import cache
+from jejaring.insights.models import (
+    ROLE_GROUPS,
+    CertificateRollup,
+    ProvinceRollup,
+    QualityRollup,
+    RefreshLog,
+    RegencyRollup,
+    SentraRollup,
+)
+from jejaring.reference import catalog
+from jejaring.reference.models import Regency
+from jejaring.registry.models import Certification, Firm, FirmRole, RecordSource, Sentra, SentraMembership
+
+log = logging.getLogger(__name__)
+SECTOR_COLUMNS = {
+    "industri_kreatif": "creative",
+    "makanan_minuman": "food",
+    "kerajinan": "craft",
+    "fesyen": "fashion",
+}
+MEASURES = ("units", "workers", "output_value", "output_units", "nib_units", "geo_units", "cert_units")
+BATCH = 5_000
+# Coordinates further than this (degrees, either axis) from the regency seat are flagged.
+FAR_FROM_SEAT_DEGREES = 1.5
+
+
+def role_group_subquery() -> Any:
+    """firm_id → 'ikm' or 'industri_besar' (IKM wins when a firm has both roles)."""
+    return (
+        select(FirmRole.firm_id.label("firm_id"), func.min(FirmRole.role).label("role"))
+        .where(FirmRole.role.in_(ROLE_GROUPS))
+        .group_by(FirmRole.firm_id)
+        .subquery("rg")
+    )
+
+
+def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), BATCH):
+        session.execute(insert(model), rows[start : start + BATCH])
+
+
+def _firm_cells(session: Session) -> list[Any]:
+    rg = role_group_subquery()
+    has_cert = exists().where(Certification.firm_id == Firm.id)
+    has_geo = and_(Firm.latitude.is_not(None), Firm.longitude.is_not(None))
+    keys = (
+        func.coalesce(Firm.reference_year, 0),
+        Firm.province_code,
+        Firm.regency_code,
+        func.coalesce(Firm.kbli_code, ""),
+        func.coalesce(Firm.size_class, ""),
+        rg.c.role,
+    )
+    stmt = (
+        select(
+            *keys,
+            func.count(),
+            func.coalesce(func.sum(Firm.workers), 0),
+            func.coalesce(func.sum(Firm.production_value), 0),
+            func.count(Firm.production_value),
+            func.count(Firm.nib),
+            func.coalesce(func.sum(case((has_geo, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((has_cert, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Firm.workers.is_(None), 1), else_=0)), 0),
+        )
+        .join(rg, rg.c.firm_id == Firm.id)
+        .where(Firm.status == "active")
+        .group_by(*keys)
+    )
+    return list(session.execute(stmt))
+
+
+def _sector_columns() -> dict[str, tuple[str, ...]]:
+    """KBLI code → rollup column prefixes of its sectors (computed once per refresh)."""
+    return {
+        r["code"]: tuple(SECTOR_COLUMNS[s] for s in sorted(catalog.sectors_of(r["code"])) if s in SECTOR_COLUMNS)
+        for r in catalog.kbli()
+    }
+
+
+def _empty_province_cell(year: int, pcode: str, group: str, size: str, role: str) -> dict[str, Any]:
+    return {
+        "reference_year": year,
+        "province_code": pcode,
+        "kbli_group": group,
+        "kbli_division": group[:2],
+        "size_class": size,
+        "role": role,
+        **dict.fromkeys((*MEASURES, "no_workers_units"), 0),
+        **{f"{c}_{m}": 0 for c in SECTOR_COLUMNS.values() for m in ("units", "workers")},
+    }
+
+
+def _fold(cells: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Fold (year, regency, KBLI code, size, role) cells into the province and regency rollups."""
+    sectors = _sector_columns()
+    prov: dict[tuple[Any, ...], dict[str, Any]] = {}
+    reg: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for year, pcode, rcode, kbli, size, role, units, workers, output, out_n, nib, geo, cert, no_w in cells:
+        units, workers, output = int(units), int(workers), int(output)
+        division, group = kbli[:2], kbli[:3]
+        pkey = (year, pcode, group, size, role)
+        p = prov.get(pkey)
+        if p is None:
+            p = prov[pkey] = _empty_province_cell(year, pcode, group, size, role)
+        p["units"] += units
+        p["workers"] += workers
+        p["output_value"] += output
+        p["output_units"] += int(out_n)
+        p["nib_units"] += int(nib)
+        p["geo_units"] += int(geo)
+        p["cert_units"] += int(cert)
+        p["no_workers_units"] += int(no_w)
+        for col in sectors.get(kbli, ()):
+            p[f"{col}_units"] += units
+            p[f"{col}_workers"] += workers
+        rkey = (year, rcode, division, role)
+        r = reg.get(rkey)
+        if r is None:
+            r = reg[rkey] = {
+                "reference_year": year,
+                "regency_code": rcode,
+                "kbli_division": division,
+                "role": role,
+                "province_code": pcode,
+                "units": 0,
+                "workers": 0,
+                "output_value": 0,
+            }
+        r["units"] += units
+        r["workers"] += workers
+        r["output_value"] += output
+    return list(prov.values()), list(reg.values())
+
+
+def _certificate_rows(session: Session) -> list[dict[str, Any]]:
+    rg = role_group_subquery()
+    held = select(Certification.firm_id, Certification.certificate_code).distinct().subquery("held")
+    year = func.coalesce(Firm.reference_year, 0)
+    stmt = (
+        select(
+            year,
+            Firm.province_code,
+            held.c.certificate_code,
+            rg.c.role,
+            func.count(),
+            func.coalesce(func.sum(Firm.workers), 0),
+        )
+        .join(held, held.c.firm_id == Firm.id)
+        .join(rg, rg.c.firm_id == Firm.id)
+        .where(Firm.status == "active")
+        .group_by(year, Firm.province_code, held.c.certificate_code, rg.c.role)
+    )
+    return [
+        {
+            "reference_year": y,
+            "province_code": p,
+            "certificate_code": c,
+            "role": r,
+            "units": int(n),
+            "workers": int(w),
+        }
+        for y, p, c, r, n, w in session.execute(stmt)
+    ]
+
+
+def _sentra_rows(session: Session) -> list[dict[str, Any]]:
+    same_division = case((Firm.kbli_division == func.substr(Sentra.kbli_code, 1, 2), 1), else_=0)
+    stmt = (
+        select(
+            SentraMembership.sentra_id,
+            func.count(),
+            func.coalesce(func.sum(Firm.workers), 0),
+            func.coalesce(func.sum(same_division), 0),
+        )
+        .join(Firm, Firm.id == SentraMembership.firm_id)
+        .join(Sentra, Sentra.id == SentraMembership.sentra_id)
+        .where(Firm.status == "active")
+        .group_by(SentraMembership.sentra_id)
+    )
+    return [
+        {"sentra_id": s, "member_units": int(n), "member_workers": int(w), "focus_units": int(f)}
+        for s, n, w, f in session.execute(stmt)
+    ]
+
+
+def _quality_rows(session: Session) -> list[dict[str, Any]]:
+    """Per-province counts of the quality issues listed in ``quality.ISSUES``."""
+    active = Firm.status == "active"
+    rg = role_group_subquery()
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+
+    def tally(issue: str, stmt: Any) -> None:
+        for province, n in session.execute(stmt):
+            counts[(province, issue)] += int(n)
+
+    simple_issues = {
+        "no_kbli": Firm.kbli_code.is_(None),
+        "no_workers": Firm.workers.is_(None),
+        "no_reference_year": Firm.reference_year.is_(None),
+        "no_size_class": Firm.size_class.is_(None),
+        "no_coordinates": or_(Firm.latitude.is_(None), Firm.longitude.is_(None)),
+    }
+    stmt = (
+        select(Firm.province_code, *(func.sum(case((c, 1), else_=0)) for c in simple_issues.values()))
+        .where(active)
+        .group_by(Firm.province_code)
+    )
+    for province, *values in session.execute(stmt):
+        for issue, n in zip(simple_issues, values, strict=True):
+            counts[(province, issue)] += int(n or 0)
+    far = or_(
+        func.abs(Firm.latitude - Regency.latitude) > FAR_FROM_SEAT_DEGREES,
+        func.abs(Firm.longitude - Regency.longitude) > FAR_FROM_SEAT_DEGREES,
+    )
+    tally(
+        "coordinates_far_from_regency",
+        select(Firm.province_code, func.count())
+        .join(Regency, Regency.code == Firm.regency_code)
+        .where(active, Firm.latitude.is_not(None), Regency.latitude.is_not(None), far)
+        .group_by(Firm.province_code),
+    )
+    dup = select(Firm.nib).where(active, Firm.nib.is_not(None)).group_by(Firm.nib).having(func.count() > 1)
+    tally(
+        "duplicate_nib",
+        select(Firm.province_code, func.count()).where(active, Firm.nib.in_(dup)).group_by(Firm.province_code),
+    )
+    tally(
+        "ikm_with_large_size",
+        select(Firm.province_code, func.count())
+        .join(rg, rg.c.firm_id == Firm.id)
+        .where(active, rg.c.role == "ikm", Firm.size_class == "besar")
+        .group_by(Firm.province_code),
+    )
+    tally(
+        "no_industry_role",
+        select(Firm.province_code, func.count())
+        .outerjoin(rg, rg.c.firm_id == Firm.id)
+        .where(active, rg.c.firm_id.is_(None), Firm.kbli_code.is_not(None))
+        .group_by(Firm.province_code),
+    )
+    return [{"province_code": p, "issue": i, "units": n} for (p, i), n in sorted(counts.items()) if n]
+
+
+def _sources(session: Session) -> dict[str, Any]:
+    firm_src = session.execute(
+        select(func.count(distinct(RecordSource.source_office)), func.count(distinct(RecordSource.file_name))).where(
+            RecordSource.entity_type == "firm"
+        )
+    ).one()
+    years = session.execute(
+        select(func.min(Firm.reference_year), func.max(Firm.reference_year)).where(Firm.status == "active")
+    ).one()
+    sentra_sources = session.execute(
+        select(Sentra.source, func.count()).group_by(Sentra.source).order_by(func.count().desc()).limit(3)
+    ).all()
+    sentra_years = session.execute(select(func.min(Sentra.reference_year), func.max(Sentra.reference_year))).one()
+    return {
+        "offices": int(firm_src[0] or 0),
+        "files": int(firm_src[1] or 0),
+        "year_min": years[0],
+        "year_max": years[1],
+        "sentra_sources": [s for s, _ in sentra_sources if s],
+        "sentra_year_min": sentra_years[0],
+        "sentra_year_max": sentra_years[1],
+    }
+
+
+def refresh_rollups(session: Session) -> RefreshLog:
+    """Rebuild every insights rollup from the registry (flushes; the caller commits)."""
+    started = time.perf_counter()
+    max_firm = session.scalar(select(func.max(Firm.id))) or 0
+    max_sentra = session.scalar(select(func.max(Sentra.id))) or 0
+    prov_rows, reg_rows = _fold(_firm_cells(session))
+    cert_rows = _certificate_rows(session)
+    sentra_rows = _sentra_rows(session)
+    quality_rows = _quality_rows(session)
+    sources = _sources(session)
+    for model in (ProvinceRollup, RegencyRollup, CertificateRollup, SentraRollup, QualityRollup):
+        session.execute(delete(model))
+    _bulk(session, ProvinceRollup, prov_rows)
+    _bulk(session, RegencyRollup, reg_rows)
+    _bulk(session, CertificateRollup, cert_rows)
+    _bulk(session, SentraRollup, sentra_rows)
+    _bulk(session, QualityRollup, quality_rows)
+    entry = RefreshLog(
+        firms=sum(r["units"] for r in prov_rows),
+        seconds=round(time.perf_counter() - started, 3),
+        max_firm_id=max_firm,
+        max_sentra_id=max_sentra,
+        sources=json.dumps(sources),
+    )
+    session.add(entry)
+    session.flush()
+    cache.forget_session_key(session)
+    log.info("insights rollups refreshed: %s industry units in %.1f s", entry.firms, entry.seconds)
+    return entry
+
+
+def latest_refresh(session: Session) -> RefreshLog | None:
+    """The most recent refresh, or None when the rollups were never built."""
+    return session.scalars(select(RefreshLog).order_by(RefreshLog.id.desc()).limit(1)).first()
+
+
+def is_stale(session: Session, entry: RefreshLog | None) -> bool:
+    """Whether firms or sentra were added since ``entry`` (cheap: compares the highest ids)."""
+    if entry is None:
+        return True
+    max_firm = session.scalar(select(func.max(Firm.id))) or 0
+    max_sentra = session.scalar(select(func.max(Sentra.id))) or 0
+    return (max_firm, max_sentra) != (entry.max_firm_id, entry.max_sentra_id)
+
+
+def ensure_fresh(session: Session, *, max_firms: int | None = None) -> RefreshLog | None:
+    """The latest refresh, rebuilding first when new firms or sentra arrived since.
+
+    With ``max_firms`` set, a stale registry larger than that is not rebuilt here (a national
+    refresh takes minutes and belongs after imports or in ``jejaring stats refresh``).
+    """
+    entry = latest_refresh(session)
+    if entry is None or is_stale(session, entry):
+        size = session.scalar(select(func.max(Firm.id))) or 0
+        if entry is None or max_firms is None or size <= max_firms:
+            try:
+                with session.begin_nested():  # a concurrent refresh may win: keep its rollups then
+                    entry = refresh_rollups(session)
+            except (IntegrityError, OperationalError) as exc:
+                log.warning("insights rollups not refreshed here (a concurrent refresh?): %s", exc)
+                cache.forget_session_key(session)
+                entry = latest_refresh(session)
+    return entry

@@ -1,0 +1,174 @@
+/* Insights charts: choropleth + regency bubbles, time series, divisions, sizes; LQ heat map, sentra strength.
+   Data comes from <script type="application/json"> elements rendered by the server (labels translated). */
+(function () {
+  "use strict";
+  var PALETTE = ["#1f6f8b", "#e07a1f", "#4c9f70", "#9b59b6", "#c0392b", "#7f8c8d"];
+  var charts = [];
+
+  function readJSON(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function fmt(lang, v) {
+    return Number(v || 0).toLocaleString(lang === "en" ? "en-US" : "id-ID");
+  }
+
+  function init(id) {
+    var el = document.getElementById(id);
+    if (!el) return null;
+    var old = echarts.getInstanceByDom(el);
+    if (old) old.dispose();
+    var chart = echarts.init(el, null, { renderer: "canvas" });
+    charts.push(chart);
+    return chart;
+  }
+
+  function drawMap(data, geo) {
+    var chart = init("insights-map");
+    if (!chart) return;
+    echarts.registerMap("indonesia", geo);
+    var L = data.labels, lang = data.lang, m = data.map;
+    var values = m.provinces.map(function (p) { return p.units; });
+    var max = Math.max.apply(null, values.concat([1]));
+    var maxBubble = Math.max.apply(null, m.regencies.map(function (r) { return r.units; }).concat([1]));
+    var layout = { top: 12, bottom: 12, left: 90, right: 12, aspectScale: 1 };
+    chart.setOption({
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          if (p.seriesType === "scatter") {
+            return p.name + "<br>" + L.units + ": " + fmt(lang, p.value[2]) + "<br>" + L.workers + ": " + fmt(lang, p.value[3]);
+          }
+          var d = p.data || {};
+          return (d.label || p.name) + "<br>" + L.units + ": " + fmt(lang, d.value) + "<br>" + L.workers + ": " + fmt(lang, d.workers);
+        }
+      },
+      visualMap: {
+        min: 0, max: max, left: 8, bottom: 8, calculable: true, seriesIndex: 0,
+        itemHeight: 110, textStyle: { fontSize: 11 }, formatter: function (v) { return fmt(lang, Math.round(v)); },
+        inRange: { color: ["#e3eef5", "#9ccbe0", "#3f8fb5", "#1f5f7f", "#0c3349"] }
+      },
+      geo: Object.assign({
+        map: "indonesia", silent: true, roam: false,
+        itemStyle: { areaColor: "rgba(0,0,0,0)", borderColor: "rgba(0,0,0,0)" }
+      }, layout),
+      series: [
+        Object.assign({
+          name: L.provinces, type: "map", map: "indonesia", roam: false, selectedMode: false,
+          itemStyle: { borderColor: "#ffffff", borderWidth: 0.7, areaColor: "#eef1f4" },
+          label: { show: false },
+          emphasis: { label: { show: false }, itemStyle: { areaColor: "#f4b266" } },
+          data: m.provinces.map(function (p) {
+            return { name: p.code, label: p.name, value: p.units, workers: p.workers };
+          })
+        }, layout),
+        {
+          name: L.regencies, type: "scatter", coordinateSystem: "geo", geoIndex: 0, zlevel: 2,
+          symbolSize: function (v) { return 2 + 12 * Math.sqrt(v[2] / maxBubble); },
+          itemStyle: { color: "rgba(224, 122, 31, 0.55)", borderColor: "rgba(255,255,255,0.8)", borderWidth: 0.5 },
+          data: m.regencies.map(function (r) {
+            return { name: r.name, value: [r.lon, r.lat, r.units, r.workers], province: r.province };
+          })
+        }
+      ]
+    });
+    if (m.selected) {
+      chart.dispatchAction({ type: "highlight", seriesIndex: 0, name: m.selected });
+    }
+    window.__insightsMap = chart;
+    chart.on("click", function (p) {
+      var code = p.seriesType === "map" ? p.name : (p.data && p.data.province);
+      if (!code) return;
+      var base = data.province_url;
+      window.location.href = base + (base.indexOf("?") === base.length - 1 ? "" : "&") + "province=" + encodeURIComponent(code);
+    });
+    document.getElementById("insights-map").setAttribute("data-rendered", "true");
+  }
+
+  function drawDashboard(data) {
+    var L = data.labels;
+    var ts = init("chart-timeseries");
+    if (ts) ts.setOption({
+      color: PALETTE, tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 60, right: 50, top: 30, bottom: 25 },
+      xAxis: { type: "category", data: data.timeseries.years },
+      yAxis: [{ type: "value" }, { type: "value", splitLine: { show: false } }],
+      series: [
+        { name: L.units, type: "bar", data: data.timeseries.ikm_units, barMaxWidth: 36 },
+        { name: L.workers, type: "line", yAxisIndex: 1, data: data.timeseries.ikm_workers, smooth: true }
+      ]
+    });
+    var sizes = init("chart-sizes");
+    if (sizes) sizes.setOption({
+      color: PALETTE, tooltip: { trigger: "item" },
+      legend: { orient: "vertical", right: 0, top: "middle", textStyle: { fontSize: 11 } },
+      series: [{
+        type: "pie", radius: ["45%", "75%"], center: ["35%", "50%"], label: { show: false },
+        data: data.sizes.labels.map(function (l, i) { return { name: l, value: data.sizes.values[i] }; })
+      }]
+    });
+    var div = init("chart-divisions");
+    if (div) div.setOption({
+      color: [PALETTE[0]], tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
+      xAxis: { type: "value" },
+      yAxis: {
+        type: "category", inverse: true,
+        data: data.divisions.codes.map(function (c, i) { return c + " " + data.divisions.labels[i]; }),
+        axisLabel: { width: 260, overflow: "truncate", fontSize: 11 }
+      },
+      series: [{ name: L.units, type: "bar", data: data.divisions.values, barMaxWidth: 18 }]
+    });
+  }
+
+  function drawClusters(data) {
+    var hm = init("chart-lq");
+    if (hm) hm.setOption({
+      tooltip: {
+        formatter: function (p) {
+          return data.heatmap.regions[p.value[1]] + " · KBLI " + data.heatmap.divisions[p.value[0]] + "<br>" + data.labels.lq + ": " + p.value[2];
+        }
+      },
+      grid: { left: 10, right: 10, top: 10, bottom: 60, containLabel: true },
+      xAxis: { type: "category", data: data.heatmap.divisions, splitArea: { show: true }, axisLabel: { fontSize: 10 } },
+      yAxis: { type: "category", data: data.heatmap.regions, axisLabel: { fontSize: 10, width: 140, overflow: "truncate" } },
+      visualMap: {
+        min: 0, max: 3, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemWidth: 12,
+        inRange: { color: ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"] }
+      },
+      series: [{ type: "heatmap", data: data.heatmap.cells, emphasis: { itemStyle: { borderColor: "#333", borderWidth: 1 } } }]
+    });
+    var st = init("chart-strength");
+    if (st) st.setOption({
+      color: [PALETTE[1]],
+      tooltip: {
+        formatter: function (p) { return p.name + "<br>" + data.labels.units + ": " + p.value[0] + "<br>LQ: " + p.value[1] + "<br>" + p.value[2]; }
+      },
+      grid: { left: 50, right: 20, top: 20, bottom: 40 },
+      xAxis: { type: "log", name: data.labels.units, nameLocation: "middle", nameGap: 25, min: 1 },
+      yAxis: { type: "value", name: data.labels.lq },
+      series: [{
+        type: "scatter", data: data.strength,
+        symbolSize: function (v) { return 6 + v[2] / 6; }, itemStyle: { opacity: 0.75 }
+      }]
+    });
+  }
+
+  function render() {
+    if (typeof echarts === "undefined") return;
+    charts.forEach(function (c) { if (!c.isDisposed()) c.dispose(); });
+    charts = [];
+    var dash = readJSON("insights-data");
+    if (dash) {
+      drawDashboard(dash);
+      fetch(dash.geojson).then(function (r) { return r.json(); }).then(function (geo) { drawMap(dash, geo); });
+    }
+    var cl = readJSON("clusters-data");
+    if (cl) drawClusters(cl);
+  }
+
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  document.addEventListener("DOMContentLoaded", render);
+  document.body && document.body.addEventListener("htmx:afterSwap", render);
+})();

@@ -1,0 +1,1 @@
+"""Provincial intake: upload, header mapping, validation, quarantine, idempotent upsert, import jobs."""

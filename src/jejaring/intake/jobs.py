@@ -1,0 +1,212 @@
+"""Run an import job in committed batches: a kill loses at most the batch in flight, and resumes after it.
+
+Each batch commits its registry writes, its quarantined rows and the job's counters in ONE
+transaction, guarded by ``batches_done`` (compare-and-set), so two runners never double-count and a
+killed run leaves no partial batch. Reading and validating are deterministic, so a resumed job
+re-reads the file and continues with the first uncommitted batch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
+
+from jejaring.core.config import Settings
+from jejaring.core.db import session_scope, utcnow
+from jejaring.core.errors import DomainError
+from jejaring.intake import reader, service
+from jejaring.intake.models import ImportJob, QuarantineRow
+from jejaring.intake.validate import Validated, validate
+from jejaring.registry import bulk
+
+log = logging.getLogger(__name__)
+Progress = Callable[[ImportJob], None]
+
+
+class Superseded(Exception):
+    """Another runner committed this batch first."""
+
+
+def load_and_validate(job: ImportJob, settings: Settings) -> Validated:
+    """Read the job's file, apply its header mapping and validate every row."""
+    sheet = reader.read_file(
+        Path(job.stored_path), max_bytes=settings.max_upload_mb * 1_000_000, max_rows=settings.max_upload_rows
+    )
+    mapping = json.loads(job.header_map or "{}")
+    raw = service.apply_mapping(sheet, mapping)
+    return validate(raw, default_year=job.reference_year, max_cell_chars=settings.max_cell_chars)
+
+
+def quarantine_frame(v: Validated, lo: int, hi: int) -> list[dict[str, object]]:
+    """Quarantine rows (original values + every error) for spreadsheet rows ``lo``..``hi``."""
+    errs = v.errors.filter(pl.col("_row").is_between(lo, hi))
+    if errs.height == 0:
+        return []
+    grouped = errs.group_by("_row", maintain_order=True).agg(pl.struct("field", "value", "key").alias("errors"))
+    raw = v.raw.filter(pl.col("_row").is_in(grouped.get_column("_row").implode()))
+    values = {
+        r["_row"]: {k: val for k, val in r.items() if k != "_row" and val is not None}
+        for r in raw.iter_rows(named=True)
+    }
+    out = []
+    for row, errors in grouped.iter_rows():
+        items = []
+        for e in errors:
+            items.append({"field": e["field"], "value": e["value"], "key": e["key"], "params": {}})
+        out.append({"row_number": row, "values": values.get(row, {}), "errors": items})
+    return out
+
+
+def run_job(engine: Engine, job_id: int, settings: Settings, *, progress: Progress | None = None) -> ImportJob:
+    """Run (or resume) a job to the end, a cancellation, or a fatal file error; returns its final state."""
+    with session_scope(engine) as s:
+        job = service.get_job(s, job_id=job_id)
+        if job.status in ("done", "failed", "needs_mapping"):
+            return job
+        job.status = "running"
+        job.started_at = job.started_at or utcnow()
+        job.heartbeat_at = utcnow()
+        snapshot = _detached(job)
+    try:
+        v = load_and_validate(snapshot, settings)
+    except DomainError as exc:
+        with session_scope(engine) as s:
+            job = service.get_job(s, job_id=job_id)
+            service.fail_job(job, exc)
+            return _detached(job)
+    rows = v.raw.get_column("_row")
+    total = rows.len()
+    with session_scope(engine) as s:
+        job = service.get_job(s, job_id=job_id)
+        job.rows_total = total
+    source = bulk.BulkSource(snapshot.office, snapshot.file_name, snapshot.uploaded_by, snapshot.id)
+    size = settings.intake_batch_rows
+    n_batches = max(1, -(-total // size))
+    done = snapshot.batches_done
+    for k in range(done, n_batches):
+        with session_scope(engine) as s:
+            current = service.get_job(s, job_id=job_id)
+            if current.status == "cancel_requested":
+                current.status = "cancelled"
+                current.finished_at = utcnow()
+                return _detached(current)
+        batch = rows.slice(k * size, size)
+        lo, hi = (int(batch.min()), int(batch.max())) if batch.len() else (0, -1)  # type: ignore[arg-type]
+        try:
+            _commit_batch(engine, job_id, k, v, lo, hi, batch.len(), source)
+        except Superseded:
+            log.warning("job %s batch %s was committed by another runner; stopping", job_id, k)
+            break
+        except Exception as exc:  # the batch rolled back; the job stays resumable from here
+            log.exception("import job %s failed in batch %s", job_id, k)
+            with session_scope(engine) as s:
+                job = service.get_job(s, job_id=job_id)
+                job.status = "interrupted"
+                job.error_key = "intake.job_crashed"
+                job.error_params = json.dumps({"detail": str(exc).splitlines()[0][:300] if str(exc) else repr(exc)})
+                return _detached(job)
+        if settings.intake_batch_pause_ms:
+            time.sleep(settings.intake_batch_pause_ms / 1000)
+        if progress is not None:
+            with session_scope(engine) as s:
+                progress(_detached(service.get_job(s, job_id=job_id)))
+    with session_scope(engine) as s:
+        job = service.get_job(s, job_id=job_id)
+        if job.batches_done >= n_batches and job.status in ("running", "cancel_requested"):
+            job.status = "done"
+            job.finished_at = utcnow()
+            job.rows_done = job.rows_total
+        return _detached(job)
+
+
+def _commit_batch(
+    engine: Engine, job_id: int, k: int, v: Validated, lo: int, hi: int, n_rows: int, source: bulk.BulkSource
+) -> None:
+    with session_scope(engine) as s:
+        accepted = v.accepted.filter(pl.col("_row").is_between(lo, hi))
+        result = upsert_in_order(s, accepted, source)
+        quarantined = quarantine_frame(v, lo, hi)
+        s.add_all(
+            QuarantineRow(
+                job_id=job_id,
+                row_number=q["row_number"],
+                values=json.dumps(q["values"], ensure_ascii=False),
+                errors=json.dumps(q["errors"], ensure_ascii=False),
+            )
+            for q in quarantined
+        )
+        stmt = (
+            update(ImportJob)
+            .where(ImportJob.id == job_id, ImportJob.batches_done == k)
+            .values(
+                batches_done=k + 1,
+                rows_done=ImportJob.rows_done + n_rows,
+                accepted=ImportJob.accepted + accepted.height,
+                quarantined=ImportJob.quarantined + len(quarantined),
+                inserted=ImportJob.inserted + result.inserted,
+                updated=ImportJob.updated + result.updated,
+                unchanged=ImportJob.unchanged + result.unchanged,
+                heartbeat_at=utcnow(),
+            )
+        )
+        if s.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+            raise Superseded
+        s.flush()
+
+
+def upsert_in_order(session: Session, rows: pl.DataFrame, source: bulk.BulkSource) -> bulk.BulkResult:
+    """Upsert rows; a business listed twice in the file is one firm, its later rows applied as updates in order."""
+    ranked = rows.with_columns(pl.col("_row").cum_count().over("intake_key").alias("_rank"))
+    total = bulk.BulkResult(firm_ids={})
+    for rank in sorted(ranked.get_column("_rank").unique().to_list()):
+        part = bulk.upsert_firms(session, rows=ranked.filter(pl.col("_rank") == rank).drop("_rank"), source=source)
+        total.inserted += part.inserted
+        total.updated += part.updated
+        total.unchanged += part.unchanged
+        assert total.firm_ids is not None
+        total.firm_ids.update(part.firm_ids or {})
+    return total
+
+
+def _detached(job: ImportJob) -> ImportJob:
+    """A plain copy of the job's columns, usable after its session closed."""
+    copy = ImportJob()
+    for col in ImportJob.__table__.columns:
+        setattr(copy, col.key, getattr(job, col.key))
+    return copy
+
+
+def refresh_insights(engine: Engine) -> None:
+    """Rebuild the insights rollups after an import changed the registry (a failure there never fails the import)."""
+    try:
+        from jejaring.insights import service as insights_service
+
+        with session_scope(engine) as s:
+            insights_service.refresh_rollups(s)
+    except Exception:
+        log.exception("insights rollups not refreshed after the import; run `jejaring stats refresh`")
+
+
+def start_in_thread(engine: Engine, job_id: int, settings: Settings) -> threading.Thread:
+    """Run a job in a background thread of the web process."""
+
+    def target() -> None:
+        try:
+            final = run_job(engine, job_id, settings)
+        except Exception:  # the job stays resumable; the log has the cause
+            log.exception("import job %s stopped", job_id)
+            return
+        if final.inserted or final.updated:
+            refresh_insights(engine)
+
+    thread = threading.Thread(target=target, name=f"intake-job-{job_id}", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,194 @@
+"""Read an uploaded XLSX or CSV into rows of text, find the header line under any title rows.
+
+Every cell is kept as text exactly as the uploader typed it (numbers from XLSX are rendered without
+a spurious ``.0``); conversion happens in validation, so a bad value is reported, never coerced.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from jejaring.core.errors import DomainError
+from jejaring.intake import headers as header_rules
+
+log = logging.getLogger(__name__)
+HEADER_SCAN_ROWS = 15
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class FileError(DomainError):
+    """A fatal problem with the file itself (unreadable, too large, too many rows): nothing is imported."""
+
+    status_code = 400
+
+
+@dataclass
+class Sheet:
+    """The data of one file: original headers, the spreadsheet row number of the header, string columns."""
+
+    headers: list[str]
+    header_row: int  # 1-based spreadsheet row of the header line
+    data: pl.DataFrame  # one Utf8 column per header (named c0, c1, …) plus ``_row`` (spreadsheet row number)
+
+
+def _cell_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return text if text != "" else None
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")  # Windows-1252, a superset of Latin-1's printables
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    best, best_score = ",", -1
+    for delim in (";", ",", "\t", "|"):
+        counts = [len(next(csv.reader([line], delimiter=delim))) for line in lines if line.strip()]
+        score = max(counts, default=0)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _find_header(rows: list[list[str | None]]) -> int:
+    """Index of the header line: the first of the top rows naming at least two template fields."""
+    best_idx, best_hits = 0, -1
+    for idx, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        hits = sum(1 for cell in row if cell and header_rules.builtin_field(cell))
+        if hits >= 2 and hits > best_hits:
+            return idx
+        if hits > best_hits:
+            best_idx, best_hits = idx, hits
+    # no row names two fields: take the first row with at least two non-empty cells
+    for idx, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        if sum(1 for cell in row if cell) >= 2:
+            return idx if best_hits < 1 else best_idx
+    return best_idx
+
+
+def _frame(headers: list[str], columns: list[list[str | None]], first_row: int) -> pl.DataFrame:
+    n = len(columns[0]) if columns else 0
+    data = {f"c{i}": pl.Series(f"c{i}", col, dtype=pl.Utf8) for i, col in enumerate(columns)}
+    df = pl.DataFrame(data) if data else pl.DataFrame()
+    df = df.with_columns(pl.int_range(first_row, first_row + n, dtype=pl.Int64).alias("_row"))
+    # drop rows that are completely empty (spacers): they are not data and not errors
+    value_cols = [f"c{i}" for i in range(len(headers))]
+    if value_cols:
+        df = df.filter(pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in value_cols]))
+    return df
+
+
+def _headers_from(row: list[str | None]) -> list[str]:
+    names = [(c or "").strip() for c in row]
+    while names and not names[-1]:
+        names.pop()
+    return [n or f"kolom_{i + 1}" for i, n in enumerate(names)]
+
+
+def read_csv_bytes(raw: bytes) -> Sheet:
+    """Parse CSV bytes (UTF-8 with/without BOM or Windows-1252; ``;``, ``,`` or tab separated)."""
+    text = _decode(raw)
+    head_lines = text.splitlines()[:HEADER_SCAN_ROWS]
+    delim = _sniff_delimiter(head_lines)
+    top = [[c if c.strip() else None for c in r] for r in csv.reader(head_lines, delimiter=delim)]
+    hidx = _find_header(top)
+    headers = _headers_from(top[hidx]) if top else []
+    if not headers:
+        raise FileError("intake.file.empty")
+    # skip the title lines and the header (counted in physical lines, as polars does)
+    body = "\n".join(text.splitlines()[hidx + 1 :])
+    width = len(headers)
+    try:
+        df = (
+            pl.read_csv(
+                io.BytesIO(body.encode("utf-8")),
+                separator=delim,
+                has_header=False,
+                infer_schema=False,
+                new_columns=[f"c{i}" for i in range(width)],
+                truncate_ragged_lines=True,
+                quote_char='"',
+                raise_if_empty=False,
+            )
+            if body.strip()
+            else pl.DataFrame({f"c{i}": pl.Series([], dtype=pl.Utf8) for i in range(width)})
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise FileError("intake.file.unreadable", detail=str(exc).splitlines()[0][:200]) from exc
+    for i in range(df.width, width):
+        df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f"c{i}"))
+    df = df.select([f"c{i}" for i in range(width)])
+    columns = [df.get_column(f"c{i}").to_list() for i in range(width)]
+    return Sheet(headers, hidx + 1, _frame(headers, columns, hidx + 2))
+
+
+def read_xlsx_bytes(raw: bytes) -> Sheet:
+    """Parse the first visible sheet of an XLSX workbook (python-calamine)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        sheet = wb.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several exception types for broken workbooks
+        raise FileError("intake.file.unreadable", detail=str(exc)[:200]) from exc
+    text_rows = [[_cell_text(v) for v in row] for row in rows]
+    if not text_rows:
+        raise FileError("intake.file.empty")
+    hidx = _find_header(text_rows)
+    headers = _headers_from(text_rows[hidx])
+    if not headers:
+        raise FileError("intake.file.empty")
+    width = len(headers)
+    body = text_rows[hidx + 1 :]
+    columns = [[(r[i] if i < len(r) else None) for r in body] for i in range(width)]
+    return Sheet(headers, hidx + 1, _frame(headers, columns, hidx + 2))
+
+
+def read_file(path: Path, *, max_bytes: int, max_rows: int) -> Sheet:
+    """Read ``path`` as XLSX or CSV, enforcing the size and row limits."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FileError("intake.file.missing", name=path.name) from exc
+    if size > max_bytes:
+        raise FileError("intake.file.too_large", size_mb=round(size / 1e6, 1), max_mb=max_bytes // 1_000_000)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise FileError("intake.file.empty")
+    if raw.startswith(XLSX_MAGIC):
+        sheet = read_xlsx_bytes(raw)
+    elif path.suffix.lower() in (".xls", ".xlsb", ".ods") or raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise FileError("intake.file.unsupported", name=path.name)
+    else:
+        if b"\x00" in raw[:4096]:
+            raise FileError("intake.file.unsupported", name=path.name)
+        sheet = read_csv_bytes(raw)
+    if sheet.data.height > max_rows:
+        raise FileError("intake.file.too_many_rows", rows=sheet.data.height, max_rows=max_rows)
+    return sheet

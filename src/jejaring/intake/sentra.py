@@ -1,0 +1,203 @@
+"""The sentra directory template: read, validate every field of every row, upsert sentra.
+
+Columns (DESIGN.md): nama_sentra, kode_wilayah (or provinsi + kabupaten_kota), kecamatan, desa,
+komoditas, kbli, jumlah_unit, tenaga_kerja, definisi (Kemenperin PP 29/2018 or BPS), tahun_data.
+Errors are collected per row (row, column, value, reason) as in the IKM template; a sentra already
+known by name and regency is updated, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jejaring.core.db import utcnow
+from jejaring.core.i18n import translate
+from jejaring.intake import reader
+from jejaring.intake.headers import header_key
+from jejaring.reference import catalog, wilayah
+from jejaring.registry import service as registry_service
+from jejaring.registry.models import Sentra
+from jejaring.registry.schemas import SentraCreate
+
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "nama_sentra": ("nama sentra", "nama sentra ikm", "sentra", "nama"),
+    "kode_wilayah": ("kode wilayah", "kode kab kota", "kode kabupaten kota", "kode kab", "kabupaten kode"),
+    "provinsi": ("provinsi", "propinsi"),
+    "kabupaten_kota": ("kabupaten kota", "kab kota", "kabupaten", "kota"),
+    "kecamatan": ("kecamatan", "kec"),
+    "desa": ("desa", "kelurahan desa", "desa kelurahan", "kelurahan"),
+    "komoditas": ("komoditas", "komoditi", "produk"),
+    "kbli": ("kbli", "kode kbli"),
+    "jumlah_unit": ("jumlah unit", "jumlah unit usaha", "jml unit", "unit usaha"),
+    "tenaga_kerja": ("tenaga kerja", "tenaga kerja orang", "jumlah tk", "tk"),
+    "definisi": ("definisi", "definisi sentra"),
+    "tahun_data": ("tahun data", "tahun", "th data"),
+}
+_LOOKUP = {v: f for f, names in VARIANTS.items() for v in (f.replace("_", " "), *names)}
+
+
+@dataclass
+class SentraReport:
+    """The outcome of one sentra file, in the intake report's shape."""
+
+    rows_read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON report."""
+        return {
+            "rows_read": self.rows_read,
+            "accepted": self.accepted,
+            "quarantined": self.quarantined,
+            "errors": self.errors,
+        }
+
+
+def is_sentra_template(headers: list[str]) -> bool:
+    """True when a file's headers are the sentra template's rather than the IKM directory's."""
+    keys = {header_key(h) for h in headers}
+    sentra_only = {"nama sentra ikm", "jumlah unit", "jumlah unit usaha", "jml unit", "definisi sentra", "definisi"}
+    ikm_only = {"nama usaha", "nama perusahaan", "nama pemilik", "pemilik", "nib", "no nib", "jenis produk"}
+    return bool(keys & sentra_only) and not keys & ikm_only
+
+
+def _int(value: str | None) -> int | None:
+    if value is None or not value.strip():
+        return None
+    text = value.strip().replace(".", "").replace(" ", "")
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def import_file(
+    session: Session, *, path: Path, file_name: str, office: str | None, lang: str = "id", max_bytes: int, max_rows: int
+) -> SentraReport:
+    """Validate and upsert the sentra of one file; every refused row is reported with its reasons."""
+    sheet = reader.read_file(path, max_bytes=max_bytes, max_rows=max_rows)
+    columns: dict[str, str] = {}
+    for i, header in enumerate(sheet.headers):
+        f = _LOOKUP.get(header_key(header))
+        if f and f not in columns.values():
+            columns[f"c{i}"] = f
+    header_of = {f: sheet.headers[int(c[1:])] for c, f in columns.items()}
+    report = SentraReport()
+    kbli_codes = {r["code"] for r in catalog.kbli() if r["level"] == "kelompok"}
+    for row in sheet.data.iter_rows(named=True):
+        values = {f: row.get(c) for c, f in columns.items()}
+        if all(v in (None, "") for v in values.values()):
+            continue
+        report.rows_read += 1
+        errors: list[tuple[str, str | None, str]] = []
+        err = _collector(values, header_of, lang, errors)
+        name = (values.get("nama_sentra") or "").strip()
+        if not name:
+            err("nama_sentra", "intake.sentra.required")
+        regency = None
+        code = values.get("kode_wilayah")
+        if code:
+            norm = wilayah.normalize_code(code)
+            if norm is None or wilayah.regency(norm) is None:
+                err("kode_wilayah", "intake.sentra.unknown_regency")
+            else:
+                regency = norm
+        elif values.get("kabupaten_kota"):
+            prov = wilayah.resolve_province(values.get("provinsi") or "") if values.get("provinsi") else None
+            res = wilayah.resolve_regency(values["kabupaten_kota"] or "", prov.code if prov else None)
+            if res.code is None:
+                err("kabupaten_kota", res.reason or "intake.sentra.unknown_regency")
+            regency = res.code
+        else:
+            err("kode_wilayah", "intake.sentra.required")
+        kbli = (values.get("kbli") or "").strip() or None
+        if kbli and kbli not in kbli_codes:
+            err("kbli", "intake.sentra.unknown_kbli")
+        counts: dict[str, int | None] = {}
+        for fld in ("jumlah_unit", "tenaga_kerja"):
+            raw = values.get(fld)
+            counts[fld] = _int(raw)
+            if raw not in (None, "") and (counts[fld] is None or counts[fld] < 0):  # type: ignore[operator]
+                err(fld, "intake.sentra.bad_number")
+        year = _int(values.get("tahun_data"))
+        if values.get("tahun_data") and (year is None or not 1990 <= year <= utcnow().year):
+            err("tahun_data", "intake.sentra.bad_year")
+        definition_raw = header_key(values.get("definisi") or "")
+        definition = "bps" if definition_raw.startswith("bps") else "kemenperin_pp29_2018"
+        if errors:
+            report.quarantined += 1
+            for column, value, reason in errors:
+                report.errors.append({"row": row["_row"], "column": column, "value": value or "", "reason": reason})
+            continue
+        assert regency is not None
+        district = None
+        if values.get("kecamatan"):
+            key = wilayah.norm(values["kecamatan"] or "")
+            district = next(
+                (
+                    d["code"]
+                    for d in catalog.districts()
+                    if d["regency_code"] == regency and wilayah.norm(d["name"]) == key
+                ),
+                None,
+            )
+        _upsert(
+            session,
+            SentraCreate(
+                name=name,
+                regency_code=regency,
+                district_code=district,
+                desa=values.get("desa") or None,
+                commodity=values.get("komoditas") or None,
+                kbli_code=kbli,
+                unit_count=counts["jumlah_unit"],
+                workers=counts["tenaga_kerja"],
+                definition=definition,
+                source=f"{file_name} ({office or '-'})",
+                reference_year=year,
+            ),
+            registry_service.SourceInfo(
+                office=office, file_name=file_name, row_number=row["_row"], reference_year=year
+            ),
+        )
+        report.accepted += 1
+    return report
+
+
+def _collector(
+    values: dict[str, Any], header_of: dict[str, str], lang: str, errors: list[tuple[str, str | None, str]]
+) -> Any:
+    def err(fld: str, reason_key: str) -> None:
+        value = values.get(fld)
+        errors.append((header_of.get(fld, fld), value, translate(reason_key, lang, value=value)))
+
+    return err
+
+
+def _upsert(session: Session, data: SentraCreate, source: registry_service.SourceInfo) -> Sentra:
+    existing = session.scalar(
+        select(Sentra).where(
+            Sentra.name_key == registry_service.name_key(data.name), Sentra.regency_code == data.regency_code
+        )
+    )
+    if existing is None:
+        return registry_service.create_sentra(session, data=data, source=source)
+    for fld in (
+        "district_code",
+        "desa",
+        "commodity",
+        "kbli_code",
+        "unit_count",
+        "workers",
+        "definition",
+        "reference_year",
+    ):
+        value = getattr(data, fld)
+        if value is not None and (fld != "reference_year" or (existing.reference_year or 0) <= value):
+            setattr(existing, fld, value)
+    session.flush()
+    return existing

@@ -1,0 +1,357 @@
+"""Vectorised validation of a whole file: every rule runs on every row, every error of a row is kept.
+
+Input: a frame of text columns named after template fields plus ``_row``. Output: the clean, typed
+rows that passed (with their natural key and content hash) and a long table of errors
+(``_row``, ``field``, ``value``, ``key``) whose ``key`` is an i18n message key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from jejaring.intake import lookups
+from jejaring.intake.headers import FIELDS
+from jejaring.intake.numbers import amount, decimal
+from jejaring.reference import catalog
+from jejaring.registry import bulk
+
+# Indonesia with its outlying islands (Sabang to Merauke, Miangas to Rote)
+LAT_MIN, LAT_MAX = -11.5, 6.5
+LON_MIN, LON_MAX = 94.5, 141.5
+MAX_WORKERS = 100_000
+MAX_AMOUNT = 1e16  # Rp10 000 trillion: anything above is a typing error
+MAX_CAPACITY = 1e12
+MIN_FOUNDED_YEAR = 1900
+MIN_DATA_YEAR = 1990
+_EMAIL = (
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+)
+_PHONE_DIGITS = r"^(?:\+?62|0)(\d{7,12})$"
+
+# fields as they are written to the registry (what the content hash covers)
+CLEAN_COLUMNS = (
+    "nib",
+    "nama_usaha",
+    "name_key",
+    "nama_pemilik",
+    "alamat",
+    "province_code",
+    "regency_code",
+    "district_code",
+    "desa",
+    "latitude",
+    "longitude",
+    "kbli",
+    "produk",
+    "hs",
+    "tenaga_kerja",
+    "nilai_investasi",
+    "kapasitas_produksi",
+    "satuan",
+    "nilai_produksi",
+    "sertifikat",
+    "merek",
+    "telepon",
+    "email",
+    "sentra",
+    "tahun_berdiri",
+    "tahun_data",
+)
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one file."""
+
+    accepted: pl.DataFrame  # clean typed columns + _row + intake_key + content_hash
+    errors: pl.DataFrame  # _row, field, value, key
+    raw: pl.DataFrame  # the text as uploaded (template fields + _row), for quarantine
+
+
+def _err(cond: pl.Expr, field: str, key: str) -> pl.Expr:
+    return pl.when(cond).then(pl.lit(f"{field}|{key}")).otherwise(None)
+
+
+def _split_check(df: pl.DataFrame, col: str, valid: pl.Expr, clean: pl.Expr, sep: str = r"[;,/]") -> pl.DataFrame:
+    """For list cells (HS codes, certificates): check each item; return per-row ``_bad`` and cleaned join."""
+    items = (
+        df.select("_row", pl.col(col).str.replace_all(sep, ";"))
+        .drop_nulls(col)
+        .with_columns(pl.col(col).str.split(";"))
+        .explode(col)
+        .with_columns(pl.col(col).str.strip_chars())
+        .filter(pl.col(col).str.len_chars() > 0)
+        .with_columns(clean.alias("_item"))
+        .with_columns(valid.alias("_ok"))
+    )
+    agg = items.group_by("_row").agg(
+        (~pl.col("_ok")).any().alias(f"_{col}_bad"),
+        pl.col("_item").filter(pl.col("_ok")).unique(maintain_order=True).str.join(";").alias(f"_{col}_clean"),
+    )
+    return df.join(agg, on="_row", how="left")
+
+
+def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int) -> Validated:
+    """Validate every row of ``raw`` (text columns named after template fields, plus ``_row``)."""
+    this_year = date.today().year
+    for f in FIELDS:
+        if f not in raw.columns:
+            raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f))
+    raw = raw.select("_row", *FIELDS)
+    # stored as text; an apostrophe typed (or added by our export) to keep text literal is not data
+    df = raw.with_columns(
+        [pl.col(f).str.strip_chars().str.strip_prefix("'").str.strip_chars().alias(f) for f in FIELDS]
+    ).with_columns([pl.when(pl.col(f).str.len_chars() == 0).then(None).otherwise(pl.col(f)).alias(f) for f in FIELDS])
+    if default_year is not None:
+        df = df.with_columns(pl.col("tahun_data").fill_null(str(default_year)))
+
+    # --- parse and normalise -------------------------------------------------------------------
+    kbli_set = list(lookups.kbli5())
+    df = df.with_columns(
+        pl.col("nib").str.replace_all(r"[\s.\-]", "").alias("_nib"),
+        pl.col("kbli").str.replace_all(r"[\s.]", "").alias("_kbli"),
+        pl.col("kode_wilayah").str.replace_all(r"\s", "").alias("_kw"),
+        amount("tenaga_kerja").alias("_workers"),
+        amount("nilai_investasi").alias("_investment"),
+        amount("nilai_produksi").alias("_production"),
+        decimal("kapasitas_produksi").alias("_capacity"),
+        decimal("latitude").alias("_lat"),
+        decimal("longitude").alias("_lon"),
+        amount("tahun_berdiri").alias("_founded"),
+        amount("tahun_data").alias("_year"),
+        pl.col("email").str.to_lowercase().alias("_email"),
+        pl.col("telepon").str.replace(r"[/;,].*$", "").str.replace_all(r"[\s\-.()]", "").alias("_tel"),
+    )
+    kw_code = (
+        pl.when(pl.col("_kw").str.contains(r"^\d{2}\.?\d{2}(\.?\d{2})?$"))
+        .then(pl.col("_kw").str.replace_all(r"\.", ""))
+        .otherwise(None)
+    )
+    df = df.with_columns(
+        pl.when(kw_code.is_not_null())
+        .then(kw_code.str.slice(0, 2) + pl.lit(".") + kw_code.str.slice(2, 2))
+        .otherwise(None)
+        .alias("_kw_reg"),
+        pl.when(kw_code.str.len_chars() == 6)
+        .then(kw_code.str.slice(0, 2) + "." + kw_code.str.slice(2, 2) + "." + kw_code.str.slice(4, 2))
+        .otherwise(None)
+        .alias("_kw_dist"),
+    )
+    regency_codes = [r["code"] for r in catalog.regencies()]
+    df = lookups.resolve_names(df)
+    df = df.with_columns(
+        pl.when(pl.col("_kw_reg").is_in(regency_codes))
+        .then(pl.col("_kw_reg"))
+        .when(pl.col("kode_wilayah").is_null())
+        .then(pl.col("_res_code"))
+        .otherwise(None)
+        .alias("regency_code")
+    )
+    df = df.with_columns(pl.coalesce(pl.col("kecamatan"), pl.col("_kw_dist")).alias("kecamatan"))
+    df = lookups.resolve_districts(df)
+    df = df.join(lookups.regency_frame(), on="regency_code", how="left")
+    lat1, lon1 = pl.col("_lat").radians(), pl.col("_lon").radians()
+    lat2, lon2 = pl.col("_seat_lat").radians(), pl.col("_seat_lon").radians()
+    hav = ((lat2 - lat1) / 2).sin() ** 2 + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2).sin() ** 2
+    df = df.with_columns((2 * 6371.0 * hav.sqrt().arcsin()).alias("_km"))
+    df = _split_check(
+        df, "hs", pl.col("_item").is_in(list(lookups.hs_set())), pl.col("hs").str.replace_all(r"[.\s]", "")
+    )
+    cert_lookup = catalog.certificate_lookup()
+    cert_keys = list(cert_lookup.keys())
+    cert_vals = [cert_lookup[k] for k in cert_keys]
+    df = _split_check(
+        df,
+        "sertifikat",
+        pl.col("_item").is_not_null(),
+        pl.col("sertifikat")
+        .str.to_lowercase()
+        .str.replace_all(r"\s+", " ")
+        .replace_strict(cert_keys, cert_vals, default=None, return_dtype=pl.Utf8),
+        sep="[;,]",
+    )
+
+    # --- rules: each yields "field|message-key" or null ---------------------------------------
+    def present(c: str) -> pl.Expr:
+        return pl.col(c).is_not_null()
+
+    def whole(c: str) -> pl.Expr:
+        return (pl.col(c) - pl.col(c).round(0)).abs() < 1e-9
+
+    rules = [
+        _err(~present("nama_usaha"), "nama_usaha", "intake.err.required"),
+        _err(~present("produk"), "produk", "intake.err.required"),
+        _err(present("nib") & ~pl.col("_nib").str.contains(r"^\d{13}$"), "nib", "intake.err.nib_format"),
+        _err(~present("kbli"), "kbli", "intake.err.required"),
+        _err(present("kbli") & ~pl.col("_kbli").str.contains(r"^\d{5}$"), "kbli", "intake.err.kbli_format"),
+        _err(
+            pl.col("_kbli").str.contains(r"^\d{5}$") & ~pl.col("_kbli").is_in(kbli_set),
+            "kbli",
+            "intake.err.kbli_unknown",
+        ),
+        _err(
+            ~present("kode_wilayah") & ~present("kabupaten_kota"),
+            "kode_wilayah",
+            "intake.err.wilayah_required",
+        ),
+        _err(present("kode_wilayah") & pl.col("_kw_reg").is_null(), "kode_wilayah", "intake.err.wilayah_format"),
+        _err(
+            pl.col("_kw_reg").is_not_null() & pl.col("regency_code").is_null(),
+            "kode_wilayah",
+            "intake.err.wilayah_unknown",
+        ),
+        pl.when(~present("kode_wilayah") & present("kabupaten_kota") & pl.col("_res_reason").is_not_null())
+        .then(pl.lit("kabupaten_kota|") + pl.col("_res_reason"))
+        .otherwise(None),
+        _err(
+            present("kecamatan") & pl.col("regency_code").is_not_null() & pl.col("district_code").is_null(),
+            "kecamatan",
+            "intake.err.kecamatan_unknown",
+        ),
+        _err(present("latitude") & pl.col("_lat").is_null(), "latitude", "intake.err.not_a_number"),
+        _err(present("longitude") & pl.col("_lon").is_null(), "longitude", "intake.err.not_a_number"),
+        _err(present("latitude") ^ present("longitude"), "latitude", "intake.err.coordinates_pair"),
+        _err(~pl.col("_lat").is_between(LAT_MIN, LAT_MAX), "latitude", "intake.err.outside_indonesia"),
+        _err(~pl.col("_lon").is_between(LON_MIN, LON_MAX), "longitude", "intake.err.outside_indonesia"),
+        _err(
+            pl.col("_lat").is_between(LAT_MIN, LAT_MAX)
+            & pl.col("_lon").is_between(LON_MIN, LON_MAX)
+            & (pl.col("_km") > pl.col("_radius")),
+            "latitude",
+            "intake.err.far_from_regency",
+        ),
+        _err(present("tenaga_kerja") & pl.col("_workers").is_null(), "tenaga_kerja", "intake.err.not_a_number"),
+        _err(
+            pl.col("_workers").is_not_null() & (~whole("_workers") | (pl.col("_workers") < 1)),
+            "tenaga_kerja",
+            "intake.err.workers_min",
+        ),
+        _err(pl.col("_workers") > MAX_WORKERS, "tenaga_kerja", "intake.err.too_large"),
+    ]
+    for field, col, limit in (
+        ("nilai_investasi", "_investment", MAX_AMOUNT),
+        ("nilai_produksi", "_production", MAX_AMOUNT),
+        ("kapasitas_produksi", "_capacity", MAX_CAPACITY),
+    ):
+        rules += [
+            _err(present(field) & pl.col(col).is_null(), field, "intake.err.not_a_number"),
+            _err(pl.col(col) < 0, field, "intake.err.negative"),
+            _err(pl.col(col) > limit, field, "intake.err.too_large"),
+        ]
+    rules += [
+        _err(pl.col("_hs_bad").fill_null(False), "hs", "intake.err.hs_unknown"),
+        _err(pl.col("_sertifikat_bad").fill_null(False), "sertifikat", "intake.err.certificate_unknown"),
+        _err(present("email") & ~pl.col("_email").str.contains(_EMAIL), "email", "intake.err.email_format"),
+        _err(present("telepon") & ~pl.col("_tel").str.contains(_PHONE_DIGITS), "telepon", "intake.err.phone_format"),
+        _err(~present("tahun_data"), "tahun_data", "intake.err.required"),
+        _err(
+            present("tahun_data")
+            & (
+                pl.col("_year").is_null()
+                | ~whole("_year")
+                | ~pl.col("_year").is_between(MIN_DATA_YEAR, this_year).fill_null(False)
+            ),
+            "tahun_data",
+            "intake.err.year_data",
+        ),
+        _err(
+            present("tahun_berdiri")
+            & (
+                pl.col("_founded").is_null()
+                | ~whole("_founded")
+                | ~pl.col("_founded").is_between(MIN_FOUNDED_YEAR, this_year).fill_null(False)
+            ),
+            "tahun_berdiri",
+            "intake.err.year_founded",
+        ),
+        _err(
+            pl.col("_founded").is_between(MIN_FOUNDED_YEAR, this_year) & (pl.col("_founded") > pl.col("_year")),
+            "tahun_berdiri",
+            "intake.err.founded_after_data",
+        ),
+    ]
+    rules += [_err(pl.col(f).str.len_chars() > max_cell_chars, f, "intake.err.too_long") for f in FIELDS]
+    # flag rows with any error first (cheap), then list the errors of those rows only
+    df = df.lazy().with_columns(pl.any_horizontal([r.is_not_null() for r in rules]).alias("_bad")).collect()
+    bad = df.filter(pl.col("_bad")).with_columns(
+        pl.concat_list([r.fill_null(pl.lit(None, dtype=pl.Utf8)) for r in rules]).list.drop_nulls().alias("_errs")
+    )
+    df = pl.concat(
+        [
+            df.filter(~pl.col("_bad")).with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("_errs")),
+            bad,
+        ]
+    ).sort("_row")
+
+    # --- clean output columns, key and duplicates within the file ------------------------------
+    this = df.with_columns(
+        pl.when(pl.col("_nib").str.contains(r"^\d{13}$")).then(pl.col("_nib")).otherwise(None).alias("nib"),
+        bulk.name_key_expr("nama_usaha").alias("name_key"),
+        pl.col("regency_code").str.slice(0, 2).alias("province_code"),
+        pl.col("_lat").alias("latitude"),
+        pl.col("_lon").alias("longitude"),
+        pl.col("_kbli").alias("kbli"),
+        pl.col("_hs_clean").alias("hs"),
+        pl.col("_workers").cast(pl.Int64, strict=False).alias("tenaga_kerja"),
+        pl.col("_investment").round(0).cast(pl.Int64, strict=False).alias("nilai_investasi"),
+        pl.col("_capacity").alias("kapasitas_produksi"),
+        pl.col("_production").round(0).cast(pl.Int64, strict=False).alias("nilai_produksi"),
+        pl.col("_sertifikat_clean").alias("sertifikat"),
+        pl.col("_tel").str.replace(_PHONE_DIGITS, "+62$1").alias("telepon"),
+        pl.col("_email").alias("email"),
+        pl.col("_founded").cast(pl.Int64, strict=False).alias("tahun_berdiri"),
+        pl.col("_year").cast(pl.Int64, strict=False).alias("tahun_data"),
+    )
+    this = this.with_columns(
+        pl.when(pl.col("nib").is_not_null())
+        .then(pl.lit("nib|") + pl.col("nib"))
+        .otherwise(
+            pl.concat_str(
+                [
+                    pl.lit("nk|"),
+                    pl.col("name_key"),
+                    pl.lit("|"),
+                    pl.col("regency_code").fill_null(""),
+                    pl.lit("|"),
+                    bulk.name_key_expr("nama_pemilik").fill_null(""),
+                ]
+            )
+        )
+        .alias("_key_src")
+    )
+    ok = this.filter(pl.col("_errs").list.len() == 0)
+    accepted = _with_hashes(ok.select("_row", "_key_src", *CLEAN_COLUMNS))
+    errors = (
+        this.filter(pl.col("_errs").list.len() > 0)
+        .select("_row", "_errs")
+        .explode("_errs")
+        .with_columns(
+            pl.col("_errs").str.split_exact("|", 1).struct.rename_fields(["field", "key"]).alias("_e"),
+        )
+        .unnest("_e")
+        .drop("_errs")
+    )
+    values = raw.filter(pl.col("_row").is_in(errors.get_column("_row").unique().implode())).unpivot(
+        index="_row", on=list(FIELDS), variable_name="field", value_name="value"
+    )
+    errors = errors.join(values, on=["_row", "field"], how="left").sort("_row")
+    return Validated(accepted=accepted, errors=errors, raw=raw)
+
+
+def _with_hashes(df: pl.DataFrame) -> pl.DataFrame:
+    """Natural key (md5 of NIB or name + regency + owner) and content hash, computed by DuckDB (stable)."""
+    content = ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in CLEAN_COLUMNS)
+    frame = df  # noqa: F841 - read by DuckDB below
+    con = duckdb.connect()
+    try:
+        out = con.execute(
+            "SELECT * EXCLUDE (_key_src), md5(_key_src) AS intake_key, "
+            f"md5(concat_ws(chr(31), {content})) AS content_hash FROM frame ORDER BY _row"
+        ).pl()
+    finally:
+        con.close()
+    return out

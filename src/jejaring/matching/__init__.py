@@ -1,0 +1,1 @@
+"""Matchmaking: needs and offers, ranked and explained partner search, consortium proposals."""

@@ -1,0 +1,114 @@
+"""Index lifecycle: open, build (with progress), and refresh from the registry's ``updated_at``.
+
+Any write to a firm (registry, intake, resolution) or to an offer bumps ``updated_at``; searches call
+``ensure_fresh`` which, at most every ``matching_refresh_seconds``, re-indexes what changed since the
+watermark stored in the manifest. No registry code has to know about the index.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import CompoundSelect, func, select, union
+from sqlalchemy.orm import Session
+
+from jejaring.core.config import Settings
+from jejaring.matching import documents
+from jejaring.matching.index import Progress, SearchIndex
+from jejaring.matching.models import Offer
+from jejaring.matching.tantivy_index import TantivySearchIndex
+from jejaring.registry.models import Firm
+
+log = logging.getLogger(__name__)
+_OPEN: dict[Path, TantivySearchIndex] = {}
+_LOCK = threading.Lock()
+_LAST_CHECK: dict[Path, float] = {}
+_REFRESH_LOCK = threading.Lock()
+
+
+def index_folder(settings: Settings) -> Path:
+    """Where the firm index lives."""
+    return Path(settings.data_dir) / "index" / "firms"
+
+
+def open_index(settings: Settings) -> TantivySearchIndex:
+    """The process-wide index for ``settings`` (the embedded tantivy engine).
+
+    An OpenSearch engine would be chosen here from a ``matching_index_backend`` setting.
+    """
+    folder = index_folder(settings).resolve()
+    with _LOCK:
+        if folder not in _OPEN:
+            _OPEN[folder] = TantivySearchIndex(folder)
+        return _OPEN[folder]
+
+
+def _watermark(session: Session) -> datetime | None:
+    latest = [
+        session.scalar(select(func.max(Firm.updated_at))),
+        session.scalar(select(func.max(Offer.updated_at))),
+    ]
+    values = [v for v in latest if v is not None]
+    return max(values) if values else None
+
+
+def build(session: Session, settings: Settings, *, progress: Progress | None = None) -> int:
+    """Rebuild the index from every active firm."""
+    index = open_index(settings)
+    mark = _watermark(session)
+    total = documents.count_active(session)
+    n = index.build(documents.iter_all_docs(session), total=total, progress=progress)
+    index.write_manifest(watermark=mark.isoformat() if mark else None)
+    _LAST_CHECK[index.folder] = time.monotonic()
+    return n
+
+
+def changed_firm_ids(session: Session, since: datetime) -> list[int]:
+    """Firms whose record or open offers changed after ``since``."""
+    stmt: CompoundSelect = union(
+        select(Firm.id).where(Firm.updated_at > since),
+        select(Offer.firm_id).where(Offer.updated_at > since, Offer.firm_id.is_not(None)),
+    )
+    return sorted(int(i) for i in session.scalars(stmt) if i is not None)
+
+
+def refresh(session: Session, settings: Settings) -> int:
+    """Re-index what changed since the manifest's watermark; returns the number of firms touched."""
+    index: SearchIndex = open_index(settings)
+    assert isinstance(index, TantivySearchIndex)
+    stamp = index.manifest().get("watermark")
+    mark = _watermark(session)
+    if stamp is None or mark is None:
+        return 0 if mark is None else build(session, settings)
+    since = datetime.fromisoformat(stamp)
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    if mark <= since:
+        return 0
+    ids = changed_firm_ids(session, since)
+    docs, removed = documents.docs_for_ids(session, ids)
+    index.update(docs, remove_ids=removed)
+    index.write_manifest(watermark=mark.isoformat())
+    log.info("matching index refreshed: %d firms", len(ids))
+    return len(ids)
+
+
+def ensure_fresh(session: Session, settings: Settings) -> TantivySearchIndex:
+    """Build the index when missing; refresh it when the last check is older than the setting."""
+    index = open_index(settings)
+    with _REFRESH_LOCK:  # one build or refresh at a time per process (web requests run in threads)
+        now = time.monotonic()
+        if not index.exists():
+            build(session, settings)
+            return index
+        if now - _LAST_CHECK.get(index.folder, 0.0) >= settings.matching_refresh_seconds:
+            _LAST_CHECK[index.folder] = now
+            try:
+                refresh(session, settings)
+            except (OSError, ValueError) as exc:  # another process holds the writer lock: use the current index
+                log.warning("matching index refresh skipped: %s", exc)
+    return index

@@ -1,0 +1,273 @@
+"""Ranking as declared, explainable components.
+
+Each component scores a candidate in [0, 1], has a weight, says when it applies and renders one
+sentence in the user's language. The final score is the weighted mean of the components that apply
+to the request, so a need without a location is not punished for distance, and the "why" list is the
+same breakdown the score was computed from.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from jejaring.core.i18n import translate
+from jejaring.matching.index import Candidate
+from jejaring.matching.text import matched_terms
+from jejaring.matching.units import Quantity
+from jejaring.reference import catalog
+
+
+@dataclass
+class MatchRequest:
+    """A need as the ranking sees it."""
+
+    text: str
+    kbli_code: str | None = None
+    hs_codes: list[str] = field(default_factory=list)
+    quantity: Quantity | None = None  # per month, base unit
+    quantity_label: str | None = None  # as the user wrote it
+    certificates: list[str] = field(default_factory=list)
+    near: tuple[float, float] | None = None
+    province_code: str | None = None
+    regency_code: str | None = None
+    max_distance_km: float | None = None
+
+
+@dataclass
+class Part:
+    """One component's verdict on one candidate."""
+
+    name: str
+    score: float
+    weight: float
+    sentence: str
+
+
+class Component(Protocol):
+    """A ranking component."""
+
+    name: str
+    weight: float
+
+    def applies(self, req: MatchRequest) -> bool: ...
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]: ...
+
+
+def _fmt(x: float, lang: str) -> str:
+    text = f"{x:,.0f}" if x >= 10 or float(x).is_integer() else f"{x:,.1f}"
+    return text.replace(",", "\u2009").replace(".", ",") if lang == "id" else text
+
+
+class TextRelevance:
+    """BM25 over stemmed, synonym-expanded text, relative to the best candidate."""
+
+    name, weight = "text", 0.25
+
+    def applies(self, req: MatchRequest) -> bool:
+        return bool(req.text.strip())
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        score = c.bm25 / ctx["max_bm25"] if ctx["max_bm25"] > 0 else 0.0
+        words = matched_terms(req.text, c.doc.search_text)
+        if not words:
+            return score, translate("match.why.text_none", lang)
+        return score, translate("match.why.text", lang, words=", ".join(words[:6]))
+
+
+class SemanticSimilarity:
+    """Cosine similarity of multilingual sentence embeddings (need ↔ products and offers)."""
+
+    name, weight = "semantic", 0.2
+
+    def applies(self, req: MatchRequest) -> bool:
+        return bool(req.text.strip())
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        score = min(1.0, max(0.0, (c.semantic - 0.2) / 0.55))
+        return score, translate("match.why.semantic", lang, pct=round(c.semantic * 100))
+
+
+class ClassificationCloseness:
+    """How close the firm's KBLI 2020 / HS 2022 codes are to the need's."""
+
+    name, weight = "classification", 0.15
+
+    def applies(self, req: MatchRequest) -> bool:
+        return bool(req.kbli_code or req.hs_codes)
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        best, detail = 0.0, translate("match.why.class_none", lang)
+        fk = c.doc.kbli_code or ""
+        if req.kbli_code and fk:
+            for n, s, key in (
+                (5, 1.0, "kbli_same"),
+                (4, 0.75, "kbli_class"),
+                (3, 0.5, "kbli_group"),
+                (2, 0.3, "kbli_div"),
+            ):
+                if fk[:n] == req.kbli_code[:n]:
+                    if s > best:
+                        title = catalog.kbli_titles().get(fk[:n], (fk[:n], None))
+                        label = (title[1] or title[0]) if lang == "en" else title[0]
+                        best, detail = s, translate(f"match.why.{key}", lang, code=fk[:n], title=label)
+                    break
+        for want in req.hs_codes:
+            for have in c.doc.hs_codes:
+                for n, s in ((6, 1.0), (4, 0.7), (2, 0.4)):
+                    if have[:n] == want[:n] and len(want) >= n:
+                        if s > best:
+                            best, detail = s, translate("match.why.hs", lang, code=have[:n])
+                        break
+        return best, detail
+
+
+class Distance:
+    """Nearer is better; beyond the need's maximum distance scores zero."""
+
+    name, weight = "distance", 0.1
+
+    def applies(self, req: MatchRequest) -> bool:
+        return req.near is not None
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        d = c.distance_km
+        if d is None:
+            return 0.3, translate("match.why.distance_unknown", lang)
+        if req.max_distance_km:
+            score = max(0.0, 1.0 - d / req.max_distance_km) * 0.7 + (0.3 if d <= req.max_distance_km else 0.0)
+        else:
+            score = math.exp(-d / 300.0)
+        if c.doc.regency_code == req.regency_code:
+            return max(score, 0.95), translate("match.why.distance_same_regency", lang, km=_fmt(d, lang))
+        return score, translate("match.why.distance", lang, km=_fmt(d, lang))
+
+
+class CapacityFit:
+    """Can the firm supply the quantity per month alone?"""
+
+    name, weight = "capacity", 0.1
+
+    def applies(self, req: MatchRequest) -> bool:
+        return req.quantity is not None and req.quantity.amount > 0
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        assert req.quantity is not None
+        cap, label = c.doc.capacity, c.doc.capacity_label or ""
+        if cap is None:
+            return 0.3, translate("match.why.capacity_unknown", lang)
+        if c.doc.capacity_dimension != req.quantity.dimension:
+            return 0.3, translate("match.why.capacity_other_unit", lang, capacity=label)
+        if cap >= req.quantity.amount:
+            return 1.0, translate("match.why.capacity_ok", lang, capacity=label, need=req.quantity_label or "")
+        share = cap / req.quantity.amount
+        return share, translate("match.why.capacity_part", lang, capacity=label, pct=max(1, round(share * 100)))
+
+
+class CertificateCoverage:
+    """Share of the required certificates the firm holds."""
+
+    name, weight = "certificates", 0.1
+
+    def applies(self, req: MatchRequest) -> bool:
+        return bool(req.certificates)
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        held = [x for x in req.certificates if x in c.doc.certificates]
+        names = {r["code"]: r["name"] for r in catalog.certificates()}
+        missing = [names.get(x, x) for x in req.certificates if x not in held]
+        score = len(held) / len(req.certificates)
+        if not missing:
+            return score, translate("match.why.certs_all", lang, certs=", ".join(names.get(x, x) for x in held))
+        return score, translate("match.why.certs_missing", lang, certs=", ".join(missing))
+
+
+class TrackRecord:
+    """Partnerships already carried out through the platform."""
+
+    name, weight = "track_record", 0.05
+
+    def applies(self, req: MatchRequest) -> bool:
+        return True
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        n = c.doc.track_record
+        if n <= 0:
+            return 0.0, ""
+        return min(1.0, 0.4 + 0.15 * n), translate("match.why.track", lang, n=n)
+
+
+class CounterpartInterest:
+    """The other side: an open offer for this kind of product, a minimum order that fits, wanted regions."""
+
+    name, weight = "interest", 0.05
+
+    def applies(self, req: MatchRequest) -> bool:
+        return True
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        relevant = [o for o in c.doc.offers if matched_terms(req.text, o.text)]
+        if not relevant:
+            return 0.0, ""
+        offer = relevant[0]
+        score, notes = 0.5, [translate("match.why.interest_offer", lang, title=offer.title)]
+        if req.quantity and offer.min_order is not None and offer.dimension == req.quantity.dimension:
+            if offer.min_order <= req.quantity.amount:
+                score += 0.25
+                notes.append(translate("match.why.interest_min_ok", lang))
+            else:
+                score -= 0.25
+                notes.append(translate("match.why.interest_min_high", lang))
+        else:
+            score += 0.1
+        wanted = set(offer.target_regions)
+        if wanted and (req.province_code in wanted or req.regency_code in wanted):
+            score += 0.25
+            notes.append(translate("match.why.interest_region", lang))
+        return max(0.0, min(1.0, score)), "; ".join(notes)
+
+
+COMPONENTS: tuple[Component, ...] = (
+    TextRelevance(),
+    SemanticSimilarity(),
+    ClassificationCloseness(),
+    Distance(),
+    CapacityFit(),
+    CertificateCoverage(),
+    TrackRecord(),
+    CounterpartInterest(),
+)
+
+
+@dataclass
+class Ranked:
+    """A candidate with its score and its breakdown."""
+
+    candidate: Candidate
+    score: float
+    parts: list[Part]
+
+    @property
+    def why(self) -> list[str]:
+        """The breakdown in words, strongest contribution first, with each component's points."""
+        ordered = sorted(self.parts, key=lambda p: -p.score * p.weight)
+        return [p.sentence for p in ordered if p.sentence]
+
+
+def rank(req: MatchRequest, candidates: list[Candidate], *, lang: str = "id") -> list[Ranked]:
+    """Score every candidate with the components that apply; best first."""
+    active = [c for c in COMPONENTS if c.applies(req)]
+    total_weight = sum(c.weight for c in active) or 1.0
+    ctx = {"max_bm25": max((c.bm25 for c in candidates), default=0.0)}
+    out = []
+    for cand in candidates:
+        parts = []
+        for comp in active:
+            score, sentence = comp.judge(req, cand, ctx, lang)
+            parts.append(Part(comp.name, round(score, 4), comp.weight, sentence))
+        total = sum(p.score * p.weight for p in parts) / total_weight
+        out.append(Ranked(cand, round(total, 4), parts))
+    out.sort(key=lambda r: (-r.score, r.candidate.doc.name))
+    return out

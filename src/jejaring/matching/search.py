@@ -1,0 +1,215 @@
+"""Partner search: read the need → generate candidates (BM25 ∪ embeddings) → rank → explain → consortium.
+
+Also the other direction, "cocok untuk Anda": needs a firm could supply, scored with the same
+components, and partners for the firm's own open needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jejaring.core.config import Settings
+from jejaring.matching import consortium as consortium_mod
+from jejaring.matching import documents, lifecycle
+from jejaring.matching.embedding import embed_query
+from jejaring.matching.index import Candidate, SearchIndex, SearchQuery, haversine_km
+from jejaring.matching.models import Need
+from jejaring.matching.ranking import MatchRequest, Ranked, rank
+from jejaring.matching.schemas import MatchQuery
+from jejaring.matching.service import resolve_certificates, resolve_place
+from jejaring.matching.text import analyze
+from jejaring.matching.units import per_month, to_base
+from jejaring.registry.models import Firm
+
+CANDIDATES_PER_CHANNEL = 60
+SEMANTIC_FLOOR = 0.45  # a candidate without a shared word must at least mean something close
+RANK_POOL = 60  # candidates fully ranked and explained (chosen by text + meaning)
+
+
+def _shortlist(candidates: list[Candidate], *, keep: int) -> list[Candidate]:
+    """The ``keep`` candidates with the best text + meaning signals (the ranking's two heaviest components)."""
+    if len(candidates) <= keep:
+        return candidates
+    top = max(c.bm25 for c in candidates) or 1.0
+    return sorted(candidates, key=lambda c: -(c.bm25 / top + c.semantic))[:keep]
+
+
+@dataclass
+class MatchOutcome:
+    """Ranked partners for a request, and a consortium when no single firm suffices."""
+
+    request: MatchRequest
+    ranked: list[Ranked]
+    consortium: consortium_mod.Consortium | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's ``--json`` shape: results with id, name, score, why; consortium or null."""
+        return {
+            "results": [
+                {"id": r.candidate.doc.public_id, "name": r.candidate.doc.name, "score": r.score, "why": r.why}
+                for r in self.ranked
+            ],
+            "consortium": self.consortium.to_json() if self.consortium else None,
+        }
+
+
+def _fmt_qty(q: MatchQuery) -> str | None:
+    if q.quantity is None:
+        return None
+    amount = f"{q.quantity:g}"
+    return f"{amount} {q.unit or ''}/{q.period}" if q.period != "sekali" else f"{amount} {q.unit or ''}"
+
+
+def build_request(query: MatchQuery) -> tuple[MatchRequest, SearchQuery]:
+    """The ranking request and the index query of a partner search (resolving places, certificates, units)."""
+    certs = resolve_certificates(query.certificates)
+    place = resolve_place(query.near, field="near") if query.near else None
+    qty = to_base(per_month(query.quantity, query.period), query.unit) if query.quantity else None
+    near = (place.latitude, place.longitude) if place and place.latitude is not None else None
+    req = MatchRequest(
+        text=query.text,
+        kbli_code=query.kbli_code,
+        hs_codes=list(query.hs_codes),
+        quantity=qty,
+        quantity_label=_fmt_qty(query),
+        certificates=certs,
+        near=near,  # type: ignore[arg-type]
+        province_code=place.province_code if place else None,
+        regency_code=place.regency_code if place else None,
+        max_distance_km=query.radius_km,
+    )
+    sq = SearchQuery(
+        text=query.text,
+        roles=list(query.roles),
+        certificates=certs,
+        near=req.near,
+        radius_km=query.radius_km if req.near else None,
+        province_code=query.province,
+        min_capacity=qty.amount if (qty and query.min_capacity) else None,
+        capacity_dimension=qty.dimension if qty else None,
+        limit=CANDIDATES_PER_CHANNEL,
+    )
+    return req, sq
+
+
+def search(
+    session: Session,
+    settings: Settings,
+    *,
+    query: MatchQuery,
+    lang: str = "id",
+    exclude_firm_ids: list[int] | None = None,
+) -> MatchOutcome:
+    """Ranked, explained partners for ``query`` and a consortium proposal when needed."""
+    index = lifecycle.ensure_fresh(session, settings)
+    return run_query(index, query, lang=lang, exclude_firm_ids=exclude_firm_ids)
+
+
+def run_query(
+    index: SearchIndex, query: MatchQuery, *, lang: str = "id", exclude_firm_ids: list[int] | None = None
+) -> MatchOutcome:
+    """The pipeline on an open index: request → candidates → relevance gate → rank → consortium."""
+    req, sq = build_request(query)
+    sq.exclude_firm_ids = list(exclude_firm_ids or [])
+    vector = embed_query(query.text)
+    candidates = [c for c in index.query(sq, vector=vector) if c.bm25 > 0 or c.semantic >= SEMANTIC_FLOOR]
+    candidates = _shortlist(candidates, keep=max(RANK_POOL, 3 * query.limit))
+    ranked = rank(req, candidates, lang=lang)
+    proposal = consortium_mod.propose(req, ranked, lang=lang)
+    return MatchOutcome(request=req, ranked=ranked[: query.limit], consortium=proposal)
+
+
+def need_query(need: Need, *, limit: int = 20) -> MatchQuery:
+    """The partner search a posted need stands for."""
+    return MatchQuery(
+        text=f"{need.title}. {need.description}".strip(". ") if need.description else need.title,
+        near=need.regency_code,
+        radius_km=need.max_distance_km if need.regency_code else None,
+        certificates=need.certificate_codes,
+        quantity=need.quantity,
+        unit=need.unit,
+        period=need.period,
+        kbli_code=need.kbli_code,
+        hs_codes=need.hs_list,
+        limit=limit,
+    )
+
+
+def match_need(session: Session, settings: Settings, *, need: Need, lang: str = "id", limit: int = 20) -> MatchOutcome:
+    """Partners for a posted need (never the posting firm itself)."""
+    exclude = [need.firm_id] if need.firm_id else []
+    return search(session, settings, query=need_query(need, limit=limit), lang=lang, exclude_firm_ids=exclude)
+
+
+@dataclass
+class NeedSuggestion:
+    """An open need of another firm that this firm could supply."""
+
+    need: Need
+    buyer: Firm | None
+    score: float
+    why: list[str]
+
+
+def needs_for_firm(
+    session: Session, *, firm: Firm, lang: str = "id", limit: int = 5, scan: int = 300
+) -> list[NeedSuggestion]:
+    """Open needs of other firms that ``firm`` could supply, ranked with the same components."""
+    needs = list(
+        session.scalars(
+            select(Need)
+            .where(Need.status == "open", (Need.firm_id != firm.id) | Need.firm_id.is_(None))
+            .order_by(Need.id.desc())
+            .limit(scan)
+        )
+    )
+    if not needs:
+        return []
+    doc = documents.to_docs(session, [firm])[0]
+    firm_terms = set(analyze(doc.search_text))
+    firm_vec = embed_query(doc.semantic_text) if doc.semantic_text else None
+    out = []
+    for need in needs:
+        q = need_query(need)
+        req, _ = build_request(q)
+        terms = set(analyze(q.text))
+        overlap = len(terms & firm_terms) / max(1, len(terms))
+        sem = float(np.dot(embed_query(q.text), firm_vec)) if firm_vec is not None else 0.0
+        if overlap == 0 and sem < 0.45:
+            continue
+        if req.certificates and any(c not in doc.certificates for c in req.certificates):
+            continue
+        dist = None
+        if req.near and doc.latitude is not None and doc.longitude is not None:
+            dist = haversine_km(req.near[0], req.near[1], doc.latitude, doc.longitude)
+        if req.max_distance_km and dist is not None and dist > req.max_distance_km:
+            continue
+        cand = Candidate(doc=doc, bm25=overlap, semantic=sem, distance_km=dist)
+        ranked = rank(req, [cand], lang=lang)[0]
+        # bm25 here is a term-overlap share already in [0, 1]: rank() normalised it by itself, so rescale
+        text_part = next((p for p in ranked.parts if p.name == "text"), None)
+        if text_part is not None:
+            text_part.score = round(overlap, 4)
+            total_w = sum(p.weight for p in ranked.parts) or 1.0
+            ranked.score = round(sum(p.score * p.weight for p in ranked.parts) / total_w, 4)
+        buyer = session.get(Firm, need.firm_id) if need.firm_id else None
+        out.append(NeedSuggestion(need=need, buyer=buyer, score=ranked.score, why=ranked.why[:3]))
+    out.sort(key=lambda s: -s.score)
+    return out[:limit]
+
+
+def partners_for_firm(
+    session: Session, settings: Settings, *, firm: Firm, lang: str = "id", per_need: int = 3
+) -> list[tuple[Need, list[Ranked]]]:
+    """For each of the firm's own open needs, its best partners."""
+    own = list(
+        session.scalars(
+            select(Need).where(Need.firm_id == firm.id, Need.status == "open").order_by(Need.id.desc()).limit(5)
+        )
+    )
+    return [(n, match_need(session, settings, need=n, lang=lang, limit=per_need).ranked) for n in own]

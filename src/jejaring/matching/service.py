@@ -1,0 +1,220 @@
+"""Needs, offers and partnership proposals: create, read, close. Partner search is in ``search.py``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from jejaring.core.db import utcnow
+from jejaring.core.errors import DomainError, NotFound
+from jejaring.core.ids import new_public_id
+from jejaring.matching.models import MatchProposal, Need, Offer
+from jejaring.matching.schemas import ListingIn, NeedIn, OfferIn, ProposalIn
+from jejaring.reference import catalog, wilayah
+from jejaring.registry import service as registry_service
+from jejaring.registry.models import Firm
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved location: regency, province and seat coordinates."""
+
+    regency_code: str
+    province_code: str
+    latitude: float | None
+    longitude: float | None
+    label: str
+
+
+def resolve_place(value: str, *, field: str = "location") -> Place:
+    """A kode wilayah (province ``33``, regency ``33.75``, district ``33.75.01``) or a regency name."""
+    text = value.strip()
+    code = wilayah.normalize_code(text) if any(ch.isdigit() for ch in text) else None
+    if code and len(code) == 2 and (p := wilayah.province(code)):
+        return Place("", code, p.get("latitude"), p.get("longitude"), p["name"])
+    if code and len(code) == 5 and (r := wilayah.regency(code)):
+        return Place(code, r["province_code"], r.get("latitude"), r.get("longitude"), r["name"])
+    if code and len(code) == 8 and (d := wilayah.district(code)):
+        r = wilayah.regency(d["regency_code"]) or {}
+        return Place(
+            d["regency_code"], r.get("province_code", code[:2]), d.get("latitude"), d.get("longitude"), d["name"]
+        )
+    if not code:
+        res = wilayah.resolve_regency(text)
+        if res.code and (r := wilayah.regency(res.code)):
+            return Place(res.code, r["province_code"], r.get("latitude"), r.get("longitude"), r["name"])
+    raise DomainError("match.error.unknown_place", field=field, value=value)
+
+
+def resolve_certificates(values: list[str], *, field: str = "certificates") -> list[str]:
+    """Certificate codes from names, aliases or codes; an unknown one is an error naming it."""
+    lookup = catalog.certificate_lookup()
+    out: list[str] = []
+    for v in values:
+        for part in v.split(";"):
+            part = part.strip()
+            if not part:
+                continue
+            code = lookup.get(part.lower()) or lookup.get(part.lower().replace("_", " "))
+            if code is None:
+                raise DomainError("match.error.unknown_certificate", field=field, value=part)
+            if code not in out:
+                out.append(code)
+    return out
+
+
+def _check_kbli(code: str | None) -> None:
+    if code and code not in catalog.kbli_titles():
+        raise DomainError("error.unknown_kbli", field="kbli_code", value=code)
+
+
+def _unique_id(session: Session, prefix: str, model: type[Need] | type[Offer] | type[MatchProposal]) -> str:
+    while True:
+        pid = new_public_id(prefix)
+        if not session.scalar(select(exists().where(model.public_id == pid))):
+            return pid
+
+
+def _fill(session: Session, row: Need | Offer, data: ListingIn, firm: Firm | None) -> None:
+    _check_kbli(data.kbli_code)
+    row.kind, row.title, row.description = data.kind, data.title, data.description
+    row.kbli_code, row.hs_codes = data.kbli_code, ";".join(data.hs_codes)
+    row.quantity, row.unit, row.period = data.quantity, data.unit, data.period
+    row.certificates = ";".join(resolve_certificates(data.certificates))
+    row.max_distance_km, row.deadline = data.max_distance_km, data.deadline
+    row.price_min, row.price_max = data.price_min, data.price_max
+    place = resolve_place(data.location) if data.location else None
+    if place is None and firm is not None:
+        place = resolve_place(firm.district_code or firm.regency_code)
+    if place is not None:
+        row.regency_code = place.regency_code or None
+        row.latitude, row.longitude = place.latitude, place.longitude
+    if firm is not None and firm.latitude is not None and not data.location:
+        row.latitude, row.longitude = firm.latitude, firm.longitude
+
+
+def find_firm(session: Session, public_id: str | None, *, field: str = "firm") -> Firm | None:
+    """The firm behind a public ID (None when not given); an unknown ID is an error naming the field."""
+    if not public_id:
+        return None
+    try:
+        return registry_service.get_firm(session, public_id=public_id)
+    except NotFound as exc:
+        raise DomainError("error.firm_not_found", field=field, value=public_id) from exc
+
+
+def create_need(session: Session, *, data: NeedIn, created_by: str | None = None) -> Need:
+    """Post a kebutuhan (for a firm when ``data.firm`` is given)."""
+    firm = find_firm(session, data.firm)
+    need = Need(public_id=_unique_id(session, "K", Need), firm_id=firm.id if firm else None, created_by=created_by)
+    _fill(session, need, data, firm)
+    session.add(need)
+    session.flush()
+    return need
+
+
+def create_offer(session: Session, *, data: OfferIn, created_by: str | None = None) -> Offer:
+    """Post a penawaran; the firm's index entry picks it up at the next refresh."""
+    firm = find_firm(session, data.firm)
+    if firm is None:
+        raise DomainError("match.error.offer_needs_firm", field="firm")
+    offer = Offer(public_id=_unique_id(session, "P", Offer), firm_id=firm.id, created_by=created_by)
+    _fill(session, offer, data, firm)
+    offer.min_order = data.min_order
+    regions = []
+    for r in data.target_regions:
+        place = resolve_place(r, field="target_regions")
+        regions.append(place.regency_code or place.province_code)
+    offer.target_regions = ";".join(regions)
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def get_need(session: Session, *, public_id: str) -> Need:
+    """The need with ``public_id``."""
+    need = session.scalar(select(Need).where(Need.public_id == public_id.strip().upper()))
+    if need is None:
+        raise NotFound("match.error.need_not_found", field="public_id", value=public_id)
+    return need
+
+
+def get_offer(session: Session, *, public_id: str) -> Offer:
+    """The offer with ``public_id``."""
+    offer = session.scalar(select(Offer).where(Offer.public_id == public_id.strip().upper()))
+    if offer is None:
+        raise NotFound("match.error.offer_not_found", field="public_id", value=public_id)
+    return offer
+
+
+def list_needs(session: Session, *, firm: Firm | None = None, status: str = "open", limit: int = 50) -> list[Need]:
+    """Needs, newest first (of one firm when given)."""
+    stmt = select(Need).where(Need.status == status)
+    if firm is not None:
+        stmt = stmt.where(Need.firm_id == firm.id)
+    return list(session.scalars(stmt.order_by(Need.id.desc()).limit(limit)))
+
+
+def list_offers(session: Session, *, firm: Firm | None = None, status: str = "open", limit: int = 50) -> list[Offer]:
+    """Offers, newest first (of one firm when given)."""
+    stmt = select(Offer).where(Offer.status == status)
+    if firm is not None:
+        stmt = stmt.where(Offer.firm_id == firm.id)
+    return list(session.scalars(stmt.order_by(Offer.id.desc()).limit(limit)))
+
+
+def close_listing(session: Session, *, listing: Need | Offer) -> None:
+    """Close a need or offer (it stays on record)."""
+    listing.status = "closed"
+    listing.updated_at = utcnow()
+    session.flush()
+
+
+def listing_firm(session: Session, listing: Need | Offer) -> Firm | None:
+    """The firm that posted a need or offer."""
+    return session.get(Firm, listing.firm_id) if listing.firm_id else None
+
+
+def propose(
+    session: Session, *, data: ProposalIn, why: list[str], score: float | None, created_by: str | None
+) -> MatchProposal:
+    """Record interest in a matched firm: the hand-over point to the partnerships domain."""
+    to_firm = find_firm(session, data.to_firm, field="to_firm")
+    assert to_firm is not None
+    from_firm = find_firm(session, data.from_firm, field="from_firm")
+    need = get_need(session, public_id=data.need) if data.need else None
+    if need is not None and from_firm is None and need.firm_id:
+        from_firm = session.get(Firm, need.firm_id)
+    if from_firm is not None and from_firm.id == to_firm.id:
+        raise DomainError("match.error.self_proposal", field="to_firm")
+    proposal = MatchProposal(
+        public_id=_unique_id(session, "U", MatchProposal),
+        need_id=need.id if need else None,
+        from_firm_id=from_firm.id if from_firm else None,
+        to_firm_id=to_firm.id,
+        role=data.role,
+        share=data.share,
+        score=score,
+        explanation="\n".join(why),
+        message=data.message,
+        created_by=created_by,
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal
+
+
+def get_proposal(session: Session, *, public_id: str) -> MatchProposal:
+    """A recorded proposal."""
+    p = session.scalar(select(MatchProposal).where(MatchProposal.public_id == public_id.strip().upper()))
+    if p is None:
+        raise NotFound("match.error.proposal_not_found", field="public_id", value=public_id)
+    return p
+
+
+def proposals_for_firm(session: Session, *, firm: Firm, limit: int = 50) -> list[MatchProposal]:
+    """Proposals received by a firm, newest first."""
+    stmt = select(MatchProposal).where(MatchProposal.to_firm_id == firm.id).order_by(MatchProposal.id.desc())
+    return list(session.scalars(stmt.limit(limit)))

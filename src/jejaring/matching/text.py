@@ -1,0 +1,154 @@
+"""Indonesian-aware text analysis shared by the index and the queries.
+
+read → fold → tokenise → drop stop words → stem (PySastrawi) → add synonym concept tokens.
+The same function runs on firm texts and on need texts, so both sides meet on the same terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_STOP_TEXT = (
+    "dan atau yang di ke dari untuk dengan per pada dalam serta juga kami kita saya ini itu akan "
+    "butuh membutuhkan dibutuhkan perlu cari mencari kebutuhan pemasok supplier suppliers need needs "
+    "needed looking for of the a an and or to in with from by we our is are be kg ton bulan month "
+    "unit pcs buah lembar liter kualitas quality "
+)
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    """Equivalent terms (already folded) and the concept token that stands for them."""
+
+    token: str
+    terms: tuple[str, ...]
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free text with single spaces."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NON_WORD.sub(" ", ascii_text.lower()).strip()
+
+
+@lru_cache
+def synonym_groups() -> tuple[SynonymGroup, ...]:
+    """The synonym groups of ``matching/data/synonyms.txt``."""
+    raw = resources.files("jejaring.matching").joinpath("data/synonyms.txt").read_text("utf-8")
+    groups = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        terms = tuple(t for t in (fold(p) for p in line.split(",")) if t)
+        if terms:
+            groups.append(SynonymGroup(token="syn" + terms[0].replace(" ", ""), terms=terms))
+    return tuple(groups)
+
+
+@lru_cache
+def _phrase_table() -> dict[tuple[str, ...], tuple[str, ...]]:
+    table: dict[tuple[str, ...], set[str]] = {}
+    for g in synonym_groups():
+        for term in g.terms:
+            table.setdefault(tuple(term.split()), set()).add(g.token)
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
+
+@lru_cache
+def _max_phrase_len() -> int:
+    return max((len(k) for k in _phrase_table()), default=1)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # PySastrawi ships its dictionary
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Indonesian stem of one folded word (numbers and short words unchanged)."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    stemmed: str = _stemmer().stem(word)  # type: ignore[attr-defined]
+    return stemmed or word
+
+
+def _scan(folded_words: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """Greedy longest match of synonym terms: (surface term, concept tokens) per position."""
+    table = _phrase_table()
+    out: list[tuple[str, tuple[str, ...]]] = []
+    i, n = 0, len(folded_words)
+    while i < n:
+        for length in range(min(_max_phrase_len(), n - i), 0, -1):
+            hit = table.get(tuple(folded_words[i : i + length]))
+            if hit:
+                out.append((" ".join(folded_words[i : i + length]), hit))
+                i += length
+                break
+        else:
+            out.append((folded_words[i], ()))
+            i += 1
+    return out
+
+
+def concepts(folded_words: list[str]) -> list[str]:
+    """Synonym concept tokens found in a word sequence (longest multi-word terms first)."""
+    return [tok for _, toks in _scan(folded_words) for tok in toks]
+
+
+@lru_cache(maxsize=200_000)
+def analyze(text: str) -> tuple[str, ...]:
+    """Index terms of a text: stems of its content words plus its synonym concept tokens.
+
+    A multi-word synonym ("ubi kayu") stands only for its concept, so "kayu" there does not match wood.
+    """
+    tokens: list[str] = []
+    for surface, toks in _scan(fold(text).split()):
+        if " " in surface:
+            tokens.extend(toks)
+        elif surface not in STOP_WORDS and not surface.isdigit():
+            tokens.append(stem(surface))
+            tokens.extend(toks)
+    return tuple(tokens)
+
+
+def analyzed_text(text: str) -> str:
+    """``analyze`` joined by spaces, ready for a whitespace-tokenised index field."""
+    return " ".join(analyze(text))
+
+
+def matched_terms(query: str, document: str) -> list[str]:
+    """Words or synonym terms of ``query`` (as the user wrote them) that the document matches."""
+    doc_terms = set(analyze(document))
+    out: list[str] = []
+    for surface, toks in _scan(fold(query).split()):
+        if surface in out or (" " not in surface and surface in STOP_WORDS):
+            continue
+        if any(t in doc_terms for t in toks) or (" " not in surface and stem(surface) in doc_terms):
+            out.append(surface)
+    return out
+
+
+@lru_cache
+def _heads() -> dict[str, str]:
+    return {g.token: g.terms[0] for g in synonym_groups()}
+
+
+def canonical_text(text: str) -> str:
+    """Folded text with every multi-word synonym replaced by its group's head term ("ubi kayu" → "singkong").
+
+    Sentence embeddings read words, so "ubi kayu" would otherwise sit close to wood ("kayu"); single
+    words are kept as written, the multilingual model already maps them across languages.
+    """
+    out = []
+    for surface, toks in _scan(fold(text).split()):
+        out.append(_heads()[toks[0]] if (" " in surface and toks) else surface)
+    return " ".join(out)

@@ -1,0 +1,113 @@
+"""Vector store beside the text index: one float16 row per distinct semantic text.
+
+Firms that describe their products the same way share a row (sentra members often do), which keeps
+the matrix and the build small. Files: ``vectors.npy`` (rows × 512, float16, memory-mapped) and
+``vector_keys.npy`` (uint64 hash of each row's text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from jejaring.matching.embedding import DIMENSIONS, embed
+
+DENSE_LIMIT_BYTES = 2 * 1024**3  # beyond ~1 M distinct texts, stream the float16 file in chunks
+
+
+def text_key(text: str) -> int:
+    """Stable 64-bit key of a semantic text."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+class VectorStore:
+    """Distinct-text embeddings with append-only growth."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.matrix = np.zeros((0, DIMENSIONS), dtype=np.float16)
+        self.keys = np.zeros(0, dtype=np.uint64)
+        self._row_of: dict[int, int] = {}
+        self._dense: np.ndarray | None = None  # float32 copy for fast dot products while it fits in memory
+        self._pending: list[np.ndarray] = []  # rows embedded since the last save (appended in one go)
+
+    @property
+    def _paths(self) -> tuple[Path, Path]:
+        return self.folder / "vectors.npy", self.folder / "vector_keys.npy"
+
+    def load(self) -> VectorStore:
+        """Read the stored matrix (memory-mapped) and keys."""
+        mat_path, key_path = self._paths
+        if mat_path.exists() and key_path.exists():
+            self.matrix = np.load(mat_path, mmap_mode="r")
+            self.keys = np.load(key_path)
+            self._row_of = {int(k): i for i, k in enumerate(self.keys.tolist())}
+            self._dense = None
+            if self.matrix.shape[0] * DIMENSIONS * 4 <= DENSE_LIMIT_BYTES:
+                self._dense = np.asarray(self.matrix, dtype=np.float32)
+        return self
+
+    def save(self) -> None:
+        """Write matrix and keys atomically."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._materialise()
+        mat_path, key_path = self._paths
+        for path, arr in ((mat_path, self.matrix), (key_path, self.keys)):
+            tmp = path.with_suffix(".tmp.npy")
+            np.save(tmp, np.ascontiguousarray(arr))
+            tmp.replace(path)
+        self.load()
+
+    def rows_for(self, texts: list[str]) -> list[int]:
+        """Row of each text, embedding the ones not stored yet (-1 for empty texts)."""
+        keys = [text_key(t) if t else 0 for t in texts]
+        missing: dict[int, str] = {}
+        for k, t in zip(keys, texts, strict=True):
+            if t and k not in self._row_of and k not in missing:
+                missing[k] = t
+        if missing:
+            new_keys = list(missing)
+            vecs = embed([missing[k] for k in new_keys]).astype(np.float16)
+            base = len(self.keys)
+            self._pending.append(vecs)
+            self._dense = None
+            self.keys = np.concatenate([self.keys, np.array(new_keys, dtype=np.uint64)])
+            for i, k in enumerate(new_keys):
+                self._row_of[k] = base + i
+        return [self._row_of[k] if t else -1 for k, t in zip(keys, texts, strict=True)]
+
+    def _materialise(self) -> None:
+        if self._pending:
+            self.matrix = np.vstack([np.asarray(self.matrix), *self._pending])
+            self._pending = []
+
+    def nearest(self, vector: np.ndarray, k: int, *, min_similarity: float = 0.2) -> list[tuple[int, float]]:
+        """The ``k`` rows most similar to ``vector`` (cosine), above ``min_similarity``."""
+        if len(self.keys) == 0:
+            return []
+        self._materialise()
+        q = vector.astype(np.float32)
+        if self._dense is not None and len(self._dense) == len(self.keys):
+            sims = self._dense @ q
+        else:
+            sims = np.empty(len(self.keys), dtype=np.float32)
+            step = 262_144
+            for start in range(0, len(self.keys), step):
+                sims[start : start + step] = np.asarray(self.matrix[start : start + step], dtype=np.float32) @ q
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top])]
+        return [(int(i), float(sims[i])) for i in top if sims[i] >= min_similarity]
+
+    def similarity(self, vector: np.ndarray, rows: list[int]) -> list[float]:
+        """Cosine similarity of ``vector`` to each row (0 for -1)."""
+        valid = [r for r in rows if r >= 0]
+        if not valid:
+            return [0.0] * len(rows)
+        self._materialise()
+        source = self._dense if self._dense is not None and len(self._dense) == len(self.keys) else self.matrix
+        sims = np.asarray(source[valid], dtype=np.float32) @ vector.astype(np.float32)
+        lookup = dict(zip(valid, sims.tolist(), strict=True))
+        return [lookup.get(r, 0.0) if r >= 0 else 0.0 for r in rows]

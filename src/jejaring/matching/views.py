@@ -1,0 +1,230 @@
+"""HTML pages of matching: find partners, post and view needs, post offers, propose a partnership."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.routing import NoMatchFound
+
+from jejaring.core.errors import DomainError
+from jejaring.core.i18n import translate
+from jejaring.matching import search, service
+from jejaring.matching.access import Writer, form_writer
+from jejaring.matching.models import LISTING_KINDS, PERIODS, Need
+from jejaring.matching.schemas import MatchQuery, NeedIn, OfferIn, ProposalIn
+from jejaring.reference import catalog, wilayah
+from jejaring.registry.models import FIRM_ROLES
+from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+WriterDep = Annotated[Writer, Depends(form_writer)]
+LIST_FIELDS = ("certificates", "roles", "hs_codes", "target_regions")
+PARTNERSHIP_FORM = "/partnerships/new"  # the partnerships domain's proposal form takes over from a recorded interest
+
+
+def _errors(exc: Exception, lang: str) -> list[str]:
+    if isinstance(exc, DomainError):
+        return [translate("error.field", lang, field=exc.field or "-", message=translate(exc.key, lang, **exc.params))]
+    if isinstance(exc, ValidationError):
+        out = []
+        for e in exc.errors():
+            field = ".".join(str(p) for p in e["loc"]) or "-"
+            out.append(translate("error.field", lang, field=field, message=str(e["msg"])))
+        return out
+    return [str(exc)]
+
+
+def _reraise_access(exc: Exception) -> None:
+    """Refusals (401/403) are not form errors: let the app answer them as such."""
+    if isinstance(exc, DomainError) and exc.status_code in (401, 403):
+        raise exc
+
+
+def _values(items: list[tuple[str, str]]) -> dict[str, Any]:
+    """Form or query values: blanks dropped, list fields collected (also from ';'-separated text)."""
+    values: dict[str, Any] = {}
+    for key, raw in items:
+        value = raw.strip()
+        if key in LIST_FIELDS:
+            values.setdefault(key, []).extend(v.strip() for v in value.split(";") if v.strip())
+        elif value and key != "csrf_token":
+            values[key] = value
+    return values
+
+
+def _region_label(code: str | None) -> str:
+    reg = wilayah.regency(code) if code else None
+    return reg["name"] if reg else "–"
+
+
+def _form_context(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "values": values,
+        "kinds": LISTING_KINDS,
+        "periods": PERIODS,
+        "roles": FIRM_ROLES,
+        "certificates": catalog.certificates(),
+        "region_label": _region_label,
+    }
+
+
+def _outcome_context(outcome: search.MatchOutcome) -> dict[str, Any]:
+    return {"outcome": outcome, "consortium": outcome.consortium}
+
+
+@router.get("/match")
+def match_page(request: Request, session: SessionDep, lang: LangDep) -> Response:
+    """Describe a need, see ranked and explained partners and a consortium proposal."""
+    values = _values(list(request.query_params.multi_items()))
+    context: dict[str, Any] = {**_form_context(values), "outcome": None, "errors": []}
+    status = 200
+    if values.get("text"):
+        try:
+            allowed = set(MatchQuery.model_fields) - {"limit", "min_capacity"}
+            query = MatchQuery.model_validate({k: v for k, v in values.items() if k in allowed})
+            context.update(_outcome_context(search.search(session, request.app.state.settings, query=query, lang=lang)))
+        except (DomainError, ValidationError) as exc:
+            _reraise_access(exc)
+            context["errors"], status = _errors(exc, lang), 422
+    return render(
+        request, "matching/match.html", context, lang=lang, partial="matching/_results.html", status_code=status
+    )
+
+
+@router.post("/needs")
+async def post_need(request: Request, session: SessionDep, lang: LangDep, writer: WriterDep) -> Response:
+    """Save a need from the form and show its partners; bad input comes back with the form, nothing lost."""
+    form = await request.form()
+    values = _values([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    try:
+        payload = {k: v for k, v in values.items() if k in NeedIn.model_fields}
+        if "text" in values and "title" not in payload:
+            payload["title"] = values["text"][:200]
+            payload.setdefault("description", values["text"])
+        if values.get("near") and "location" not in payload:
+            payload["location"] = values["near"]
+        if values.get("radius_km") and "max_distance_km" not in payload:
+            payload["max_distance_km"] = values["radius_km"]
+        data = NeedIn.model_validate(payload)
+        if data.firm:
+            writer.check_firm(service.find_firm(session, data.firm))
+        need = service.create_need(session, data=data, created_by=writer.label)
+    except (DomainError, ValidationError) as exc:
+        _reraise_access(exc)
+        context = {**_form_context(values), "outcome": None, "errors": _errors(exc, lang)}
+        return render(request, "matching/match.html", context, lang=lang, status_code=422)
+    return RedirectResponse(f"/needs/{need.public_id}", status_code=303)
+
+
+@router.get("/needs")
+def needs_page(request: Request, session: SessionDep, lang: LangDep) -> Response:
+    """Open needs, newest first."""
+    rows = service.list_needs(session, limit=100)
+    firms = {n.id: service.listing_firm(session, n) for n in rows}
+    return render(
+        request, "matching/needs.html", {"rows": rows, "firms": firms, "region_label": _region_label}, lang=lang
+    )
+
+
+@router.get("/needs/{public_id}")
+def need_page(public_id: str, request: Request, session: SessionDep, lang: LangDep) -> Response:
+    """A posted need with its ranked partners and consortium proposal."""
+    need = service.get_need(session, public_id=public_id)
+    outcome = search.match_need(session, request.app.state.settings, need=need, lang=lang)
+    context = {
+        "need": need,
+        "buyer": service.listing_firm(session, need),
+        "region_label": _region_label,
+        "certificate_names": {c["code"]: c["name"] for c in catalog.certificates()},
+        **_outcome_context(outcome),
+    }
+    return render(request, "matching/need.html", context, lang=lang)
+
+
+@router.get("/offers/new")
+def offer_form(request: Request, lang: LangDep, firm: str | None = None) -> Response:
+    """The form to post an offer for a firm."""
+    return render(request, "matching/offer_form.html", {**_form_context({"firm": firm or ""}), "errors": []}, lang=lang)
+
+
+@router.post("/offers")
+async def post_offer(request: Request, session: SessionDep, lang: LangDep, writer: WriterDep) -> Response:
+    """Save an offer and go back to the firm's page."""
+    form = await request.form()
+    values = _values([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    try:
+        data = OfferIn.model_validate({k: v for k, v in values.items() if k in OfferIn.model_fields})
+        writer.check_firm(service.find_firm(session, data.firm))
+        offer = service.create_offer(session, data=data, created_by=writer.label)
+        firm = service.listing_firm(session, offer)
+    except (DomainError, ValidationError) as exc:
+        _reraise_access(exc)
+        context = {**_form_context(values), "errors": _errors(exc, lang)}
+        return render(request, "matching/offer_form.html", context, lang=lang, status_code=422)
+    return RedirectResponse(f"/firms/{firm.public_id}" if firm else "/needs", status_code=303)
+
+
+@router.post("/match/proposals")
+async def post_proposal(request: Request, session: SessionDep, lang: LangDep, writer: WriterDep) -> Response:
+    """ "Usulkan kemitraan": record the proposal; the partnerships flow will take it over from here."""
+    form = await request.form()
+    values = _values([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    why = [w for w in str(values.pop("why", "")).split("\n") if w.strip()]
+    score = values.pop("score", None)
+    try:
+        data = ProposalIn.model_validate({k: v for k, v in values.items() if k in ProposalIn.model_fields})
+        if data.from_firm:
+            writer.check_firm(service.find_firm(session, data.from_firm))
+        proposal = service.propose(
+            session, data=data, why=why, score=float(score) if score else None, created_by=writer.label
+        )
+    except (DomainError, ValidationError, ValueError) as exc:
+        _reraise_access(exc)
+        message = "; ".join(_errors(exc, lang))
+        return render(request, "error.html", {"message": message}, lang=lang, status_code=422)
+    return RedirectResponse(f"/match/proposals/{proposal.public_id}", status_code=303)
+
+
+def _partnerships_installed(request: Request) -> bool:
+    try:
+        return str(request.app.url_path_for("new_page")) == PARTNERSHIP_FORM
+    except NoMatchFound:
+        return False
+
+
+@router.get("/match/proposals/{public_id}")
+def proposal_page(public_id: str, request: Request, session: SessionDep, lang: LangDep) -> Response:
+    """A recorded interest, handing over to the partnerships proposal form when that domain is installed."""
+    from jejaring.registry.models import Firm
+
+    proposal = service.get_proposal(session, public_id=public_id)
+    to_firm = session.get(Firm, proposal.to_firm_id)
+    need = session.get(Need, proposal.need_id) if proposal.need_id else None
+    handover = None
+    if to_firm is not None and _partnerships_installed(request):
+        handover = f"{PARTNERSHIP_FORM}?" + urlencode(
+            {"partner": to_firm.public_id, "origin": need.public_id if need else proposal.public_id}
+        )
+    context = {"proposal": proposal, "to_firm": to_firm, "need": need, "handover": handover}
+    return render(request, "matching/proposal.html", context, lang=lang)
+
+
+@router.get("/firms/{public_id}/suggestions")
+def firm_suggestions(public_id: str, request: Request, session: SessionDep, lang: LangDep) -> Response:
+    """ "Cocok untuk Anda": needs this firm could supply and partners for its own needs (htmx partial too)."""
+    from jejaring.matching.search import needs_for_firm, partners_for_firm
+    from jejaring.registry import service as registry_service
+
+    firm = registry_service.get_firm(session, public_id=public_id)
+    context = {
+        "firm": firm,
+        "needs": needs_for_firm(session, firm=firm, lang=lang),
+        "own": partners_for_firm(session, request.app.state.settings, firm=firm, lang=lang),
+        "offers": service.list_offers(session, firm=firm),
+    }
+    return render(request, "matching/suggestions.html", context, lang=lang, partial="matching/_suggestions.html")

@@ -1,0 +1,142 @@
+"""The agreement: mandatory contents, the pattern's checklist, the independence check, and signing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from functools import lru_cache
+from importlib import resources
+
+from sqlalchemy.orm import Session
+
+from jejaring.accounts import audit
+from jejaring.accounts.roles import Actor
+from jejaring.core.db import utcnow
+from jejaring.core.errors import DomainError
+from jejaring.partnerships import access, notify, service
+from jejaring.partnerships.models import Agreement, Partnership
+from jejaring.partnerships.schemas import AgreementIn
+from jejaring.registry.models import Firm
+from jejaring.resolution.clean import clean_address, clean_owner, phone_e164
+
+# PP 7/2021: the agreement states at least these (each required before signing).
+MANDATORY = (
+    "identity_larger",
+    "identity_smaller",
+    "business_activity",
+    "rights_obligations",
+    "development_form",
+    "start_date",
+    "duration_months",
+    "payment_period_days",
+    "payment_mechanism",
+    "dispute_settlement",
+)
+EDITABLE_STATES = ("usulan", "negosiasi")
+
+
+@lru_cache
+def checklists() -> dict[str, list[dict[str, str]]]:
+    """Pattern → its checklist items (``item``, ``text_id``, ``text_en``)."""
+    text = resources.files("jejaring.partnerships").joinpath("data/checklists.csv").read_text("utf-8")
+    out: dict[str, list[dict[str, str]]] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        out.setdefault(row["pattern"], []).append(row)
+    return out
+
+
+def independence_flags(larger: Firm, smaller: Firm) -> list[dict[str, str]]:
+    """Signs that the larger party may own or control the smaller one (PP 7/2021 forbids it), with reasons."""
+    flags = []
+    if larger.nib and smaller.nib and larger.nib == smaller.nib:
+        flags.append({"key": "partnerships.flag.same_nib"})
+    lp, sp = larger.private, smaller.private
+    if lp and sp:
+        if lp.owner_name and sp.owner_name and clean_owner(lp.owner_name) == clean_owner(sp.owner_name):
+            flags.append({"key": "partnerships.flag.same_owner"})
+        if lp.phone and sp.phone and phone_e164(lp.phone) and phone_e164(lp.phone) == phone_e164(sp.phone):
+            flags.append({"key": "partnerships.flag.same_phone"})
+        if lp.email and sp.email and lp.email.strip().lower() == sp.email.strip().lower():
+            flags.append({"key": "partnerships.flag.same_email"})
+    same_place = larger.regency_code == smaller.regency_code
+    same_street = bool(larger.address and smaller.address) and clean_address(larger.address) == clean_address(
+        smaller.address
+    )
+    if same_place and same_street:
+        flags.append({"key": "partnerships.flag.same_address"})
+    return flags
+
+
+def save(session: Session, *, actor: Actor, partnership: Partnership, data: AgreementIn) -> Agreement:
+    """Save the agreement's contents (either party, before it is agreed); any change voids signatures."""
+    firm_id = access.require_party(actor, partnership)
+    if partnership.status not in EDITABLE_STATES:
+        raise DomainError("partnerships.error.agreement_locked", field="status", current=partnership.status)
+    allowed = {i["item"] for i in checklists().get(partnership.pattern_code, [])}
+    unknown = [c for c in data.checklist if c not in allowed]
+    if unknown:
+        raise DomainError("partnerships.error.unknown_checklist_item", field="checklist", value=", ".join(unknown))
+    ag = partnership.agreement or Agreement(partnership_id=partnership.id)
+    before = {f: getattr(ag, f, None) for f in (*MANDATORY, "checklist", "independence_declared", "bilingual")}
+    for field, value in data.model_dump().items():
+        setattr(ag, field, json.dumps(sorted(set(value))) if field == "checklist" else value)
+    larger, smaller = service.parties(session, partnership)
+    ag.independence_flags = json.dumps(independence_flags(larger, smaller))
+    ag.signed_larger_at = None
+    ag.signed_smaller_at = None
+    session.add(ag)
+    if partnership.status == "usulan" and firm_id != partnership.proposer_firm_id:
+        service.transition(session, actor=actor, partnership=partnership, to="negosiasi")
+    audit.record(
+        session,
+        actor=actor,
+        action="partnership.agreement.save",
+        entity_type="partnership",
+        entity_id=partnership.public_id,
+        province_code=partnership.province_code,
+        before=before,
+        after={f: getattr(ag, f, None) for f in before},
+    )
+    session.flush()
+    return ag
+
+
+def missing(partnership: Partnership) -> list[str]:
+    """What still stops signing: empty mandatory contents, unticked checklist items, the declaration."""
+    ag = partnership.agreement
+    if ag is None:
+        return list(MANDATORY)
+    gaps = [f for f in MANDATORY if getattr(ag, f) in (None, "")]
+    ticked = set(json.loads(ag.checklist or "[]"))
+    gaps += [
+        f"checklist:{i['item']}" for i in checklists().get(partnership.pattern_code, []) if i["item"] not in ticked
+    ]
+    if not ag.independence_declared:
+        gaps.append("independence_declared")
+    if ag.bilingual and not (ag.text_en or "").strip():
+        gaps.append("text_en")
+    return gaps
+
+
+def sign(session: Session, *, actor: Actor, partnership: Partnership) -> Agreement:
+    """The actor's party signs; when both have signed, the partnership becomes ``disepakati``."""
+    firm_id = access.require_party(actor, partnership)
+    if partnership.status != "negosiasi":
+        raise DomainError("partnerships.error.sign_state", field="status", current=partnership.status)
+    gaps = missing(partnership)
+    if gaps:
+        raise DomainError("partnerships.error.agreement_incomplete", field="agreement", fields=", ".join(gaps))
+    ag = partnership.agreement
+    assert ag is not None
+    now = utcnow()
+    if firm_id == partnership.larger_firm_id:
+        ag.signed_larger_at = now
+    else:
+        ag.signed_smaller_at = now
+    other = partnership.smaller_firm_id if firm_id == partnership.larger_firm_id else partnership.larger_firm_id
+    notify.notify(session, firm_id=other, partnership=partnership, kind="signature", key="partnerships.note.signed")
+    session.flush()
+    if ag.signed_larger_at and ag.signed_smaller_at:
+        service.mark_agreed(session, actor=actor, partnership=partnership)
+    return ag

@@ -1,0 +1,274 @@
+"""Orders, deliveries with BAST, invoices, payments, overdue alerts and evaluations of active partnerships."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jejaring.accounts import audit
+from jejaring.accounts.roles import Actor
+from jejaring.core.errors import DomainError, NotFound
+from jejaring.partnerships import access, notify
+from jejaring.partnerships.models import Delivery, Evaluation, Invoice, Partnership, Payment, PurchaseOrder
+from jejaring.partnerships.schemas import DeliveryIn, EvaluationIn, InvoiceIn, OrderIn, PaymentIn
+
+
+def _require_active(p: Partnership) -> None:
+    if p.status != "aktif":
+        raise DomainError("partnerships.error.not_active", field="status", current=p.status)
+
+
+def _other(p: Partnership, firm_id: int) -> int:
+    return p.smaller_firm_id if firm_id == p.larger_firm_id else p.larger_firm_id
+
+
+def _audit(session: Session, actor: Actor, p: Partnership, action: str, after: dict[str, Any]) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="partnership",
+        entity_id=p.public_id,
+        province_code=p.province_code,
+        after=after,
+    )
+
+
+def add_order(session: Session, *, actor: Actor, partnership: Partnership, data: OrderIn) -> PurchaseOrder:
+    """Record a purchase order (either party; the partnership must be active)."""
+    firm_id = access.require_party(actor, partnership)
+    _require_active(partnership)
+    order = PurchaseOrder(partnership_id=partnership.id, **data.model_dump())
+    session.add(order)
+    session.flush()
+    _audit(session, actor, partnership, "partnership.order", data.model_dump())
+    notify.notify(
+        session,
+        firm_id=_other(partnership, firm_id),
+        partnership=partnership,
+        kind="order",
+        key="partnerships.note.order",
+        number=data.number,
+    )
+    return order
+
+
+def get_order(session: Session, partnership: Partnership, order_id: int) -> PurchaseOrder:
+    """An order of this partnership."""
+    order = session.get(PurchaseOrder, order_id)
+    if order is None or order.partnership_id != partnership.id:
+        raise NotFound("partnerships.error.order_not_found", field="order", value=order_id)
+    return order
+
+
+def delivered_quantity(order: PurchaseOrder) -> float:
+    """Accepted quantity delivered so far."""
+    return sum(d.quantity for d in order.deliveries if d.accepted)
+
+
+def add_delivery(
+    session: Session, *, actor: Actor, partnership: Partnership, order: PurchaseOrder, data: DeliveryIn
+) -> Delivery:
+    """Record a delivery and its handover record (BAST); deliveries may not exceed the order."""
+    firm_id = access.require_party(actor, partnership)
+    _require_active(partnership)
+    if data.accepted and delivered_quantity(order) + data.quantity > order.quantity + 1e-9:
+        raise DomainError(
+            "partnerships.error.over_delivery",
+            field="quantity",
+            ordered=order.quantity,
+            delivered=delivered_quantity(order),
+        )
+    delivery = Delivery(order_id=order.id, **data.model_dump())
+    session.add(delivery)
+    session.flush()
+    session.refresh(order)
+    _audit(session, actor, partnership, "partnership.delivery", {"order": order.number, **data.model_dump()})
+    notify.notify(
+        session,
+        firm_id=_other(partnership, firm_id),
+        partnership=partnership,
+        kind="delivery",
+        key="partnerships.note.delivery",
+        bast=data.bast_number,
+    )
+    return delivery
+
+
+def invoiced_amount(order: PurchaseOrder) -> int:
+    """Total invoiced on an order."""
+    return sum(i.amount for i in order.invoices)
+
+
+def add_invoice(
+    session: Session, *, actor: Actor, partnership: Partnership, order: PurchaseOrder, data: InvoiceIn
+) -> Invoice:
+    """Invoice delivered goods; due after the agreement's payment period; never more than was delivered."""
+    firm_id = access.require_party(actor, partnership)
+    _require_active(partnership)
+    deliverable_value = round(delivered_quantity(order) * order.unit_price)
+    if invoiced_amount(order) + data.amount > deliverable_value:
+        raise DomainError(
+            "partnerships.error.over_invoice",
+            field="amount",
+            delivered_value=deliverable_value,
+            invoiced=invoiced_amount(order),
+        )
+    period = partnership.agreement.payment_period_days if partnership.agreement else None
+    invoice = Invoice(
+        order_id=order.id,
+        number=data.number,
+        issued_on=data.issued_on,
+        amount=data.amount,
+        due_on=data.issued_on + timedelta(days=period or 0),
+    )
+    session.add(invoice)
+    session.flush()
+    session.refresh(order)
+    _audit(session, actor, partnership, "partnership.invoice", {"order": order.number, **data.model_dump()})
+    notify.notify(
+        session,
+        firm_id=_other(partnership, firm_id),
+        partnership=partnership,
+        kind="invoice",
+        key="partnerships.note.invoice",
+        number=data.number,
+        due=invoice.due_on.isoformat(),
+    )
+    return invoice
+
+
+def get_invoice(session: Session, partnership: Partnership, invoice_id: int) -> Invoice:
+    """An invoice of this partnership."""
+    invoice = session.get(Invoice, invoice_id)
+    order = session.get(PurchaseOrder, invoice.order_id) if invoice else None
+    if invoice is None or order is None or order.partnership_id != partnership.id:
+        raise NotFound("partnerships.error.invoice_not_found", field="invoice", value=invoice_id)
+    return invoice
+
+
+def paid_amount(invoice: Invoice) -> int:
+    """Total paid on an invoice."""
+    return sum(p.amount for p in invoice.payments)
+
+
+def invoice_status(invoice: Invoice, today: date) -> str:
+    """``lunas`` (paid), ``terlambat`` (overdue), or ``terbuka`` (open)."""
+    if paid_amount(invoice) >= invoice.amount:
+        return "lunas"
+    return "terlambat" if today > invoice.due_on else "terbuka"
+
+
+def paid_on_time(invoice: Invoice) -> bool | None:
+    """Whether the invoice was paid in full by its due date (None while unpaid and not yet due)."""
+    total = 0
+    for p in sorted(invoice.payments, key=lambda x: x.paid_on):
+        total += p.amount
+        if total >= invoice.amount:
+            return p.paid_on <= invoice.due_on
+    return None
+
+
+def add_payment(
+    session: Session, *, actor: Actor, partnership: Partnership, invoice: Invoice, data: PaymentIn
+) -> Payment:
+    """Record a payment (either party); never more than the outstanding amount."""
+    firm_id = access.require_party(actor, partnership)
+    outstanding = invoice.amount - paid_amount(invoice)
+    if data.amount > outstanding:
+        raise DomainError("partnerships.error.over_payment", field="amount", outstanding=outstanding)
+    payment = Payment(invoice_id=invoice.id, **data.model_dump())
+    session.add(payment)
+    session.flush()
+    session.refresh(invoice)
+    _audit(session, actor, partnership, "partnership.payment", {"invoice": invoice.number, **data.model_dump()})
+    notify.notify(
+        session,
+        firm_id=_other(partnership, firm_id),
+        partnership=partnership,
+        kind="payment",
+        key="partnerships.note.payment",
+        number=invoice.number,
+    )
+    return payment
+
+
+def overdue_invoices(session: Session, *, today: date, partnership: Partnership | None = None) -> list[Invoice]:
+    """Invoices past their due date and not fully paid."""
+    stmt = select(Invoice).where(Invoice.due_on < today)
+    if partnership is not None:
+        stmt = stmt.join(PurchaseOrder).where(PurchaseOrder.partnership_id == partnership.id)
+    return [i for i in session.scalars(stmt) if paid_amount(i) < i.amount]
+
+
+def check_overdue(session: Session, *, today: date) -> int:
+    """Alert both parties once for every newly overdue invoice; returns how many alerts were raised."""
+    raised = 0
+    for invoice in overdue_invoices(session, today=today):
+        if invoice.overdue_notified_on is not None:
+            continue
+        order = session.get(PurchaseOrder, invoice.order_id)
+        p = session.get(Partnership, order.partnership_id) if order else None
+        if p is None:
+            continue
+        days = (today - invoice.due_on).days
+        for firm_id in (p.larger_firm_id, p.smaller_firm_id):
+            notify.notify(
+                session,
+                firm_id=firm_id,
+                partnership=p,
+                kind="overdue",
+                key="partnerships.note.overdue",
+                number=invoice.number,
+                days=days,
+                amount=invoice.amount - paid_amount(invoice),
+            )
+        invoice.overdue_notified_on = today
+        raised += 1
+    session.flush()
+    return raised
+
+
+def add_evaluation(session: Session, *, actor: Actor, partnership: Partnership, data: EvaluationIn) -> Evaluation:
+    """A party evaluates the other party for one period (once per period)."""
+    firm_id = access.require_party(actor, partnership)
+    if partnership.status not in ("aktif", "selesai"):
+        raise DomainError("partnerships.error.evaluation_state", field="status", current=partnership.status)
+    exists = session.scalar(
+        select(func.count())
+        .select_from(Evaluation)
+        .where(
+            Evaluation.partnership_id == partnership.id,
+            Evaluation.evaluator_firm_id == firm_id,
+            Evaluation.period == data.period,
+        )
+    )
+    if exists:
+        raise DomainError("partnerships.error.evaluation_exists", field="period", value=data.period)
+    ev = Evaluation(
+        partnership_id=partnership.id,
+        evaluator_firm_id=firm_id,
+        evaluated_firm_id=_other(partnership, firm_id),
+        **data.model_dump(),
+    )
+    session.add(ev)
+    session.flush()
+    _audit(session, actor, partnership, "partnership.evaluation", data.model_dump())
+    notify.notify(
+        session,
+        firm_id=_other(partnership, firm_id),
+        partnership=partnership,
+        kind="evaluation",
+        key="partnerships.note.evaluation",
+        period=data.period,
+    )
+    return ev
+
+
+def evaluations(session: Session, partnership: Partnership) -> list[Evaluation]:
+    """All evaluations of a partnership."""
+    stmt = select(Evaluation).where(Evaluation.partnership_id == partnership.id).order_by(Evaluation.id)
+    return list(session.scalars(stmt))

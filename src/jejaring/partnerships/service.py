@@ -1,0 +1,172 @@
+"""Partnership lifecycle: proposals and state transitions, each made by the right party and logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from jejaring.accounts import audit
+from jejaring.accounts.authz import Forbidden, Unauthenticated, scope_province
+from jejaring.accounts.roles import ADMIN, ANALIS, Actor
+from jejaring.core.errors import DomainError, NotFound
+from jejaring.core.ids import new_public_id
+from jejaring.partnerships import access, notify
+from jejaring.partnerships.models import FINAL_STATES, Agreement, Partnership, StatusChange
+from jejaring.partnerships.schemas import ProposalIn
+from jejaring.reference.models import PartnershipPattern
+from jejaring.registry import service as registry_service
+from jejaring.registry.models import Firm
+
+# (from, to) → who may make the transition: "recipient" (the party that did not propose), "either",
+# or "system" (happens when both parties have signed the agreement).
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("usulan", "negosiasi"): "recipient",
+    ("usulan", "dihentikan"): "either",
+    ("negosiasi", "disepakati"): "system",
+    ("negosiasi", "dihentikan"): "either",
+    ("disepakati", "aktif"): "either",
+    ("disepakati", "dihentikan"): "either",
+    ("aktif", "selesai"): "either",
+    ("aktif", "dihentikan"): "either",
+}
+NOTE_REQUIRED = {"dihentikan"}
+
+
+def _size_rank(firm: Firm) -> tuple[int, int, int]:
+    order = {"besar": 3, "menengah": 2, "kecil": 1}
+    return (order.get(firm.size_class or "", 0), firm.investment or 0, firm.workers or 0)
+
+
+def propose(session: Session, *, actor: Actor, data: ProposalIn) -> Partnership:
+    """A party proposes a partnership to another firm; the larger party is determined from the registry."""
+    if not actor.is_authenticated:
+        raise Unauthenticated("accounts.error.unauthenticated")
+    proposer = registry_service.get_firm(session, public_id=data.proposer_firm)
+    partner = registry_service.get_firm(session, public_id=data.partner_firm)
+    if proposer.id not in actor.firm_ids:
+        raise Forbidden("partnerships.error.not_your_firm")
+    if proposer.id == partner.id:
+        raise DomainError("partnerships.error.same_firm", field="partner_firm")
+    if session.get(PartnershipPattern, data.pattern) is None:
+        raise DomainError("partnerships.error.unknown_pattern", field="pattern", value=data.pattern)
+    larger, smaller = sorted((proposer, partner), key=_size_rank, reverse=True)
+    p = Partnership(
+        public_id=new_public_id("K"),
+        title=data.title,
+        pattern_code=data.pattern,
+        larger_firm_id=larger.id,
+        smaller_firm_id=smaller.id,
+        proposer_firm_id=proposer.id,
+        status="usulan",
+        origin="match" if data.origin_ref else "direct",
+        origin_ref=data.origin_ref,
+        programme=data.programme,
+        province_code=smaller.province_code,
+        proposal_note=data.note,
+    )
+    session.add(p)
+    session.flush()
+    session.add(Agreement(partnership_id=p.id))
+    _log(session, p, None, "usulan", actor, proposer.id, data.note)
+    notify.notify(session, firm_id=partner.id, partnership=p, kind="proposal", key="partnerships.note.proposal")
+    return p
+
+
+def _log(
+    session: Session, p: Partnership, old: str | None, new: str, actor: Actor, firm_id: int | None, note: str | None
+) -> None:
+    session.add(
+        StatusChange(
+            partnership_id=p.id, from_status=old, to_status=new, actor=actor.label, party_firm_id=firm_id, note=note
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action=f"partnership.{new}",
+        entity_type="partnership",
+        entity_id=p.public_id,
+        province_code=p.province_code,
+        before={"status": old},
+        after={"status": new, "note": note},
+    )
+    session.flush()
+
+
+def transition(
+    session: Session, *, actor: Actor, partnership: Partnership, to: str, note: str | None = None
+) -> Partnership:
+    """Move a partnership to state ``to`` if that transition exists and the actor is the right party."""
+    frm = partnership.status
+    who = TRANSITIONS.get((frm, to))
+    if who is None or who == "system":
+        raise DomainError("partnerships.error.invalid_transition", field="status", current=frm, target=to)
+    firm_id = access.require_party(actor, partnership)
+    if who == "recipient" and firm_id == partnership.proposer_firm_id:
+        raise DomainError("partnerships.error.recipient_only", field="status", target=to)
+    if to in NOTE_REQUIRED and not (note and note.strip()):
+        raise DomainError("partnerships.error.note_required", field="note")
+    partnership.status = to
+    _log(session, partnership, frm, to, actor, firm_id, note)
+    other = partnership.smaller_firm_id if firm_id == partnership.larger_firm_id else partnership.larger_firm_id
+    notify.notify(session, firm_id=other, partnership=partnership, kind="status", key=f"partnerships.note.status.{to}")
+    return partnership
+
+
+def mark_agreed(session: Session, *, actor: Actor, partnership: Partnership) -> None:
+    """Both parties signed: negosiasi → disepakati (the system transition)."""
+    _log(session, partnership, partnership.status, "disepakati", actor, access.party_firm_id(actor, partnership), None)
+    partnership.status = "disepakati"
+    for firm_id in (partnership.larger_firm_id, partnership.smaller_firm_id):
+        notify.notify(
+            session, firm_id=firm_id, partnership=partnership, kind="status", key="partnerships.note.status.disepakati"
+        )
+
+
+def get(session: Session, *, actor: Actor, public_id: str) -> Partnership:
+    """A partnership the actor may see (404 for others, so existence does not leak)."""
+    p = session.scalar(select(Partnership).where(Partnership.public_id == public_id.strip().upper()))
+    if p is None:
+        raise NotFound("partnerships.error.not_found", field="public_id", value=public_id)
+    larger, smaller = parties(session, p)
+    if not actor.is_authenticated:
+        raise Unauthenticated("accounts.error.unauthenticated")
+    if not access.can_view(actor, p, larger, smaller):
+        raise NotFound("partnerships.error.not_found", field="public_id", value=public_id)
+    return p
+
+
+def parties(session: Session, p: Partnership) -> tuple[Firm, Firm]:
+    """The larger and the smaller party."""
+    larger, smaller = session.get(Firm, p.larger_firm_id), session.get(Firm, p.smaller_firm_id)
+    assert larger is not None and smaller is not None
+    return larger, smaller
+
+
+def list_for(session: Session, *, actor: Actor, status: str | None = None) -> list[Partnership]:
+    """Partnerships the actor may see: their firms' for owners; their province's for officers; all for admins."""
+    if not actor.is_authenticated:
+        raise Unauthenticated("accounts.error.unauthenticated")
+    stmt = select(Partnership).order_by(Partnership.updated_at.desc())
+    if actor.role not in (ADMIN, ANALIS):
+        conditions: list[Any] = []
+        if actor.firm_ids:
+            ids = list(actor.firm_ids)
+            conditions += [Partnership.larger_firm_id.in_(ids), Partnership.smaller_firm_id.in_(ids)]
+        if actor.role == "petugas_dinas":
+            province = scope_province(actor)
+            larger = select(Firm.id).where(Firm.province_code == province)
+            conditions += [Partnership.province_code == province, Partnership.larger_firm_id.in_(larger)]
+        if not conditions:
+            return []
+        stmt = stmt.where(or_(*conditions))
+    if status:
+        stmt = stmt.where(Partnership.status == status)
+    return list(session.scalars(stmt.limit(500)))
+
+
+def is_final(p: Partnership) -> bool:
+    """True when the partnership ended (selesai or dihentikan)."""
+    return p.status in FINAL_STATES

@@ -1,0 +1,137 @@
+"""Writes to the registry on behalf of a person: authorised in the service layer and written to the audit log.
+
+``create_firm``/``create_sentra`` in ``service`` stay the trusted building blocks for imports and demo data;
+anything a user asks for goes through these functions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jejaring.accounts import audit
+from jejaring.accounts.authz import authorize
+from jejaring.accounts.roles import Actor
+from jejaring.core.errors import DomainError
+from jejaring.reference import wilayah as wilayah_ref
+from jejaring.reference.models import Kbli
+from jejaring.registry import service
+from jejaring.registry.models import Firm, FirmPrivate, Sentra
+from jejaring.registry.schemas import FirmCreate, FirmPrivateOut, FirmUpdate, SentraCreate
+
+PUBLIC_FIELDS = (
+    "name",
+    "address",
+    "kbli_code",
+    "products",
+    "workers",
+    "investment",
+    "capacity",
+    "capacity_unit",
+    "production_value",
+    "brand",
+    "founded_year",
+    "size_class",
+)
+PRIVATE_FIELDS = ("owner_name", "phone", "email")
+
+
+def _region(regency_code: str) -> dict[str, str]:
+    reg = wilayah_ref.regency(regency_code)
+    if reg is None:
+        raise DomainError("error.unknown_regency", field="regency_code", value=regency_code)
+    return {"province_code": reg["province_code"], "regency_code": regency_code}
+
+
+def firm_snapshot(firm: Firm) -> dict[str, Any]:
+    """Public and private fields of a firm, for the audit log (which only admins and officers read)."""
+    data = audit.snapshot(firm, PUBLIC_FIELDS)
+    private = firm.private
+    data.update({f: getattr(private, f) if private else None for f in PRIVATE_FIELDS})
+    return data
+
+
+def create_firm_as(session: Session, *, actor: Actor, data: FirmCreate) -> Firm:
+    """Register a firm for ``actor`` (admin, or the officer of the firm's province)."""
+    authorize(actor, "firm.create", _region(data.regency_code))
+    firm = service.create_firm(session, data=data, source=service.SourceInfo(uploaded_by=actor.label))
+    audit.record(
+        session,
+        actor=actor,
+        action="firm.create",
+        entity_type="firm",
+        entity_id=firm.public_id,
+        province_code=firm.province_code,
+        after=firm_snapshot(firm),
+    )
+    return firm
+
+
+def create_sentra_as(session: Session, *, actor: Actor, data: SentraCreate) -> Sentra:
+    """Register a sentra for ``actor`` (admin, or the officer of its province)."""
+    authorize(actor, "sentra.create", _region(data.regency_code))
+    sentra = service.create_sentra(session, data=data, source=service.SourceInfo(uploaded_by=actor.label))
+    after = audit.snapshot(sentra, ("name", "regency_code", "commodity", "kbli_code", "unit_count", "workers"))
+    audit.record(
+        session,
+        actor=actor,
+        action="sentra.create",
+        entity_type="sentra",
+        entity_id=sentra.public_id,
+        province_code=sentra.province_code,
+        after=after,
+    )
+    return sentra
+
+
+def update_firm(session: Session, *, actor: Actor, firm: Firm, data: FirmUpdate) -> Firm:
+    """Change the fields sent in ``data`` (owner, officer of the province, or admin); audited before/after."""
+    authorize(actor, "firm.edit", firm)
+    changes = data.model_dump(exclude_unset=True)
+    if "name" in changes and not changes["name"]:
+        raise DomainError("accounts.error.name_required", field="name")
+    if changes.get("kbli_code") and session.get(Kbli, changes["kbli_code"]) is None:
+        raise DomainError("error.unknown_kbli", field="kbli_code", value=changes["kbli_code"])
+    before = firm_snapshot(firm)
+    for field in PUBLIC_FIELDS:
+        if field in changes:
+            setattr(firm, field, changes[field])
+    if "name" in changes:
+        firm.name_key = service.name_key(firm.name)
+    if "kbli_code" in changes:
+        firm.kbli_division = firm.kbli_code[:2] if firm.kbli_code else None
+    firm.size_class = service.classify_size(firm.workers, firm.investment)
+    private_changes = {f: changes[f] for f in PRIVATE_FIELDS if f in changes}
+    if private_changes:
+        if firm.private is None:
+            firm.private = FirmPrivate()
+        for field, value in private_changes.items():
+            setattr(firm.private, field, value)
+    session.flush()
+    after = firm_snapshot(firm)
+    if after != before:
+        audit.record(
+            session,
+            actor=actor,
+            action="firm.edit",
+            entity_type="firm",
+            entity_id=firm.public_id,
+            province_code=firm.province_code,
+            before={k: v for k, v in before.items() if before[k] != after[k]},
+            after={k: v for k, v in after.items() if before[k] != after[k]},
+        )
+    return firm
+
+
+def firm_private(session: Session, *, actor: Actor, firm: Firm) -> FirmPrivateOut:
+    """Owner, phone, e-mail and NIB of a firm, for its owner, its province's officer or an admin only."""
+    authorize(actor, "firm.read_private", firm)
+    private = firm.private
+    return FirmPrivateOut(
+        public_id=firm.public_id,
+        nib=firm.nib,
+        owner_name=private.owner_name if private else None,
+        phone=private.phone if private else None,
+        email=private.email if private else None,
+    )

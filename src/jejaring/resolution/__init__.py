@@ -1,0 +1,1 @@
+"""Entity resolution: one firm, one record — across offices, files and years."""

@@ -1,0 +1,173 @@
+"""Pages and JSON API of matching on both backends: search, post a need, propose, access rules, errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from jejaring.accounts.models import FirmOwner
+from jejaring.core.db import session_scope
+from jejaring.matching.models import MatchProposal, Need
+from jejaring.registry import service as registry_service
+from jejaring.web.app import create_app
+from tests.accounts.helpers import create_token, create_user, login
+from tests.matching.conftest import Corpus
+
+
+@pytest.fixture
+def client(corpus: Corpus) -> Iterator[TestClient]:
+    """The app on the corpus database."""
+    with TestClient(create_app(corpus.settings)) as c:
+        yield c
+
+
+def test_search_page_ranks_and_explains(client: TestClient, corpus: Corpus) -> None:
+    r = client.get("/match", params={"text": "ubi kayu segar", "quantity": "200", "unit": "ton", "period": "bulan"})
+    assert r.status_code == 200
+    soup = BeautifulSoup(r.text, "html.parser")
+    results = soup.select("li.match-result")
+    assert results[0]["data-firm"] == corpus.keys["c2"]
+    assert "ubi kayu" in results[0].select_one("ul.why").get_text()
+    # only one strong match (150 t of 200 t): the consortium section says what is missing
+    assert "75%" in soup.select_one("#consortium").get_text()
+    assert soup.select_one("textarea[name=text]").get_text() == "ubi kayu segar"
+    assert soup.select("form.propose button")
+    r = client.get("/match", params={"text": "tepung tapioka", "quantity": "400", "unit": "ton"})
+    soup = BeautifulSoup(r.text, "html.parser")
+    members = [a.get_text() for a in soup.select("#consortium tr.consortium-member a")]
+    assert members[0] == "CV Tapioka Lampung Jaya" and len(members) >= 2
+
+
+def test_search_page_in_english(client: TestClient, corpus: Corpus) -> None:
+    r = client.get("/match", params={"text": "teak furniture", "certificates": "SVLK", "lang": "en"})
+    assert r.status_code == 200 and "Holds the required certificates: SVLK" in r.text
+
+
+def test_bad_input_comes_back_with_a_clear_message(client: TestClient) -> None:
+    r = client.get("/match", params={"text": "kopi bubuk", "near": "Atlantis", "radius_km": "50"})
+    assert r.status_code == 422
+    soup = BeautifulSoup(r.text, "html.parser")
+    assert "Atlantis" in soup.select_one("#match-errors").get_text()
+    assert soup.select_one("textarea[name=text]").get_text() == "kopi bubuk"  # nothing typed is lost
+    r = client.get("/match", params={"text": "kopi", "quantity": "5"})
+    assert r.status_code == 422 and "unit" in r.text
+
+
+def test_anonymous_writes_are_refused(client: TestClient) -> None:
+    assert client.post("/needs", data={"text": "kain batik"}).status_code == 401
+    assert client.post("/api/v1/needs", json={"title": "kain batik"}).status_code == 401
+    assert client.post("/match/proposals", data={"to_firm": "F-XXXXXXXX-X"}).status_code == 401
+
+
+def test_buyer_posts_a_need_sees_partners_and_proposes(client: TestClient, engine: Engine, corpus: Corpus) -> None:
+    with session_scope(engine) as s:
+        create_user(s, role="admin", email="admin@uji.example")
+    csrf = login(client, "admin@uji.example")
+    r = client.post(
+        "/needs",
+        data={
+            "text": "tepung mocaf 60 ton per bulan",
+            "quantity": "60",
+            "unit": "ton",
+            "period": "bulan",
+            "certificates": "HALAL",
+            "near": "33.74",
+            "csrf_token": csrf,
+            "firm": corpus.keys["d7"],
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    need_url = r.headers["location"]
+    assert re.fullmatch(r"/needs/K-[0-9A-Z]{8}-[0-9A-Z*~$=U]", need_url)
+    page = client.get(need_url)
+    soup = BeautifulSoup(page.text, "html.parser")
+    assert soup.select_one("#need-title").get_text() == "tepung mocaf 60 ton per bulan"
+    members = [a.get_text() for a in soup.select("#consortium tr.consortium-member a")]
+    assert set(members) == {"Mocaf Wonogiri Sejahtera", "Kelompok Mocaf Giriwoyo"}
+    form = soup.select_one("li.match-result form.propose")
+    fields = {i["name"]: i.get("value", "") for i in form.select("input")}
+    fields["csrf_token"] = csrf
+    r = client.post("/match/proposals", data=fields, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/match/proposals/U-")
+    recorded = BeautifulSoup(client.get(r.headers["location"]).text, "html.parser")
+    handover = recorded.select_one("#partnership-handover")["href"]  # the partnerships domain takes over
+    assert handover.startswith("/partnerships/new?partner=F-") and "origin=K-" in handover
+    with session_scope(engine) as s:
+        p = s.scalar(select(MatchProposal))
+        assert p is not None and p.status == "proposed" and p.explanation
+        need = s.get(Need, p.need_id)
+        assert need is not None and need.certificates == "HALAL" and need.regency_code == "33.74"
+    assert client.get("/needs").status_code == 200
+
+
+def test_owner_acts_only_for_own_firm(client: TestClient, engine: Engine, corpus: Corpus) -> None:
+    with session_scope(engine) as s:
+        user = create_user(s, role="pemilik_usaha", email="pemilik@uji.example")
+        own = registry_service.get_firm(s, public_id=corpus.keys["g2"])
+        s.add(FirmOwner(user_id=user.id, firm_id=own.id))
+        token = create_token(s, user=user, scopes=["read", "write"])
+    auth = {"Authorization": f"Bearer {token}"}
+    mine = {
+        "firm": corpus.keys["g2"],
+        "title": "gula aren cetak",
+        "quantity": 5,
+        "unit": "ton",
+        "target_regions": ["34"],
+    }
+    r = client.post("/api/v1/offers", json=mine, headers=auth)
+    assert r.status_code == 201, r.text
+    assert r.json()["target_region_codes"] == ["34"]
+    other = {**mine, "firm": corpus.keys["g1"]}
+    assert client.post("/api/v1/offers", json=other, headers=auth).status_code == 403
+    r = client.post("/api/v1/needs", json={"firm": corpus.keys["g1"], "title": "kemasan plastik"}, headers=auth)
+    assert r.status_code == 403
+    # the same rule through the HTML form: a refusal is a 403, not a form error
+    csrf = login(client, "pemilik@uji.example")
+    form = {"firm": corpus.keys["g1"], "text": "kemasan plastik", "csrf_token": csrf}
+    assert client.post("/needs", data=form, follow_redirects=False).status_code == 403
+    r = client.post("/needs", data={**form, "firm": corpus.keys["g2"]}, follow_redirects=False)
+    assert r.status_code == 303
+
+
+def test_api_search_and_need_lifecycle(client: TestClient, engine: Engine, corpus: Corpus) -> None:
+    r = client.post("/api/v1/match", json={"text": "kopi bubuk", "near": "Kota Bandung", "radius_km": 150})
+    assert r.status_code == 200
+    body = r.json()
+    assert [x["id"] for x in body["results"]] == [corpus.keys["k4"]] and body["consortium"] is None
+    assert body["results"][0]["components"]["distance"] > 0.9
+    with session_scope(engine) as s:
+        token = create_token(s, user=create_user(s, role="admin", email="a2@uji.example"), scopes=["read", "write"])
+        read_only = create_token(s, user=create_user(s, role="admin", email="a3@uji.example"), scopes=["read"])
+    bad = client.post(
+        "/api/v1/needs", json={"title": "x", "certificates": ["ISO 9999"]}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert bad.status_code == 422
+    r = client.post(
+        "/api/v1/needs",
+        json={"title": "cor logam", "certificates": ["ISO 9999"]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "certificates"
+    assert "ISO 9999" in r.json()["detail"][0]["message"]
+    need = {"title": "pengecoran logam komponen mesin", "location": "33.74", "certificates": ["ISO 9001"]}
+    assert client.post("/api/v1/needs", json=need, headers={"Authorization": f"Bearer {read_only}"}).status_code == 403
+    r = client.post("/api/v1/needs", json=need, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 201
+    pid = r.json()["public_id"]
+    matches = client.get(f"/api/v1/needs/{pid}/matches").json()
+    assert matches["results"][0]["id"] == corpus.keys["m2"]
+    assert client.get("/api/v1/needs/K-00000000-0").status_code == 404
+
+
+def test_firm_page_has_matches_for_you(client: TestClient, corpus: Corpus) -> None:
+    page = client.get(f"/firms/{corpus.keys['c7']}")
+    assert page.status_code == 200 and f"/firms/{corpus.keys['c7']}/suggestions" in page.text
+    partial = client.get(f"/firms/{corpus.keys['c7']}/suggestions", headers={"HX-Request": "true"})
+    assert partial.status_code == 200 and partial.text.lstrip().startswith('<section id="suggestions"')
+    assert client.get("/firms/F-00000000-0/suggestions").status_code == 404
