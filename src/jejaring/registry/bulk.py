@@ -314,6 +314,11 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
         separator=",",
         ignore_nulls=True,
     )
+    _write_provenance(conn, df, source, stamp, fields)
+
+
+def _write_provenance(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp: str, fields: pl.Expr) -> None:
+    """One ``record_source`` row per data row: office, file, row, reference year, uploader, fields given."""
     _write(
         conn,
         "record_source",
@@ -355,21 +360,7 @@ def _write_sightings(conn: Connection, df: pl.DataFrame, source: BulkSource, sta
     )
     if fresh.height == 0:
         return
-    _write(
-        conn,
-        "record_source",
-        fresh.select(
-            pl.lit("firm").alias("entity_type"),
-            pl.col("_id").alias("entity_id"),
-            pl.lit(source.office, dtype=pl.Utf8).alias("source_office"),
-            pl.lit(source.file_name, dtype=pl.Utf8).alias("file_name"),
-            pl.col("_row").alias("row_number"),
-            pl.col("tahun_data").alias("reference_year"),
-            pl.lit(source.uploaded_by, dtype=pl.Utf8).alias("uploaded_by"),
-            pl.lit("").alias("fields"),
-            pl.lit(stamp).alias("recorded_at"),
-        ),
-    )
+    _write_provenance(conn, fresh, source, stamp, pl.lit(""))
 
 
 _HISTORY_COLUMNS = [c for c in FIRM_COLUMNS if c not in ("intake_key", "content_hash", "name_key")]
