@@ -50,14 +50,16 @@ def queue(
 def confirm(candidate_id: int, session: SessionDep, lang: LangDep, actor: UserDep) -> CandidateOut:
     """Confirm a pair as one firm (merges it)."""
     authz.authorize(actor, "resolution.review", service.get_candidate(session, candidate_id=candidate_id))
-    return _out(session, service.confirm(session, candidate_id=candidate_id, actor=actor.label), lang)
+    service.bulk_decide(session, candidate_ids=[candidate_id], decision="confirm", actor=actor.label, audit_actor=actor)
+    return _out(session, service.get_candidate(session, candidate_id=candidate_id), lang)
 
 
 @router.post("/candidates/{candidate_id}/reject", response_model=CandidateOut)
 def reject(candidate_id: int, session: SessionDep, lang: LangDep, actor: UserDep) -> CandidateOut:
     """Reject a pair: two different firms."""
     authz.authorize(actor, "resolution.review", service.get_candidate(session, candidate_id=candidate_id))
-    return _out(session, service.reject(session, candidate_id=candidate_id, actor=actor.label), lang)
+    service.bulk_decide(session, candidate_ids=[candidate_id], decision="reject", actor=actor.label, audit_actor=actor)
+    return _out(session, service.get_candidate(session, candidate_id=candidate_id), lang)
 
 
 @router.post("/candidates/bulk")
@@ -65,7 +67,9 @@ def bulk(data: BulkDecision, session: SessionDep, actor: UserDep) -> dict[str, i
     """Confirm or reject many pairs."""
     for cid in data.candidate_ids:
         authz.authorize(actor, "resolution.review", service.get_candidate(session, candidate_id=cid))
-    decided = service.bulk_decide(session, candidate_ids=data.candidate_ids, decision=data.decision, actor=actor.label)
+    decided = service.bulk_decide(
+        session, candidate_ids=data.candidate_ids, decision=data.decision, actor=actor.label, audit_actor=actor
+    )
     return {"decided": decided}
 
 
@@ -83,5 +87,19 @@ def split(public_id: str, session: SessionDep, actor: UserDep) -> dict[str, str]
     """Undo the merge of a record (admins, analysts, or the officer of the firm's province)."""
     from jejaring.registry import service as registry_service
 
-    authz.authorize(actor, "resolution.review", registry_service.get_firm(session, public_id=public_id))
-    return {"restored": service.split_firm(session, public_id=public_id, actor=actor.label).public_id}
+    firm = registry_service.get_firm(session, public_id=public_id)
+    authz.authorize(actor, "resolution.review", firm)
+    restored = service.split_firm(session, public_id=public_id, actor=actor.label)
+    from jejaring.accounts import audit
+
+    audit.record(
+        session,
+        actor=actor,
+        action="resolution.split",
+        entity_type="firm",
+        entity_id=restored.public_id,
+        province_code=restored.province_code,
+        before={"merged_into": firm.public_id},
+        after={"status": restored.status},
+    )
+    return {"restored": restored.public_id}

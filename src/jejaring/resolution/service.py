@@ -288,14 +288,29 @@ def reject(session: Session, *, candidate_id: int, actor: str | None = None) -> 
     return cand
 
 
-def bulk_decide(session: Session, *, candidate_ids: Sequence[int], decision: str, actor: str | None = None) -> int:
-    """Confirm or reject many candidates at once; returns how many were decided."""
+def bulk_decide(
+    session: Session, *, candidate_ids: Sequence[int], decision: str, actor: str | None = None, audit_actor: Any = None
+) -> int:
+    """Confirm or reject many candidates at once; returns how many were decided (each one audited)."""
     if decision not in ("confirm", "reject"):
         raise DomainError("resolution.error.bad_decision", field="decision", value=decision)
     action = confirm if decision == "confirm" else reject
     done = 0
     for cid in candidate_ids:
-        action(session, candidate_id=cid, actor=actor)
+        cand = action(session, candidate_id=cid, actor=actor)
+        if audit_actor is not None:
+            from jejaring.accounts import audit
+
+            audit.record(
+                session,
+                actor=audit_actor,
+                action=f"resolution.{decision}",
+                entity_type="resolution_candidate",
+                entity_id=str(cid),
+                province_code=cand.province_code or None,
+                before={"status": "pending"},
+                after={"status": cand.status, "firm_a": cand.firm_a_id, "firm_b": cand.firm_b_id},
+            )
         done += 1
     return done
 

@@ -66,7 +66,7 @@ def decide(
 ) -> Response:
     """Confirm or reject one pair; htmx swaps the pair's card, a plain form goes back to the queue."""
     authz.authorize(actor, "resolution.review", service.get_candidate(session, candidate_id=candidate_id))
-    service.bulk_decide(session, candidate_ids=[candidate_id], decision=decision, actor=actor.label)
+    service.bulk_decide(session, candidate_ids=[candidate_id], decision=decision, actor=actor.label, audit_actor=actor)
     if request.headers.get("HX-Request") == "true":
         cand = service.get_candidate(session, candidate_id=candidate_id)
         return render(request, "resolution/_decided.html", {"cand": cand}, lang=lang)
@@ -83,5 +83,5 @@ def bulk(
     """Confirm or reject the selected pairs."""
     for cid in candidate_ids:
         authz.authorize(actor, "resolution.review", service.get_candidate(session, candidate_id=cid))
-    service.bulk_decide(session, candidate_ids=candidate_ids, decision=decision, actor=actor.label)
+    service.bulk_decide(session, candidate_ids=candidate_ids, decision=decision, actor=actor.label, audit_actor=actor)
     return RedirectResponse("/resolution", status_code=303)
