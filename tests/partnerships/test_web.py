@@ -133,6 +133,11 @@ def test_api_path_and_refusals(client: TestClient, parties: Parties) -> None:
     assert invoice["status"] == "terlambat"
     outcomes = client.get(f"{base}/outcomes", params={"by": "pattern"}).json()
     assert outcomes[0]["group"] == "subkontrak" and outcomes[0]["value_delivered"] == 10_000
+    # the realised figures appear in insights too
+    dashboard = client.get("/insights")
+    assert dashboard.status_code == 200
+    section = dashboard.text.split('id="realised-partnerships"')[1]
+    assert "Rp10.000" in section
 
 
 def test_pages_for_a_signed_in_party(client: TestClient, parties: Parties) -> None:

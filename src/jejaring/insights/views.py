@@ -74,7 +74,20 @@ def _page(request: Request, session: Any, lang: str, query: InsightsQuery, templ
         "body": body,
         "province_name": labels.province_names().get(query.province or "", ""),
     }
+    if template == "insights/dashboard.html":
+        context["realised"] = _realised_partnerships(session, query.province)
     return render(request, template, context, lang=lang)
+
+
+def _realised_partnerships(session: Any, province: str | None) -> dict[str, Any] | None:
+    """Realised partnership outcomes (not potential value), for the whole country or one province."""
+    from jejaring.partnerships import outcomes
+
+    if province:
+        rows = [r for r in outcomes.outcome_metrics(session, by="province") if r["group"] == province]
+    else:
+        rows = outcomes.outcome_metrics(session, by="total")
+    return rows[0] if rows else None
 
 
 def _dashboard_context(request: Request, session: Any, lang: str, query: InsightsQuery) -> dict[str, Any]:
