@@ -53,15 +53,9 @@ def regency_frame() -> pl.DataFrame:
     )
 
 
-@lru_cache
 def district_lookup() -> dict[tuple[str, str], str]:
-    """(regency code, district name or code) → district code."""
-    out: dict[tuple[str, str], str] = {}
-    for d in catalog.districts():
-        out[(d["regency_code"], wilayah.norm(d["name"]))] = d["code"]
-        out[(d["regency_code"], d["code"])] = d["code"]
-        out[(d["regency_code"], d["code"].replace(".", ""))] = d["code"]
-    return out
+    """(regency code, district name or code) → district code (the reference index)."""
+    return wilayah.district_index()
 
 
 def resolve_names(df: pl.DataFrame) -> pl.DataFrame:

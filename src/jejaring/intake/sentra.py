@@ -134,17 +134,7 @@ def import_file(
                 report.errors.append({"row": row["_row"], "column": column, "value": value or "", "reason": reason})
             continue
         assert regency is not None
-        district = None
-        if values.get("kecamatan"):
-            key = wilayah.norm(values["kecamatan"] or "")
-            district = next(
-                (
-                    d["code"]
-                    for d in catalog.districts()
-                    if d["regency_code"] == regency and wilayah.norm(d["name"]) == key
-                ),
-                None,
-            )
+        district = wilayah.resolve_district(regency, kec) if (kec := values.get("kecamatan")) else None
         _upsert(
             session,
             SentraCreate(

@@ -204,10 +204,10 @@ def overdue_invoices(session: Session, *, today: date, partnership: Partnership 
     return [i for i in session.scalars(stmt) if paid_amount(i) < i.amount]
 
 
-def check_overdue(session: Session, *, today: date) -> int:
-    """Alert both parties once for every newly overdue invoice; returns how many alerts were raised."""
+def check_overdue(session: Session, *, today: date, partnership: Partnership | None = None) -> int:
+    """Alert both parties once for every newly overdue invoice (of one partnership, or all); returns how many."""
     raised = 0
-    for invoice in overdue_invoices(session, today=today):
+    for invoice in overdue_invoices(session, today=today, partnership=partnership):
         if invoice.overdue_notified_on is not None:
             continue
         order = session.get(PurchaseOrder, invoice.order_id)

@@ -61,7 +61,7 @@ def _detail_context(session: Session, actor: Actor, p: Partnership, lang: str) -
     larger, smaller = service.parties(session, p)
     ag = p.agreement
     today = date.today()
-    ledger.check_overdue(session, today=today)
+    ledger.check_overdue(session, today=today, partnership=p)
     return {
         "p": p,
         "larger": larger,

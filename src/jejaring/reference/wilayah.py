@@ -132,6 +132,24 @@ def resolve_regency(name: str, province_code: str | None = None) -> Resolution:
     return Resolution(None, reason="wilayah.unknown_regency")
 
 
+@lru_cache
+def district_index() -> dict[tuple[str, str], str]:
+    """(regency code, district name, code or undotted code) → district code."""
+    out: dict[tuple[str, str], str] = {}
+    for d in catalog.districts():
+        out[(d["regency_code"], norm(d["name"]))] = d["code"]
+        out[(d["regency_code"], d["code"])] = d["code"]
+        out[(d["regency_code"], d["code"].replace(".", ""))] = d["code"]
+    return out
+
+
+def resolve_district(regency_code: str, name: str) -> str | None:
+    """A kecamatan of ``regency_code`` by its name or code, or None."""
+    key = name.strip()
+    index = district_index()
+    return index.get((regency_code, key)) or index.get((regency_code, norm(key)))
+
+
 @dataclass(frozen=True)
 class ParsedAddress:
     """Codes read from a free-text address (any may be None)."""

@@ -10,7 +10,6 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jejaring.reference import catalog
 from jejaring.reference import wilayah as wilayah_ref
 from jejaring.registry import service
 from jejaring.registry.models import Firm, Sentra
@@ -25,11 +24,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def _district_code(regency_code: str, name: str) -> str | None:
-    key = wilayah_ref.norm(name)
-    for d in catalog.districts():
-        if d["regency_code"] == regency_code and wilayah_ref.norm(d["name"]) == key:
-            return str(d["code"])
-    return None
+    return wilayah_ref.resolve_district(regency_code, name) if name else None
 
 
 def _jitter(seed: str) -> tuple[float, float]:

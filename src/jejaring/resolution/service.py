@@ -354,15 +354,16 @@ def split_firm(session: Session, *, public_id: str, actor: str | None = None) ->
 def clusters(session: Session, *, only_multi: bool = False) -> list[dict[str, Any]]:
     """Every active firm with the source rows (file, row) of all records merged into it."""
     roots: dict[int, int] = {}
-    parents = dict(session.execute(select(Firm.id, Firm.merged_into_id)).all())
-    status = dict(session.execute(select(Firm.id, Firm.status)).all())
+    firms = session.execute(select(Firm.id, Firm.merged_into_id, Firm.status, Firm.public_id)).all()
+    parents = {fid: parent for fid, parent, _, _ in firms}
+    status = {fid: st for fid, _, st, _ in firms}
+    public = {fid: pid for fid, _, _, pid in firms}
     for fid in parents:
         root, seen = fid, set()
         while parents.get(root) is not None and root not in seen:
             seen.add(root)
             root = parents[root]  # type: ignore[assignment]
         roots[fid] = root
-    public = dict(session.execute(select(Firm.id, Firm.public_id)).all())
     sources: dict[int, list[dict[str, Any]]] = {}
     rows = session.execute(
         select(RecordSource.entity_id, RecordSource.file_name, RecordSource.row_number)
