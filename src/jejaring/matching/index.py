@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
+import polars as pl
 
 Progress = Callable[[int, int], None]
 
@@ -81,6 +82,80 @@ class IndexDoc:
         return cls(**data)
 
 
+EARTH_RADIUS_KM = 6371.0088
+UNBOUNDED_KM = 40_000.0  # farther than anything on Earth
+
+_OFFER = pl.Struct(
+    {
+        "title": pl.String,
+        "text": pl.String,
+        "min_order": pl.Float64,
+        "dimension": pl.String,
+        "target_regions": pl.List(pl.String),
+    }
+)
+FRAME_SCHEMA: dict[str, Any] = {
+    "firm_id": pl.Int64,
+    "public_id": pl.String,
+    "name": pl.String,
+    "products": pl.String,
+    "kbli_code": pl.String,
+    "hs_codes": pl.List(pl.String),
+    "roles": pl.List(pl.String),
+    "certificates": pl.List(pl.String),
+    "province_code": pl.String,
+    "regency_code": pl.String,
+    "latitude": pl.Float64,
+    "longitude": pl.Float64,
+    "capacity": pl.Float64,
+    "capacity_dimension": pl.String,
+    "capacity_label": pl.String,
+    "workers": pl.Int64,
+    "size_class": pl.String,
+    "sentra": pl.List(pl.List(pl.String)),  # [public id, name] pairs
+    "track_record": pl.Int64,
+    "offers": pl.List(_OFFER),
+}
+
+
+def geo_cells(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """``geo_cell`` of whole columns (NaN coordinates give 0)."""
+    missing = np.isnan(lat) | np.isnan(lon)
+    y = ((np.nan_to_num(lat) + 90.0) * 20).astype(np.int64) & 0xFFFF
+    x = ((np.nan_to_num(lon) + 180.0) * 20).astype(np.int64) & 0xFFFF
+    code = np.zeros(len(lat), dtype=np.int64)
+    for bit in range(16):
+        code |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
+    code[missing] = 0
+    return code
+
+
+def regency_extents(frame: pl.DataFrame) -> dict[str, float]:
+    """Per regency, the distance (km) from its seat to its farthest located firm in ``frame``.
+
+    A regency without seat coordinates gets an unbounded extent, so a radius search always considers it.
+    """
+    from jejaring.reference import catalog
+
+    seats = pl.DataFrame(
+        [(r["code"], r["latitude"], r["longitude"]) for r in catalog.regencies()],
+        schema={"regency_code": pl.String, "seat_lat": pl.Float64, "seat_lon": pl.Float64},
+        orient="row",
+    )
+    located = frame.select("regency_code", "latitude", "longitude").drop_nulls()
+    if located.is_empty():
+        return {}
+    joined = located.join(seats, on="regency_code", how="left")
+    lat1, lon1 = np.radians(joined["latitude"].to_numpy()), np.radians(joined["longitude"].to_numpy())
+    lat2 = np.radians(joined["seat_lat"].fill_null(np.nan).to_numpy())
+    lon2 = np.radians(joined["seat_lon"].fill_null(np.nan).to_numpy())
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    km = np.where(np.isnan(km), UNBOUNDED_KM, km) + 0.001  # a metre of slack for rounding
+    out = pl.DataFrame({"regency_code": joined["regency_code"], "km": km}).group_by("regency_code").agg(pl.max("km"))
+    return dict(zip(out["regency_code"].to_list(), out["km"].to_list(), strict=True))
+
+
 @dataclass
 class SearchQuery:
     """Candidate generation input: text plus hard filters."""
@@ -95,7 +170,9 @@ class SearchQuery:
     min_capacity: float | None = None  # base unit per month, with capacity_dimension
     capacity_dimension: str | None = None
     exclude_firm_ids: list[int] = field(default_factory=list)
-    limit: int = 100
+    limit: int = 100  # hits per channel (text, meaning)
+    semantic_floor: float = 0.0  # a candidate without a shared word must mean at least this much
+    pool: int | None = None  # keep the best candidates by text + meaning (None: all)
 
 
 @dataclass
@@ -112,12 +189,12 @@ class Candidate:
 class SearchIndex(Protocol):
     """Build, update and query a firm index."""
 
-    def build(self, docs: Iterable[IndexDoc], *, total: int, progress: Progress | None = None) -> int:
-        """Replace the index with ``docs``; returns the number indexed."""
+    def build(self, frames: Iterable[pl.DataFrame], *, total: int, progress: Progress | None = None) -> int:
+        """Replace the index with the documents of ``frames`` (``FRAME_SCHEMA``); returns the number indexed."""
         ...
 
-    def update(self, docs: Iterable[IndexDoc], *, remove_ids: Iterable[int] = ()) -> int:
-        """Re-index changed firms and drop removed ones."""
+    def update(self, frame: pl.DataFrame, *, remove_ids: Iterable[int] = ()) -> int:
+        """Re-index changed firms (a ``FRAME_SCHEMA`` frame) and drop removed ones."""
         ...
 
     def query(self, query: SearchQuery, *, vector: np.ndarray | None) -> list[Candidate]:
@@ -133,9 +210,6 @@ class SearchIndex(Protocol):
         ...
 
 
-EARTH_RADIUS_KM = 6371.0088
-
-
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -144,20 +218,15 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def haversine_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle distances (km) from one point to arrays of points (NaN where a coordinate is missing)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin((np.radians(lons) - math.radians(lon)) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
     """(min lat, max lat, min lon, max lon) enclosing a circle."""
     dlat = radius_km / 111.195
     dlon = radius_km / (111.195 * max(0.01, math.cos(math.radians(lat))))
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
-
-
-def geo_cell(lat: float | None, lon: float | None) -> int:
-    """Z-order (Morton) code of a 0.05° grid cell, so that nearby firms are stored together."""
-    if lat is None or lon is None:
-        return 0
-    y = int((lat + 90.0) * 20) & 0xFFFF
-    x = int((lon + 180.0) * 20) & 0xFFFF
-    code = 0
-    for bit in range(16):
-        code |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1)
-    return code

@@ -61,7 +61,7 @@ def build(session: Session, settings: Settings, *, progress: Progress | None = N
     index = open_index(settings)
     mark = _watermark(session)
     total = documents.count_active(session)
-    n = index.build(documents.iter_all_docs(session), total=total, progress=progress)
+    n = index.build(documents.iter_all_frames(session), total=total, progress=progress)
     index.write_manifest(watermark=mark.isoformat() if mark else None)
     _LAST_CHECK[index.folder] = time.monotonic()
     return n
@@ -90,8 +90,8 @@ def refresh(session: Session, settings: Settings) -> int:
     if mark <= since:
         return 0
     ids = changed_firm_ids(session, since)
-    docs, removed = documents.docs_for_ids(session, ids)
-    index.update(docs, remove_ids=removed)
+    frame, removed = documents.frame_for_ids(session, ids)
+    index.update(frame, remove_ids=removed)
     index.write_manifest(watermark=mark.isoformat())
     log.info("matching index refreshed: %d firms", len(ids))
     return len(ids)

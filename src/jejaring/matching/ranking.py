@@ -56,6 +56,11 @@ class Component(Protocol):
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]: ...
 
 
+def _say(key: str, lang: str, **values: object) -> str:
+    """The sentence of a component, or nothing while only scoring (``lang == ""``)."""
+    return translate(key, lang, **values) if lang else ""
+
+
 def _fmt(x: float, lang: str) -> str:
     text = f"{x:,.0f}" if x >= 10 or float(x).is_integer() else f"{x:,.1f}"
     return text.replace(",", "\u2009").replace(".", ",") if lang == "id" else text
@@ -71,10 +76,12 @@ class TextRelevance:
 
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
         score = c.bm25 / ctx["max_bm25"] if ctx["max_bm25"] > 0 else 0.0
+        if not lang:
+            return score, ""
         words = matched_terms(req.text, c.doc.search_text)
         if not words:
-            return score, translate("match.why.text_none", lang)
-        return score, translate("match.why.text", lang, words=", ".join(words[:6]))
+            return score, _say("match.why.text_none", lang)
+        return score, _say("match.why.text", lang, words=", ".join(words[:6]))
 
 
 class SemanticSimilarity:
@@ -87,7 +94,7 @@ class SemanticSimilarity:
 
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
         score = min(1.0, max(0.0, (c.semantic - 0.2) / 0.55))
-        return score, translate("match.why.semantic", lang, pct=round(c.semantic * 100))
+        return score, _say("match.why.semantic", lang, pct=round(c.semantic * 100))
 
 
 class ClassificationCloseness:
@@ -99,7 +106,7 @@ class ClassificationCloseness:
         return bool(req.kbli_code or req.hs_codes)
 
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
-        best, detail = 0.0, translate("match.why.class_none", lang)
+        best, detail = 0.0, _say("match.why.class_none", lang)
         fk = c.doc.kbli_code or ""
         if req.kbli_code and fk:
             for n, s, key in (
@@ -112,14 +119,14 @@ class ClassificationCloseness:
                     if s > best:
                         title = catalog.kbli_titles().get(fk[:n], (fk[:n], None))
                         label = (title[1] or title[0]) if lang == "en" else title[0]
-                        best, detail = s, translate(f"match.why.{key}", lang, code=fk[:n], title=label)
+                        best, detail = s, _say(f"match.why.{key}", lang, code=fk[:n], title=label)
                     break
         for want in req.hs_codes:
             for have in c.doc.hs_codes:
                 for n, s in ((6, 1.0), (4, 0.7), (2, 0.4)):
                     if have[:n] == want[:n] and len(want) >= n:
                         if s > best:
-                            best, detail = s, translate("match.why.hs", lang, code=have[:n])
+                            best, detail = s, _say("match.why.hs", lang, code=have[:n])
                         break
         return best, detail
 
@@ -135,14 +142,14 @@ class Distance:
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
         d = c.distance_km
         if d is None:
-            return 0.3, translate("match.why.distance_unknown", lang)
+            return 0.3, _say("match.why.distance_unknown", lang)
         if req.max_distance_km:
             score = max(0.0, 1.0 - d / req.max_distance_km) * 0.7 + (0.3 if d <= req.max_distance_km else 0.0)
         else:
             score = math.exp(-d / 300.0)
         if c.doc.regency_code == req.regency_code:
-            return max(score, 0.95), translate("match.why.distance_same_regency", lang, km=_fmt(d, lang))
-        return score, translate("match.why.distance", lang, km=_fmt(d, lang))
+            return max(score, 0.95), _say("match.why.distance_same_regency", lang, km=_fmt(d, lang))
+        return score, _say("match.why.distance", lang, km=_fmt(d, lang))
 
 
 class CapacityFit:
@@ -157,13 +164,13 @@ class CapacityFit:
         assert req.quantity is not None
         cap, label = c.doc.capacity, c.doc.capacity_label or ""
         if cap is None:
-            return 0.3, translate("match.why.capacity_unknown", lang)
+            return 0.3, _say("match.why.capacity_unknown", lang)
         if c.doc.capacity_dimension != req.quantity.dimension:
-            return 0.3, translate("match.why.capacity_other_unit", lang, capacity=label)
+            return 0.3, _say("match.why.capacity_other_unit", lang, capacity=label)
         if cap >= req.quantity.amount:
-            return 1.0, translate("match.why.capacity_ok", lang, capacity=label, need=req.quantity_label or "")
+            return 1.0, _say("match.why.capacity_ok", lang, capacity=label, need=req.quantity_label or "")
         share = cap / req.quantity.amount
-        return share, translate("match.why.capacity_part", lang, capacity=label, pct=max(1, round(share * 100)))
+        return share, _say("match.why.capacity_part", lang, capacity=label, pct=max(1, round(share * 100)))
 
 
 class CertificateCoverage:
@@ -180,8 +187,8 @@ class CertificateCoverage:
         missing = [names.get(x, x) for x in req.certificates if x not in held]
         score = len(held) / len(req.certificates)
         if not missing:
-            return score, translate("match.why.certs_all", lang, certs=", ".join(names.get(x, x) for x in held))
-        return score, translate("match.why.certs_missing", lang, certs=", ".join(missing))
+            return score, _say("match.why.certs_all", lang, certs=", ".join(names.get(x, x) for x in held))
+        return score, _say("match.why.certs_missing", lang, certs=", ".join(missing))
 
 
 class TrackRecord:
@@ -196,7 +203,7 @@ class TrackRecord:
         n = c.doc.track_record
         if n <= 0:
             return 0.0, ""
-        return min(1.0, 0.4 + 0.15 * n), translate("match.why.track", lang, n=n)
+        return min(1.0, 0.4 + 0.15 * n), _say("match.why.track", lang, n=n)
 
 
 class CounterpartInterest:
@@ -212,20 +219,20 @@ class CounterpartInterest:
         if not relevant:
             return 0.0, ""
         offer = relevant[0]
-        score, notes = 0.5, [translate("match.why.interest_offer", lang, title=offer.title)]
+        score, notes = 0.5, [_say("match.why.interest_offer", lang, title=offer.title)]
         if req.quantity and offer.min_order is not None and offer.dimension == req.quantity.dimension:
             if offer.min_order <= req.quantity.amount:
                 score += 0.25
-                notes.append(translate("match.why.interest_min_ok", lang))
+                notes.append(_say("match.why.interest_min_ok", lang))
             else:
                 score -= 0.25
-                notes.append(translate("match.why.interest_min_high", lang))
+                notes.append(_say("match.why.interest_min_high", lang))
         else:
             score += 0.1
         wanted = set(offer.target_regions)
         if wanted and (req.province_code in wanted or req.regency_code in wanted):
             score += 0.25
-            notes.append(translate("match.why.interest_region", lang))
+            notes.append(_say("match.why.interest_region", lang))
         return max(0.0, min(1.0, score)), "; ".join(notes)
 
 
@@ -243,21 +250,33 @@ COMPONENTS: tuple[Component, ...] = (
 
 @dataclass
 class Ranked:
-    """A candidate with its score and its breakdown."""
+    """A candidate with its score and its breakdown (sentences rendered when first asked for)."""
 
     candidate: Candidate
     score: float
     parts: list[Part]
+    request: MatchRequest | None = None
+    context: dict[str, float] = field(default_factory=dict)
+    lang: str = "id"
 
     @property
     def why(self) -> list[str]:
-        """The breakdown in words, strongest contribution first, with each component's points."""
+        """The breakdown in words, strongest contribution first."""
+        if self.request is not None:
+            by_name = {c.name: c for c in COMPONENTS}
+            for part in self.parts:
+                if not part.sentence:
+                    _, part.sentence = by_name[part.name].judge(self.request, self.candidate, self.context, self.lang)
+            self.request = None
         ordered = sorted(self.parts, key=lambda p: -p.score * p.weight)
         return [p.sentence for p in ordered if p.sentence]
 
 
 def rank(req: MatchRequest, candidates: list[Candidate], *, lang: str = "id") -> list[Ranked]:
-    """Score every candidate with the components that apply; best first."""
+    """Score every candidate with the components that apply; best first.
+
+    Scoring runs for every candidate; the sentences of ``why`` only for the results someone reads.
+    """
     active = [c for c in COMPONENTS if c.applies(req)]
     total_weight = sum(c.weight for c in active) or 1.0
     ctx = {"max_bm25": max((c.bm25 for c in candidates), default=0.0)}
@@ -265,9 +284,9 @@ def rank(req: MatchRequest, candidates: list[Candidate], *, lang: str = "id") ->
     for cand in candidates:
         parts = []
         for comp in active:
-            score, sentence = comp.judge(req, cand, ctx, lang)
-            parts.append(Part(comp.name, round(score, 4), comp.weight, sentence))
+            score, _ = comp.judge(req, cand, ctx, "")
+            parts.append(Part(comp.name, round(score, 4), comp.weight, ""))
         total = sum(p.score * p.weight for p in parts) / total_weight
-        out.append(Ranked(cand, round(total, 4), parts))
+        out.append(Ranked(cand, round(total, 4), parts, request=req, context=ctx, lang=lang))
     out.sort(key=lambda r: (-r.score, r.candidate.doc.name))
     return out

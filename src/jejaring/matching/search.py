@@ -31,14 +31,6 @@ SEMANTIC_FLOOR = 0.45  # a candidate without a shared word must at least mean so
 RANK_POOL = 60  # candidates fully ranked and explained (chosen by text + meaning)
 
 
-def _shortlist(candidates: list[Candidate], *, keep: int) -> list[Candidate]:
-    """The ``keep`` candidates with the best text + meaning signals (the ranking's two heaviest components)."""
-    if len(candidates) <= keep:
-        return candidates
-    top = max(c.bm25 for c in candidates) or 1.0
-    return sorted(candidates, key=lambda c: -(c.bm25 / top + c.semantic))[:keep]
-
-
 @dataclass
 class MatchOutcome:
     """Ranked partners for a request, and a consortium when no single firm suffices."""
@@ -93,6 +85,8 @@ def build_request(query: MatchQuery) -> tuple[MatchRequest, SearchQuery]:
         min_capacity=qty.amount if (qty and query.min_capacity) else None,
         capacity_dimension=qty.dimension if qty else None,
         limit=CANDIDATES_PER_CHANNEL,
+        semantic_floor=SEMANTIC_FLOOR,
+        pool=max(RANK_POOL, 3 * query.limit),
     )
     return req, sq
 
@@ -117,9 +111,7 @@ def run_query(
     req, sq = build_request(query)
     sq.exclude_firm_ids = list(exclude_firm_ids or [])
     vector = embed_query(query.text)
-    candidates = [c for c in index.query(sq, vector=vector) if c.bm25 > 0 or c.semantic >= SEMANTIC_FLOOR]
-    candidates = _shortlist(candidates, keep=max(RANK_POOL, 3 * query.limit))
-    ranked = rank(req, candidates, lang=lang)
+    ranked = rank(req, index.query(sq, vector=vector), lang=lang)
     proposal = consortium_mod.propose(req, ranked, lang=lang)
     return MatchOutcome(request=req, ranked=ranked[: query.limit], consortium=proposal)
 
@@ -170,7 +162,7 @@ def needs_for_firm(
     )
     if not needs:
         return []
-    doc = documents.to_docs(session, [firm])[0]
+    doc = documents.doc_for(session, firm)
     firm_terms = set(analyze(doc.search_text))
     firm_vec = embed_query(doc.semantic_text) if doc.semantic_text else None
     out = []

@@ -16,38 +16,45 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import polars as pl
 import tantivy
 
 from jejaring.matching.index import (
+    FRAME_SCHEMA,
     Candidate,
     IndexDoc,
     Progress,
     SearchQuery,
     bounding_box,
-    geo_cell,
+    geo_cells,
     haversine_km,
+    haversine_many,
+    regency_extents,
 )
-from jejaring.matching.text import analyzed_text
+from jejaring.matching.text import analyzed_column, analyzed_text
 from jejaring.matching.vectors import VectorStore
+from jejaring.reference import wilayah
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # an index of another version is rebuilt
 WRITER_HEAP = 256_000_000
-BATCH = 2_000
+BATCH = 100_000
+OVERFETCH = 5  # hits read under the cheap filters per hit wanted
 _Q = tantivy.Query
 _O = tantivy.Occur
 
 
 def _schema() -> tantivy.Schema:
+    """Filter and score fields; the document itself is stored as JSON bytes (stored, not indexed)."""
     sb = tantivy.SchemaBuilder()
-    sb.add_integer_field("firm_id", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("firm_id", indexed=True, fast=True)
     sb.add_integer_field("geo_cell", fast=True)
     sb.add_integer_field("vec_row", indexed=True, fast=True)
     sb.add_text_field("text", tokenizer_name="default", index_option="freq")
     for name in ("roles", "certs", "province", "regency", "cap_dim"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
     for name in ("lat", "lon", "capacity"):
-        sb.add_float_field(name, indexed=True, fast=True)
-    sb.add_json_field("data", stored=True)
+        sb.add_float_field(name, fast=True)  # ranges run on the columnar fast fields
+    sb.add_bytes_field("doc", stored=True)
     return sb.build()
 
 
@@ -61,6 +68,9 @@ class TantivySearchIndex:
         self._vectors: VectorStore | None = None
         self._manifest_mtime = 0.0
         self._lock = threading.RLock()
+        self._version: tuple[float, Any] = (0.0, None)  # (manifest mtime, its schema version)
+        # indexed regencies, their seats and the distance from the seat to their farthest firm (km)
+        self._extents: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
 
     # -- files -------------------------------------------------------------------------------
     @property
@@ -68,8 +78,13 @@ class TantivySearchIndex:
         return self.folder / "manifest.json"
 
     def exists(self) -> bool:
-        """Whether a built index is present."""
-        return self.manifest_path.exists() and (self.folder / "tantivy").exists()
+        """Whether a built index of this schema version is present."""
+        if not (self.manifest_path.exists() and (self.folder / "tantivy").exists()):
+            return False
+        mtime = self.manifest_path.stat().st_mtime
+        if self._version[0] != mtime:
+            self._version = (mtime, self.manifest().get("schema_version"))
+        return self._version[1] == SCHEMA_VERSION
 
     def manifest(self) -> dict[str, Any]:
         """Build facts: documents, build seconds, watermark of the last refresh."""
@@ -92,39 +107,82 @@ class TantivySearchIndex:
                 self._index = tantivy.Index(self.schema, path=str(self.folder / "tantivy"), reuse=True)
                 self._vectors = VectorStore(self.folder).load()
                 self._manifest_mtime = mtime
+                self._extents = None
             return self._index, self._vectors
 
     # -- writing -----------------------------------------------------------------------------
-    def _document(self, doc: IndexDoc, vec_row: int) -> tantivy.Document:
-        d = tantivy.Document()
-        d.add_integer("firm_id", doc.firm_id)
-        d.add_integer("geo_cell", geo_cell(doc.latitude, doc.longitude))
-        d.add_integer("vec_row", vec_row)
-        # name and product texts are analysed separately: product texts repeat a lot (cache hits), names do not
-        rest = " ".join(p for p in (doc.products, *(o.text for o in doc.offers), *(n for _, n in doc.sentra)) if p)
-        d.add_text("text", analyzed_text(doc.name) + " " + analyzed_text(rest))
-        for role in doc.roles:
-            d.add_text("roles", role)
-        for cert in doc.certificates:
-            d.add_text("certs", cert)
-        d.add_text("province", doc.province_code)
-        d.add_text("regency", doc.regency_code)
-        if doc.latitude is not None and doc.longitude is not None:
-            d.add_float("lat", doc.latitude)
-            d.add_float("lon", doc.longitude)
-        if doc.capacity is not None and doc.capacity_dimension:
-            d.add_float("capacity", doc.capacity)
-            d.add_text("cap_dim", doc.capacity_dimension)
-        d.add_json("data", {**doc.to_json(), "vec_row": vec_row})
-        return d
+    def _lines(self, vectors: VectorStore, frame: pl.DataFrame) -> list[str]:
+        """The tantivy JSON documents of a frame, computed column-wise (analysis, vectors, geo cells)."""
+        offers = pl.col("offers")
+        frame = frame.with_columns(
+            semantic=pl.concat_list(pl.col("products"), offers.list.eval(pl.element().struct.field("title")))
+            .list.eval(pl.element().filter(pl.element().is_not_null() & (pl.element() != "")))
+            .list.join(" ; ")
+            .str.slice(0, 500),
+            rest=pl.concat_list(
+                pl.col("products"),
+                offers.list.eval(pl.element().struct.field("text")),
+                pl.col("sentra").list.eval(pl.element().list.get(1)),
+            )
+            .list.eval(pl.element().filter(pl.element().is_not_null() & (pl.element() != "")))
+            .list.join(" "),
+        )
+        rest_distinct = frame["rest"].unique()
+        rest_map = dict(zip(rest_distinct.to_list(), analyzed_column(rest_distinct).to_list(), strict=True))
+        semantic = frame["semantic"]
+        distinct = semantic.unique().to_list()
+        row_of = dict(zip(distinct, vectors.rows_for(distinct), strict=True))
+        lat = frame["latitude"].fill_null(np.nan).to_numpy()
+        lon = frame["longitude"].fill_null(np.nan).to_numpy()
+        frame = frame.with_columns(
+            vec_row=semantic.replace_strict(row_of, return_dtype=pl.Int64),
+            geo_cell=pl.Series(geo_cells(lat, lon)),
+            text=pl.concat_str(
+                analyzed_column(frame["name"]),
+                pl.col("rest").replace_strict(rest_map, return_dtype=pl.String),
+                separator=" ",
+            ),
+        )
+        doc = pl.struct([*FRAME_SCHEMA, "vec_row"]).struct.json_encode().str.encode("base64").alias("doc")
+        base = [
+            pl.col("firm_id"),
+            pl.col("geo_cell"),
+            pl.col("vec_row"),
+            pl.col("text"),
+            pl.col("roles"),
+            pl.col("certificates").alias("certs"),
+            pl.col("province_code").alias("province"),
+            pl.col("regency_code").alias("regency"),
+        ]
+        located = pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()
+        sized = pl.col("capacity").is_not_null() & pl.col("capacity_dimension").is_not_null()
+        geo = [pl.col("latitude").alias("lat"), pl.col("longitude").alias("lon")]
+        cap = [pl.col("capacity"), pl.col("capacity_dimension").alias("cap_dim")]
+        lines: list[str] = []
+        # tantivy rejects null numbers: each null pattern gets its own columns
+        for has_geo in (True, False):
+            for has_cap in (True, False):
+                part = frame.filter((located if has_geo else ~located) & (sized if has_cap else ~sized))
+                if part.height:
+                    cols = [*base, *(geo if has_geo else []), *(cap if has_cap else []), doc]
+                    lines.extend(part.select(pl.struct(cols).struct.json_encode())[:, 0].to_list())
+        return lines
 
-    def _write(self, writer: tantivy.IndexWriter, vectors: VectorStore, docs: list[IndexDoc]) -> None:
-        rows = vectors.rows_for([d.semantic_text for d in docs])
-        for doc, row in zip(docs, rows, strict=True):
-            writer.add_document(self._document(doc, row))
+    def _write(
+        self, writer: tantivy.IndexWriter, vectors: VectorStore, frame: pl.DataFrame, extents: dict[str, float]
+    ) -> int:
+        done = 0
+        for start in range(0, frame.height, BATCH):
+            part = frame.slice(start, BATCH)
+            for line in self._lines(vectors, part):
+                writer.add_json(line)
+            for code, km in regency_extents(part).items():
+                extents[code] = max(km, extents.get(code, 0.0))
+            done = min(frame.height, start + BATCH)
+        return done
 
-    def build(self, docs: Iterable[IndexDoc], *, total: int, progress: Progress | None = None) -> int:
-        """Build a fresh index from ``docs`` and swap it in."""
+    def build(self, frames: Iterable[pl.DataFrame], *, total: int, progress: Progress | None = None) -> int:
+        """Build a fresh index from ``frames`` (``FRAME_SCHEMA``) and swap it in."""
         started = time.perf_counter()
         staging = self.folder.with_name(self.folder.name + ".building")
         shutil.rmtree(staging, ignore_errors=True)
@@ -132,18 +190,11 @@ class TantivySearchIndex:
         index = tantivy.Index(self.schema, path=str(staging / "tantivy"), sort_by_field="geo_cell")
         writer = index.writer(WRITER_HEAP, 0)
         vectors = VectorStore(staging)
-        done, batch = 0, []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= BATCH:
-                self._write(writer, vectors, batch)
-                done += len(batch)
-                batch = []
-                if progress:
-                    progress(done, total)
-        if batch:
-            self._write(writer, vectors, batch)
-            done += len(batch)
+        done, extents = 0, dict[str, float]()
+        for frame in frames:
+            done += self._write(writer, vectors, frame, extents)
+            if progress:
+                progress(done, total)
         writer.commit()
         writer.wait_merging_threads()
         vectors.save()
@@ -162,28 +213,51 @@ class TantivySearchIndex:
                 distinct_texts=len(vectors.keys),
                 build_seconds=round(time.perf_counter() - started, 2),
                 built_at=time.time(),
+                regency_extent_km=extents,
             )
+            self._extents = None
         return done
 
-    def update(self, docs: Iterable[IndexDoc], *, remove_ids: Iterable[int] = ()) -> int:
-        """Re-index ``docs`` (replacing their old versions) and remove ``remove_ids``."""
-        docs = list(docs)
+    def update(self, frame: pl.DataFrame, *, remove_ids: Iterable[int] = ()) -> int:
+        """Re-index the firms of ``frame`` (replacing their old versions) and remove ``remove_ids``."""
         with self._lock:
             index, vectors = self._open()
             writer = index.writer(50_000_000, 1)
-            for firm_id in {*remove_ids, *(d.firm_id for d in docs)}:
+            for firm_id in {*remove_ids, *frame["firm_id"].to_list()}:
                 writer.delete_documents_by_term("firm_id", firm_id)
-            self._write(writer, vectors, docs)
+            extents = dict(self.manifest().get("regency_extent_km", {}))
+            self._write(writer, vectors, frame, extents)
             writer.commit()
             writer.wait_merging_threads()
             vectors.save()
             index.reload()
-            self.write_manifest(documents=index.searcher().num_docs)
+            self.write_manifest(documents=index.searcher().num_docs, regency_extent_km=extents)
+            self._extents = None
             self._manifest_mtime = self.manifest_path.stat().st_mtime
-        return len(docs)
+        return frame.height
 
     # -- reading -----------------------------------------------------------------------------
-    def _filters(self, q: SearchQuery) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+    def _regencies_within(self, q: SearchQuery) -> list[str]:
+        """Regencies whose indexed firms may lie within the radius: seat distance ≤ radius + the regency's extent."""
+        assert q.near is not None and q.radius_km is not None
+        if self._extents is None:
+            extents = self.manifest().get("regency_extent_km", {})
+            codes = list(extents)
+            seats = [wilayah.regency(c) for c in codes]
+            lat = np.array([s["latitude"] if s and s.get("latitude") is not None else np.nan for s in seats])
+            lon = np.array([s["longitude"] if s and s.get("longitude") is not None else np.nan for s in seats])
+            self._extents = (codes, lat, lon, np.array([extents[c] for c in codes], dtype=float))
+        codes, lat, lon, reach = self._extents
+        if not codes:
+            return []
+        km = haversine_many(q.near[0], q.near[1], lat, lon)
+        inside = np.isnan(km) | (km <= q.radius_km + reach)  # a regency without a known seat is always considered
+        return [codes[i] for i in np.flatnonzero(inside)]
+
+    def _filters(self, q: SearchQuery, *, exact: bool) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """Hard filters as index clauses. Cheap form (``exact=False``): term filters only, the radius as the set of
+        regencies that can reach it and capacity as its unit dimension; the exact numbers are checked on fast
+        fields afterwards. Exact form: range queries on coordinates and capacity."""
         s, f = self.schema, tantivy.FieldType.Float
         out: list[tuple[tantivy.Occur, tantivy.Query]] = []
         if q.roles:
@@ -195,32 +269,65 @@ class TantivySearchIndex:
         if q.regency_code:
             out.append((_O.Must, _Q.term_query(s, "regency", q.regency_code)))
         if q.near and q.radius_km:
-            lat0, lat1, lon0, lon1 = bounding_box(q.near[0], q.near[1], q.radius_km)
-            out.append((_O.Must, _Q.range_query(s, "lat", f, lat0, lat1)))
-            out.append((_O.Must, _Q.range_query(s, "lon", f, lon0, lon1)))
+            if exact:
+                lat0, lat1, lon0, lon1 = bounding_box(q.near[0], q.near[1], q.radius_km)
+                out.append((_O.Must, _Q.range_query(s, "lat", f, lat0, lat1)))
+                out.append((_O.Must, _Q.range_query(s, "lon", f, lon0, lon1)))
+            else:
+                out.append((_O.Must, _Q.term_set_query(s, "regency", self._regencies_within(q))))
         if q.min_capacity is not None and q.capacity_dimension:
             out.append((_O.Must, _Q.term_query(s, "cap_dim", q.capacity_dimension)))
-            out.append((_O.Must, _Q.range_query(s, "capacity", f, q.min_capacity, None)))
+            if exact:
+                out.append((_O.Must, _Q.range_query(s, "capacity", f, q.min_capacity, None)))
         for firm_id in q.exclude_firm_ids:
             out.append((_O.MustNot, _Q.term_query(s, "firm_id", firm_id)))
         return [(o, _Q.const_score_query(x, 0.0)) if o == _O.Must else (o, x) for o, x in out]
 
+    def _passes(self, searcher: tantivy.Searcher, addrs: list[Any], q: SearchQuery) -> np.ndarray:
+        """Exact radius and minimum capacity of each hit, read from fast fields."""
+        ok = np.ones(len(addrs), dtype=bool)
+        if not addrs:
+            return ok
+        if q.near and q.radius_km:
+            lat = np.array(searcher.fast_field_values("lat", addrs), dtype=float)  # None → NaN
+            lon = np.array(searcher.fast_field_values("lon", addrs), dtype=float)
+            ok &= haversine_many(q.near[0], q.near[1], lat, lon) <= q.radius_km  # NaN compares False
+        if q.min_capacity is not None and q.capacity_dimension:
+            ok &= np.array(searcher.fast_field_values("capacity", addrs), dtype=float) >= q.min_capacity
+        return ok
+
     def _run(self, searcher: tantivy.Searcher, main: tantivy.Query, q: SearchQuery) -> list[tuple[float, Any]]:
-        clauses = [(_O.Must, main), *self._filters(q)]
-        return list(searcher.search(_Q.boolean_query(clauses), q.limit, count=False).hits)
+        """The best ``q.limit`` hits of ``main`` under every filter.
+
+        Fast path: the best ``OVERFETCH × limit`` hits under the cheap filters, checked exactly and kept in order;
+        that is the exact answer when at least ``limit`` pass or when the cheap filters ran out of hits. Otherwise
+        the exact (slower) query runs.
+        """
+        wanted = OVERFETCH * q.limit
+        hits = searcher.search(_Q.boolean_query([(_O.Must, main), *self._filters(q, exact=False)]), wanted, count=False)
+        found = list(hits.hits)
+        kept = [h for h, ok in zip(found, self._passes(searcher, [a for _, a in found], q), strict=True) if ok]
+        if len(kept) >= q.limit or len(found) < wanted:
+            return kept[: q.limit]
+        exact = _Q.boolean_query([(_O.Must, main), *self._filters(q, exact=True)])
+        return list(searcher.search(exact, q.limit, count=False).hits)
 
     def query(self, query: SearchQuery, *, vector: np.ndarray | None) -> list[Candidate]:
-        """BM25 candidates ∪ embedding neighbours, filtered; exact radius checked on the way out."""
+        """BM25 candidates ∪ embedding neighbours, filtered; exact radius, floor and shortlist on fast fields.
+
+        Only the shortlisted candidates' stored documents are read, so the cost of a query does not grow
+        with the number of hits.
+        """
         if not self.exists():
             return []
         index, vectors = self._open()
         searcher = index.searcher()
-        found: dict[int, tuple[Any, float, float, set[str]]] = {}
+        found: dict[int, tuple[Any, float, set[str]]] = {}
         terms = list(dict.fromkeys(analyzed_text(query.text).split()))
         if terms:
             text_q = _Q.boolean_query([(_O.Should, _Q.term_query(self.schema, "text", t)) for t in terms])
             for score, addr in self._run(searcher, text_q, query):
-                found[(addr.segment_ord << 32) | addr.doc] = (addr, float(score), 0.0, {"text"})
+                found[(addr.segment_ord << 32) | addr.doc] = (addr, float(score), {"text"})
         if vector is not None:
             near = vectors.nearest(vector, 48)
             if near:
@@ -230,24 +337,41 @@ class TantivySearchIndex:
                 for _score, addr in self._run(searcher, sem_q, query):
                     key = (addr.segment_ord << 32) | addr.doc
                     prev = found.get(key)
-                    found[key] = (addr, prev[1] if prev else 0.0, 0.0, (prev[3] if prev else set()) | {"semantic"})
+                    found[key] = (addr, prev[1] if prev else 0.0, (prev[2] if prev else set()) | {"semantic"})
         if not terms and vector is None:
             for _score, addr in self._run(searcher, _Q.all_query(), query):
-                found[(addr.segment_ord << 32) | addr.doc] = (addr, 0.0, 0.0, set())
+                found[(addr.segment_ord << 32) | addr.doc] = (addr, 0.0, set())
         entries = list(found.values())
-        docs = [searcher.doc(e[0]).to_dict()["data"][0] for e in entries]
-        rows = [int(d.get("vec_row", -1)) for d in docs]
-        sims = vectors.similarity(vector, rows) if vector is not None else [0.0] * len(rows)
+        addrs = [e[0] for e in entries]
+        rows = searcher.fast_field_values("vec_row", addrs) if addrs else []
+        vec_rows = [int(r) if r is not None else -1 for r in rows]
+        sims = vectors.similarity(vector, vec_rows) if vector is not None else [0.0] * len(rows)
+        keep = [True] * len(entries)
+        if query.near and query.radius_km and addrs:
+            lats = searcher.fast_field_values("lat", addrs)
+            lons = searcher.fast_field_values("lon", addrs)
+            for i, (lat, lon) in enumerate(zip(lats, lons, strict=True)):
+                keep[i] = (
+                    lat is not None
+                    and lon is not None
+                    and (haversine_km(query.near[0], query.near[1], lat, lon) <= query.radius_km)
+                )
+        pool = [
+            (e, max(0.0, sim))
+            for e, sim, ok in zip(entries, sims, keep, strict=True)
+            if ok and (e[1] > 0 or sim >= query.semantic_floor)
+        ]
+        if query.pool is not None and len(pool) > query.pool:
+            top = max(e[1] for e, _ in pool) or 1.0
+            pool = sorted(pool, key=lambda p: -(p[0][1] / top + p[1]))[: query.pool]
         out = []
-        for (_addr, bm25, _s, sources), data, sim in zip(entries, docs, sims, strict=True):
-            data = {k: v for k, v in data.items() if k != "vec_row"}
-            doc = IndexDoc.from_json(data)
+        for (addr, bm25, sources), sim in pool:
+            data = json.loads(searcher.doc(addr).to_dict()["doc"][0])
+            doc = IndexDoc.from_json({k: v for k, v in data.items() if k != "vec_row"})
             dist = None
             if query.near and doc.latitude is not None and doc.longitude is not None:
                 dist = haversine_km(query.near[0], query.near[1], doc.latitude, doc.longitude)
-            if query.radius_km and (dist is None or dist > query.radius_km):
-                continue
-            out.append(Candidate(doc=doc, bm25=bm25, semantic=max(0.0, sim), distance_km=dist, sources=sources))
+            out.append(Candidate(doc=doc, bm25=bm25, semantic=sim, distance_km=dist, sources=sources))
         return out
 
     def stats(self) -> dict[str, Any]:
@@ -255,8 +379,9 @@ class TantivySearchIndex:
         if not self.exists():
             return {"documents": 0, "built": False}
         index, vectors = self._open()
+        facts = {k: v for k, v in self.manifest().items() if k != "regency_extent_km"}
         return {
-            **self.manifest(),
+            **facts,
             "documents": index.searcher().num_docs,
             "distinct_texts": len(vectors.keys),
             "built": True,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import polars as pl
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _STOP_TEXT = (
     "dan atau yang di ke dari untuk dengan per pada dalam serta juga kami kita saya ini itu akan "
@@ -152,3 +154,50 @@ def canonical_text(text: str) -> str:
     for surface, toks in _scan(fold(text).split()):
         out.append(_heads()[toks[0]] if (" " in surface and toks) else surface)
     return " ".join(out)
+
+
+@lru_cache
+def _phrase_starts() -> frozenset[str]:
+    """First words of the multi-word synonym terms (texts holding one need the full scan)."""
+    return frozenset(k[0] for k in _phrase_table() if len(k) > 1)
+
+
+def _word_terms(word: str) -> str:
+    """``analyzed_text`` of a single folded word."""
+    return analyzed_text(word)
+
+
+def fold_column(texts: pl.Series) -> pl.Series:
+    """``fold`` over a column, vectorised: NFKD, drop non-ASCII, lower-case, punctuation to single spaces."""
+    return (
+        texts.fill_null("")
+        .str.normalize("NFKD")
+        .str.replace_all(r"[^\x00-\x7f]", "")
+        .str.to_lowercase()
+        .str.replace_all(r"[^a-z0-9]+", " ")
+        .str.strip_chars()
+    )
+
+
+def analyzed_column(texts: pl.Series) -> pl.Series:
+    """``analyzed_text`` of every value, for millions of mostly distinct texts (firm names).
+
+    Texts without a multi-word synonym term are analysed word by word over their distinct words;
+    the others (and there are few) go through the full scan. Same result as ``analyzed_text``.
+    """
+    raw = texts.fill_null("")
+    words = fold_column(raw).str.split(" ")
+    distinct = words.explode().unique()
+    distinct = distinct.filter(~distinct.str.contains(r"^[0-9]*$"))  # empty and all-digit words are never terms
+    mapping = {w: _word_terms(w) for w in distinct.to_list()}
+    simple = (
+        words.list.eval(pl.element().replace_strict(mapping, default="", return_dtype=pl.String))
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .list.join(" ")
+    )
+    needs_scan = words.list.eval(pl.element().is_in(list(_phrase_starts()))).list.any()
+    if not needs_scan.any():
+        return simple.alias(texts.name)
+    scanned = raw.filter(needs_scan).map_elements(analyzed_text, return_dtype=pl.String)
+    out = simple.scatter(needs_scan.arg_true(), scanned)
+    return out.alias(texts.name)
