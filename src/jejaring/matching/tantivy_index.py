@@ -39,6 +39,8 @@ SCHEMA_VERSION = 2  # an index of another version is rebuilt
 WRITER_HEAP = 256_000_000
 BATCH = 100_000
 OVERFETCH = 5  # hits read under the cheap filters per hit wanted
+NEIGHBOUR_TEXTS = 48  # distinct product texts closest in meaning to a need …
+NEIGHBOUR_FIRMS = 20_000  # … or fewer, once their firms number this many
 _Q = tantivy.Query
 _O = tantivy.Occur
 
@@ -283,6 +285,16 @@ class TantivySearchIndex:
             out.append((_O.MustNot, _Q.term_query(s, "firm_id", firm_id)))
         return [(o, _Q.const_score_query(x, 0.0)) if o == _O.Must else (o, x) for o, x in out]
 
+    @staticmethod
+    def _enough(searcher: tantivy.Searcher, near: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """The closest texts until their firms number ``NEIGHBOUR_FIRMS`` (a national index has ~1,000 per text)."""
+        total = 0
+        for i, (row, _sim) in enumerate(near):
+            total += searcher.doc_freq("vec_row", row)
+            if total >= NEIGHBOUR_FIRMS:
+                return near[: i + 1]
+        return near
+
     def _passes(self, searcher: tantivy.Searcher, addrs: list[Any], q: SearchQuery) -> np.ndarray:
         """Exact radius and minimum capacity of each hit, read from fast fields."""
         ok = np.ones(len(addrs), dtype=bool)
@@ -329,7 +341,7 @@ class TantivySearchIndex:
             for score, addr in self._run(searcher, text_q, query):
                 found[(addr.segment_ord << 32) | addr.doc] = (addr, float(score), {"text"})
         if vector is not None:
-            near = vectors.nearest(vector, 48)
+            near = self._enough(searcher, vectors.nearest(vector, NEIGHBOUR_TEXTS))
             if near:
                 sem_q = _Q.boolean_query(
                     [(_O.Should, _Q.const_score_query(_Q.term_query(self.schema, "vec_row", r), s)) for r, s in near]
