@@ -9,6 +9,7 @@ from jejaring.core.db import session_scope
 from jejaring.matching import documents, service
 from jejaring.matching.index import FRAME_SCHEMA, IndexDoc
 from jejaring.matching.schemas import OfferIn
+from jejaring.partnerships.models import Partnership
 from jejaring.reference import wilayah
 from jejaring.registry import service as registry_service
 from jejaring.registry.models import Firm, Product
@@ -42,6 +43,21 @@ def test_frames_carry_every_field_the_ranking_reads(engine: Engine, corpus: Corp
         )
         s.add(Product(firm_id=firm.id, description="meja makan jati", hs_codes="940360;9403"))
         s.flush()
+        big, small = (s.scalar(select(Firm).where(Firm.public_id == corpus.keys[k])) for k in ("d7", "c7"))
+        assert big is not None and small is not None
+        for status in ("aktif", "usulan"):  # only a realised partnership is a track record
+            s.add(
+                Partnership(
+                    public_id=f"K-{status}",
+                    title="Pasokan keripik",
+                    pattern_code="perdagangan_umum",
+                    larger_firm_id=big.id,
+                    smaller_firm_id=small.id,
+                    proposer_firm_id=big.id,
+                    status=status,
+                    province_code=small.province_code,
+                )
+            )
         merged = s.scalar(select(Firm).where(Firm.public_id == corpus.keys["c1"]))
         assert merged is not None
         merged.status = "merged"
@@ -72,6 +88,7 @@ def test_frames_carry_every_field_the_ranking_reads(engine: Engine, corpus: Corp
     assert all(d.sentra and d.sentra[0][1] == "Sentra Mocaf Wonogiri" for d in members)
     assert all(d.roles == sorted(d.roles) and d.certificates == sorted(d.certificates) for d in members)
     assert "HALAL" in members[0].certificates
+    assert [_doc(frame, corpus.keys[k]).track_record for k in ("d7", "c7", "c2")] == [1, 1, 0]
     with session_scope(engine) as s:
         again, removed = documents.frame_for_ids(s, [firm_id, merged.id])
     assert again["firm_id"].to_list() == [firm_id] and removed == [merged.id]

@@ -16,12 +16,14 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from jejaring.matching.index import FRAME_SCHEMA, IndexDoc, OfferSummary
-from jejaring.matching.models import MatchProposal, Offer
+from jejaring.matching.models import Offer
 from jejaring.matching.units import to_base
+from jejaring.partnerships.models import Partnership
 from jejaring.reference import catalog
 from jejaring.registry.models import Certification, Firm, FirmRole, Product, Sentra, SentraMembership
 
 BATCH = 100_000
+REALISED = ("aktif", "selesai")  # partnerships that count as a track record
 _FIRM_COLUMNS = (
     Firm.id,
     Firm.public_id,
@@ -168,13 +170,16 @@ def _frame(session: Session, side: Callable[[Any], ColumnElement[bool]]) -> pl.D
     for o in session.scalars(select(Offer).where(side(Offer.firm_id), Offer.status == "open").order_by(Offer.id)):
         if o.firm_id is not None:
             offers[o.firm_id].append(_offer_summary(o))
-    track = _grouped(
-        session.execute(
-            select(MatchProposal.to_firm_id, func.count())
-            .where(side(MatchProposal.to_firm_id), MatchProposal.status == "accepted")
-            .group_by(MatchProposal.to_firm_id)
-        ).all(),
-        {"firm_id": pl.Int64, "track_record": pl.Int64},
+    realised = Partnership.status.in_(REALISED)
+    parties = [
+        (firm_id, pid)
+        for column in (Partnership.larger_firm_id, Partnership.smaller_firm_id)
+        for firm_id, pid in session.execute(select(column, Partnership.id).where(side(column), realised))
+    ]
+    track = (
+        _grouped(parties, {"firm_id": pl.Int64, "partnership_id": pl.Int64})
+        .group_by("firm_id")
+        .agg(track_record=pl.col("partnership_id").n_unique().cast(pl.Int64))
     )
     district, regency = _seats()
     frame = (
