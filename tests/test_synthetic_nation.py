@@ -52,6 +52,9 @@ def test_headline_matches_calibration(engine: Engine, settings: Settings, tmp_pa
     assert stats["ikm_workers"] / stats["industry_workers"] == pytest.approx(
         cal["ikm_share_of_industry_workers"], abs=0.01
     )
+    with session_scope(engine) as session:
+        head = insights_service.headline(session, scope=insights_service.Scope())
+    assert head["ikm_output"] / head["industry_output"] == pytest.approx(cal["ikm_share_of_industry_output"], abs=0.02)
     assert set(cal["sector_shares"]) == set(stats["sector_shares"])
     for sector, share in cal["sector_shares"].items():
         assert stats["sector_shares"][sector] == pytest.approx(share, abs=0.02), sector

@@ -189,6 +189,18 @@ def _firms(rng: np.random.Generator, role: str, n: int, prefix: str, shares: dic
     return frame
 
 
+def _large_output(seed: np.random.SeedSequence, workers: np.ndarray, ikm_output: int) -> np.ndarray:
+    """Output per large firm (Rupiah/year) so that IKM hold the calibrated share of industry output.
+
+    Spread by workforce with log-normal productivity; its own random stream leaves the rest unchanged.
+    """
+    share = float(calibration.facts()["national"]["ikm_share_of_industry_output"])
+    total = ikm_output * (1 - share) / share
+    own = np.random.SeedSequence(entropy=seed.entropy, spawn_key=(*seed.spawn_key, 7919))
+    weight = workers * np.exp(np.random.default_rng(own).normal(0, 0.5, len(workers)))
+    return np.round(total * weight / weight.sum() / 1e6).astype(np.int64) * 1_000_000
+
+
 def generate(np_: NationalPlan, results: list[ProvinceResult], out: Path) -> LargeIndustry:
     """Write ``ekosistem/`` (firms by role, needs, offers, linkages, partnerships)."""
     rng = np.random.default_rng(np_.ecosystem_seed)
@@ -201,7 +213,12 @@ def generate(np_: NationalPlan, results: list[ProvinceResult], out: Path) -> Lar
     lw = np.maximum(20, np.round(np.exp(rng.normal(np.log(350), 1.0, t.large_units)))).astype(np.int64)
     lw = _fix_total(rng, lw, t.large_workers)
     inv = (np.exp(rng.normal(np.log(60e9), 1.0, t.large_units)) + 15.5e9).astype(np.int64) // 10**6 * 10**6
-    large = large.with_columns(tenaga_kerja=pl.Series(lw), nilai_investasi=pl.Series(inv), size_class=pl.lit("besar"))
+    large = large.with_columns(
+        tenaga_kerja=pl.Series(lw),
+        nilai_investasi=pl.Series(inv),
+        nilai_produksi=pl.Series(_large_output(np_.ecosystem_seed, lw, sum(r.production for r in results))),
+        size_class=pl.lit("besar"),
+    )
     frames = {"industri_besar": large}
     for i, (role, base) in enumerate(ROLE_UNITS.items()):
         n = max(3, round(base * t.scale))

@@ -97,6 +97,7 @@ def _load_ecosystem(engine: Engine, folder: Path) -> int:
                     "nib": r.get("nib") or None,
                     "workers": int(r["tenaga_kerja"]) if r.get("tenaga_kerja") else None,
                     "investment": int(r["nilai_investasi"]) if r.get("nilai_investasi") else None,
+                    "production_value": int(r["nilai_produksi"]) if r.get("nilai_produksi") else None,
                     "latitude": float(r["latitude"]) if r.get("latitude") else None,
                     "longitude": float(r["longitude"]) if r.get("longitude") else None,
                     "reference_year": 2023,

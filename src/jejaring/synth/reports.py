@@ -22,6 +22,7 @@ class ProvinceResult:
     code: str
     units: int
     workers: int
+    production: int  # Rupiah per year, all IKM units of the province
     sentra: int
     sentra_units: int
     rows: int
@@ -261,6 +262,7 @@ def _result(
         code=plan.code,
         units=len(e),
         workers=int(e["tenaga_kerja"].sum()),
+        production=int(e["nilai_produksi"].sum()),
         sentra=len(truth.sentra),
         sentra_units=int(truth.sentra["jumlah_unit"].sum()),
         rows=len(rows),
