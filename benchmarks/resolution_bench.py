@@ -5,7 +5,11 @@
 Generates the synthetic national dataset (`jejaring synth`), imports every provincial IKM file with
 `jejaring intake`, runs `jejaring resolve --full`, and compares the clusters with the ground truth
 (every row's true entity): pairwise precision and recall, hard negatives wrongly merged, time and
-peak memory of the resolution step. Prints the figures; exits non-zero when a target is missed.
+peak memory of the resolution step, the seconds of each resolution stage (from the run's record)
+and the machine's load average. Prints the figures; exits non-zero when a target is missed.
+
+With ``--work DIR`` the synthetic files and the freshly imported SQLite database are kept in DIR, so
+a second run on the same DIR resolves the same imported data again without repeating synth and intake.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import argparse
 import csv
 import json
 import os
-import resource
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,6 +41,17 @@ def _pairs(counter: Counter[object]) -> int:
     return sum(n * (n - 1) // 2 for n in counter.values())
 
 
+def _stages(url: str) -> dict[str, object]:
+    """The per-stage seconds and counts that the last resolution run recorded in its message."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT message FROM resolution_run ORDER BY id DESC LIMIT 1")).first()
+    engine.dispose()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.002)
@@ -43,6 +59,9 @@ def main() -> int:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--engine", default="duckdb")
     parser.add_argument("--work", default="")
+    parser.add_argument(
+        "--resolve-only", action="store_true", help="Skip synth and intake: resolve the data already in --database-url."
+    )
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="jejaring-resbench-"))
     url = args.database_url or f"sqlite:///{work / 'bench.db'}"
@@ -57,17 +76,56 @@ def main() -> int:
     if not (out / "MANIFEST.json").exists():
         _run(["synth", "--scale", str(args.scale), "--seed", str(args.seed), "--out", str(out)], env)
     t_synth = time.perf_counter() - t0
-    _run(["db", "upgrade"], env)
-    files = sorted(p for p in (out / "provinsi").rglob("ikm_*") if p.suffix in (".csv", ".xlsx"))
+    imported = work / "imported.db"
     t0 = time.perf_counter()
-    _run(["intake", *map(str, files), "--json"], env)
+    if args.resolve_only:
+        pass
+    elif args.database_url or not imported.exists():
+        db = work / "bench.db"
+        if not args.database_url:
+            for stale in work.glob("bench.db*"):
+                stale.unlink()
+        _run(["db", "upgrade"], env)
+        files = sorted(p for p in (out / "provinsi").rglob("ikm_*") if p.suffix in (".csv", ".xlsx"))
+        _run(["intake", *map(str, files), "--json"], env)
+        if not args.database_url:
+            with sqlite3.connect(db) as con:  # fold the WAL into the file before keeping a copy
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copyfile(db, imported)
+    else:
+        for stale in work.glob("bench.db*"):
+            stale.unlink()
+        shutil.copyfile(imported, work / "bench.db")
     t_intake = time.perf_counter() - t0
     t0 = time.perf_counter()
-    child_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = _run(["resolve", "--full", "--engine", args.engine, "--json", "--only-multi"], env)
-    t_resolve = time.perf_counter() - t0
-    peak_mb = max(child_before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    clusters = json.loads(result.stdout)["clusters"]
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as stdout:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "jejaring.cli",
+                "resolve",
+                "--full",
+                "--engine",
+                args.engine,
+                "--json",
+                "--only-multi",
+            ],
+            env=env,
+            stdout=stdout,
+            text=True,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory and CPU time
+        t_resolve = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise SystemExit(f"jejaring resolve failed with status {status}")
+        stdout.seek(0)
+        output = stdout.read()
+    peak_mb = usage.ru_maxrss / 1024
+    cpu_resolve = usage.ru_utime + usage.ru_stime
+    clusters = json.loads(output)["clusters"]
+    stages = _stages(url)
 
     truth: dict[tuple[str, int], str] = {}
     for path in (out / "ground_truth" / "rows").glob("*.csv"):
@@ -107,7 +165,12 @@ def main() -> int:
         "seconds_synth": round(t_synth, 1),
         "seconds_intake": round(t_intake, 1),
         "seconds_resolve": round(t_resolve, 1),
-        "peak_rss_mb_children": round(peak_mb),
+        "cpu_seconds_resolve": round(cpu_resolve, 1),
+        "peak_rss_mb_resolve": round(peak_mb),
+        "seconds_per_stage": stages.get("seconds", {}),
+        "cpu_seconds_per_stage": stages.get("cpu_seconds", {}),
+        "counts": stages.get("counts", {}),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "engine": args.engine,
         "database": url.split(":", 1)[0],
     }

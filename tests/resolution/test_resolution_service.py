@@ -220,3 +220,26 @@ def test_cli_resolve_json(env_db: str) -> None:
     clusters = json.loads(result.stdout)["clusters"]
     assert len(clusters) == 1
     assert sorted((m["file"], m["row"]) for m in clusters[0]["members"]) == [("a.xlsx", 2), ("b.csv", 4)]
+
+
+def test_one_run_merges_every_component_at_once(session: Session, firms: dict[str, Firm]) -> None:
+    twin = {"name": "Kerupuk Udang Sari Laut", "regency_code": "35.15", "district_code": None, "desa": None}
+    twin.update(address="Jl. Pahlawan 7", kbli_code="10750", owner_name="Hj. Lilik", phone="0813-5555-1212")
+    first = _firm(session, "ikm_35_2023.csv", 2, **twin, workers=None, brand="Sari Laut", reference_year=2023)
+    second = _firm(
+        session, "ikm_35_2024.csv", 2, **{**twin, "name": "UD Kerupuk Udang Sari Laut"}, workers=6, reference_year=2024
+    )
+    third = _firm(session, "ikm_3515_2024.csv", 8, **{**twin, "phone": None}, workers=None, reference_year=2022)
+    session.commit()
+    run = service.run(session, full=True)
+    session.commit()
+    assert run.merged == 3  # prov+kab, and first+second+third
+    for firm in (first, second, third):
+        session.refresh(firm)
+    assert second.status == "active" and first.merged_into_id == second.id and third.merged_into_id == second.id
+    assert second.workers == 6 and second.brand == "Sari Laut"  # newest year first, older years fill gaps
+    assert {r.role for r in second.roles} == {"ikm"}
+    cluster = next(c for c in service.clusters(session, only_multi=True) if c["id"] == second.public_id)
+    assert len(cluster["members"]) == 3
+    again = service.run(session, full=True)  # nothing left to merge; the queue keeps its one pair
+    assert again.merged == 0 and again.queued == 1

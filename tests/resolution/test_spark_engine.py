@@ -27,8 +27,8 @@ def test_spark_matches_duckdb() -> None:
             _rec(4, name="Batik Sekar Arum", regency_code="33.75", district_code=None, desa=None, kbli_code="13134"),
         ]
     )
-    duck = {(p["a"], p["b"]): p for p in pipeline.score(table, engine="duckdb", threshold=0.0)}
-    spark = {(p["a"], p["b"]): p for p in pipeline.score(table, engine="spark", threshold=0.0)}
+    duck = {(p["a"], p["b"]): p for p in pipeline.score(table, engine="duckdb", threshold=0.0).iter_rows(named=True)}
+    spark = {(p["a"], p["b"]): p for p in pipeline.score(table, engine="spark", threshold=0.0).iter_rows(named=True)}
     assert duck.keys() == spark.keys() and duck
     for key, d in duck.items():
         assert spark[key]["match_weight"] == pytest.approx(d["match_weight"], abs=1e-6)

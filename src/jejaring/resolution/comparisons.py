@@ -101,12 +101,16 @@ SPECS: tuple[ComparisonSpec, ...] = (
     ),
 )
 
+# Blocking keeps the number of scored pairs close to proportional to the number of records: every rule
+# pairs an area with a value nearly unique to one firm there (phone, full name, owner, the name's first
+# two words), never an area with a value shared by a whole sentra (the first word of the name, the
+# KBLI), whose pairs grow with the square of the data (measured in docs/resolution.md).
 BLOCKING_RULES = (
-    block_on("district_code", "name_first"),
     block_on("regency_code", "phone"),
-    block_on("regency_code", "owner"),
-    block_on("desa_key", "kbli"),
     block_on("regency_code", "name"),
+    block_on("desa_key", "owner"),
+    block_on("desa_key", "name_prefix"),
+    block_on("regency_code", "owner", "name_first"),
 )
 
 
@@ -191,6 +195,6 @@ def settings(prior_match_probability: float = 1e-4) -> SettingsCreator:
         blocking_rules_to_generate_predictions=list(BLOCKING_RULES),
         probability_two_random_records_match=prior_match_probability,
         retain_matching_columns=True,
-        retain_intermediate_calculation_columns=True,
+        retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=["province_code"],
     )

@@ -1,17 +1,20 @@
 """The resolution pipeline, engine-neutral: clean → exact keys → block and score (Splink) → decide.
 
-Input is a list of record dicts (one per firm record); output is edges between record ids. Nothing
-here touches the registry database: ``service.py`` reads records and applies decisions.
+Input is a polars frame of raw firm records (one row per record); outputs are frames of edges and
+scored pairs between record ids, computed column-wise. Nothing here touches the registry database:
+``service.py`` reads records and applies decisions.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
 import pyarrow as pa
 
 from jejaring.resolution import clean
@@ -32,6 +35,7 @@ _SCHEMA = pa.schema(
         ("desa_key", pa.string()),
         ("name", pa.string()),
         ("name_first", pa.string()),
+        ("name_prefix", pa.string()),
         ("owner", pa.string()),
         ("phone", pa.string()),
         ("address", pa.string()),
@@ -41,74 +45,105 @@ _SCHEMA = pa.schema(
         ("longitude", pa.float64()),
     ]
 )
+# The raw record columns that ``prepare`` reads (as ``service.load_records`` returns them).
+RAW_SCHEMA: dict[str, Any] = {
+    "id": pl.Int64,
+    "name": pl.String,
+    "nib": pl.String,
+    "address": pl.String,
+    "province_code": pl.String,
+    "regency_code": pl.String,
+    "district_code": pl.String,
+    "desa": pl.String,
+    "latitude": pl.Float64,
+    "longitude": pl.Float64,
+    "kbli_code": pl.String,
+    "owner_name": pl.String,
+    "phone": pl.String,
+}
+EDGE_SCHEMA: dict[str, Any] = {"a": pl.Int64, "b": pl.Int64, "reason": pl.String}
 
 
-def _or_none(value: str | None) -> str | None:
-    return value if value else None
+def _null_if_empty(expr: pl.Expr) -> pl.Expr:
+    return pl.when(expr == "").then(None).otherwise(expr)
 
 
-def prepare(records: Iterable[dict[str, Any]]) -> pa.Table:
-    """Clean raw firm records into the comparison columns (empty values become nulls)."""
-    cols: dict[str, list[Any]] = {f.name: [] for f in _SCHEMA}
-    for r in records:
-        name = clean.clean_name(r.get("name"))
-        cols["unique_id"].append(int(r["id"]))
-        cols["province_code"].append(r.get("province_code"))
-        cols["regency_code"].append(r.get("regency_code"))
-        cols["district_code"].append(_or_none(r.get("district_code") or ""))
-        desa = clean.fold(r.get("desa"))
-        cols["desa_key"].append(f"{r.get('district_code') or r.get('regency_code')}|{desa}" if desa else None)
-        cols["name"].append(_or_none(name))
-        cols["name_first"].append(_or_none(clean.first_token(name)))
-        cols["owner"].append(_or_none(clean.clean_owner(r.get("owner_name"))))
-        cols["phone"].append(_or_none(clean.phone_e164(r.get("phone"))))
-        cols["address"].append(_or_none(clean.clean_address(r.get("address"))))
-        cols["kbli"].append(_or_none(r.get("kbli_code") or ""))
-        cols["nib"].append(_or_none((r.get("nib") or "").strip()))
-        cols["latitude"].append(r.get("latitude"))
-        cols["longitude"].append(r.get("longitude"))
-    return pa.Table.from_pydict(cols, schema=_SCHEMA)
+def _cleaned(raw: pl.DataFrame, column: str, clean_expr: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``clean_expr`` applied to a column; to each distinct value once when values repeat (desa, owners)."""
+    values = raw.get_column(column)
+    distinct = values.unique()
+    if distinct.len() * 2 > values.len():
+        return raw.select(clean_expr(pl.col(column))).to_series()
+    table = pl.DataFrame({column: distinct}).with_columns(clean_expr(pl.col(column)).alias("_clean"))
+    joined = raw.select(column).join(table, on=column, how="left", nulls_equal=True, maintain_order="left")
+    return joined.get_column("_clean")
 
 
-@dataclass(frozen=True)
-class Edge:
-    """Two record ids judged to be the same firm, and why."""
+def prepare(records: pl.DataFrame | Iterable[dict[str, Any]]) -> pl.DataFrame:
+    """Clean raw firm records into the comparison columns (empty values become nulls), column-wise."""
+    raw = records if isinstance(records, pl.DataFrame) else pl.DataFrame(list(records), schema=RAW_SCHEMA)
+    raw = raw.select(
+        [pl.col(c).cast(t) if c in raw.columns else pl.lit(None, dtype=t).alias(c) for c, t in RAW_SCHEMA.items()]
+    )
+    plain = {c: clean.ascii_only(raw, c) for c in ("name", "owner_name", "address", "desa")}
+    raw = raw.with_columns(
+        _cleaned(raw, "desa", lambda c: clean.fold_expr(c, ascii_only=plain["desa"])).alias("_desa"),
+        _cleaned(raw, "owner_name", lambda c: clean.owner_expr(c, ascii_only=plain["owner_name"])).alias("_owner"),
+    )
+    desa = pl.col("_desa")
+    area = pl.coalesce(_null_if_empty(pl.col("district_code")), pl.col("regency_code").fill_null("None"))
+    out = raw.with_columns(
+        clean.name_expr(pl.col("name"), ascii_only=plain["name"]).alias("_name"),
+        clean.phone_series(raw.get_column("phone")).alias("_phone"),
+    ).select(
+        pl.col("id").alias("unique_id"),
+        pl.col("province_code"),
+        pl.col("regency_code"),
+        _null_if_empty(pl.col("district_code")).alias("district_code"),
+        pl.when(desa != "").then(pl.concat_str([area, pl.lit("|"), desa])).alias("desa_key"),
+        _null_if_empty(pl.col("_name")).alias("name"),
+        _null_if_empty(clean.first_token_expr(pl.col("_name"))).alias("name_first"),
+        _null_if_empty(clean.prefix_expr(pl.col("_name"))).alias("name_prefix"),
+        _null_if_empty(pl.col("_owner")).alias("owner"),
+        _null_if_empty(pl.col("_phone")).alias("phone"),
+        _null_if_empty(clean.address_expr(pl.col("address"), ascii_only=plain["address"])).alias("address"),
+        _null_if_empty(pl.col("kbli_code")).alias("kbli"),
+        _null_if_empty(pl.col("nib").str.strip_chars()).alias("nib"),
+        pl.col("latitude"),
+        pl.col("longitude"),
+    )
+    return out
 
-    a: int
-    b: int
-    reason: str  # exact_nib | exact_name_desa | auto
-    probability: float = 1.0
-    weight: float = math.inf
 
-
-def _conflict(x: dict[str, Any], y: dict[str, Any]) -> bool:
-    """Exact-key guard: two records sharing a key are still distinct when hard identifiers disagree."""
-    for key in ("nib", "phone"):
-        if x[key] and y[key] and x[key] != y[key]:
-            return True
-    return bool(x["owner"] and y["owner"] and x["owner"] != y["owner"])
-
-
-def exact_edges(table: pa.Table) -> list[Edge]:
-    """Edges from exact keys: same NIB; same cleaned name in the same desa without conflicting identifiers."""
-    rows = table.to_pylist()
-    edges: list[Edge] = []
-    by_nib: dict[str, list[dict[str, Any]]] = {}
-    by_name_desa: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in rows:
-        if r["nib"]:
-            by_nib.setdefault(r["nib"], []).append(r)
-        if r["name"] and r["desa_key"]:
-            by_name_desa.setdefault((r["name"], r["desa_key"]), []).append(r)
-    for group in by_nib.values():
-        first = group[0]
-        edges.extend(Edge(first["unique_id"], r["unique_id"], "exact_nib") for r in group[1:])
-    for group in by_name_desa.values():
-        for i, x in enumerate(group):
-            for y in group[i + 1 :]:
-                if not _conflict(x, y):
-                    edges.append(Edge(x["unique_id"], y["unique_id"], "exact_name_desa"))
-    return edges
+def exact_edges(table: pl.DataFrame) -> pl.DataFrame:
+    """Edges (a, b, reason) from exact keys: same NIB (``exact_nib``); same cleaned name in the same desa
+    without conflicting NIB, phone or owner (``exact_name_desa``)."""
+    ids = table.select("unique_id", "nib", "phone", "owner")
+    by_nib = (
+        table.filter(pl.col("nib").is_not_null())
+        .group_by("nib")
+        .agg(pl.col("unique_id").sort())
+        .filter(pl.col("unique_id").list.len() > 1)
+        .select(pl.col("unique_id").list.first().alias("a"), pl.col("unique_id").list.slice(1).alias("b"))
+        .explode("b")
+        .with_columns(pl.lit("exact_nib").alias("reason"))
+    )
+    keyed = table.filter(pl.col("name").is_not_null() & pl.col("desa_key").is_not_null()).select(
+        "unique_id", "name", "desa_key"
+    )
+    shared = keyed.join(keyed, on=["name", "desa_key"], suffix="_r").filter(pl.col("unique_id") < pl.col("unique_id_r"))
+    pairs = (
+        shared.select(pl.col("unique_id").alias("a"), pl.col("unique_id_r").alias("b"))
+        .join(ids, left_on="a", right_on="unique_id")
+        .join(ids, left_on="b", right_on="unique_id", suffix="_r")
+    )
+    conflict = pl.lit(False)
+    for key in ("nib", "phone", "owner"):
+        conflict = conflict | (
+            pl.col(key).is_not_null() & pl.col(f"{key}_r").is_not_null() & (pl.col(key) != pl.col(f"{key}_r"))
+        )
+    by_name = pairs.filter(~conflict).select("a", "b", pl.lit("exact_name_desa").alias("reason"))
+    return pl.concat([by_nib, by_name]).cast(EDGE_SCHEMA)  # type: ignore[arg-type]
 
 
 # The prior is computed as if the registry held at least this many records, so that a small
@@ -122,15 +157,25 @@ def prior_for(n_records: int) -> float:
     return EXPECTED_DUPLICATE_SHARE * n / (n * (n - 1) / 2)
 
 
-def db_api(engine: str = "duckdb") -> Any:
+# DuckDB runs the scoring in-process; its memory is capped (it spills to a temporary folder beyond)
+# so that the whole run stays within budget.
+DUCKDB_MEMORY_LIMIT = "2GB"
+
+
+def db_api(engine: str = "duckdb", *, spill_dir: str | None = None) -> Any:
     """The Splink database API for ``engine`` (DuckDB in-process by default, Spark for data beyond one machine)."""
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": DUCKDB_MEMORY_LIMIT,
+            "preserve_insertion_order": False,
+        }
+        if spill_dir:
+            config["temp_directory"] = spill_dir
+        return DuckDBAPI(connection=duckdb.connect(config=config))
     if engine == "spark":
-        import tempfile
-
         from pyspark.sql import SparkSession
         from splink import SparkAPI
         from splink.backends.spark import similarity_jar_location
@@ -146,104 +191,173 @@ def db_api(engine: str = "duckdb") -> Any:
     raise ValueError(f"unknown engine {engine!r}; choose one of {ENGINES}")
 
 
+PAIR_SCHEMA: dict[str, Any] = {
+    "a": pl.Int64,
+    "b": pl.Int64,
+    "province_code": pl.String,
+    "match_probability": pl.Float64,
+    "match_weight": pl.Float64,
+    "explanation": pl.String,
+}
+
+
 def score(
-    table: pa.Table,
+    table: pl.DataFrame,
     *,
     new_ids: Sequence[int] | None = None,
     engine: str = "duckdb",
     threshold: float = 0.05,
-    progress: Callable[[str], None] | None = None,
-) -> list[dict[str, Any]]:
-    """Scored candidate pairs (match_probability ≥ ``threshold``) with per-comparison Bayes factors.
+) -> pl.DataFrame:
+    """Scored candidate pairs (match_probability ≥ ``threshold``): ``PAIR_SCHEMA`` columns, a < b, with each
+    comparison's level and weight as a JSON explanation.
 
     With ``new_ids`` only pairs touching a new record are scored (incremental linking: new against
     existing, and new against new).
     """
-    if table.num_rows < 2:
-        return []
+    prior = prior_for(table.height)  # of the whole registry, whatever the part being scored
+    parts = _partitions(table) if engine == "duckdb" else [table]
+    frames = [pl.DataFrame(schema=PAIR_SCHEMA)]
+    new = None if new_ids is None else pl.Series(list(new_ids), dtype=pl.Int64)
+    with tempfile.TemporaryDirectory(prefix="jejaring-score-") as spill_dir:
+        for part in parts:
+            if part.height < 2 or (new is not None and not part.get_column("unique_id").is_in(new.implode()).any()):
+                continue
+            frames.append(
+                _score(part, new_ids=new, engine=engine, threshold=threshold, prior=prior, spill_dir=spill_dir)
+            )
+    return pl.concat(frames)
+
+
+# DuckDB scores at most about this many records at once: every blocking rule keeps pairs inside one
+# regency or desa, so provinces can be scored apart (with identical results) in bounded memory.
+PARTITION_ROWS = 1_000_000
+
+
+def _partitions(table: pl.DataFrame) -> list[pl.DataFrame]:
+    """The records split by province, provinces packed (largest first) into parts of about ``PARTITION_ROWS``."""
+    if table.height <= PARTITION_ROWS:
+        return [table]
+    sizes = table.group_by("province_code").len().sort("len", descending=True)
+    batches: list[list[str | None]] = []
+    filled: list[int] = []
+    for province, n in sizes.iter_rows():
+        slot = next((i for i, used in enumerate(filled) if used + n <= PARTITION_ROWS), None)
+        if slot is None:
+            batches.append([province])
+            filled.append(n)
+        else:
+            batches[slot].append(province)
+            filled[slot] += n
+    key = pl.col("province_code")
+    return [
+        table.filter(
+            key.is_in(pl.Series([p for p in b if p is not None], dtype=pl.String).implode())
+            | (key.is_null() if None in b else False)
+        )
+        for b in batches
+    ]
+
+
+def _score(
+    table: pl.DataFrame, *, new_ids: pl.Series | None, engine: str, threshold: float, prior: float, spill_dir: str
+) -> pl.DataFrame:
     from splink import Linker
 
-    api = db_api(engine)
+    api = db_api(engine, spill_dir=spill_dir)
 
-    def register(t: pa.Table, name: str) -> Any:
-        frame: Any = t
+    def register(t: pl.DataFrame, name: str) -> Any:
+        frame: Any = t.to_arrow()
         if engine == "spark":
             kinds = {pa.int64(): "bigint", pa.float64(): "double"}
             ddl = ", ".join(f"{f.name} {kinds.get(f.type, 'string')}" for f in _SCHEMA)
-            frame = api.spark.createDataFrame(t.to_pylist(), schema=ddl)
+            frame = api.spark.createDataFrame(t.to_dicts(), schema=ddl)
         return api.register(frame, table_name=name)
 
     records = register(table, "jejaring_records")
-    linker = Linker(records, settings(prior_for(table.num_rows)), log_level=logging.WARNING)
-    if progress:
-        progress("score")
+    linker = Linker(records, settings(prior), log_level=logging.WARNING)
     if new_ids is None:
-        result = linker.inference.predict(threshold_match_probability=threshold)
+        results = [linker.inference.predict(threshold_match_probability=threshold)]
     else:
-        new = set(new_ids)
-        mask = pa.array([uid in new for uid in table.column("unique_id").to_pylist()])
-        new_t, old_t = table.filter(mask), table.filter(pa.compute.invert(mask))
+        new = table.get_column("unique_id").is_in(new_ids.implode())
+        new_t, old_t = table.filter(new), table.filter(~new)
         new_df = register(new_t, "jejaring_new")
-        pairs_within = linker.inference.predict_within(new_df, threshold_match_probability=threshold)
-        out = pairs_within.as_pyarrow_table().to_pylist()
-        if old_t.num_rows:
+        results = [linker.inference.predict_within(new_df, threshold_match_probability=threshold)]
+        if old_t.height:
             old_df = register(old_t, "jejaring_old")
-            between = linker.inference.predict_between(old_df, new_df, threshold_match_probability=threshold)
-            out.extend(between.as_pyarrow_table().to_pylist())
-        return [_pair(p) for p in out]
-    return [_pair(p) for p in result.as_pyarrow_table().to_pylist()]
+            results.append(linker.inference.predict_between(old_df, new_df, threshold_match_probability=threshold))
+    frames = [_pairs(pl.from_arrow(r.as_pyarrow_table())) for r in results]  # type: ignore[arg-type]
+    for r in results:
+        r.drop_table_from_database_and_remove_from_cache()
+    if engine == "duckdb":
+        api._con.close()  # frees DuckDB's memory and its spill files now, not at garbage collection
+    return pl.concat(frames)
 
 
-def _pair(p: dict[str, Any]) -> dict[str, Any]:
-    a, b = int(p["unique_id_l"]), int(p["unique_id_r"])
-    explanation = []
+def _explanation_parts() -> list[pl.Expr]:
+    """Per comparison: the JSON item of the level a pair reached (Splink: highest gamma = most similar)."""
+    parts = []
     for spec in SPECS:
-        gamma = p.get(f"gamma_{spec.name}")
-        if gamma is None or gamma < 0:
-            continue
-        level = spec.levels[len(spec.levels) - 1 - int(gamma)]  # Splink: highest gamma = most similar
-        explanation.append(
-            {"comparison": spec.name, "level": level.key, "weight": round(math.log2(level.m / level.u), 2)}
-        )
-    return {
-        "a": min(a, b),
-        "b": max(a, b),
-        "province_code": p.get("province_code_l") or p.get("province_code"),
-        "match_probability": float(p["match_probability"]),
-        "match_weight": float(p["match_weight"]),
-        "explanation": explanation,
-    }
+        items = {}
+        for gamma in range(len(spec.levels)):
+            level = spec.levels[len(spec.levels) - 1 - gamma]
+            weight = round(math.log2(level.m / level.u), 2)
+            items[gamma] = json.dumps({"comparison": spec.name, "level": level.key, "weight": weight})
+        parts.append(pl.col(f"gamma_{spec.name}").replace_strict(items, default=None, return_dtype=pl.String))
+    return parts
 
 
-def decide(
-    pairs: Iterable[dict[str, Any]], *, auto_threshold: float, review_threshold: float
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _pairs(raw: pl.DataFrame) -> pl.DataFrame:
+    """Splink's predictions as ``PAIR_SCHEMA`` rows."""
+    if raw.height == 0:
+        return pl.DataFrame(schema=PAIR_SCHEMA)
+    province = "province_code_l" if "province_code_l" in raw.columns else "province_code"
+    return raw.select(
+        pl.min_horizontal("unique_id_l", "unique_id_r").cast(pl.Int64).alias("a"),
+        pl.max_horizontal("unique_id_l", "unique_id_r").cast(pl.Int64).alias("b"),
+        pl.col(province).cast(pl.String).alias("province_code"),
+        pl.col("match_probability").cast(pl.Float64),
+        pl.col("match_weight").cast(pl.Float64),
+        pl.concat_str(
+            [pl.lit("["), pl.concat_str(_explanation_parts(), separator=", ", ignore_nulls=True), pl.lit("]")]
+        ).alias("explanation"),
+    )
+
+
+def decide(pairs: pl.DataFrame, *, auto_threshold: float, review_threshold: float) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split scored pairs into automatic merges (≥ auto) and the review queue (≥ review); the rest are distinct."""
-    auto, review = [], []
-    for p in pairs:
-        if p["match_probability"] >= auto_threshold:
-            auto.append(p)
-        elif p["match_probability"] >= review_threshold:
-            review.append(p)
-    return auto, review
+    p = pl.col("match_probability")
+    return pairs.filter(p >= auto_threshold), pairs.filter((p < auto_threshold) & (p >= review_threshold))
 
 
 def connected_components(ids: Iterable[int], edges: Iterable[tuple[int, int]]) -> dict[int, int]:
-    """Map every id to the smallest id of its connected component (union-find)."""
-    parent: dict[int, int] = {i: i for i in ids}
+    """Map every id to the smallest id of its connected component."""
+    frame = components(
+        pl.Series("id", list(ids), dtype=pl.Int64),
+        pl.DataFrame(list(edges), schema={"a": pl.Int64, "b": pl.Int64}, orient="row"),
+    )
+    return dict(frame.iter_rows())
 
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
 
-    for a, b in edges:
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {i: find(i) for i in parent}
+def components(ids: pl.Series, edges: pl.DataFrame) -> pl.DataFrame:
+    """Connected components (``id``, ``component`` = smallest id of its component) of ``ids`` plus every id on
+    an edge (``a``, ``b``): label propagation with pointer jumping, column-wise."""
+    nodes = pl.concat([ids.cast(pl.Int64), edges.get_column("a"), edges.get_column("b")]).unique()
+    label = pl.DataFrame({"id": nodes, "component": nodes})
+    both = pl.concat(
+        [
+            edges.select(pl.col("a").alias("x"), pl.col("b").alias("y")),
+            edges.select(pl.col("b").alias("x"), pl.col("a").alias("y")),
+        ]
+    )
+    while True:
+        # each node takes the smallest label among its neighbours, then the label of its label (pointer jumping)
+        seen = both.join(label, left_on="y", right_on="id").group_by("x").agg(pl.col("component").min().alias("n"))
+        step = label.join(seen, left_on="id", right_on="x", how="left").select(
+            "id", pl.min_horizontal("component", "n").alias("component")
+        )
+        step = step.join(step.rename({"id": "component", "component": "hop"}), on="component", how="left").select(
+            "id", pl.min_horizontal("component", "hop").alias("component")
+        )
+        if step.join(label, on="id", suffix="_old").filter(pl.col("component") != pl.col("component_old")).height == 0:
+            return step.sort("id")
+        label = step

@@ -9,13 +9,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
-from jejaring.registry.models import Firm, FirmPrivate, RecordSource
-from jejaring.resolution import golden, pipeline
+from jejaring.registry.models import Firm
+from jejaring.resolution import golden, pipeline, store
 from jejaring.resolution.models import MatchCandidate, MergeEvent, ResolutionRun
 
 log = logging.getLogger(__name__)
@@ -33,39 +34,24 @@ class Thresholds:
     review: float = REVIEW_THRESHOLD
 
 
-def load_records(session: Session) -> list[dict[str, Any]]:
+def load_records(session: Session) -> pl.DataFrame:
     """Every active firm as a raw record for the pipeline (includes private fields; never leaves the service)."""
-    stmt = (
-        select(
-            Firm.id,
-            Firm.name,
-            Firm.nib,
-            Firm.address,
-            Firm.province_code,
-            Firm.regency_code,
-            Firm.district_code,
-            Firm.desa,
-            Firm.latitude,
-            Firm.longitude,
-            Firm.kbli_code,
-            FirmPrivate.owner_name,
-            FirmPrivate.phone,
-        )
-        .outerjoin(FirmPrivate, FirmPrivate.firm_id == Firm.id)
-        .where(Firm.status == "active")
+    sql = (
+        "SELECT f.id, f.name, f.nib, f.address, f.province_code, f.regency_code, f.district_code, f.desa, "
+        "f.latitude, f.longitude, f.kbli_code, p.owner_name, p.phone "
+        "FROM firm f LEFT JOIN firm_private p ON p.firm_id = f.id WHERE f.status = 'active'"
     )
-    return [dict(r._mapping) for r in session.execute(stmt)]
+    return store.read(session.connection(), sql, pipeline.RAW_SCHEMA)
 
 
-def _new_ids(session: Session, records: Sequence[dict[str, Any]]) -> list[int] | None:
+def _new_ids(session: Session) -> list[int] | None:
     """Firms created or changed since the last finished run (None: no earlier run, so do a full run)."""
     last = session.scalar(
         select(ResolutionRun.started_at).where(ResolutionRun.status == "done").order_by(ResolutionRun.id.desc())
     )
     if last is None:
         return None
-    changed = set(session.scalars(select(Firm.id).where(Firm.status == "active", Firm.updated_at >= last)))
-    return [r["id"] for r in records if r["id"] in changed]
+    return list(session.scalars(select(Firm.id).where(Firm.status == "active", Firm.updated_at >= last)))
 
 
 def run(
@@ -87,62 +73,86 @@ def run(
         outer(stage, share)
 
     records = load_records(session)
-    new_ids = None if full else _new_ids(session, records)
-    run_row = ResolutionRun(kind="incremental" if new_ids is not None else "full", engine=engine, records=len(records))
+    new_ids = None if full else _new_ids(session)
+    run_row = ResolutionRun(
+        kind="incremental" if new_ids is not None else "full", engine=engine, records=records.height
+    )
     session.add(run_row)
     session.flush()
     report("clean", 0.1)
     table = pipeline.prepare(records)
+    del records
     if new_ids is not None and not new_ids:
         return _finish(session, run_row, report, timer)
     report("exact", 0.2)
     exact = pipeline.exact_edges(table)
     if new_ids is not None:
-        fresh = set(new_ids)
-        exact = [e for e in exact if e.a in fresh or e.b in fresh]
+        fresh = pl.Series(new_ids, dtype=pl.Int64)
+        exact = exact.filter(pl.col("a").is_in(fresh.implode()) | pl.col("b").is_in(fresh.implode()))
+    timer.count("exact_edges", exact.height)
     report("score", 0.3)
     pairs = pipeline.score(table, new_ids=new_ids, engine=engine, threshold=th.review)
-    run_row.pairs_scored = len(pairs)
+    del table
+    run_row.pairs_scored = pairs.height
     auto, review = pipeline.decide(pairs, auto_threshold=th.auto, review_threshold=th.review)
-    report("decide", 0.7)
+    timer.count("auto_pairs", auto.height)
+    timer.count("review_pairs", review.height)
+    report("candidates", 0.7)
     decided = _decided_pairs(session)
-    auto_keys = {(p["a"], p["b"]) for p in auto}
-    candidates: dict[tuple[int, int], MatchCandidate] = {}
-    for p in [*auto, *review]:
-        key = (p["a"], p["b"])
-        if key in decided:
-            continue  # a reviewer's earlier decision stands
-        status = "auto_merged" if key in auto_keys else "pending"
-        candidates[key] = _upsert_candidate(session, p, status, run_row.id)
-    edges: list[tuple[int, int, str, MatchCandidate | None]] = [
-        (e.a, e.b, e.reason, None) for e in exact if (min(e.a, e.b), max(e.a, e.b)) not in decided
-    ]
-    edges += [
-        (p["a"], p["b"], "auto", candidates.get((p["a"], p["b"]))) for p in auto if (p["a"], p["b"]) not in decided
-    ]
+    written = _write_candidates(session, auto, review, decided, run_row.id)
+    ordered = pl.concat(
+        [
+            exact.with_columns(
+                pl.min_horizontal("a", "b").alias("_a"),
+                pl.max_horizontal("a", "b").alias("_b"),
+                pl.lit(None, dtype=pl.Int64).alias("candidate_id"),
+            ),
+            auto.select("a", "b", pl.lit("auto").alias("reason"))
+            .join(written.select("a", "b", pl.col("id").alias("candidate_id")), on=["a", "b"], how="left")
+            .with_columns(pl.col("a").alias("_a"), pl.col("b").alias("_b")),
+        ],
+        how="diagonal",
+    )
+    edges = ordered.join(decided, left_on=["_a", "_b"], right_on=["a", "b"], how="anti", maintain_order="left")
     report("merge", 0.8)
-    run_row.merged = _merge_edges(session, edges, run_row.id, actor)
-    run_row.queued = sum(1 for c in candidates.values() if c.status == "pending")
+    run_row.merged = golden.merge_edges(
+        session,
+        edges.select(list(golden.EDGE_SCHEMA)).cast(pl.Schema(golden.EDGE_SCHEMA)),
+        run_id=run_row.id,
+        actor=actor,
+    )
+    run_row.queued = written.filter(pl.col("status") == "pending").height
     return _finish(session, run_row, report, timer)
 
 
 class _Timer:
-    """Seconds spent per stage, kept in the run's message for operators and benchmarks."""
+    """Seconds spent per stage (and a few counts), kept in the run's message for operators and benchmarks."""
 
     def __init__(self) -> None:
         self.start = self.last = time.perf_counter()
+        self.cpu_start = self.cpu_last = time.process_time()
         self.stages: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}  # CPU seconds of all the process's threads (telling on a busy machine)
+        self.counts: dict[str, int] = {}
         self.current = "read"
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.stages[self.current] = round(self.stages.get(self.current, 0.0) + now - self.last, 2)
-        self.current, self.last = stage, now
+        self.cpu[self.current] = round(self.cpu.get(self.current, 0.0) + cpu - self.cpu_last, 2)
+        self.current, self.last, self.cpu_last = stage, now, cpu
+
+    def count(self, name: str, value: int) -> None:
+        self.counts[name] = value
 
 
 def _finish(session: Session, run_row: ResolutionRun, report: Progress, timer: _Timer) -> ResolutionRun:
     report("done", 1.0)
-    run_row.message = json.dumps({"seconds": timer.stages})
+    timer.stages.pop("done", None)
+    timer.cpu.pop("done", None)
+    timer.stages["total"] = round(time.perf_counter() - timer.start, 2)
+    timer.cpu["total"] = round(time.process_time() - timer.cpu_start, 2)
+    run_row.message = json.dumps({"seconds": timer.stages, "cpu_seconds": timer.cpu, "counts": timer.counts})
     log.info("resolution run %s: %s", run_row.id, run_row.message)
     run_row.status = "done"
     run_row.progress = 1.0
@@ -152,92 +162,64 @@ def _finish(session: Session, run_row: ResolutionRun, report: Progress, timer: _
     return run_row
 
 
-def _decided_pairs(session: Session) -> set[tuple[int, int]]:
-    stmt = select(MatchCandidate.firm_a_id, MatchCandidate.firm_b_id).where(
-        MatchCandidate.status.in_(("confirmed", "rejected"))
+def _decided_pairs(session: Session) -> pl.DataFrame:
+    """Pairs a reviewer (or a split) decided: (a, b) with a < b."""
+    return store.read(
+        session.connection(),
+        "SELECT firm_a_id, firm_b_id FROM resolution_candidate WHERE status IN ('confirmed', 'rejected')",
+        {"a": pl.Int64, "b": pl.Int64},
     )
-    return {(a, b) for a, b in session.execute(stmt)}
 
 
-def _upsert_candidate(session: Session, p: dict[str, Any], status: str, run_id: int) -> MatchCandidate:
-    cand = session.scalar(
-        select(MatchCandidate).where(MatchCandidate.firm_a_id == p["a"], MatchCandidate.firm_b_id == p["b"])
+def _write_candidates(
+    session: Session, auto: pl.DataFrame, review: pl.DataFrame, decided: pl.DataFrame, run_id: int
+) -> pl.DataFrame:
+    """Upsert the scored pairs (auto-merged and pending) in bulk, except pairs a reviewer decided;
+    returns (a, b, id, status) of every written candidate."""
+    conn = session.connection()
+    frame = pl.concat(
+        [
+            auto.with_columns(pl.lit("auto_merged").alias("status")),
+            review.with_columns(pl.lit("pending").alias("status")),
+        ]
+    ).join(decided, on=["a", "b"], how="anti")
+    frame = frame.unique(["a", "b"], keep="first").with_columns(pl.col("province_code").fill_null(""))
+    existing = store.read(
+        conn,
+        "SELECT id, firm_a_id, firm_b_id FROM resolution_candidate WHERE status IN ('pending', 'auto_merged')",
+        {"id": pl.Int64, "a": pl.Int64, "b": pl.Int64},
     )
-    if cand is None:
-        cand = MatchCandidate(firm_a_id=p["a"], firm_b_id=p["b"])
-        session.add(cand)
-    cand.province_code = p["province_code"] or ""
-    cand.match_probability = p["match_probability"]
-    cand.match_weight = p["match_weight"]
-    cand.explanation = json.dumps(p["explanation"])
-    cand.status = status
-    cand.run_id = run_id
-    session.flush()
-    return cand
+    frame = frame.join(existing, on=["a", "b"], how="left")
+    cols = ["province_code", "match_probability", "match_weight", "explanation", "status"]
+    store.update(
+        conn,
+        "resolution_candidate",
+        frame.filter(pl.col("id").is_not_null()).select("id", *cols, pl.lit(run_id, dtype=pl.Int64).alias("run_id")),
+    )
+    store.write(
+        conn,
+        "resolution_candidate",
+        frame.filter(pl.col("id").is_null()).select(
+            pl.col("a").alias("firm_a_id"),
+            pl.col("b").alias("firm_b_id"),
+            *cols,
+            pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
+            pl.lit(store.stamp(conn, utcnow())).alias("created_at"),
+        ),
+    )
+    ids = store.read(
+        conn,
+        f"SELECT id, firm_a_id, firm_b_id FROM resolution_candidate WHERE run_id = {int(run_id)}",
+        {"id": pl.Int64, "a": pl.Int64, "b": pl.Int64},
+    )
+    return frame.drop("id").join(ids, on=["a", "b"]).select("a", "b", "id", "status")
 
 
-def _survivor_order(firm: Firm) -> tuple[int, int]:
-    return (-(firm.reference_year or 0), firm.id)
-
-
-def _active_root(session: Session, firm_id: int) -> Firm | None:
-    firm = session.get(Firm, firm_id)
-    seen: set[int] = set()
-    while firm is not None and firm.merged_into_id is not None and firm.id not in seen:
-        seen.add(firm.id)
-        firm = session.get(Firm, firm.merged_into_id)
-    return firm
-
-
-def _merge_edges(
-    session: Session, edges: list[tuple[int, int, str, MatchCandidate | None]], run_id: int | None, actor: str | None
-) -> int:
-    """Merge along edges, one connected component at a time: one survivor per component (newest
-    reference year, then lowest id), the golden record rebuilt once per component."""
-    roots: dict[int, Firm] = {}
-
-    def root(firm_id: int) -> Firm | None:
-        if firm_id not in roots:
-            found = _active_root(session, firm_id)
-            if found is None:
-                return None
-            roots[firm_id] = found
-        return roots[firm_id]
-
-    why: dict[int, tuple[str, MatchCandidate | None]] = {}
-    pairs: list[tuple[int, int]] = []
-    for a, b, reason, cand in edges:
-        fa, fb = root(a), root(b)
-        if fa is None or fb is None or fa.id == fb.id:
-            continue
-        pairs.append((fa.id, fb.id))
-        why.setdefault(fa.id, (reason, cand))
-        why.setdefault(fb.id, (reason, cand))
-    firms = {f.id: f for f in roots.values()}
-    groups: dict[int, list[int]] = {}
-    for member, component in pipeline.connected_components([], pairs).items():
-        groups.setdefault(component, []).append(member)
-    merged = 0
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        ordered = sorted((firms[m] for m in members), key=_survivor_order)
-        survivor = ordered[0]
-        for other in ordered[1:]:
-            reason, cand = why.get(other.id, ("auto", None))
-            golden.merge(
-                session,
-                survivor=survivor,
-                merged=other,
-                reason=reason,
-                candidate_id=cand.id if cand else None,
-                run_id=run_id,
-                actor=actor,
-                rebuild=False,
-            )
-            merged += 1
-        golden.recompute(session, survivor)
-    return merged
+def _merge_one(session: Session, cand: MatchCandidate, actor: str | None) -> None:
+    edge = pl.DataFrame(
+        [(cand.firm_a_id, cand.firm_b_id, "reviewer", cand.id)], schema=golden.EDGE_SCHEMA, orient="row"
+    )
+    golden.merge_edges(session, edge, run_id=None, actor=actor)
 
 
 def review_queue(
@@ -272,7 +254,7 @@ def confirm(session: Session, *, candidate_id: int, actor: str | None = None) ->
     cand.status = "confirmed"
     cand.decided_by = actor
     cand.decided_at = utcnow()
-    _merge_edges(session, [(cand.firm_a_id, cand.firm_b_id, "reviewer", cand)], None, actor)
+    _merge_one(session, cand, actor)
     return cand
 
 
@@ -353,34 +335,52 @@ def split_firm(session: Session, *, public_id: str, actor: str | None = None) ->
 
 def clusters(session: Session, *, only_multi: bool = False) -> list[dict[str, Any]]:
     """Every active firm with the source rows (file, row) of all records merged into it."""
-    roots: dict[int, int] = {}
-    firms = session.execute(select(Firm.id, Firm.merged_into_id, Firm.status, Firm.public_id)).all()
-    parents = {fid: parent for fid, parent, _, _ in firms}
-    status = {fid: st for fid, _, st, _ in firms}
-    public = {fid: pid for fid, _, _, pid in firms}
-    for fid in parents:
-        root, seen = fid, set()
-        while parents.get(root) is not None and root not in seen:
-            seen.add(root)
-            root = parents[root]  # type: ignore[assignment]
-        roots[fid] = root
-    sources: dict[int, list[dict[str, Any]]] = {}
-    rows = session.execute(
-        select(RecordSource.entity_id, RecordSource.file_name, RecordSource.row_number)
-        .where(RecordSource.entity_type == "firm")
-        .order_by(RecordSource.file_name, RecordSource.row_number)
+    conn = session.connection()
+    parents = store.read(
+        conn,
+        "SELECT id, merged_into_id FROM firm WHERE merged_into_id IS NOT NULL",
+        {"id": pl.Int64, "parent": pl.Int64},
     )
-    for entity_id, file_name, row_number in rows:
-        sources.setdefault(roots.get(entity_id, entity_id), []).append({"file": file_name, "row": row_number})
-    out = []
-    for fid, root in sorted(roots.items()):
-        if fid != root or status.get(fid) != "active":
-            continue
-        members = sources.get(fid, [])
-        if only_multi and len(members) < 2:
-            continue
-        out.append({"id": public[fid], "members": members})
-    return out
+    firm_cols = {"id": pl.Int64, "status": pl.String, "public_id": pl.String}
+    source_cols = {"id": pl.Int64, "file": pl.String, "row": pl.Int64}
+    if only_multi:  # only firms that can be in a cluster of two or more rows: merged, merged into, or seen twice
+        seen_twice = store.read(
+            conn,
+            "SELECT entity_id FROM record_source WHERE entity_type = 'firm' GROUP BY entity_id HAVING count(*) > 1",
+            {"id": pl.Int64},
+        )
+        ids = pl.concat([parents.get_column("id"), parents.get_column("parent"), seen_twice.get_column("id")])
+        firms = store.read_for_ids(
+            conn, "SELECT f.id, f.status, f.public_id FROM firm f JOIN _jj_ids i ON i.id = f.id", ids, firm_cols
+        )
+        sources = store.read_for_ids(
+            conn,
+            "SELECT s.entity_id, s.file_name, s.row_number FROM record_source s JOIN _jj_ids i ON i.id = s.entity_id "
+            "WHERE s.entity_type = 'firm'",
+            ids,
+            source_cols,
+        )
+    else:
+        firms = store.read(conn, "SELECT id, status, public_id FROM firm", firm_cols)
+        sources = store.read(
+            conn, "SELECT entity_id, file_name, row_number FROM record_source WHERE entity_type = 'firm'", source_cols
+        )
+    roots = golden.roots(firms.get_column("id"), parents)
+    members = (
+        sources.join(roots, on="id", how="left")
+        .with_columns(pl.coalesce("root", "id").alias("root"))
+        .sort("file", "row", nulls_last=False)
+        .group_by("root", maintain_order=True)
+        .agg(pl.struct("file", "row").alias("members"))
+    )
+    active = firms.filter(pl.col("status") == "active").join(roots, on="id").filter(pl.col("id") == pl.col("root"))
+    out = active.join(members, on="root", how="left").sort("id")
+    if only_multi:
+        out = out.filter(pl.col("members").list.len() >= 2)
+    return [
+        {"id": pid, "members": members or []}
+        for pid, members in out.select(pl.col("public_id"), pl.col("members")).iter_rows()
+    ]
 
 
 def firm_pair(session: Session, cand: MatchCandidate) -> tuple[Firm, Firm]:

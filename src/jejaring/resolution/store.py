@@ -1,0 +1,119 @@
+"""Set-based reads and writes for resolution runs: whole columns in and out of the registry database.
+
+PostgreSQL moves data with ``COPY`` (CSV), SQLite with ``executemany``; both through the session's own
+connection, so everything stays in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Any, cast
+
+import polars as pl
+import psycopg
+from sqlalchemy import Connection
+
+FETCH_ROWS = 100_000
+_SQL_TYPES: dict[Any, str] = {pl.Int64: "BIGINT", pl.Int32: "BIGINT", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT"}
+
+
+def _pg(conn: Connection) -> psycopg.Connection[Any]:
+    return cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
+
+
+def is_pg(conn: Connection) -> bool:
+    """Whether the connection is to PostgreSQL (else SQLite)."""
+    return conn.dialect.name == "postgresql"
+
+
+def stamp(conn: Connection, value: datetime) -> str:
+    """A timestamp as the database stores it (UTC), for bulk-written rows."""
+    if is_pg(conn):
+        return value.isoformat()
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def read(conn: Connection, sql: str, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of ``sql`` (columns in ``schema`` order) as a frame."""
+    if is_pg(conn):
+        buf = io.BytesIO()
+        with _pg(conn).cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+            for block in copy:
+                buf.write(block)
+        if buf.tell() == 0:
+            return pl.DataFrame(schema=schema)
+        buf.seek(0)
+        return pl.read_csv(buf, has_header=False, new_columns=list(schema), schema=schema)
+    raw: Any = conn.connection.dbapi_connection
+    lite = raw.cursor()
+    frames = [pl.DataFrame(schema=schema)]
+    try:
+        lite.execute(sql)
+        while rows := lite.fetchmany(FETCH_ROWS):  # in slices, so Python objects never hold the whole table
+            frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
+    finally:
+        lite.close()
+    return pl.concat(frames, rechunk=True)
+
+
+def write(conn: Connection, table: str, df: pl.DataFrame) -> None:
+    """Append ``df`` to ``table`` (column names = table columns)."""
+    if df.height == 0:
+        return
+    cols = ", ".join(f'"{c}"' for c in df.columns)
+    if is_pg(conn):
+        buf = io.BytesIO()
+        df.write_csv(buf, include_header=False)
+        with _pg(conn).cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(buf.getvalue())
+        return
+    marks = ", ".join("?" for _ in df.columns)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({marks})", df.rows())
+
+
+def temp_table(conn: Connection, name: str, df: pl.DataFrame, *, key: str | None = None) -> None:
+    """(Re)create the temporary table ``name`` holding ``df`` (``key``: a unique column, made the primary key)."""
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    cols = [f'"{c}" {_SQL_TYPES.get(t, "TEXT")}' for c, t in df.schema.items()]
+    if key is not None:
+        cols.append(f'PRIMARY KEY ("{key}")')
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} ({', '.join(cols)})")
+    write(conn, name, df)
+    if is_pg(conn):
+        conn.exec_driver_sql(f"ANALYZE {name}")  # row counts for the planner (temporary tables have none)
+
+
+def drop_temp(conn: Connection, name: str) -> None:
+    """Drop a temporary table made by :func:`temp_table`."""
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+def read_for_ids(conn: Connection, sql: str, ids: pl.Series, schema: dict[str, Any]) -> pl.DataFrame:
+    """:func:`read` for a query that joins the temporary id list ``_jj_ids(id)``."""
+    temp_table(conn, "_jj_ids", pl.DataFrame({"id": ids.cast(pl.Int64).unique()}), key="id")
+    try:
+        return read(conn, sql, schema)
+    finally:
+        drop_temp(conn, "_jj_ids")
+
+
+def update(conn: Connection, table: str, df: pl.DataFrame, *, key: str = "id", extra: str = "") -> None:
+    """``UPDATE table`` from the rows of ``df`` matched on ``key``; ``extra`` adds SET assignments."""
+    if df.height == 0:
+        return
+    temp_table(conn, "_jj_update", df, key=key)
+    sets = [f'"{c}" = _jj_update."{c}"' for c in df.columns if c != key]
+    if extra:
+        sets.append(extra)
+    conn.exec_driver_sql(f"UPDATE {table} SET {', '.join(sets)} FROM _jj_update WHERE {table}.{key} = _jj_update.{key}")
+    drop_temp(conn, "_jj_update")
+
+
+def delete_for_ids(conn: Connection, table: str, column: str, ids: pl.Series) -> None:
+    """Delete the rows of ``table`` whose ``column`` is one of ``ids``."""
+    if ids.len() == 0:
+        return
+    temp_table(conn, "_jj_ids", pl.DataFrame({"id": ids.cast(pl.Int64).unique()}), key="id")
+    conn.exec_driver_sql(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM _jj_ids)")
+    drop_temp(conn, "_jj_ids")
