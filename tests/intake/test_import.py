@@ -11,11 +11,12 @@ from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from jejaring.cli import app
+from jejaring.core import ids
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.intake import jobs, quarantine, service
 from jejaring.intake.models import QuarantineRow
-from jejaring.registry.models import Certification, Firm, FirmHistory, FirmPrivate, RecordSource
+from jejaring.registry.models import Certification, Firm, FirmAlias, FirmHistory, FirmPrivate, RecordSource
 from tests.intake.conftest import HEADER, ImportFn, good_row, write_csv, write_xlsx
 
 runner = CliRunner()
@@ -236,3 +237,43 @@ def test_cancel_stops_after_a_batch_and_resume_finishes(engine: Engine, settings
     assert _count(engine, Firm) == 10
     with session_scope(engine) as s:
         assert s.scalar(select(func.count()).select_from(QuarantineRow)) == 0
+
+
+def test_every_written_row_points_at_its_own_firm(engine: Engine, run_import: ImportFn, tmp_path: Path) -> None:
+    """Ids of new firms are assigned in bulk: provenance, private data and aliases must land on the right firm."""
+    run_import(write_csv(tmp_path / "a.csv", [good_row(i) for i in range(1, 31)]), office="32")
+    rows = [good_row(i, **{"Jumlah TK": "7"}) for i in range(21, 41)]  # 10 changed, 10 new
+    job = run_import(write_csv(tmp_path / "b.csv", rows), office="32")
+    assert (job.inserted, job.updated, job.unchanged) == (10, 10, 0)
+    with session_scope(engine) as s:
+        pairs = s.execute(
+            select(RecordSource.row_number, Firm.name, FirmPrivate.email)
+            .join(Firm, Firm.id == RecordSource.entity_id)
+            .join(FirmPrivate, FirmPrivate.firm_id == Firm.id)
+            .where(RecordSource.file_name == "b.csv")
+        ).all()
+        assert len(pairs) == 20
+        for row_number, name, email in pairs:
+            i = row_number - 2  # title line 1, header 2, first data row 3 holds business 21
+            assert (name, email) == (f"UD Sumber Rejeki {i + 20}", f"usaha{i + 20}@contoh.co.id")
+        assert all(ids.is_valid_public_id(p) for p in s.scalars(select(Firm.public_id)))
+        aliases = s.execute(select(FirmAlias.public_id, FirmAlias.firm_id)).all()
+        assert {(f.public_id, f.id) for f in s.scalars(select(Firm))} == set(aliases)
+
+
+def test_rows_matching_a_known_firm_are_recorded_once_per_file(
+    engine: Engine, run_import: ImportFn, tmp_path: Path
+) -> None:
+    run_import(write_csv(tmp_path / "2024.csv", [good_row(i) for i in range(1, 6)]), office="32")
+    older = [good_row(i, **{"Tahun Data": "2022", "Jumlah TK": "9"}) for i in range(1, 6)]
+    path = write_csv(tmp_path / "2022.csv", older)
+    job = run_import(path, office="32.09")
+    assert (job.inserted, job.updated, job.unchanged) == (0, 0, 5)
+    with session_scope(engine) as s:
+        seen = s.execute(
+            select(RecordSource.source_office, RecordSource.fields).where(RecordSource.file_name == "2022.csv")
+        ).all()
+        assert len(seen) == 5 and all(r == ("32.09", "") for r in seen)  # the rows are kept as sources
+    count = _count(engine, RecordSource)
+    run_import(path, office="32.09")
+    assert _count(engine, RecordSource) == count

@@ -91,16 +91,37 @@ def _find_header(rows: list[list[str | None]]) -> int:
     return best_idx
 
 
-def _frame(headers: list[str], columns: list[list[str | None]], first_row: int) -> pl.DataFrame:
-    n = len(columns[0]) if columns else 0
-    data = {f"c{i}": pl.Series(f"c{i}", col, dtype=pl.Utf8) for i, col in enumerate(columns)}
-    df = pl.DataFrame(data) if data else pl.DataFrame()
-    df = df.with_columns(pl.int_range(first_row, first_row + n, dtype=pl.Int64).alias("_row"))
+def _frame(headers: list[str], df: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    """``df`` (text columns ``c0``…) with ``_row``, the spreadsheet row number, and without completely empty rows."""
+    df = df.with_columns(pl.int_range(first_row, first_row + df.height, dtype=pl.Int64).alias("_row"))
     # drop rows that are completely empty (spacers): they are not data and not errors
     value_cols = [f"c{i}" for i in range(len(headers))]
     if value_cols:
-        df = df.filter(pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in value_cols]))
+        df = df.filter(pl.any_horizontal([pl.col(c).str.contains(r"\S") for c in value_cols]))
     return df
+
+
+def _lines(text: str, skip: int) -> tuple[list[str], str]:
+    """The first ``HEADER_SCAN_ROWS`` physical lines, and the text after the first ``skip`` lines (``\n``-separated).
+
+    Same result as ``str.splitlines``; files that break lines only with ``\n`` or ``\r\n`` (nearly all) are
+    not split whole.
+    """
+    if ("\r" in text and text.count("\r") != text.count("\r\n")) or any(c in text for c in _ODD_BREAKS):
+        lines = text.splitlines()
+        return lines[:HEADER_SCAN_ROWS], "\n".join(lines[skip:])
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    head = text.split("\n", max(HEADER_SCAN_ROWS, skip))
+    if head and head[-1] == "" and len(head) <= max(HEADER_SCAN_ROWS, skip):
+        head.pop()  # a final line break does not start another line
+    rest = text.split("\n", skip)
+    body = rest[skip] if len(rest) > skip else ""
+    return head[:HEADER_SCAN_ROWS], body
+
+
+# line breaks ``str.splitlines`` knows besides ``\n`` and ``\r``: files containing them take the slow path
+_ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _headers_from(row: list[str | None]) -> list[str]:
@@ -113,7 +134,7 @@ def _headers_from(row: list[str | None]) -> list[str]:
 def read_csv_bytes(raw: bytes) -> Sheet:
     """Parse CSV bytes (UTF-8 with/without BOM or Windows-1252; ``;``, ``,`` or tab separated)."""
     text = _decode(raw)
-    head_lines = text.splitlines()[:HEADER_SCAN_ROWS]
+    head_lines, _ = _lines(text, 0)
     delim = _sniff_delimiter(head_lines)
     top = [[c if c.strip() else None for c in r] for r in csv.reader(head_lines, delimiter=delim)]
     hidx = _find_header(top)
@@ -121,7 +142,8 @@ def read_csv_bytes(raw: bytes) -> Sheet:
     if not headers:
         raise FileError("intake.file.empty")
     # skip the title lines and the header (counted in physical lines, as polars does)
-    body = "\n".join(text.splitlines()[hidx + 1 :])
+    _, body = _lines(text, hidx + 1)
+    del text
     width = len(headers)
     try:
         df = (
@@ -143,8 +165,7 @@ def read_csv_bytes(raw: bytes) -> Sheet:
     for i in range(df.width, width):
         df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f"c{i}"))
     df = df.select([f"c{i}" for i in range(width)])
-    columns = [df.get_column(f"c{i}").to_list() for i in range(width)]
-    return Sheet(headers, hidx + 1, _frame(headers, columns, hidx + 2))
+    return Sheet(headers, hidx + 1, _frame(headers, df, hidx + 2))
 
 
 def read_xlsx_bytes(raw: bytes) -> Sheet:
@@ -167,7 +188,8 @@ def read_xlsx_bytes(raw: bytes) -> Sheet:
     width = len(headers)
     body = text_rows[hidx + 1 :]
     columns = [[(r[i] if i < len(r) else None) for r in body] for i in range(width)]
-    return Sheet(headers, hidx + 1, _frame(headers, columns, hidx + 2))
+    data = {f"c{i}": pl.Series(f"c{i}", col, dtype=pl.Utf8) for i, col in enumerate(columns)}
+    return Sheet(headers, hidx + 1, _frame(headers, pl.DataFrame(data), hidx + 2))
 
 
 def read_file(path: Path, *, max_bytes: int, max_rows: int) -> Sheet:

@@ -103,15 +103,20 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
             raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f))
     raw = raw.select("_row", *FIELDS)
     # stored as text; an apostrophe typed (or added by our export) to keep text literal is not data
-    df = raw.with_columns(
-        [pl.col(f).str.strip_chars().str.strip_prefix("'").str.strip_chars().alias(f) for f in FIELDS]
-    ).with_columns([pl.when(pl.col(f).str.len_chars() == 0).then(None).otherwise(pl.col(f)).alias(f) for f in FIELDS])
+    # lazy frames below: polars then evaluates a sub-expression used in several branches once
+    lf = (
+        raw.lazy()
+        .with_columns([pl.col(f).str.strip_chars().str.strip_prefix("'").str.strip_chars().alias(f) for f in FIELDS])
+        .with_columns(
+            [pl.when(pl.col(f).str.len_bytes() == 0).then(None).otherwise(pl.col(f)).alias(f) for f in FIELDS]
+        )
+    )
     if default_year is not None:
-        df = df.with_columns(pl.col("tahun_data").fill_null(str(default_year)))
+        lf = lf.with_columns(pl.col("tahun_data").fill_null(str(default_year)))
 
     # --- parse and normalise -------------------------------------------------------------------
     kbli_set = list(lookups.kbli5())
-    df = df.with_columns(
+    lf = lf.with_columns(
         pl.col("nib").str.replace_all(r"[\s.\-]", "").alias("_nib"),
         pl.col("kbli").str.replace_all(r"[\s.]", "").alias("_kbli"),
         pl.col("kode_wilayah").str.replace_all(r"\s", "").alias("_kw"),
@@ -131,7 +136,7 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
         .then(pl.col("_kw").str.replace_all(r"\.", ""))
         .otherwise(None)
     )
-    df = df.with_columns(
+    df = lf.with_columns(
         pl.when(kw_code.is_not_null())
         .then(kw_code.str.slice(0, 2) + pl.lit(".") + kw_code.str.slice(2, 2))
         .otherwise(None)
@@ -140,7 +145,7 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
         .then(kw_code.str.slice(0, 2) + "." + kw_code.str.slice(2, 2) + "." + kw_code.str.slice(4, 2))
         .otherwise(None)
         .alias("_kw_dist"),
-    )
+    ).collect()
     regency_codes = [r["code"] for r in catalog.regencies()]
     df = lookups.resolve_names(df)
     df = df.with_columns(
@@ -288,7 +293,7 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
     ).sort("_row")
 
     # --- clean output columns, key and duplicates within the file ------------------------------
-    this = df.with_columns(
+    clean = df.lazy().with_columns(
         pl.when(pl.col("_nib").str.contains(r"^\d{13}$")).then(pl.col("_nib")).otherwise(None).alias("nib"),
         bulk.name_key_expr("nama_usaha").alias("name_key"),
         pl.col("regency_code").str.slice(0, 2).alias("province_code"),
@@ -306,7 +311,7 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
         pl.col("_founded").cast(pl.Int64, strict=False).alias("tahun_berdiri"),
         pl.col("_year").cast(pl.Int64, strict=False).alias("tahun_data"),
     )
-    this = this.with_columns(
+    this = clean.with_columns(
         pl.when(pl.col("nib").is_not_null())
         .then(pl.lit("nib|") + pl.col("nib"))
         .otherwise(
@@ -322,7 +327,7 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
             )
         )
         .alias("_key_src")
-    )
+    ).collect()
     ok = this.filter(pl.col("_errs").list.len() == 0)
     accepted = _with_hashes(ok.select("_row", "_key_src", *CLEAN_COLUMNS))
     errors = (
@@ -342,16 +347,23 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
     return Validated(accepted=accepted, errors=errors, raw=raw)
 
 
+_DUCKDB: list[duckdb.DuckDBPyConnection] = []
+_HASH_SQL = (
+    "SELECT md5(_key_src) AS intake_key, md5(concat_ws(chr(31), "
+    + ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in CLEAN_COLUMNS)
+    + ")) AS content_hash FROM frame"
+)
+
+
 def _with_hashes(df: pl.DataFrame) -> pl.DataFrame:
     """Natural key (md5 of NIB or name + regency + owner) and content hash, computed by DuckDB (stable)."""
-    content = ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in CLEAN_COLUMNS)
-    frame = df  # noqa: F841 - read by DuckDB below
-    con = duckdb.connect()
+    if not _DUCKDB:
+        _DUCKDB.append(duckdb.connect())
+    frame = df.select("_key_src", *CLEAN_COLUMNS)  # noqa: F841 - read by DuckDB below
+    cur = _DUCKDB[0].cursor()  # a cursor per call: safe across the web process's job threads
     try:
-        out = con.execute(
-            "SELECT * EXCLUDE (_key_src), md5(_key_src) AS intake_key, "
-            f"md5(concat_ws(chr(31), {content})) AS content_hash FROM frame ORDER BY _row"
-        ).pl()
+        # DuckDB keeps the input order (preserve_insertion_order), so the hashes line up with the rows
+        hashes = cur.execute(_HASH_SQL).pl()
     finally:
-        con.close()
-    return out
+        cur.close()
+    return df.drop("_key_src").hstack(hashes)

@@ -7,24 +7,25 @@ and leaves unchanged firms untouched. PostgreSQL loads with ``COPY``; SQLite wit
 
 from __future__ import annotations
 
-import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import polars as pl
-import psycopg
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from jejaring.core import tables
 from jejaring.core.db import utcnow
 from jejaring.core.ids import ALPHABET
 from jejaring.registry.service import MEDIUM_MAX_INVESTMENT, SMALL_MAX_INVESTMENT, SMALL_MAX_WORKERS
 
 _CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
 SQLITE_CHUNK = 10_000  # keys per IN (...) on SQLite (limit 32 766 parameters)
+SQLITE_BULK_CACHE_KIB = 512 * 1024  # page cache of the connection while it writes a batch
 
 # registry column ← clean intake column
 FIRM_COLUMNS: dict[str, str] = {
@@ -137,53 +138,30 @@ def new_public_ids(n: int, prefix: str = "F") -> list[str]:
     for k in range(8):
         total = ((total + body[:, k]) * 2) % 37
     check = (38 - total) % 37
-    alpha = np.array(list(ALPHABET))
-    chars = alpha[body]
-    bodies = ["".join(r) for r in chars.tolist()]
-    checks = [_CHECK_ALPHABET[c] for c in check.tolist()]
-    return [f"{prefix}-{b}-{c}" for b, c in zip(bodies, checks, strict=True)]
+    # one fixed-width byte string per ID: prefix, "-", eight body characters, "-", check character
+    out = np.empty((n, len(prefix) + 11), dtype=np.uint8)
+    out[:, : len(prefix)] = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    out[:, len(prefix)] = out[:, len(prefix) + 9] = ord("-")
+    out[:, len(prefix) + 1 : len(prefix) + 9] = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)[body]
+    out[:, len(prefix) + 10] = np.frombuffer(_CHECK_ALPHABET.encode("ascii"), dtype=np.uint8)[check]
+    return out.view(f"S{out.shape[1]}").ravel().astype(f"U{out.shape[1]}").tolist()
 
 
-def _pg(conn: Connection) -> psycopg.Connection[Any]:
-    """The psycopg connection under SQLAlchemy's (same transaction)."""
-    return cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
-
-
-def _stamp(conn: Connection, value: datetime) -> str:
-    if conn.dialect.name == "sqlite":
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value.isoformat()
-
-
-def _write(conn: Connection, table: str, df: pl.DataFrame) -> None:
-    """Append ``df`` to ``table`` (column names = table columns): COPY on PostgreSQL, executemany on SQLite."""
-    if df.height == 0:
-        return
-    cols = ", ".join(f'"{c}"' for c in df.columns)
-    if conn.dialect.name == "postgresql":
-        buf = io.BytesIO()
-        df.write_csv(buf, include_header=False)
-        with _pg(conn).cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(buf.getvalue())
-        return
-    marks = ", ".join("?" for _ in df.columns)
-    conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({marks})", df.rows())
-
-
-def _select_in(conn: Connection, sql: str, values: list[Any]) -> list[tuple[Any, ...]]:
-    """Run ``sql`` (with one ``IN ({in})`` placeholder) for every chunk of ``values``."""
+def _select_in(conn: Connection, sql: str, values: list[Any], params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Run ``sql`` (with one ``IN ({in})`` placeholder, after ``params``) for every chunk of ``values``."""
     out: list[tuple[Any, ...]] = []
     if not values:
         return out
     if conn.dialect.name == "postgresql":
-        with _pg(conn).cursor() as cur:
-            cur.execute(sql.replace("IN ({in})", "= ANY(%s)"), (values,))
+        with tables.psycopg_connection(conn).cursor() as cur:
+            cur.execute(sql.replace("IN ({in})", "= ANY(%s)"), (*params, values))
             out.extend(cur.fetchall())
         return out
     for start in range(0, len(values), SQLITE_CHUNK):
         chunk = values[start : start + SQLITE_CHUNK]
         marks = ", ".join("?" for _ in chunk)
-        out.extend(tuple(r) for r in conn.exec_driver_sql(sql.replace("{in}", marks), tuple(chunk)).fetchall())
+        rows = conn.exec_driver_sql(sql.replace("{in}", marks), (*params, *chunk)).fetchall()
+        out.extend(tuple(r) for r in rows)
     return out
 
 
@@ -201,6 +179,33 @@ def _fresh_public_ids(conn: Connection, n: int) -> list[str]:
             seen.add(ids[k])
 
 
+def _insert_firms(conn: Connection, firms: pl.DataFrame) -> list[int]:
+    """Insert new firm rows; return their ids in row order, without reading the rows back.
+
+    PostgreSQL: ids are drawn from the table's sequence first and written explicitly. SQLite: the
+    insert holds the database's write lock, so its rowids are consecutive after the previous maximum
+    (a rowid table without an explicit id gives ``max(rowid) + 1``).
+    """
+    n = firms.height
+    if conn.dialect.name == "postgresql":
+        with tables.psycopg_connection(conn).cursor() as cur:
+            cur.execute("SELECT nextval(pg_get_serial_sequence('firm', 'id')) FROM generate_series(1, %s)", (n,))
+            ids = [r[0] for r in cur.fetchall()]
+        tables.write(conn, "firm", firms.with_columns(pl.Series("id", ids, dtype=pl.Int64)))
+        return ids
+    tables.write(conn, "firm", firms)
+    last = conn.exec_driver_sql("SELECT max(id) FROM firm").scalar_one()
+    ids = list(range(last - n + 1, last + 1))
+    keys = firms.get_column("intake_key")
+    ends: dict[int, str] = {
+        i: k for i, k in conn.exec_driver_sql("SELECT id, intake_key FROM firm WHERE id IN (?, ?)", (ids[0], last))
+    }
+    if ends.get(ids[0]) != keys[0] or ends.get(last) != keys[-1]:  # not consecutive after all: read them back
+        got = dict(_select_in(conn, "SELECT intake_key, id FROM firm WHERE intake_key IN ({in})", keys.to_list()))
+        ids = [got[k] for k in keys.to_list()]
+    return ids
+
+
 def upsert_firms(session: Session, *, rows: pl.DataFrame, source: BulkSource) -> BulkResult:
     """Insert new firms and update changed ones (by ``intake_key``), writing history and provenance.
 
@@ -212,6 +217,25 @@ def upsert_firms(session: Session, *, rows: pl.DataFrame, source: BulkSource) ->
     result = BulkResult(firm_ids={})
     if rows.height == 0:
         return result
+    with _bulk_cache(conn):
+        return _upsert(conn, rows, source, result)
+
+
+@contextmanager
+def _bulk_cache(conn: Connection) -> Iterator[None]:
+    """On SQLite, a large page cache while a batch is written (random-key index pages stay in memory)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
+
+
+def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: BulkResult) -> BulkResult:
     rows = rows.with_columns(
         pl.col("kbli").str.slice(0, 2).alias("kbli_division"),
         size_class_expr("tenaga_kerja", "nilai_investasi").alias("size_class"),
@@ -235,8 +259,7 @@ def upsert_firms(session: Session, *, rows: pl.DataFrame, source: BulkSource) ->
     )
     result.unchanged = rows.height - new.height - changed.height
     now = utcnow()
-    stamp = _stamp(conn, now)
-    ids: dict[str, int] = {}
+    stamp = tables.stamp(conn, now)
     if new.height:
         public_ids = _fresh_public_ids(conn, new.height)
         firm_frame = new.select([pl.col(src).alias(dst) for dst, src in FIRM_COLUMNS.items()]).with_columns(
@@ -245,16 +268,12 @@ def upsert_firms(session: Session, *, rows: pl.DataFrame, source: BulkSource) ->
             pl.lit(stamp).alias("created_at"),
             pl.lit(stamp).alias("updated_at"),
         )
-        _write(conn, "firm", firm_frame)
-        got = _select_in(
-            conn, "SELECT intake_key, id FROM firm WHERE intake_key IN ({in})", new.get_column("intake_key").to_list()
-        )
-        ids.update({k: i for k, i in got})
+        new_ids = _insert_firms(conn, firm_frame)
         new = new.with_columns(
-            pl.col("intake_key").replace_strict(ids, return_dtype=pl.Int64).alias("_id"),
+            pl.Series("_id", new_ids, dtype=pl.Int64),
             pl.Series("_public_id", public_ids, dtype=pl.Utf8),
         )
-        _write(
+        tables.write(
             conn,
             "firm_alias",
             new.select(
@@ -263,7 +282,7 @@ def upsert_firms(session: Session, *, rows: pl.DataFrame, source: BulkSource) ->
                 pl.lit(stamp).alias("created_at"),
             ),
         )
-        _write(conn, "firm_role", new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role")))
+        tables.write(conn, "firm_role", new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role")))
         result.inserted = new.height
     if changed.height:
         _update_changed(conn, changed, source, stamp)
@@ -272,12 +291,9 @@ def upsert_firms(session: Session, *, rows: pl.DataFrame, source: BulkSource) ->
     _write_details(conn, written, source, stamp)
     matched = rows.filter(pl.col("_id").is_not_null()).join(changed.select("_row"), on="_row", how="anti")
     _write_sightings(conn, matched, source, stamp)
-    assert result.firm_ids is not None
-    result.firm_ids.update(
-        dict(zip(written.get_column("_row").to_list(), written.get_column("_id").to_list(), strict=True))
-    )
-    for r, i in rows.filter(pl.col("_id").is_not_null()).select("_row", "_id").iter_rows():
-        result.firm_ids.setdefault(r, i)
+    every = pl.concat([written.select("_row", "_id"), rows.select("_row", "_id").drop_nulls("_id")])
+    every = every.unique("_row", keep="first", maintain_order=True)
+    result.firm_ids = dict(zip(every.get_column("_row").to_list(), every.get_column("_id").to_list(), strict=True))
     return result
 
 
@@ -290,7 +306,7 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
     if df.height == 0:
         return
     private = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in PRIVATE_COLUMNS.values()]))
-    _write(
+    tables.write(
         conn,
         "firm_private",
         private.select(
@@ -304,7 +320,7 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
         .explode("sertifikat")
         .unique()
     )
-    _write(
+    tables.write(
         conn,
         "certification",
         certs.select(pl.col("_id").alias("firm_id"), pl.col("sertifikat").alias("certificate_code")),
@@ -319,7 +335,7 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
 
 def _write_provenance(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp: str, fields: pl.Expr) -> None:
     """One ``record_source`` row per data row: office, file, row, reference year, uploader, fields given."""
-    _write(
+    tables.write(
         conn,
         "record_source",
         df.select(
@@ -345,19 +361,17 @@ def _write_sightings(conn: Connection, df: pl.DataFrame, source: BulkSource, sta
     """
     if df.height == 0:
         return
-    known = {
-        (r[0], r[1])
-        for r in _select_in(
-            conn,
-            "SELECT entity_id, row_number, file_name FROM record_source WHERE entity_type = 'firm' "
-            "AND entity_id IN ({in})",
-            df.get_column("_id").unique().to_list(),
-        )
-        if r[2] == source.file_name
-    }
-    fresh = df.filter(
-        ~pl.struct("_id", "_row").map_elements(lambda r: (r["_id"], r["_row"]) in known, return_dtype=pl.Boolean)
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    same_file = "file_name IS NULL" if source.file_name is None else f"file_name = {mark}"
+    recorded = _select_in(
+        conn,
+        f"SELECT entity_id, row_number FROM record_source WHERE entity_type = 'firm' AND {same_file} "
+        "AND entity_id IN ({in})",
+        df.get_column("_id").unique().to_list(),
+        () if source.file_name is None else (source.file_name,),
     )
+    known = pl.DataFrame(recorded, schema={"_id": pl.Int64, "_row": pl.Int64}, orient="row")
+    fresh = df.join(known, on=["_id", "_row"], how="anti")
     if fresh.height == 0:
         return
     _write_provenance(conn, fresh, source, stamp, pl.lit(""))
@@ -392,13 +406,13 @@ def _update_changed(conn: Connection, changed: pl.DataFrame, source: BulkSource,
     history = pl.DataFrame(snapshots, schema={"firm_id": pl.Int64, "snapshot": pl.Utf8}, orient="row").with_columns(
         pl.lit(source.job_id, dtype=pl.Int64).alias("import_job_id"), pl.lit(stamp).alias("changed_at")
     )
-    _write(conn, "firm_history", history)
+    tables.write(conn, "firm_history", history)
     set_cols = [c for c in FIRM_COLUMNS if c != "intake_key"]
     assignments = ", ".join(f"{c} = ?" for c in set_cols) + ", updated_at = ?"
     params = changed.select([pl.col(FIRM_COLUMNS[c]) for c in set_cols] + [pl.lit(stamp), pl.col("_id")]).rows()
     sql = f"UPDATE firm SET {assignments} WHERE id = ?"
     if conn.dialect.name == "postgresql":
-        with _pg(conn).cursor() as cur:
+        with tables.psycopg_connection(conn).cursor() as cur:
             cur.executemany(sql.replace("?", "%s"), params)
     else:
         conn.exec_driver_sql(sql, params)
@@ -406,7 +420,7 @@ def _update_changed(conn: Connection, changed: pl.DataFrame, source: BulkSource,
         for start in range(0, len(ids), SQLITE_CHUNK):
             chunk = ids[start : start + SQLITE_CHUNK]
             if conn.dialect.name == "postgresql":
-                with _pg(conn).cursor() as cur:
+                with tables.psycopg_connection(conn).cursor() as cur:
                     cur.execute(f"DELETE FROM {table} WHERE firm_id = ANY(%s)", (chunk,))
             else:
                 marks = ", ".join("?" for _ in chunk)

@@ -15,11 +15,11 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jejaring.core import tables
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError
 from jejaring.registry.models import Firm
 from jejaring.registry.service import MEDIUM_MAX_INVESTMENT, SMALL_MAX_INVESTMENT, SMALL_MAX_WORKERS
-from jejaring.resolution import store
 from jejaring.resolution.models import MergeEvent
 from jejaring.resolution.pipeline import components
 
@@ -55,7 +55,7 @@ EDGE_SCHEMA: dict[str, Any] = {"a": pl.Int64, "b": pl.Int64, "reason": pl.String
 
 def _parents(session: Session) -> pl.DataFrame:
     """``id → merged_into_id`` of every merged firm."""
-    return store.read(
+    return tables.read(
         session.connection(),
         "SELECT id, merged_into_id FROM firm WHERE merged_into_id IS NOT NULL",
         {"id": pl.Int64, "parent": pl.Int64},
@@ -79,11 +79,11 @@ def ensure_snapshots(session: Session, firm_ids: pl.Series) -> None:
     cols = ", ".join(f"f.{c}" for c in FIRM_FIELDS)
     updated = (
         "to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
-        if store.is_pg(conn)
+        if tables.is_pg(conn)
         else "replace(f.updated_at, ' ', 'T') || '+00:00'"
     )
     schema = {"firm_id": pl.Int64, **FIELD_TYPES, **dict.fromkeys(PRIVATE_FIELDS, pl.String), "updated_at": pl.String}
-    firms = store.read_for_ids(
+    firms = tables.read_for_ids(
         conn,
         f"SELECT f.id, {cols}, p.owner_name, p.phone, p.email, {updated} FROM firm f "
         "JOIN _jj_ids i ON i.id = f.id LEFT JOIN firm_private p ON p.firm_id = f.id "
@@ -93,7 +93,7 @@ def ensure_snapshots(session: Session, firm_ids: pl.Series) -> None:
     )
     if firms.height == 0:
         return
-    roles = store.read_for_ids(
+    roles = tables.read_for_ids(
         conn,
         "SELECT r.firm_id, r.role FROM firm_role r JOIN _jj_ids i ON i.id = r.firm_id",
         firms.get_column("firm_id"),
@@ -104,14 +104,14 @@ def ensure_snapshots(session: Session, firm_ids: pl.Series) -> None:
         pl.col("roles").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
     values = pl.struct([pl.col(c) for c in SNAPSHOT_TYPES]).struct.json_encode()
-    store.write(
+    tables.write(
         conn,
         "resolution_snapshot",
         firms.select(
             "firm_id",
             values.alias("values"),
             pl.lit(0, dtype=pl.Int64).alias("verified"),
-            pl.lit(store.stamp(conn, utcnow())).alias("created_at"),
+            pl.lit(tables.stamp(conn, utcnow())).alias("created_at"),
         ),
     )
 
@@ -192,26 +192,26 @@ def rebuild(
     )
     if not snapshotted:
         ensure_snapshots(session, group.get_column("firm_id"))
-    snaps = store.read_for_ids(
+    snaps = tables.read_for_ids(
         conn,
         'SELECT s.firm_id, s.verified, s."values" FROM resolution_snapshot s JOIN _jj_ids i ON i.id = s.firm_id',
         group.get_column("firm_id"),
         {"firm_id": pl.Int64, "verified": pl.Int64, "values": pl.String},
     )
     golden = survivorship(group.join(snaps, on="firm_id"))
-    now = store.stamp(conn, utcnow())
+    now = tables.stamp(conn, utcnow())
     firm_cols = [*FIRM_FIELDS, "name_key", "kbli_division", "size_class"]
-    store.update(
+    tables.update(
         conn,
         "firm",
         golden.select(pl.col("survivor").alias("id"), *firm_cols),
         extra=f"updated_at = '{now}'",
     )
     ids = golden.get_column("survivor")
-    store.delete_for_ids(conn, "firm_private", "firm_id", ids)
-    store.write(conn, "firm_private", golden.select(pl.col("survivor").alias("firm_id"), *PRIVATE_FIELDS))
-    store.delete_for_ids(conn, "firm_role", "firm_id", ids)
-    store.write(
+    tables.delete_for_ids(conn, "firm_private", "firm_id", ids)
+    tables.write(conn, "firm_private", golden.select(pl.col("survivor").alias("firm_id"), *PRIVATE_FIELDS))
+    tables.delete_for_ids(conn, "firm_role", "firm_id", ids)
+    tables.write(
         conn,
         "firm_role",
         golden.select(pl.col("survivor").alias("firm_id"), pl.col("roles").alias("role")).explode("role").drop_nulls(),
@@ -248,7 +248,7 @@ def merge_edges(session: Session, edges: pl.DataFrame, *, run_id: int | None, ac
         .drop("_order")
     )
     comp = components(pl.Series([], dtype=pl.Int64), mapped.select(pl.col("ra").alias("a"), pl.col("rb").alias("b")))
-    years = store.read_for_ids(
+    years = tables.read_for_ids(
         conn,
         "SELECT f.id, f.reference_year FROM firm f JOIN _jj_ids i ON i.id = f.id WHERE f.status = 'active'",
         comp.get_column("id"),
@@ -263,14 +263,14 @@ def merge_edges(session: Session, edges: pl.DataFrame, *, run_id: int | None, ac
     if merged.height == 0:
         return 0
     ensure_snapshots(session, ranked.get_column("id"))
-    now = store.stamp(conn, utcnow())
-    store.update(
+    now = tables.stamp(conn, utcnow())
+    tables.update(
         conn,
         "firm",
         merged.select("id", pl.lit("merged").alias("status"), pl.col("survivor").alias("merged_into_id")),
         extra=f"updated_at = '{now}'",
     )
-    store.write(
+    tables.write(
         conn,
         "resolution_merge",
         merged.select(

@@ -13,10 +13,11 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jejaring.core import tables
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.registry.models import Firm
-from jejaring.resolution import golden, pipeline, store
+from jejaring.resolution import golden, pipeline
 from jejaring.resolution.models import MatchCandidate, MergeEvent, ResolutionRun
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def load_records(session: Session) -> pl.DataFrame:
         "f.latitude, f.longitude, f.kbli_code, p.owner_name, p.phone "
         "FROM firm f LEFT JOIN firm_private p ON p.firm_id = f.id WHERE f.status = 'active'"
     )
-    return store.read(session.connection(), sql, pipeline.RAW_SCHEMA)
+    return tables.read(session.connection(), sql, pipeline.RAW_SCHEMA)
 
 
 def _new_ids(session: Session) -> list[int] | None:
@@ -164,7 +165,7 @@ def _finish(session: Session, run_row: ResolutionRun, report: Progress, timer: _
 
 def _decided_pairs(session: Session) -> pl.DataFrame:
     """Pairs a reviewer (or a split) decided: (a, b) with a < b."""
-    return store.read(
+    return tables.read(
         session.connection(),
         "SELECT firm_a_id, firm_b_id FROM resolution_candidate WHERE status IN ('confirmed', 'rejected')",
         {"a": pl.Int64, "b": pl.Int64},
@@ -184,19 +185,19 @@ def _write_candidates(
         ]
     ).join(decided, on=["a", "b"], how="anti")
     frame = frame.unique(["a", "b"], keep="first").with_columns(pl.col("province_code").fill_null(""))
-    existing = store.read(
+    existing = tables.read(
         conn,
         "SELECT id, firm_a_id, firm_b_id FROM resolution_candidate WHERE status IN ('pending', 'auto_merged')",
         {"id": pl.Int64, "a": pl.Int64, "b": pl.Int64},
     )
     frame = frame.join(existing, on=["a", "b"], how="left")
     cols = ["province_code", "match_probability", "match_weight", "explanation", "status"]
-    store.update(
+    tables.update(
         conn,
         "resolution_candidate",
         frame.filter(pl.col("id").is_not_null()).select("id", *cols, pl.lit(run_id, dtype=pl.Int64).alias("run_id")),
     )
-    store.write(
+    tables.write(
         conn,
         "resolution_candidate",
         frame.filter(pl.col("id").is_null()).select(
@@ -204,10 +205,10 @@ def _write_candidates(
             pl.col("b").alias("firm_b_id"),
             *cols,
             pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
-            pl.lit(store.stamp(conn, utcnow())).alias("created_at"),
+            pl.lit(tables.stamp(conn, utcnow())).alias("created_at"),
         ),
     )
-    ids = store.read(
+    ids = tables.read(
         conn,
         f"SELECT id, firm_a_id, firm_b_id FROM resolution_candidate WHERE run_id = {int(run_id)}",
         {"id": pl.Int64, "a": pl.Int64, "b": pl.Int64},
@@ -336,7 +337,7 @@ def split_firm(session: Session, *, public_id: str, actor: str | None = None) ->
 def clusters(session: Session, *, only_multi: bool = False) -> list[dict[str, Any]]:
     """Every active firm with the source rows (file, row) of all records merged into it."""
     conn = session.connection()
-    parents = store.read(
+    parents = tables.read(
         conn,
         "SELECT id, merged_into_id FROM firm WHERE merged_into_id IS NOT NULL",
         {"id": pl.Int64, "parent": pl.Int64},
@@ -344,16 +345,16 @@ def clusters(session: Session, *, only_multi: bool = False) -> list[dict[str, An
     firm_cols = {"id": pl.Int64, "status": pl.String, "public_id": pl.String}
     source_cols = {"id": pl.Int64, "file": pl.String, "row": pl.Int64}
     if only_multi:  # only firms that can be in a cluster of two or more rows: merged, merged into, or seen twice
-        seen_twice = store.read(
+        seen_twice = tables.read(
             conn,
             "SELECT entity_id FROM record_source WHERE entity_type = 'firm' GROUP BY entity_id HAVING count(*) > 1",
             {"id": pl.Int64},
         )
         ids = pl.concat([parents.get_column("id"), parents.get_column("parent"), seen_twice.get_column("id")])
-        firms = store.read_for_ids(
+        firms = tables.read_for_ids(
             conn, "SELECT f.id, f.status, f.public_id FROM firm f JOIN _jj_ids i ON i.id = f.id", ids, firm_cols
         )
-        sources = store.read_for_ids(
+        sources = tables.read_for_ids(
             conn,
             "SELECT s.entity_id, s.file_name, s.row_number FROM record_source s JOIN _jj_ids i ON i.id = s.entity_id "
             "WHERE s.entity_type = 'firm'",
@@ -361,8 +362,8 @@ def clusters(session: Session, *, only_multi: bool = False) -> list[dict[str, An
             source_cols,
         )
     else:
-        firms = store.read(conn, "SELECT id, status, public_id FROM firm", firm_cols)
-        sources = store.read(
+        firms = tables.read(conn, "SELECT id, status, public_id FROM firm", firm_cols)
+        sources = tables.read(
             conn, "SELECT entity_id, file_name, row_number FROM record_source WHERE entity_type = 'firm'", source_cols
         )
     roots = golden.roots(firms.get_column("id"), parents)

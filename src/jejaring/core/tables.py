@@ -1,4 +1,4 @@
-"""Set-based reads and writes for resolution runs: whole columns in and out of the registry database.
+"""Set-based reads and writes: whole columns (polars frames) in and out of the database.
 
 PostgreSQL moves data with ``COPY`` (CSV), SQLite with ``executemany``; both through the session's own
 connection, so everything stays in the caller's transaction.
@@ -18,7 +18,8 @@ FETCH_ROWS = 100_000
 _SQL_TYPES: dict[Any, str] = {pl.Int64: "BIGINT", pl.Int32: "BIGINT", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT"}
 
 
-def _pg(conn: Connection) -> psycopg.Connection[Any]:
+def psycopg_connection(conn: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under SQLAlchemy's (same transaction)."""
     return cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
 
 
@@ -38,7 +39,7 @@ def read(conn: Connection, sql: str, schema: dict[str, Any]) -> pl.DataFrame:
     """The rows of ``sql`` (columns in ``schema`` order) as a frame."""
     if is_pg(conn):
         buf = io.BytesIO()
-        with _pg(conn).cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+        with psycopg_connection(conn).cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
             for block in copy:
                 buf.write(block)
         if buf.tell() == 0:
@@ -65,7 +66,10 @@ def write(conn: Connection, table: str, df: pl.DataFrame) -> None:
     if is_pg(conn):
         buf = io.BytesIO()
         df.write_csv(buf, include_header=False)
-        with _pg(conn).cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+        with (
+            psycopg_connection(conn).cursor() as cur,
+            cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)") as copy,
+        ):
             copy.write(buf.getvalue())
         return
     marks = ", ".join("?" for _ in df.columns)
