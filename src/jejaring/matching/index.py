@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -130,27 +131,32 @@ def geo_cells(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return code
 
 
+@lru_cache(maxsize=1)
+def _regency_seats() -> pl.DataFrame:
+    from jejaring.reference import catalog
+
+    return pl.DataFrame(
+        [(r["code"], r["latitude"], r["longitude"]) for r in catalog.regencies()],
+        schema={"regency_code": pl.String, "seat_lat": pl.Float64, "seat_lon": pl.Float64},
+        orient="row",
+    )
+
+
 def regency_extents(frame: pl.DataFrame) -> dict[str, float]:
     """Per regency, the distance (km) from its seat to its farthest located firm in ``frame``.
 
     A regency without seat coordinates gets an unbounded extent, so a radius search always considers it.
     """
-    from jejaring.reference import catalog
-
-    seats = pl.DataFrame(
-        [(r["code"], r["latitude"], r["longitude"]) for r in catalog.regencies()],
-        schema={"regency_code": pl.String, "seat_lat": pl.Float64, "seat_lon": pl.Float64},
-        orient="row",
-    )
     located = frame.select("regency_code", "latitude", "longitude").drop_nulls()
     if located.is_empty():
         return {}
-    joined = located.join(seats, on="regency_code", how="left")
-    lat1, lon1 = np.radians(joined["latitude"].to_numpy()), np.radians(joined["longitude"].to_numpy())
-    lat2 = np.radians(joined["seat_lat"].fill_null(np.nan).to_numpy())
-    lon2 = np.radians(joined["seat_lon"].fill_null(np.nan).to_numpy())
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    joined = located.join(_regency_seats(), on="regency_code", how="left")
+    km = haversine_many(
+        joined["seat_lat"].fill_null(np.nan).to_numpy(),
+        joined["seat_lon"].fill_null(np.nan).to_numpy(),
+        joined["latitude"].to_numpy(),
+        joined["longitude"].to_numpy(),
+    )
     km = np.where(np.isnan(km), UNBOUNDED_KM, km) + 0.001  # a metre of slack for rounding
     out = pl.DataFrame({"regency_code": joined["regency_code"], "km": km}).group_by("regency_code").agg(pl.max("km"))
     return dict(zip(out["regency_code"].to_list(), out["km"].to_list(), strict=True))
@@ -218,11 +224,14 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def haversine_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle distances (km) from one point to arrays of points (NaN where a coordinate is missing)."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin((np.radians(lons) - math.radians(lon)) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+def haversine_many(lat: float | np.ndarray, lon: float | np.ndarray, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle distances (km) from a point (or each of an array of points) to arrays of points.
+
+    NaN where a coordinate is missing.
+    """
+    p1, p2 = np.radians(lat), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((np.radians(lons) - np.radians(lon)) / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a))))
 
 
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
