@@ -183,9 +183,11 @@ class CertificateCoverage:
 
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
         held = [x for x in req.certificates if x in c.doc.certificates]
+        score = len(held) / len(req.certificates)
+        if not lang:
+            return score, ""
         names = {r["code"]: r["name"] for r in catalog.certificates()}
         missing = [names.get(x, x) for x in req.certificates if x not in held]
-        score = len(held) / len(req.certificates)
         if not missing:
             return score, _say("match.why.certs_all", lang, certs=", ".join(names.get(x, x) for x in held))
         return score, _say("match.why.certs_missing", lang, certs=", ".join(missing))

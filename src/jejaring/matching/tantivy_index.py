@@ -27,7 +27,6 @@ from jejaring.matching.index import (
     SearchQuery,
     bounding_box,
     geo_cells,
-    haversine_km,
     haversine_many,
     regency_extents,
 )
@@ -358,32 +357,26 @@ class TantivySearchIndex:
         rows = searcher.fast_field_values("vec_row", addrs) if addrs else []
         vec_rows = [int(r) if r is not None else -1 for r in rows]
         sims = vectors.similarity(vector, vec_rows) if vector is not None else [0.0] * len(rows)
-        keep = [True] * len(entries)
-        if query.near and query.radius_km and addrs:
-            lats = searcher.fast_field_values("lat", addrs)
-            lons = searcher.fast_field_values("lon", addrs)
-            for i, (lat, lon) in enumerate(zip(lats, lons, strict=True)):
-                keep[i] = (
-                    lat is not None
-                    and lon is not None
-                    and (haversine_km(query.near[0], query.near[1], lat, lon) <= query.radius_km)
-                )
+        dist = np.full(len(entries), np.nan)
+        if query.near and addrs:
+            lat = np.array(searcher.fast_field_values("lat", addrs), dtype=float)  # None → NaN
+            lon = np.array(searcher.fast_field_values("lon", addrs), dtype=float)
+            dist = haversine_many(query.near[0], query.near[1], lat, lon)
+        keep = dist <= query.radius_km if query.near and query.radius_km else np.ones(len(entries), dtype=bool)
         pool = [
-            (e, max(0.0, sim))
-            for e, sim, ok in zip(entries, sims, keep, strict=True)
+            (e, max(0.0, sim), None if np.isnan(km) else float(km))
+            for e, sim, ok, km in zip(entries, sims, keep.tolist(), dist.tolist(), strict=True)
             if ok and (e[1] > 0 or sim >= query.semantic_floor)
         ]
         if query.pool is not None and len(pool) > query.pool:
-            top = max(e[1] for e, _ in pool) or 1.0
+            top = max(e[1] for e, _, _ in pool) or 1.0
             pool = sorted(pool, key=lambda p: -(p[0][1] / top + p[1]))[: query.pool]
         out = []
-        for (addr, bm25, sources), sim in pool:
+        for (addr, bm25, sources), sim, km in pool:
             data = json.loads(searcher.doc(addr).to_dict()["doc"][0])
-            doc = IndexDoc.from_json({k: v for k, v in data.items() if k != "vec_row"})
-            dist = None
-            if query.near and doc.latitude is not None and doc.longitude is not None:
-                dist = haversine_km(query.near[0], query.near[1], doc.latitude, doc.longitude)
-            out.append(Candidate(doc=doc, bm25=bm25, semantic=sim, distance_km=dist, sources=sources))
+            data.pop("vec_row", None)
+            doc = IndexDoc.from_json(data)
+            out.append(Candidate(doc=doc, bm25=bm25, semantic=sim, distance_km=km, sources=sources))
         return out
 
     def stats(self) -> dict[str, Any]:
