@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
 from sqlalchemy import Engine, select
 
 from jejaring.core.db import session_scope
@@ -119,6 +121,36 @@ def test_counterpart_interest_counts(engine: Engine, corpus: Corpus) -> None:
     interest = next(p for p in score[g2].parts if p.name == "interest")
     assert interest.score == 1.0
     assert any("mencari pembeli di wilayah Anda" in line for line in score[g2].why)
+
+
+def test_offer_price_counts_against_the_budget_across_units(engine: Engine, corpus: Corpus) -> None:
+    """An offer priced per kg is compared with a budget per ton: within it helps, above it costs, and both say so."""
+    with session_scope(engine) as s:
+        service.create_offer(
+            s,
+            data=OfferIn(
+                firm=corpus.keys["g2"],
+                title="gula semut aren organik",
+                quantity=10_000,
+                unit="kg",
+                price_min=18_000,
+                price_max=20_000,
+            ),
+        )
+    query = {"text": "gula semut aren", "quantity": 2, "unit": "ton"}
+    g2 = corpus.keys["g2"]
+
+    def result(**budget: object) -> search.Ranked:
+        return next(r for r in _search(engine, corpus, **query, **budget).ranked if r.candidate.doc.public_id == g2)
+
+    fits, too_dear, none = result(price_max=25_000_000), result(price_max=10_000_000), result()
+    part = lambda r: next(p for p in r.parts if p.name == "interest")  # noqa: E731
+    assert part(fits).score > part(none).score > part(too_dear).score
+    assert fits.score > too_dear.score
+    assert any("Rp 18\u2009000\u2009000–20\u2009000\u2009000 per ton" in w and "sesuai anggaran" in w for w in fits.why)
+    assert any("di luar anggaran" in w for w in too_dear.why)
+    with pytest.raises(ValidationError, match="unit is required when a price is given"):
+        MatchQuery(text="gula aren", price_max=10_000)
 
 
 def test_need_suggestions_reach_the_supplier(engine: Engine, corpus: Corpus) -> None:

@@ -59,6 +59,8 @@ def match(
     qty: float | None = typer.Option(None, "--qty", help="Quantity per month."),
     unit: str | None = typer.Option(None, "--unit", help="Unit of --qty: kg, ton, pcs, lembar, …"),
     role: list[str] = typer.Option([], "--role", help="Only firms with this role (repeatable)."),
+    price_min: int | None = typer.Option(None, "--price-min", help="Budget: lowest price per --unit (Rupiah)."),
+    price_max: int | None = typer.Option(None, "--price-max", help="Budget: highest price per --unit (Rupiah)."),
     limit: int = typer.Option(20, "--limit", min=1, max=100),
     lang: str = typer.Option("id", "--lang", help="Language of the explanations: id or en."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
@@ -77,6 +79,8 @@ def match(
             quantity=qty,
             unit=unit,
             roles=role,
+            price_min=price_min,
+            price_max=price_max,
             limit=limit,
         )
         with session_scope(get_engine(settings.database_url)) as session:

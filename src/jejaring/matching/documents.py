@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.matching.index import FRAME_SCHEMA, IndexDoc, OfferSummary
 from jejaring.matching.models import Offer
-from jejaring.matching.units import to_base
+from jejaring.matching.units import to_base, unit_price
 from jejaring.partnerships.models import Partnership
 from jejaring.reference import catalog
 from jejaring.registry.models import Certification, Firm, FirmRole, Product, Sentra, SentraMembership
@@ -80,12 +80,16 @@ def _grouped(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
 
 def _offer_summary(o: Offer) -> dict[str, Any]:
     qty = to_base(o.min_order, o.unit)
+    low, high = unit_price(o.price_min, o.unit), unit_price(o.price_max, o.unit)
     return OfferSummary(
         title=o.title,
         text=f"{o.title} {o.description or ''}".strip(),
         min_order=qty.amount if qty else None,
         dimension=qty.dimension if qty else None,
         target_regions=o.target_region_codes,
+        price_min=low.amount if low else None,
+        price_max=high.amount if high else None,
+        price_dimension=(low or high).dimension if (low or high) else None,  # type: ignore[union-attr]
     ).__dict__
 
 

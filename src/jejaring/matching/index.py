@@ -29,6 +29,9 @@ class OfferSummary:
     min_order: float | None = None  # base unit
     dimension: str | None = None
     target_regions: list[str] = field(default_factory=list)
+    price_min: float | None = None  # Rupiah per base unit of price_dimension
+    price_max: float | None = None
+    price_dimension: str | None = None
 
 
 @dataclass
@@ -93,6 +96,9 @@ _OFFER = pl.Struct(
         "min_order": pl.Float64,
         "dimension": pl.String,
         "target_regions": pl.List(pl.String),
+        "price_min": pl.Float64,
+        "price_max": pl.Float64,
+        "price_dimension": pl.String,
     }
 )
 FRAME_SCHEMA: dict[str, Any] = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from jejaring.core.i18n import translate
-from jejaring.matching.index import Candidate
+from jejaring.matching.index import Candidate, OfferSummary
 from jejaring.matching.text import matched_terms
 from jejaring.matching.units import Quantity
 from jejaring.reference import catalog
@@ -33,6 +33,11 @@ class MatchRequest:
     province_code: str | None = None
     regency_code: str | None = None
     max_distance_km: float | None = None
+    price_min: float | None = None  # budget, Rupiah per base unit of price_dimension
+    price_max: float | None = None
+    price_dimension: str | None = None
+    price_unit: str | None = None  # the unit the buyer priced in, and its size in base units
+    price_unit_factor: float = 1.0
 
 
 @dataclass
@@ -235,7 +240,30 @@ class CounterpartInterest:
         if wanted and (req.province_code in wanted or req.regency_code in wanted):
             score += 0.25
             notes.append(_say("match.why.interest_region", lang))
+        fits = _price_fits(req, offer)
+        if fits is not None:
+            score += 0.15 if fits else -0.25
+            low = (offer.price_min if offer.price_min is not None else offer.price_max) or 0.0
+            high = (offer.price_max if offer.price_max is not None else offer.price_min) or 0.0
+            f = req.price_unit_factor
+            price = _fmt(low * f, lang) if low == high else f"{_fmt(low * f, lang)}–{_fmt(high * f, lang)}"
+            key = "match.why.interest_price_ok" if fits else "match.why.interest_price_out"
+            notes.append(_say(key, lang, price=price, unit=req.price_unit or ""))
         return max(0.0, min(1.0, score)), "; ".join(notes)
+
+
+def _price_fits(req: MatchRequest, offer: OfferSummary) -> bool | None:
+    """Whether the offer's price range meets the buyer's budget (None: nothing comparable)."""
+    if not req.price_dimension or offer.price_dimension != req.price_dimension:
+        return None
+    if offer.price_min is None and offer.price_max is None:
+        return None
+    low = offer.price_min if offer.price_min is not None else offer.price_max
+    high = offer.price_max if offer.price_max is not None else offer.price_min
+    assert low is not None and high is not None
+    budget_low = req.price_min if req.price_min is not None else 0.0
+    budget_high = req.price_max if req.price_max is not None else math.inf
+    return low <= budget_high and high >= budget_low
 
 
 COMPONENTS: tuple[Component, ...] = (

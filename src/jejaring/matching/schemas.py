@@ -116,12 +116,18 @@ class MatchQuery(BaseModel):
     hs_codes: list[Annotated[str, StringConstraints(pattern=r"^\d{2,6}$")]] = Field(default_factory=list)
     province: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = None
     min_capacity: bool = Field(default=False, description="only firms that can supply the quantity alone")
+    price_min: int | None = Field(default=None, ge=0, description="budget: lowest price per unit (Rupiah)")
+    price_max: int | None = Field(default=None, ge=0, description="budget: highest price per unit (Rupiah)")
     limit: int = Field(default=20, ge=1, le=100)
 
     @model_validator(mode="after")
     def _unit_with_quantity(self) -> MatchQuery:
         if self.quantity is not None and not self.unit:
             raise ValueError("unit is required when quantity is given")
+        if (self.price_min is not None or self.price_max is not None) and not self.unit:
+            raise ValueError("unit is required when a price is given (the price is per unit)")
+        if self.price_min is not None and self.price_max is not None and self.price_min > self.price_max:
+            raise ValueError("price_min must not exceed price_max")
         return self
 
 

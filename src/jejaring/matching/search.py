@@ -23,7 +23,7 @@ from jejaring.matching.ranking import MatchRequest, Ranked, rank
 from jejaring.matching.schemas import MatchQuery
 from jejaring.matching.service import resolve_certificates, resolve_place
 from jejaring.matching.text import analyze
-from jejaring.matching.units import per_month, to_base
+from jejaring.matching.units import per_month, to_base, unit_price
 from jejaring.registry.models import Firm
 
 CANDIDATES_PER_CHANNEL = 60
@@ -63,6 +63,8 @@ def build_request(query: MatchQuery) -> tuple[MatchRequest, SearchQuery]:
     place = resolve_place(query.near, field="near") if query.near else None
     qty = to_base(per_month(query.quantity, query.period), query.unit) if query.quantity else None
     near = (place.latitude, place.longitude) if place and place.latitude is not None else None
+    low, high = unit_price(query.price_min, query.unit), unit_price(query.price_max, query.unit)
+    per_unit = to_base(1.0, query.unit)
     req = MatchRequest(
         text=query.text,
         kbli_code=query.kbli_code,
@@ -74,6 +76,11 @@ def build_request(query: MatchQuery) -> tuple[MatchRequest, SearchQuery]:
         province_code=place.province_code if place else None,
         regency_code=place.regency_code if place else None,
         max_distance_km=query.radius_km,
+        price_min=low.amount if low else None,
+        price_max=high.amount if high else None,
+        price_dimension=(low or high).dimension if (low or high) else None,  # type: ignore[union-attr]
+        price_unit=query.unit,
+        price_unit_factor=per_unit.amount if per_unit else 1.0,
     )
     sq = SearchQuery(
         text=query.text,
@@ -128,6 +135,8 @@ def need_query(need: Need, *, limit: int = 20) -> MatchQuery:
         period=need.period,
         kbli_code=need.kbli_code,
         hs_codes=need.hs_list,
+        price_min=need.price_min if need.unit else None,
+        price_max=need.price_max if need.unit else None,
         limit=limit,
     )
 

@@ -34,7 +34,7 @@ from jejaring.matching.text import analyzed_column, analyzed_text
 from jejaring.matching.vectors import VectorStore
 from jejaring.reference import wilayah
 
-SCHEMA_VERSION = 2  # an index of another version is rebuilt
+SCHEMA_VERSION = 3  # an index of another version is rebuilt
 WRITER_HEAP = 256_000_000
 BATCH = 100_000
 OVERFETCH = 5  # hits read under the cheap filters per hit wanted

@@ -91,6 +91,14 @@ def to_base(amount: float | None, unit: str | None) -> Quantity | None:
     return Quantity(float(amount) * info[1], info[0])
 
 
+def unit_price(price: float | None, unit: str | None) -> Quantity | None:
+    """A price per ``unit`` (Rupiah) as a price per base unit of its dimension (Rp 5.000/kg → Rp 5/g)."""
+    if price is None:
+        return None
+    one = to_base(1.0, unit)
+    return Quantity(price / one.amount, one.dimension) if one and one.amount > 0 else None
+
+
 def per_month(amount: float | None, period: str | None) -> float | None:
     """A quantity per period expressed per month (a one-off quantity counts as one month)."""
     if amount is None:
