@@ -6,7 +6,8 @@ Generates the synthetic national dataset (`jejaring synth`), imports every provi
 `jejaring intake`, runs `jejaring resolve --full`, and compares the clusters with the ground truth
 (every row's true entity): pairwise precision and recall, hard negatives wrongly merged, time and
 peak memory of the resolution step, the seconds of each resolution stage (from the run's record)
-and the machine's load average. Prints the figures; exits non-zero when a target is missed.
+and the machine's load average. Prints the figures; exits non-zero when a target is missed (quality always;
+at ``--scale 1``, the national dataset, also the full batch in <= 5 min and <= 8 GB).
 
 With ``--work DIR`` the synthetic files and the freshly imported SQLite database are kept in DIR, so
 a second run on the same DIR resolves the same imported data again without repeating synth and intake.
@@ -29,6 +30,8 @@ from pathlib import Path
 
 TARGET_PRECISION = 0.99
 TARGET_RECALL = 0.97
+TARGET_SECONDS = 300  # the full batch on the national 4.4 M records (scale 1) …
+TARGET_PEAK_MB = 8 * 1024  # … within 8 GB
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -174,8 +177,15 @@ def main() -> int:
         "engine": args.engine,
         "database": url.split(":", 1)[0],
     }
+    met = precision >= TARGET_PRECISION and recall >= TARGET_RECALL
+    if args.scale >= 1.0:  # the speed and memory targets are stated for the national dataset
+        report["national_targets"] = {
+            "seconds_resolve_le_300": t_resolve <= TARGET_SECONDS,
+            "peak_rss_le_8gb": peak_mb <= TARGET_PEAK_MB,
+        }
+        met = met and t_resolve <= TARGET_SECONDS and peak_mb <= TARGET_PEAK_MB
     print(json.dumps(report, indent=2))
-    return 0 if precision >= TARGET_PRECISION and recall >= TARGET_RECALL else 1
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
