@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -11,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from jejaring.cli import app
-from jejaring.core import ids
+from jejaring.core import ids, migrate
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.intake import jobs, quarantine, service
@@ -123,6 +124,46 @@ def test_a_business_listed_twice_in_a_file_is_one_firm(engine: Engine, run_impor
         assert s.scalar(select(func.count()).select_from(FirmHistory).where(FirmHistory.firm_id == firm.id)) == 2
         rows_seen = s.scalars(select(RecordSource.row_number).where(RecordSource.entity_id == firm.id)).all()
         assert sorted(rows_seen) == [3, 5, 6]
+
+
+def test_namesakes_in_other_villages_stay_apart(engine: Engine, run_import: ImportFn, tmp_path: Path) -> None:
+    """Same name and owner name in one regency: one firm per desa; a row without desa keys as before."""
+    same = {"Nama Perusahaan": "Mebel Bu Painem", "Nama Pemilik": "Painem"}
+    rows = [
+        [*good_row(1, **same), "Ujungwatu"],
+        [*good_row(2, **same), "Tulakan"],
+        [*good_row(3, **same), "Tulakan"],  # the same business listed twice: one firm
+        [*good_row(4, **same), ""],
+    ]
+    job = run_import(write_csv(tmp_path / "jepara.csv", rows, header=[*HEADER, "Desa/Kelurahan"]))
+    assert (job.accepted, job.inserted, job.updated) == (4, 3, 1)
+    with session_scope(engine) as s:
+        keys = dict(s.execute(select(Firm.desa, Firm.intake_key).where(Firm.name == "Mebel Bu Painem")).all())
+    assert len(set(keys.values())) == 3
+    assert keys[None] == hashlib.md5(b"nk|mebel bu painem|32.09|painem").hexdigest()
+
+
+def test_rekeying_migration_keeps_reuploads_idempotent(
+    engine: Engine, run_import: ImportFn, settings: Settings, tmp_path: Path
+) -> None:
+    """intake_0002 recomputes the keys of firms imported before the desa joined the key (and back)."""
+    from alembic import command
+
+    rows = [[*good_row(1), "Sumber Jaya"], [*good_row(2), ""]]
+    path = write_csv(tmp_path / "cirebon.csv", rows, header=[*HEADER, "Desa/Kelurahan"])
+    run_import(path)
+    with session_scope(engine) as s:
+        keys = dict(s.execute(select(Firm.name, Firm.intake_key)).all())
+    command.downgrade(migrate.alembic_config(settings.database_url), "intake_0001")
+    with session_scope(engine) as s:
+        before = dict(s.execute(select(Firm.name, Firm.intake_key)).all())
+    assert before["UD Sumber Rejeki 1"] == hashlib.md5(b"nk|ud sumber rejeki 1|32.09|pemilik 1").hexdigest()
+    assert before["UD Sumber Rejeki 2"] == keys["UD Sumber Rejeki 2"]
+    migrate.upgrade(settings.database_url)
+    with session_scope(engine) as s:
+        assert dict(s.execute(select(Firm.name, Firm.intake_key)).all()) == keys
+    again = run_import(path)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
 
 
 def test_older_year_does_not_overwrite_newer(engine: Engine, run_import: ImportFn, tmp_path: Path) -> None:

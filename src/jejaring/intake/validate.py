@@ -323,6 +323,10 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
                     pl.col("regency_code").fill_null(""),
                     pl.lit("|"),
                     bulk.name_key_expr("nama_pemilik").fill_null(""),
+                    # the village too, when given: in one regency two businesses can share name and owner name
+                    pl.when(bulk.name_key_expr("desa").fill_null("") != "")
+                    .then(pl.lit("|") + bulk.name_key_expr("desa"))
+                    .otherwise(pl.lit("")),
                 ]
             )
         )
@@ -356,7 +360,7 @@ _HASH_SQL = (
 
 
 def _with_hashes(df: pl.DataFrame) -> pl.DataFrame:
-    """Natural key (md5 of NIB or name + regency + owner) and content hash, computed by DuckDB (stable)."""
+    """Natural key (md5 of NIB, else name + regency + owner [+ desa]) and content hash, computed by DuckDB (stable)."""
     if not _DUCKDB:
         _DUCKDB.append(duckdb.connect())
     frame = df.select("_key_src", *CLEAN_COLUMNS)  # noqa: F841 - read by DuckDB below
