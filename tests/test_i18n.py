@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from jejaring.core.i18n import catalog, translate
+import pytest
+from pydantic import ValidationError
+
+from jejaring.core.i18n import _VALIDATION_KEYS, catalog, translate, validation_messages
+from jejaring.matching.schemas import MatchQuery
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "jejaring"
 
@@ -19,6 +23,7 @@ def _used_keys() -> set[str]:
         keys |= set(re.findall(r"""\bt\(\s*['"]([a-z_]+\.[a-z0-9_.]+)['"]""", text))
         keys |= set(re.findall(r"""(?:DomainError|NotFound)\(\s*['"]([a-z_]+\.[a-z0-9_.]+)['"]""", text))
         keys |= set(re.findall(r"""reason=['"]([a-z_]+\.[a-z0-9_.]+)['"]""", text))
+        keys |= set(re.findall(r"""ValueError\(\s*['"](validation\.[a-z0-9_.]+)['"]""", text))
     return keys
 
 
@@ -46,3 +51,19 @@ def test_translate_fills_parameters_and_falls_back() -> None:
     assert translate("firms.count", "id", total=3) == "3 usaha ditemukan"
     assert translate("no.such.key", "en") == "no.such.key"
     assert translate("firms.count", "fr", total=1) == "1 usaha ditemukan"
+
+
+def test_validation_errors_speak_the_users_language() -> None:
+    """pydantic's errors by type, and this project's own validator keys, in Indonesian and English."""
+    assert set(_VALIDATION_KEYS.values()) <= set(catalog("id"))
+    with pytest.raises(ValidationError) as caught:
+        MatchQuery(text="x", radius_km=-5, quantity=3, price_min=9, price_max=1, limit="banyak")  # type: ignore[arg-type]
+    errors = caught.value.errors()
+    indonesian = validation_messages(errors, "id")
+    assert "Kolom text: Terlalu pendek: paling sedikit 2 karakter." in indonesian
+    assert "Kolom radius_km: Harus > 0." in indonesian
+    assert "Kolom limit: Harus bilangan bulat." in indonesian
+    with pytest.raises(ValidationError) as caught:
+        MatchQuery(text="gula aren", quantity=3, price_min=9, price_max=1, unit="kg")
+    assert validation_messages(caught.value.errors(), "en") == ["The lowest price must not exceed the highest."]
+    assert validation_messages(caught.value.errors(), "id") == ["Harga terendah tidak boleh melebihi harga tertinggi."]

@@ -14,7 +14,7 @@ from jejaring.accounts.deps import require_role
 from jejaring.accounts.roles import ADMIN, PETUGAS, ROLES, Actor
 from jejaring.accounts.schemas import UserCreate
 from jejaring.core.errors import DomainError
-from jejaring.core.i18n import translate
+from jejaring.core.i18n import translate, validation_messages
 from jejaring.reference import service as reference_service
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
@@ -82,10 +82,7 @@ def create_user(
         user = accounts_service.create_user(session, actor=actor, data=data, password=password)
     except ValidationError as exc:
         session.rollback()
-        msg = "; ".join(
-            translate("error.field", lang, field=".".join(str(p) for p in e["loc"]), message=e["msg"])
-            for e in exc.errors()
-        )
+        msg = "; ".join(validation_messages(exc.errors(), lang))
         return _users_page(request, session, lang, actor, error=msg, status_code=422)
     except DomainError as exc:
         session.rollback()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -33,3 +34,57 @@ def translate(key: str, lang: str = "id", /, **params: Any) -> str:
 def pick_language(requested: str | None, default: str = "id") -> str:
     """A supported language from a cookie or query value."""
     return requested if requested in LANGUAGES else default
+
+
+# pydantic error types → message keys (``validation.*``); the error's context fills the parameters
+_VALIDATION_KEYS = {
+    "missing": "validation.missing",
+    "greater_than_equal": "validation.ge",
+    "greater_than": "validation.gt",
+    "less_than_equal": "validation.le",
+    "less_than": "validation.lt",
+    "string_too_short": "validation.string_too_short",
+    "string_too_long": "validation.string_too_long",
+    "too_short": "validation.list_too_short",
+    "too_long": "validation.list_too_long",
+    "string_pattern_mismatch": "validation.pattern",
+    "int_parsing": "validation.int",
+    "int_from_float": "validation.int",
+    "float_parsing": "validation.number",
+    "bool_parsing": "validation.bool",
+    "date_parsing": "validation.date",
+    "date_from_datetime_parsing": "validation.date",
+    "literal_error": "validation.choice",
+    "enum": "validation.choice",
+    "email": "validation.email",
+    "value_error.email": "validation.email",
+}
+
+
+def validation_message(error: Mapping[str, Any], lang: str = "id") -> str:
+    """One pydantic validation error in the user's language.
+
+    Validators of this project raise ``ValueError`` with a message key (``validation.*``), which is
+    translated here; other errors map by their pydantic type, falling back to pydantic's own text.
+    """
+    ctx = {
+        k: int(v) if isinstance(v, float) and v.is_integer() else v
+        for k, v in (error.get("ctx") or {}).items()
+        if isinstance(v, str | int | float)
+    }
+    kind = str(error.get("type", ""))
+    if kind == "value_error":
+        raw = str(error.get("ctx", {}).get("error", "")) or str(error.get("msg", ""))
+        return translate(raw, lang, **ctx) if raw in catalog("id") else raw
+    key = _VALIDATION_KEYS.get(kind)
+    return translate(key, lang, **ctx) if key else str(error.get("msg", "invalid"))
+
+
+def validation_messages(errors: list[Any], lang: str = "id") -> list[str]:
+    """Every error of a pydantic ``ValidationError`` as "Kolom field: message" (a form-level error: the message)."""
+    parts = []
+    for e in errors:
+        field = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path"))
+        message = validation_message(e, lang)
+        parts.append(translate("error.field", lang, field=field, message=message) if field else message)
+    return parts

@@ -50,9 +50,9 @@ class ListingIn(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> ListingIn:
         if self.price_min is not None and self.price_max is not None and self.price_min > self.price_max:
-            raise ValueError("price_min must not exceed price_max")
+            raise ValueError("validation.price_order")
         if self.quantity is not None and not self.unit:
-            raise ValueError("unit is required when quantity is given")
+            raise ValueError("validation.unit_for_quantity")
         return self
 
 
@@ -123,11 +123,11 @@ class MatchQuery(BaseModel):
     @model_validator(mode="after")
     def _unit_with_quantity(self) -> MatchQuery:
         if self.quantity is not None and not self.unit:
-            raise ValueError("unit is required when quantity is given")
+            raise ValueError("validation.unit_for_quantity")
         if (self.price_min is not None or self.price_max is not None) and not self.unit:
-            raise ValueError("unit is required when a price is given (the price is per unit)")
+            raise ValueError("validation.unit_for_price")
         if self.price_min is not None and self.price_max is not None and self.price_min > self.price_max:
-            raise ValueError("price_min must not exceed price_max")
+            raise ValueError("validation.price_order")
         return self
 
 

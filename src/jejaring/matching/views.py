@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from starlette.routing import NoMatchFound
 
 from jejaring.core.errors import DomainError
-from jejaring.core.i18n import translate
+from jejaring.core.i18n import translate, validation_messages
 from jejaring.matching import search, service
 from jejaring.matching.access import Writer, form_writer
 from jejaring.matching.models import LISTING_KINDS, PERIODS, Need
@@ -31,11 +31,7 @@ def _errors(exc: Exception, lang: str) -> list[str]:
     if isinstance(exc, DomainError):
         return [translate("error.field", lang, field=exc.field or "-", message=translate(exc.key, lang, **exc.params))]
     if isinstance(exc, ValidationError):
-        out = []
-        for e in exc.errors():
-            field = ".".join(str(p) for p in e["loc"]) or "-"
-            out.append(translate("error.field", lang, field=field, message=str(e["msg"])))
-        return out
+        return validation_messages(exc.errors(), lang)
     return [str(exc)]
 
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.deps import UserDep
 from jejaring.core.errors import DomainError
-from jejaring.core.i18n import translate
+from jejaring.core.i18n import translate, validation_messages
 from jejaring.registry import edits, service
 from jejaring.registry.schemas import FirmUpdate
 from jejaring.web.deps import LangDep, SessionDep
@@ -56,10 +56,7 @@ async def edit_submit(public_id: str, request: Request, session: SessionDep, lan
         if isinstance(exc, DomainError):
             message = translate(exc.key, lang, **exc.params)
         else:
-            message = "; ".join(
-                translate("error.field", lang, field=".".join(str(p) for p in e["loc"]), message=e["msg"])
-                for e in exc.errors()
-            )
+            message = "; ".join(validation_messages(exc.errors(), lang))
         context = {"firm": firm, "values": raw, "error": message}
         return render(request, "firms/edit.html", context, lang=lang, status_code=422)
     return RedirectResponse(f"/firms/{firm.public_id}?saved=1", status_code=303)

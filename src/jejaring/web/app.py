@@ -17,7 +17,7 @@ from jejaring import __version__
 from jejaring.core.config import Settings, get_settings
 from jejaring.core.db import build_engine, session_factory
 from jejaring.core.errors import DomainError
-from jejaring.core.i18n import translate
+from jejaring.core.i18n import translate, validation_message
 from jejaring.web.deps import get_language
 from jejaring.web.rendering import render
 
@@ -31,11 +31,11 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(API_PREFIX)
 
 
-def _validation_messages(exc: RequestValidationError) -> list[dict[str, str]]:
+def _validation_messages(exc: RequestValidationError, lang: str) -> list[dict[str, str]]:
     out = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-        out.append({"field": ".".join(loc) or "-", "message": str(err.get("msg", "invalid"))})
+        out.append({"field": ".".join(loc) or "-", "message": validation_message(err, lang)})
     return out
 
 
@@ -53,10 +53,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        errors = _validation_messages(exc)
+        lang = get_language(request)
+        errors = _validation_messages(exc, lang)
         if _wants_json(request):
             return JSONResponse({"detail": errors}, status_code=422)
-        lang = get_language(request)
         message = "; ".join(translate("error.field", lang, **e) for e in errors)
         return render(request, "error.html", {"message": message}, lang=lang, status_code=422)
 
