@@ -80,7 +80,7 @@ def test_bad_input_is_a_clear_error(env_db: str, corpus: Corpus) -> None:
     r = runner.invoke(app, ["match", "kopi", "--cert", "ISO 9999"])
     assert r.exit_code == 2 and "ISO 9999" in r.output
     r = runner.invoke(app, ["match", "kopi", "--qty", "5"])
-    assert r.exit_code == 2 and "unit" in r.output
+    assert r.exit_code == 2 and "Satuan wajib diisi bila jumlah diisi" in r.output
     r = runner.invoke(app, ["match", "kopi", "--near", "Atlantis"])
     assert r.exit_code == 2 and "Atlantis" in r.output and "Traceback" not in r.output
 

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.core.errors import DomainError
-from jejaring.core.i18n import translate
+from jejaring.core.i18n import translate, validation_messages
 
 index_app = typer.Typer(help="The partner-search index (embedded tantivy + sentence embeddings).", no_args_is_help=True)
 needs_app = typer.Typer(help="Needs (kebutuhan): post, list, find partners.", no_args_is_help=True)
@@ -26,8 +26,8 @@ def _fail(exc: Exception, lang: str = "id") -> typer.Exit:
     if isinstance(exc, DomainError):
         err.print(f"[red]{exc.field or '-'}:[/red] {translate(exc.key, lang, **exc.params)}")
     elif isinstance(exc, ValidationError):
-        for e in exc.errors():
-            err.print(f"[red]{'.'.join(str(p) for p in e['loc']) or '-'}:[/red] {e['msg']}")
+        for line in validation_messages(exc.errors(), lang):
+            err.print(f"[red]{line}[/red]", highlight=False)
     else:
         err.print(f"[red]{exc}[/red]")
     return typer.Exit(2)
