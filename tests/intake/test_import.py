@@ -17,7 +17,18 @@ from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.intake import jobs, quarantine, service
 from jejaring.intake.models import QuarantineRow
-from jejaring.registry.models import Certification, Firm, FirmAlias, FirmHistory, FirmPrivate, RecordSource
+from jejaring.registry import service as registry_service
+from jejaring.registry.models import (
+    Certification,
+    Firm,
+    FirmAlias,
+    FirmHistory,
+    FirmPrivate,
+    RecordSource,
+    Sentra,
+    SentraMembership,
+)
+from jejaring.registry.schemas import SentraCreate
 from tests.intake.conftest import HEADER, ImportFn, good_row, write_csv, write_xlsx
 
 runner = CliRunner()
@@ -164,6 +175,54 @@ def test_rekeying_migration_keeps_reuploads_idempotent(
         assert dict(s.execute(select(Firm.name, Firm.intake_key)).all()) == keys
     again = run_import(path)
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_sentra_column_links_members_and_registers_unknown_sentra(
+    engine: Engine, run_import: ImportFn, tmp_path: Path
+) -> None:
+    """The "Nama Sentra" of a row makes its firm a member; an unknown sentra is registered once, a known one reused."""
+    with session_scope(engine) as s:
+        known = registry_service.create_sentra(
+            s, data=SentraCreate(name="Sentra Roti Sumber", regency_code="32.09", commodity="roti")
+        )
+        known_id = known.id
+    rows = [
+        [*good_row(1), "Sentra Roti Sumber"],
+        [*good_row(2), "SENTRA ROTI SUMBER"],  # the same sentra, spelled in capitals
+        [*good_row(3), "Kampung Kue Plered"],
+        [*good_row(4), "Kampung Kue Plered"],
+        [*good_row(5), ""],
+    ]
+    path = write_csv(tmp_path / "sentra.csv", rows, header=[*HEADER, "Nama Sentra"])
+    run_import(path)
+
+    def members() -> dict[str, list[str]]:
+        with session_scope(engine) as s:
+            pairs = s.execute(
+                select(Sentra.name, Firm.name)
+                .join(SentraMembership, SentraMembership.sentra_id == Sentra.id)
+                .join(Firm, Firm.id == SentraMembership.firm_id)
+                .order_by(Sentra.name, Firm.name)
+            ).all()
+        out: dict[str, list[str]] = {}
+        for sentra, firm in pairs:
+            out.setdefault(sentra, []).append(firm)
+        return out
+
+    first = members()
+    assert first == {
+        "Kampung Kue Plered": ["UD Sumber Rejeki 3", "UD Sumber Rejeki 4"],
+        "Sentra Roti Sumber": ["UD Sumber Rejeki 1", "UD Sumber Rejeki 2"],
+    }
+    with session_scope(engine) as s:
+        plered = s.scalar(select(Sentra).where(Sentra.name == "Kampung Kue Plered"))
+        assert plered is not None and plered.regency_code == "32.09" and plered.kbli_code == "10710"
+        assert s.scalar(select(func.count()).select_from(Sentra)) == 2
+        assert s.scalar(select(Sentra.id).where(Sentra.name == "Sentra Roti Sumber")) == known_id
+    run_import(path)  # the same file again: nothing new
+    assert members() == first
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Sentra)) == 2
 
 
 def test_older_year_does_not_overwrite_newer(engine: Engine, run_import: ImportFn, tmp_path: Path) -> None:

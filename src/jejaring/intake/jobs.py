@@ -133,6 +133,7 @@ def _commit_batch(
     with session_scope(engine) as s:
         accepted = v.accepted.filter(pl.col("_row").is_between(lo, hi))
         result = upsert_in_order(s, accepted, source)
+        bulk.link_sentra(s, rows=accepted, firm_ids=result.firm_ids or {}, source=source)
         quarantined = quarantine_frame(v, lo, hi)
         s.add_all(
             QuarantineRow(
