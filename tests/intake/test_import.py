@@ -225,6 +225,25 @@ def test_sentra_column_links_members_and_registers_unknown_sentra(
         assert s.scalar(select(func.count()).select_from(Sentra)) == 2
 
 
+def test_after_an_import_the_planner_statistics_are_fresh(engine: Engine, run_import: ImportFn, tmp_path: Path) -> None:
+    """Without fresh statistics PostgreSQL plans national rollups for empty tables (minutes instead of seconds)."""
+    run_import(write_csv(tmp_path / "stats.csv", [good_row(i) for i in range(1, 31)]))
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            assert not conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'").all()
+    jobs.refresh_insights(engine)
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            analysed = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('firm', 'certification', 'firm_role')"
+                " AND last_analyze IS NOT NULL"
+            ).scalar_one()
+            assert analysed == 3
+        else:
+            stats = conn.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1").scalars().all()
+            assert {"firm", "certification", "firm_role"} <= set(stats)
+
+
 def test_older_year_does_not_overwrite_newer(engine: Engine, run_import: ImportFn, tmp_path: Path) -> None:
     run_import(write_csv(tmp_path / "2024.csv", [good_row(1)]))
     job = run_import(write_csv(tmp_path / "2022.csv", [good_row(1, **{"Tahun Data": "2022", "Jumlah TK": "9"})]))

@@ -7,6 +7,7 @@ connection, so everything stays in the caller's transaction.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -121,3 +122,14 @@ def delete_for_ids(conn: Connection, table: str, column: str, ids: pl.Series) ->
     temp_table(conn, "_jj_ids", pl.DataFrame({"id": ids.cast(pl.Int64).unique()}), key="id")
     conn.exec_driver_sql(f"DELETE FROM {table} WHERE {column} IN (SELECT id FROM _jj_ids)")
     drop_temp(conn, "_jj_ids")
+
+
+def analyze(conn: Connection, names: Sequence[str]) -> None:
+    """Refresh the query planner's statistics of ``names`` after bulk loads (PostgreSQL samples each table;
+    on SQLite ``analysis_limit`` bounds the rows read per index, so a national registry takes seconds)."""
+    if is_pg(conn):
+        conn.exec_driver_sql("ANALYZE " + ", ".join(names))
+        return
+    conn.exec_driver_sql("PRAGMA analysis_limit = 2000")
+    for name in names:
+        conn.exec_driver_sql(f"ANALYZE {name}")
