@@ -191,9 +191,9 @@ def _insert_firms(conn: Connection, firms: pl.DataFrame) -> list[int]:
         with tables.psycopg_connection(conn).cursor() as cur:
             cur.execute("SELECT nextval(pg_get_serial_sequence('firm', 'id')) FROM generate_series(1, %s)", (n,))
             ids = [r[0] for r in cur.fetchall()]
-        tables.write(conn, "firm", firms.with_columns(pl.Series("id", ids, dtype=pl.Int64)))
+        tables.write_checked(conn, "firm", firms.with_columns(pl.Series("id", ids, dtype=pl.Int64)))
         return ids
-    tables.write(conn, "firm", firms)
+    tables.write_checked(conn, "firm", firms)
     last = conn.exec_driver_sql("SELECT max(id) FROM firm").scalar_one()
     ids = list(range(last - n + 1, last + 1))
     keys = firms.get_column("intake_key")
@@ -273,7 +273,7 @@ def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: Bu
             pl.Series("_id", new_ids, dtype=pl.Int64),
             pl.Series("_public_id", public_ids, dtype=pl.Utf8),
         )
-        tables.write(
+        tables.write_checked(
             conn,
             "firm_alias",
             new.select(
@@ -282,7 +282,7 @@ def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: Bu
                 pl.lit(stamp).alias("created_at"),
             ),
         )
-        tables.write(conn, "firm_role", new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role")))
+        tables.write_checked(conn, "firm_role", new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role")))
         result.inserted = new.height
     if changed.height:
         _update_changed(conn, changed, source, stamp)
@@ -306,7 +306,7 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
     if df.height == 0:
         return
     private = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in PRIVATE_COLUMNS.values()]))
-    tables.write(
+    tables.write_checked(
         conn,
         "firm_private",
         private.select(
@@ -320,7 +320,7 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
         .explode("sertifikat")
         .unique()
     )
-    tables.write(
+    tables.write_checked(
         conn,
         "certification",
         certs.select(pl.col("_id").alias("firm_id"), pl.col("sertifikat").alias("certificate_code")),
@@ -406,7 +406,7 @@ def _update_changed(conn: Connection, changed: pl.DataFrame, source: BulkSource,
     history = pl.DataFrame(snapshots, schema={"firm_id": pl.Int64, "snapshot": pl.Utf8}, orient="row").with_columns(
         pl.lit(source.job_id, dtype=pl.Int64).alias("import_job_id"), pl.lit(stamp).alias("changed_at")
     )
-    tables.write(conn, "firm_history", history)
+    tables.write_checked(conn, "firm_history", history)
     set_cols = [c for c in FIRM_COLUMNS if c != "intake_key"]
     assignments = ", ".join(f"{c} = ?" for c in set_cols) + ", updated_at = ?"
     params = changed.select([pl.col(FIRM_COLUMNS[c]) for c in set_cols] + [pl.lit(stamp), pl.col("_id")]).rows()
