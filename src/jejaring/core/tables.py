@@ -37,6 +37,17 @@ def stamp(conn: Connection, value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def pg_array(values: pl.Series) -> str:
+    """Non-null ``values`` as a PostgreSQL array literal, for ``col = ANY(%s)``.
+
+    The server types it from the column; sending one string costs far less than psycopg's per-element
+    list adaptation.
+    """
+    text = values.drop_nulls().cast(pl.Utf8).str.replace_all("\\", "\\\\", literal=True)
+    quoted = pl.lit('"') + text.str.replace_all('"', '\\"', literal=True) + pl.lit('"')
+    return "{" + pl.select(quoted.str.join(",")).item() + "}"
+
+
 def read(conn: Connection, sql: str, schema: dict[str, Any]) -> pl.DataFrame:
     """The rows of ``sql`` (columns in ``schema`` order) as a frame."""
     if is_pg(conn):
@@ -107,15 +118,15 @@ def write_checked(conn: Connection, name: str, df: pl.DataFrame) -> None:
             col = fk.elements[0]
             if col.parent.name not in df.columns:
                 continue
-            values = df.get_column(col.parent.name).drop_nulls().unique().to_list()
-            if not values:
+            values = df.get_column(col.parent.name).drop_nulls().unique()
+            if values.len() == 0:
                 continue
             ref = col.column
             cur.execute(
                 f'SELECT "{ref.name}" FROM "{ref.table.name}" WHERE "{ref.name}" = ANY(%s) FOR KEY SHARE',
-                (values,),
+                (pg_array(values),),
             )
-            missing = set(values) - {r[0] for r in cur.fetchall()}
+            missing = set(values.to_list()) - {r[0] for r in cur.fetchall()}
             if missing:
                 raise psycopg.errors.ForeignKeyViolation(
                     f"{table.name}.{col.parent.name}: {len(missing)} value(s) not in {ref.table.name}, "

@@ -147,18 +147,22 @@ def new_public_ids(n: int, prefix: str = "F") -> list[str]:
     return out.view(f"S{out.shape[1]}").ravel().astype(f"U{out.shape[1]}").tolist()
 
 
-def _select_in(conn: Connection, sql: str, values: list[Any], params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def _select_in(
+    conn: Connection, sql: str, values: pl.Series | list[Any], params: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
     """Run ``sql`` (with one ``IN ({in})`` placeholder, after ``params``) for every chunk of ``values``."""
     out: list[tuple[Any, ...]] = []
-    if not values:
+    if len(values) == 0:
         return out
     if conn.dialect.name == "postgresql":
+        series = values if isinstance(values, pl.Series) else pl.Series(values)
         with tables.psycopg_connection(conn).cursor() as cur:
-            cur.execute(sql.replace("IN ({in})", "= ANY(%s)"), (*params, values))
+            cur.execute(sql.replace("IN ({in})", "= ANY(%s)"), (*params, tables.pg_array(series)))
             out.extend(cur.fetchall())
         return out
-    for start in range(0, len(values), SQLITE_CHUNK):
-        chunk = values[start : start + SQLITE_CHUNK]
+    items = values.to_list() if isinstance(values, pl.Series) else values
+    for start in range(0, len(items), SQLITE_CHUNK):
+        chunk = items[start : start + SQLITE_CHUNK]
         marks = ", ".join("?" for _ in chunk)
         rows = conn.exec_driver_sql(sql.replace("{in}", marks), (*params, *chunk)).fetchall()
         out.extend(tuple(r) for r in rows)
@@ -243,7 +247,7 @@ def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: Bu
     existing = _select_in(
         conn,
         "SELECT intake_key, id, content_hash, reference_year FROM firm WHERE intake_key IN ({in})",
-        rows.get_column("intake_key").to_list(),
+        rows.get_column("intake_key"),
     )
     known = pl.DataFrame(
         existing,
@@ -367,7 +371,7 @@ def _write_sightings(conn: Connection, df: pl.DataFrame, source: BulkSource, sta
         conn,
         f"SELECT entity_id, row_number FROM record_source WHERE entity_type = 'firm' AND {same_file} "
         "AND entity_id IN ({in})",
-        df.get_column("_id").unique().to_list(),
+        df.get_column("_id").unique(),
         () if source.file_name is None else (source.file_name,),
     )
     known = pl.DataFrame(recorded, schema={"_id": pl.Int64, "_row": pl.Int64}, orient="row")
