@@ -89,7 +89,7 @@ def write(conn: Connection, table: str, df: pl.DataFrame) -> None:
     conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({marks})", df.rows())
 
 
-def write_checked(conn: Connection, name: str, df: pl.DataFrame) -> None:
+def write_checked(conn: Connection, name: str, df: pl.DataFrame, *, fresh: tuple[str, ...] = ()) -> None:
     """:func:`write`, checking the table's foreign keys once per distinct value instead of once per row.
 
     On PostgreSQL every foreign key is otherwise checked by a trigger per inserted row, which costs more
@@ -98,7 +98,8 @@ def write_checked(conn: Connection, name: str, df: pl.DataFrame) -> None:
     with triggers off for the rest of this statement (``session_replication_role = replica``, set
     transaction-locally and restored). A database role not allowed to set it, a table with triggers of
     its own or a foreign key this cannot check (several columns, a defaulted column not given) gets the
-    plain :func:`write`. SQLite: the plain :func:`write`.
+    plain :func:`write`. SQLite: the plain :func:`write`. ``fresh``: columns referencing rows this
+    transaction inserted (no other transaction sees them, so they are checked but not locked).
     """
     if df.height == 0:
         return
@@ -122,8 +123,9 @@ def write_checked(conn: Connection, name: str, df: pl.DataFrame) -> None:
             if values.len() == 0:
                 continue
             ref = col.column
+            lock = "" if col.parent.name in fresh else " FOR KEY SHARE"
             cur.execute(
-                f'SELECT "{ref.name}" FROM "{ref.table.name}" WHERE "{ref.name}" = ANY(%s) FOR KEY SHARE',
+                f'SELECT "{ref.name}" FROM "{ref.table.name}" WHERE "{ref.name}" = ANY(%s){lock}',
                 (pg_array(values),),
             )
             missing = set(values.to_list()) - {r[0] for r in cur.fetchall()}

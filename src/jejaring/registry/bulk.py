@@ -285,14 +285,17 @@ def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: Bu
                 pl.col("_id").alias("firm_id"),
                 pl.lit(stamp).alias("created_at"),
             ),
+            fresh=("firm_id",),
         )
-        tables.write_checked(conn, "firm_role", new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role")))
+        roles = new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role"))
+        tables.write_checked(conn, "firm_role", roles, fresh=("firm_id",))
         result.inserted = new.height
     if changed.height:
         _update_changed(conn, changed, source, stamp)
         result.updated = changed.height
     written = pl.concat([new.select("_row", "_id", *_DETAIL), changed.select("_row", "_id", *_DETAIL)])
-    _write_details(conn, written, source, stamp)
+    _write_details(conn, new.select("_row", "_id", *_DETAIL), source, stamp, fresh=True)
+    _write_details(conn, changed.select("_row", "_id", *_DETAIL), source, stamp, fresh=False)
     matched = rows.filter(pl.col("_id").is_not_null()).join(changed.select("_row"), on="_row", how="anti")
     _write_sightings(conn, matched, source, stamp)
     every = pl.concat([written.select("_row", "_id"), rows.select("_row", "_id").drop_nulls("_id")])
@@ -306,9 +309,11 @@ _DETAIL: tuple[str, ...] = tuple(
 )
 
 
-def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp: str) -> None:
+def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp: str, *, fresh: bool) -> None:
+    """Private data, certificates and provenance of written rows (``fresh``: of firms this batch inserted)."""
     if df.height == 0:
         return
+    new_firms = ("firm_id",) if fresh else ()
     private = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in PRIVATE_COLUMNS.values()]))
     tables.write_checked(
         conn,
@@ -316,6 +321,7 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
         private.select(
             pl.col("_id").alias("firm_id"), *[pl.col(src).alias(dst) for dst, src in PRIVATE_COLUMNS.items()]
         ),
+        fresh=new_firms,
     )
     certs = (
         df.select("_id", "sertifikat")
@@ -328,6 +334,7 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
         conn,
         "certification",
         certs.select(pl.col("_id").alias("firm_id"), pl.col("sertifikat").alias("certificate_code")),
+        fresh=new_firms,
     )
     fields = pl.concat_str(
         [pl.when(pl.col(f).is_not_null()).then(pl.lit(f)).otherwise(None) for f in PROVENANCE_FIELDS],
