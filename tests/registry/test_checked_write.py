@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import polars as pl
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from jejaring.core import tables
+from jejaring.core.db import build_engine
 
 
 def _firm(regency: str, key: str) -> pl.DataFrame:
@@ -47,3 +51,28 @@ def test_checked_write_refuses_missing_parent(session: Session) -> None:
     conn = session.connection()
     with pytest.raises(Exception, match=r"(?i)foreign key"):  # a plain write is checked by the database
         tables.write(conn, "firm_role", row)
+
+
+def test_checked_write_without_the_privilege_falls_back_to_per_row_checks(db_url: str) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite always checks per row")
+    role = f"jj_plain_{uuid.uuid4().hex[:8]}"
+    admin = build_engine(db_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        conn.exec_driver_sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        conn.exec_driver_sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    plain = build_engine(make_url(db_url).set(username=role).render_as_string(hide_password=False))
+    try:
+        with plain.begin() as conn:  # the refused SET leaves the transaction usable
+            assert not conn.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar_one()
+            tables.write_checked(conn, "firm", _firm("32.09", "k1"))
+            assert conn.exec_driver_sql("SELECT count(*) FROM firm WHERE intake_key = 'k1'").scalar_one() == 1
+            with pytest.raises(Exception, match=r"(?i)foreign key|not in firm"):
+                tables.write_checked(conn, "firm_role", pl.DataFrame({"firm_id": [987654], "role": ["ikm"]}))
+    finally:
+        plain.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")
+        admin.dispose()
