@@ -76,3 +76,10 @@ def test_checked_write_without_the_privilege_falls_back_to_per_row_checks(db_url
             conn.exec_driver_sql(f"DROP OWNED BY {role}")
             conn.exec_driver_sql(f"DROP ROLE {role}")
         admin.dispose()
+
+
+def test_checked_write_reports_the_databases_own_error(session: Session) -> None:
+    conn = session.connection()
+    tables.write_checked(conn, "firm", _firm("32.09", "k1"))
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate key"):  # not "transaction aborted"
+        tables.write_checked(conn, "firm", _firm("32.09", "k1"))

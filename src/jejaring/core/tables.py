@@ -92,8 +92,8 @@ def write(conn: Connection, table: str, df: pl.DataFrame) -> None:
 def write_checked(conn: Connection, name: str, df: pl.DataFrame, *, fresh: tuple[str, ...] = ()) -> None:
     """:func:`write`, checking the table's foreign keys once per distinct value instead of once per row.
 
-    On PostgreSQL every foreign key is otherwise checked by a trigger per inserted row, which costs more
-    than the insert itself. Here each key is checked with one query over the batch's distinct values,
+    On PostgreSQL every foreign key is otherwise checked by a trigger per inserted row, which costs about
+    as much as the insert itself. Here each key is checked with one query over the batch's distinct values,
     locking the referenced rows ``FOR KEY SHARE`` exactly as the trigger would, and the rows are copied
     with triggers off for the rest of this statement (``session_replication_role = replica``, set
     transaction-locally and restored). A database role not allowed to set it, a table with triggers of
@@ -141,13 +141,9 @@ def write_checked(conn: Connection, name: str, df: pl.DataFrame, *, fresh: tuple
         except psycopg.errors.InsufficientPrivilege:
             write(conn, table.name, df)
             return
-    try:
-        write(conn, table.name, df)
-    finally:
-        with pg.cursor() as cur:
-            cur.execute(
-                "SELECT set_config('session_replication_role', %s, true)", (previous[0] if previous else "origin",)
-            )
+    write(conn, table.name, df)  # a failure aborts the transaction, and its rollback ends the setting too
+    with pg.cursor() as cur:
+        cur.execute("SELECT set_config('session_replication_role', %s, true)", (previous[0] if previous else "origin",))
 
 
 def _checkable(table: Table, df: pl.DataFrame) -> bool:
