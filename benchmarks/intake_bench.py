@@ -7,9 +7,11 @@ rows) under --workdir, then, for each backend in its own process (so peak RSS is
 migrated database; the import exactly as ``jejaring intake`` runs it (read → validate → upsert in
 committed batches, with provenance); and a raw load of the same data rows into a plain text table
 (PostgreSQL ``COPY``, SQLite ``executemany``) as the floor to compare with. Prints per backend: rows,
-seconds, rows/s, the raw-load seconds and the ratio to them, peak RSS of the import, the machine's load
-average during the import, and whether the issue's target (4.4 M rows: PostgreSQL <= 60 s, SQLite <= 120 s,
-<= 4 GB) is met -- for smaller runs, whether the rate it implies is reached.
+seconds, rows/s, the raw-load seconds and the ratio to them, peak RSS of the import, its CPU seconds
+(and, for PostgreSQL on this machine, those of its server backends: wall times are noisy on a shared
+machine, CPU seconds less so), the machine's load average during the import, and whether the issue's
+target (4.4 M rows: PostgreSQL <= 60 s, SQLite <= 120 s, <= 4 GB) is met -- for smaller runs, whether
+the rate it implies is reached.
 """
 
 from __future__ import annotations
@@ -160,6 +162,22 @@ def _raw_load(url: str, paths: list[Path]) -> float:
     return seconds
 
 
+def _server_cpu_s(engine: Any) -> float | None:
+    """CPU seconds of the database's PostgreSQL backends so far (the server runs on this machine)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        pids = conn.exec_driver_sql("SELECT pid FROM pg_stat_activity WHERE datname = current_database()").scalars()
+        ticks = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                return None
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _peak_rss_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
@@ -181,6 +199,7 @@ def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
         settings = Settings(database_url=url, data_dir=workdir / f"var_{backend}", load_demo=False)
         rows = accepted = quarantined = 0
         load_before = os.getloadavg()[0]
+        cpu_before = os.times()
         start = time.perf_counter()
         for path in paths:
             with session_scope(engine) as s:
@@ -194,6 +213,8 @@ def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
             accepted += final.accepted
             quarantined += final.quarantined
         seconds = time.perf_counter() - start
+        cpu_after = os.times()
+        server_cpu = _server_cpu_s(engine)
         load_after = os.getloadavg()[0]
         import_rss = _peak_rss_mb()
         engine.dispose()
@@ -210,6 +231,8 @@ def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
         "raw_seconds": round(raw_seconds, 2),
         "ratio_to_raw": round(seconds / raw_seconds, 1),
         "peak_rss_mb": import_rss,
+        "cpu_s": round(cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system, 1),
+        "server_cpu_s": None if server_cpu is None else round(server_cpu, 1),
         "load": [round(load_before, 2), round(load_after, 2)],
     }
 
@@ -264,10 +287,11 @@ def main() -> None:
             print(f"{backend}: FAILED\n{out.stderr[-3000:]}")
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
+        server = "" if r["server_cpu_s"] is None else f" + server {r['server_cpu_s']} s"
         print(
             f"{r['backend']:10} {r['rows']:>10,} rows ({r['accepted']:,} accepted, {r['quarantined']:,} quarantined) "
             f"in {r['seconds']:>7.2f} s = {r['rows_per_s']:>9,} rows/s | raw load {r['raw_seconds']:.2f} s, "
-            f"ratio {r['ratio_to_raw']}x | peak RSS {r['peak_rss_mb']:,} MB | "
+            f"ratio {r['ratio_to_raw']}x | peak RSS {r['peak_rss_mb']:,} MB | CPU {r['cpu_s']} s{server} | "
             f"load avg {r['load'][0]:.2f} -> {r['load'][1]:.2f} ({os.cpu_count()} cores)\n"
             f"{'':10} {verdict(r)}"
         )

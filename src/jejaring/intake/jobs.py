@@ -147,14 +147,25 @@ def _commit_batch(
         result = upsert_in_order(s, accepted, source)
         bulk.link_sentra(s, rows=accepted, firm_ids=result.firm_ids or {}, source=source)
         quarantined = quarantine_frame(v, lo, hi)
-        s.add_all(
-            QuarantineRow(
-                job_id=job_id,
-                row_number=q["row_number"],
-                values=json.dumps(q["values"], ensure_ascii=False),
-                errors=json.dumps(q["errors"], ensure_ascii=False),
-            )
-            for q in quarantined
+        tables.write(  # one COPY / executemany: the ORM costs ~100 µs a row here
+            s.connection(),
+            QuarantineRow.__tablename__,
+            pl.DataFrame(
+                {
+                    "job_id": [job_id] * len(quarantined),
+                    "row_number": [q["row_number"] for q in quarantined],
+                    "values": [json.dumps(q["values"], ensure_ascii=False) for q in quarantined],
+                    "errors": [json.dumps(q["errors"], ensure_ascii=False) for q in quarantined],
+                    "status": ["open"] * len(quarantined),
+                },
+                schema={
+                    "job_id": pl.Int64,
+                    "row_number": pl.Int64,
+                    "values": pl.Utf8,
+                    "errors": pl.Utf8,
+                    "status": pl.Utf8,
+                },
+            ),
         )
         stmt = (
             update(ImportJob)

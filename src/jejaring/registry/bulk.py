@@ -147,18 +147,22 @@ def new_public_ids(n: int, prefix: str = "F") -> list[str]:
     return out.view(f"S{out.shape[1]}").ravel().astype(f"U{out.shape[1]}").tolist()
 
 
-def _select_in(conn: Connection, sql: str, values: list[Any], params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+def _select_in(
+    conn: Connection, sql: str, values: pl.Series | list[Any], params: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
     """Run ``sql`` (with one ``IN ({in})`` placeholder, after ``params``) for every chunk of ``values``."""
     out: list[tuple[Any, ...]] = []
-    if not values:
+    if len(values) == 0:
         return out
     if conn.dialect.name == "postgresql":
+        series = values if isinstance(values, pl.Series) else pl.Series(values)
         with tables.psycopg_connection(conn).cursor() as cur:
-            cur.execute(sql.replace("IN ({in})", "= ANY(%s)"), (*params, values))
+            cur.execute(sql.replace("IN ({in})", "= ANY(%s)"), (*params, tables.pg_array(series)))
             out.extend(cur.fetchall())
         return out
-    for start in range(0, len(values), SQLITE_CHUNK):
-        chunk = values[start : start + SQLITE_CHUNK]
+    items = values.to_list() if isinstance(values, pl.Series) else values
+    for start in range(0, len(items), SQLITE_CHUNK):
+        chunk = items[start : start + SQLITE_CHUNK]
         marks = ", ".join("?" for _ in chunk)
         rows = conn.exec_driver_sql(sql.replace("{in}", marks), (*params, *chunk)).fetchall()
         out.extend(tuple(r) for r in rows)
@@ -191,9 +195,9 @@ def _insert_firms(conn: Connection, firms: pl.DataFrame) -> list[int]:
         with tables.psycopg_connection(conn).cursor() as cur:
             cur.execute("SELECT nextval(pg_get_serial_sequence('firm', 'id')) FROM generate_series(1, %s)", (n,))
             ids = [r[0] for r in cur.fetchall()]
-        tables.write(conn, "firm", firms.with_columns(pl.Series("id", ids, dtype=pl.Int64)))
+        tables.write_checked(conn, "firm", firms.with_columns(pl.Series("id", ids, dtype=pl.Int64)))
         return ids
-    tables.write(conn, "firm", firms)
+    tables.write_checked(conn, "firm", firms)
     last = conn.exec_driver_sql("SELECT max(id) FROM firm").scalar_one()
     ids = list(range(last - n + 1, last + 1))
     keys = firms.get_column("intake_key")
@@ -243,7 +247,7 @@ def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: Bu
     existing = _select_in(
         conn,
         "SELECT intake_key, id, content_hash, reference_year FROM firm WHERE intake_key IN ({in})",
-        rows.get_column("intake_key").to_list(),
+        rows.get_column("intake_key"),
     )
     known = pl.DataFrame(
         existing,
@@ -273,7 +277,7 @@ def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: Bu
             pl.Series("_id", new_ids, dtype=pl.Int64),
             pl.Series("_public_id", public_ids, dtype=pl.Utf8),
         )
-        tables.write(
+        tables.write_checked(
             conn,
             "firm_alias",
             new.select(
@@ -281,14 +285,17 @@ def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: Bu
                 pl.col("_id").alias("firm_id"),
                 pl.lit(stamp).alias("created_at"),
             ),
+            fresh=("firm_id",),
         )
-        tables.write(conn, "firm_role", new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role")))
+        roles = new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role"))
+        tables.write_checked(conn, "firm_role", roles, fresh=("firm_id",))
         result.inserted = new.height
     if changed.height:
         _update_changed(conn, changed, source, stamp)
         result.updated = changed.height
     written = pl.concat([new.select("_row", "_id", *_DETAIL), changed.select("_row", "_id", *_DETAIL)])
-    _write_details(conn, written, source, stamp)
+    _write_details(conn, new.select("_row", "_id", *_DETAIL), source, stamp, fresh=True)
+    _write_details(conn, changed.select("_row", "_id", *_DETAIL), source, stamp, fresh=False)
     matched = rows.filter(pl.col("_id").is_not_null()).join(changed.select("_row"), on="_row", how="anti")
     _write_sightings(conn, matched, source, stamp)
     every = pl.concat([written.select("_row", "_id"), rows.select("_row", "_id").drop_nulls("_id")])
@@ -302,16 +309,19 @@ _DETAIL: tuple[str, ...] = tuple(
 )
 
 
-def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp: str) -> None:
+def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp: str, *, fresh: bool) -> None:
+    """Private data, certificates and provenance of written rows (``fresh``: of firms this batch inserted)."""
     if df.height == 0:
         return
+    new_firms = ("firm_id",) if fresh else ()
     private = df.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in PRIVATE_COLUMNS.values()]))
-    tables.write(
+    tables.write_checked(
         conn,
         "firm_private",
         private.select(
             pl.col("_id").alias("firm_id"), *[pl.col(src).alias(dst) for dst, src in PRIVATE_COLUMNS.items()]
         ),
+        fresh=new_firms,
     )
     certs = (
         df.select("_id", "sertifikat")
@@ -320,10 +330,11 @@ def _write_details(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp
         .explode("sertifikat")
         .unique()
     )
-    tables.write(
+    tables.write_checked(
         conn,
         "certification",
         certs.select(pl.col("_id").alias("firm_id"), pl.col("sertifikat").alias("certificate_code")),
+        fresh=new_firms,
     )
     fields = pl.concat_str(
         [pl.when(pl.col(f).is_not_null()).then(pl.lit(f)).otherwise(None) for f in PROVENANCE_FIELDS],
@@ -367,7 +378,7 @@ def _write_sightings(conn: Connection, df: pl.DataFrame, source: BulkSource, sta
         conn,
         f"SELECT entity_id, row_number FROM record_source WHERE entity_type = 'firm' AND {same_file} "
         "AND entity_id IN ({in})",
-        df.get_column("_id").unique().to_list(),
+        df.get_column("_id").unique(),
         () if source.file_name is None else (source.file_name,),
     )
     known = pl.DataFrame(recorded, schema={"_id": pl.Int64, "_row": pl.Int64}, orient="row")
@@ -406,7 +417,7 @@ def _update_changed(conn: Connection, changed: pl.DataFrame, source: BulkSource,
     history = pl.DataFrame(snapshots, schema={"firm_id": pl.Int64, "snapshot": pl.Utf8}, orient="row").with_columns(
         pl.lit(source.job_id, dtype=pl.Int64).alias("import_job_id"), pl.lit(stamp).alias("changed_at")
     )
-    tables.write(conn, "firm_history", history)
+    tables.write_checked(conn, "firm_history", history)
     set_cols = [c for c in FIRM_COLUMNS if c != "intake_key"]
     assignments = ", ".join(f"{c} = ?" for c in set_cols) + ", updated_at = ?"
     params = changed.select([pl.col(FIRM_COLUMNS[c]) for c in set_cols] + [pl.lit(stamp), pl.col("_id")]).rows()
