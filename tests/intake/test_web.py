@@ -141,3 +141,42 @@ def test_mapping_page(client: TestClient, tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     assert 'id="no-errors"' in text
+
+
+def test_sentra_directory_through_the_upload_page(client: TestClient, tmp_path: Path) -> None:
+    """A sentra-template file is imported by the same page: accepted sentra registered, refused rows listed
+    with their reasons (corrected by re-upload, not in place), the same file again changes nothing."""
+    from tests.intake.test_sentra import CSV
+
+    csrf = login(client, "p32@uji.example")
+    body = CSV.encode("latin-1")
+
+    def upload() -> BeautifulSoup:
+        r = client.post(
+            "/intake",
+            data={"csrf_token": csrf, "office": "", "year": ""},
+            files={"file": ("sentra_2023.csv", body, "text/csv")},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303, r.text
+        for _ in range(200):
+            partial = client.get(r.headers["location"], headers={"HX-Request": "true"})
+            if 'data-status="done"' in partial.text:
+                return BeautifulSoup(partial.text, "html.parser")
+            time.sleep(0.05)
+        raise AssertionError(partial.text)
+
+    page = upload()
+    counts = {k: page.select_one(f"#n-{k}").text for k in ("read", "accepted", "quarantined")}
+    assert counts == {"read": "3", "accepted": "2", "quarantined": "1"}
+    rows = page.select("#error-list tbody tr")
+    assert {r["data-row"] for r in rows} == {"4"}
+    columns = {r.select("td")[1].text for r in rows}
+    assert {"Nama Sentra IKM", "Kode KBLI", "Jml Unit"} <= columns
+    assert any("KBLI 99999" in r.text for r in rows)
+    assert page.select_one("a.fix-link") is None
+    listing = client.get("/api/v1/sentra?q=Rotan").json()
+    assert any(x["name"] == "Sentra Rotan Tegalwangi" for x in listing["items"]), listing
+    again = upload()
+    assert again.select_one("#n-accepted").text == "2"
+    assert again.select("dl.facts dd")[3].text == "0"  # nothing new the second time

@@ -117,18 +117,6 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
 # columns that carry no data: a running number, and the columns our own quarantine export adds
 _IGNORED = ("no", "no urut", "nomor", "nomor urut", "baris asal", "alasan", "source row", "reasons")
 
-# headers that only the sentra template has (nama_sentra, komoditas, jumlah_unit, definisi)
-SENTRA_ONLY = (
-    "nama sentra ikm",
-    "komoditas",
-    "komoditi",
-    "jumlah unit",
-    "jumlah unit usaha",
-    "jml unit",
-    "definisi",
-    "definisi sentra",
-)
-
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _BUILTIN: dict[str, str] = {}
 for _field, _names in _VARIANTS.items():

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from jejaring.core.config import Settings
 from jejaring.core.db import utcnow
-from jejaring.core.errors import NotFound
+from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.i18n import translate
+from jejaring.intake import service
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.intake.validate import validate
@@ -84,6 +85,8 @@ def get_row(session: Session, *, job: ImportJob, row_id: int) -> QuarantineRow:
     row = session.get(QuarantineRow, row_id)
     if row is None or row.job_id != job.id:
         raise NotFound("intake.row_not_found", field="row", value=row_id)
+    if service.is_sentra_job(job):
+        raise DomainError("intake.sentra.fix_by_reupload", field="row")
     return row
 
 

@@ -8,6 +8,7 @@ known by name and regency is updated, so importing the same file twice changes n
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,10 @@ class SentraReport:
     rows_read: int = 0
     accepted: int = 0
     quarantined: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: Counter[str] = field(default_factory=Counter)  # inserted / updated / unchanged
+    errors: list[dict[str, Any]] = field(default_factory=list)  # translated, one per error (the CLI report)
+    # refused rows as the job page keeps them: {"row", "values": {field: text}, "errors": [{field, value, key}]}
+    refused: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON report."""
@@ -58,6 +62,16 @@ class SentraReport:
             "quarantined": self.quarantined,
             "errors": self.errors,
         }
+
+
+def header_mapping(headers: list[str]) -> dict[str, str]:
+    """File header → sentra template field, for the headers the template knows (first one wins)."""
+    out: dict[str, str] = {}
+    for header in headers:
+        f = _LOOKUP.get(header_key(header))
+        if f and f not in out.values():
+            out[header] = f
+    return out
 
 
 def is_sentra_template(headers: list[str]) -> bool:
@@ -93,8 +107,8 @@ def import_file(
         if all(v in (None, "") for v in values.values()):
             continue
         report.rows_read += 1
-        errors: list[tuple[str, str | None, str]] = []
-        err = _collector(values, header_of, lang, errors)
+        errors: list[tuple[str, str | None, str]] = []  # (field, value, message key)
+        err = _collector(values, errors)
         name = (values.get("nama_sentra") or "").strip()
         if not name:
             err("nama_sentra", "intake.sentra.required")
@@ -130,12 +144,22 @@ def import_file(
         definition = "bps" if definition_raw.startswith("bps") else "kemenperin_pp29_2018"
         if errors:
             report.quarantined += 1
-            for column, value, reason in errors:
-                report.errors.append({"row": row["_row"], "column": column, "value": value or "", "reason": reason})
+            for fld, value, key in errors:
+                reason = translate(key, lang, value=value)
+                report.errors.append(
+                    {"row": row["_row"], "column": header_of.get(fld, fld), "value": value or "", "reason": reason}
+                )
+            report.refused.append(
+                {
+                    "row": row["_row"],
+                    "values": {f: v for f, v in values.items() if v not in (None, "")},
+                    "errors": [{"field": f, "value": v, "key": k, "params": {}} for f, v, k in errors],
+                }
+            )
             continue
         assert regency is not None
         district = wilayah.resolve_district(regency, kec) if (kec := values.get("kecamatan")) else None
-        _upsert(
+        outcome = _upsert(
             session,
             SentraCreate(
                 name=name,
@@ -155,27 +179,28 @@ def import_file(
             ),
         )
         report.accepted += 1
+        report.outcomes[outcome] += 1
     return report
 
 
-def _collector(
-    values: dict[str, Any], header_of: dict[str, str], lang: str, errors: list[tuple[str, str | None, str]]
-) -> Any:
+def _collector(values: dict[str, Any], errors: list[tuple[str, str | None, str]]) -> Any:
     def err(fld: str, reason_key: str) -> None:
-        value = values.get(fld)
-        errors.append((header_of.get(fld, fld), value, translate(reason_key, lang, value=value)))
+        errors.append((fld, values.get(fld), reason_key))
 
     return err
 
 
-def _upsert(session: Session, data: SentraCreate, source: registry_service.SourceInfo) -> Sentra:
+def _upsert(session: Session, data: SentraCreate, source: registry_service.SourceInfo) -> str:
+    """Register or update a sentra by name and regency: "inserted", "updated" or "unchanged"."""
     existing = session.scalar(
         select(Sentra).where(
             Sentra.name_key == registry_service.name_key(data.name), Sentra.regency_code == data.regency_code
         )
     )
     if existing is None:
-        return registry_service.create_sentra(session, data=data, source=source)
+        registry_service.create_sentra(session, data=data, source=source)
+        return "inserted"
+    changed = False
     for fld in (
         "district_code",
         "desa",
@@ -188,6 +213,7 @@ def _upsert(session: Session, data: SentraCreate, source: registry_service.Sourc
     ):
         value = getattr(data, fld)
         if value is not None and (fld != "reference_year" or (existing.reference_year or 0) <= value):
+            changed = changed or getattr(existing, fld) != value
             setattr(existing, fld, value)
     session.flush()
-    return existing
+    return "updated" if changed else "unchanged"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.intake import headers as header_rules
-from jejaring.intake import reader
+from jejaring.intake import reader, sentra
 from jejaring.intake.models import HeaderMapping, ImportJob, QuarantineRow
 from jejaring.reference import wilayah
 
@@ -117,15 +117,21 @@ def inspect_job(session: Session, *, job: ImportJob, max_bytes: int, max_rows: i
     except reader.FileError as exc:
         fail_job(job, exc)
         return []
-    keys = {header_rules.header_key(h) for h in sheet.headers}
-    if keys & set(header_rules.SENTRA_ONLY) and not keys & {"nama usaha", "nama perusahaan", "produk"}:
-        fail_job(job, DomainError("intake.file.sentra_template"))
+    if sentra.is_sentra_template(sheet.headers):  # a sentra directory: its own fixed template, nothing to map
+        job.header_map = json.dumps(sentra.header_mapping(sheet.headers), ensure_ascii=False)
+        job.header_row = sheet.header_row
+        job.rows_total = sheet.data.height
         return []
     unmapped = plan_headers(session, job=job, sheet=sheet)
     job.rows_total = sheet.data.height
     if unmapped:
         job.status = "needs_mapping"
     return unmapped
+
+
+def is_sentra_job(job: ImportJob) -> bool:
+    """Whether the job imports a sentra directory (the sentra template) rather than IKM rows."""
+    return "nama_sentra" in json.loads(job.header_map or "{}").values()
 
 
 def unmapped_headers(job: ImportJob) -> list[str]:
