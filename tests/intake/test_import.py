@@ -32,6 +32,7 @@ from jejaring.registry.schemas import SentraCreate
 from tests.intake.conftest import HEADER, ImportFn, good_row, write_csv, write_xlsx
 
 runner = CliRunner()
+PINNED_HASH = "03f0933d29c846a008eea9c9deafc1c8"  # good_row(1) as stored since the first release
 
 
 def _count(engine: Engine, model: type) -> int:
@@ -242,6 +243,14 @@ def test_after_an_import_the_planner_statistics_are_fresh(engine: Engine, run_im
         else:
             stats = conn.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1").scalars().all()
             assert {"firm", "certification", "firm_role"} <= set(stats)
+
+
+def test_content_hash_is_stable(engine: Engine, run_import: ImportFn, tmp_path: Path) -> None:
+    """The content hash of a row is pinned: reordering or renaming ``CLEAN_COLUMNS`` would make every stored
+    firm look changed, and the next upload of an unchanged file would rewrite the whole registry."""
+    run_import(write_csv(tmp_path / "pin.csv", [good_row(1)]))
+    with session_scope(engine) as s:
+        assert s.scalar(select(Firm.content_hash)) == PINNED_HASH
 
 
 def test_older_year_does_not_overwrite_newer(engine: Engine, run_import: ImportFn, tmp_path: Path) -> None:

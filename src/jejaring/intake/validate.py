@@ -32,36 +32,6 @@ _EMAIL = (
 )
 _PHONE_DIGITS = r"^(?:\+?62|0)(\d{7,12})$"
 
-# fields as they are written to the registry (what the content hash covers)
-CLEAN_COLUMNS = (
-    "nib",
-    "nama_usaha",
-    "name_key",
-    "nama_pemilik",
-    "alamat",
-    "province_code",
-    "regency_code",
-    "district_code",
-    "desa",
-    "latitude",
-    "longitude",
-    "kbli",
-    "produk",
-    "hs",
-    "tenaga_kerja",
-    "nilai_investasi",
-    "kapasitas_produksi",
-    "satuan",
-    "nilai_produksi",
-    "sertifikat",
-    "merek",
-    "telepon",
-    "email",
-    "sentra",
-    "tahun_berdiri",
-    "tahun_data",
-)
-
 
 @dataclass
 class Validated:
@@ -333,7 +303,7 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
         .alias("_key_src")
     ).collect()
     ok = this.filter(pl.col("_errs").list.len() == 0)
-    accepted = _with_hashes(ok.select("_row", "_key_src", *CLEAN_COLUMNS))
+    accepted = _with_hashes(ok.select("_row", "_key_src", *bulk.CLEAN_COLUMNS))
     errors = (
         this.filter(pl.col("_errs").list.len() > 0)
         .select("_row", "_errs")
@@ -354,7 +324,7 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
 _DUCKDB: list[duckdb.DuckDBPyConnection] = []
 _HASH_SQL = (
     "SELECT md5(_key_src) AS intake_key, md5(concat_ws(chr(31), "
-    + ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in CLEAN_COLUMNS)
+    + ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in bulk.CLEAN_COLUMNS)
     + ")) AS content_hash FROM frame"
 )
 
@@ -363,7 +333,7 @@ def _with_hashes(df: pl.DataFrame) -> pl.DataFrame:
     """Natural key (md5 of NIB, else name + regency + owner [+ desa]) and content hash, computed by DuckDB (stable)."""
     if not _DUCKDB:
         _DUCKDB.append(duckdb.connect())
-    frame = df.select("_key_src", *CLEAN_COLUMNS)  # noqa: F841 - read by DuckDB below
+    frame = df.select("_key_src", *bulk.CLEAN_COLUMNS)  # noqa: F841 - read by DuckDB below
     cur = _DUCKDB[0].cursor()  # a cursor per call: safe across the web process's job threads
     try:
         # DuckDB keeps the input order (preserve_insertion_order), so the hashes line up with the rows

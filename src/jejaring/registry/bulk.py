@@ -55,12 +55,15 @@ FIRM_COLUMNS: dict[str, str] = {
     "content_hash": "content_hash",
 }
 PRIVATE_COLUMNS = {"owner_name": "nama_pemilik", "phone": "telepon", "email": "email"}
-# template fields whose presence is recorded in provenance
-PROVENANCE_FIELDS = (
+# intake fields as written to the registry, in the order the content hash covers them (never reorder: a new
+# order changes every firm's content_hash, and the next upload would rewrite the whole registry)
+CLEAN_COLUMNS = (
     "nib",
     "nama_usaha",
+    "name_key",
     "nama_pemilik",
     "alamat",
+    "province_code",
     "regency_code",
     "district_code",
     "desa",
@@ -82,6 +85,8 @@ PROVENANCE_FIELDS = (
     "tahun_berdiri",
     "tahun_data",
 )
+# template fields whose presence is recorded in provenance (the written fields, less the derived ones)
+PROVENANCE_FIELDS = tuple(c for c in CLEAN_COLUMNS if c not in ("name_key", "province_code"))
 
 
 @dataclass(frozen=True)
