@@ -32,7 +32,7 @@ from jejaring.registry.schemas import SentraCreate
 from tests.intake.conftest import HEADER, ImportFn, good_row, write_csv, write_xlsx
 
 runner = CliRunner()
-PINNED_HASH = "03f0933d29c846a008eea9c9deafc1c8"  # good_row(1) as stored since the first release
+PINNED_HASH = "03f0933d29c846a008eea9c9deafc1c8"  # of good_row(1): must never change
 
 
 def _count(engine: Engine, model: type) -> int:
