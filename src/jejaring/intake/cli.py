@@ -35,47 +35,6 @@ def _report(job: ImportJob, lang: str, with_file: bool) -> dict[str, object]:
     return {"rows_read": job.rows_done, "accepted": job.accepted, "quarantined": job.quarantined, "errors": items}
 
 
-SENTRA_SNIFF_MAX_BYTES = 20_000_000  # sentra directories are small; larger files are IKM directories
-
-
-def _is_sentra_file(path: Path) -> bool:
-    """True for a file in the sentra template (small files only are sniffed)."""
-    from jejaring.intake import reader
-    from jejaring.intake.sentra import is_sentra_template
-
-    if path.stat().st_size > SENTRA_SNIFF_MAX_BYTES:
-        return False
-    try:
-        sheet = reader.read_file(path, max_bytes=10**10, max_rows=10**9)
-    except DomainError:
-        return False
-    return is_sentra_template(sheet.headers)
-
-
-def _import_sentra(path: Path, office: str | None, lang: str, *, with_file: bool) -> dict[str, object]:
-    """A sentra-template file: validated and upserted row by row, errors reported like the IKM rows."""
-    from jejaring.intake import sentra
-
-    cfg = get_settings()
-    try:
-        with session_scope(get_engine(cfg.database_url)) as s:
-            report = sentra.import_file(
-                s,
-                path=path,
-                file_name=path.name,
-                office=office,
-                lang=lang,
-                max_bytes=cfg.max_upload_mb * 1_000_000,
-                max_rows=cfg.max_upload_rows,
-            ).as_dict()
-    except DomainError as exc:
-        _fatal(f"{path.name}: " + translate(exc.key, lang, **exc.params))
-    if with_file:
-        for e in report["errors"]:
-            e["file"] = path.name
-    return report
-
-
 def _fatal(message: str) -> None:
     err_console.print(f"[red]{message}[/red]")
     raise typer.Exit(2)
@@ -98,13 +57,9 @@ def intake(
     job_ids: list[int] = []
     if resume is not None:
         job_ids.append(resume)
-    sentra_reports: list[dict[str, object]] = []
     for path in files or []:
         if not path.is_file():
             _fatal(translate("intake.file.missing", lang, name=str(path)))
-        if _is_sentra_file(path):
-            sentra_reports.append(_import_sentra(path, office, lang, with_file=len(files or []) > 1))
-            continue
         try:
             with session_scope(engine) as s:
                 job = service.create_job(
@@ -132,7 +87,7 @@ def intake(
                 job_ids.append(job.id)
         except DomainError as exc:
             _fatal(translate(exc.key, lang, **exc.params, value=exc.params.get("value", "")))
-    if not job_ids and not sentra_reports:
+    if not job_ids:
         _fatal(translate("intake.cli.no_files", lang))
     finals: list[ImportJob] = []
     for job_id in job_ids:
@@ -148,7 +103,7 @@ def intake(
         finals.append(final)
     if any(j.inserted or j.updated for j in finals):
         jobs.refresh_insights(engine)
-    reports = [_report(j, lang, with_file=len(finals) + len(sentra_reports) > 1) for j in finals] + sentra_reports
+    reports = [_report(j, lang, with_file=len(finals) > 1) for j in finals]
     total = {
         "rows_read": sum(int(r["rows_read"]) for r in reports),  # type: ignore[call-overload]
         "accepted": sum(int(r["accepted"]) for r in reports),  # type: ignore[call-overload]

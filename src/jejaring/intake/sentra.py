@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jejaring.core.db import utcnow
-from jejaring.core.i18n import translate
 from jejaring.intake import reader
 from jejaring.intake.headers import header_key
 from jejaring.reference import catalog, wilayah
@@ -44,24 +43,14 @@ _LOOKUP = {v: f for f, names in VARIANTS.items() for v in (f.replace("_", " "), 
 
 @dataclass
 class SentraReport:
-    """The outcome of one sentra file, in the intake report's shape."""
+    """The outcome of one sentra file: counts, and the refused rows as the job keeps them."""
 
     rows_read: int = 0
     accepted: int = 0
     quarantined: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)  # inserted / updated / unchanged
-    errors: list[dict[str, Any]] = field(default_factory=list)  # translated, one per error (the CLI report)
-    # refused rows as the job page keeps them: {"row", "values": {field: text}, "errors": [{field, value, key}]}
+    # refused rows: {"row", "values": {field: text}, "errors": [{"field", "value", "key", "params"}]}
     refused: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON report."""
-        return {
-            "rows_read": self.rows_read,
-            "accepted": self.accepted,
-            "quarantined": self.quarantined,
-            "errors": self.errors,
-        }
 
 
 def header_mapping(headers: list[str]) -> dict[str, str]:
@@ -90,16 +79,15 @@ def _int(value: str | None) -> int | None:
 
 
 def import_file(
-    session: Session, *, path: Path, file_name: str, office: str | None, lang: str = "id", max_bytes: int, max_rows: int
+    session: Session, *, path: Path, file_name: str, office: str | None, max_bytes: int, max_rows: int
 ) -> SentraReport:
     """Validate and upsert the sentra of one file; every refused row is reported with its reasons."""
     sheet = reader.read_file(path, max_bytes=max_bytes, max_rows=max_rows)
-    columns: dict[str, str] = {}
+    mapping = header_mapping(sheet.headers)
+    columns: dict[str, str] = {}  # frame column → field, the first column of each field
     for i, header in enumerate(sheet.headers):
-        f = _LOOKUP.get(header_key(header))
-        if f and f not in columns.values():
-            columns[f"c{i}"] = f
-    header_of = {f: sheet.headers[int(c[1:])] for c, f in columns.items()}
+        if header in mapping and mapping[header] not in columns.values():
+            columns[f"c{i}"] = mapping[header]
     report = SentraReport()
     kbli_codes = {r["code"] for r in catalog.kbli() if r["level"] == "kelompok"}
     for row in sheet.data.iter_rows(named=True):
@@ -144,11 +132,6 @@ def import_file(
         definition = "bps" if definition_raw.startswith("bps") else "kemenperin_pp29_2018"
         if errors:
             report.quarantined += 1
-            for fld, value, key in errors:
-                reason = translate(key, lang, value=value)
-                report.errors.append(
-                    {"row": row["_row"], "column": header_of.get(fld, fld), "value": value or "", "reason": reason}
-                )
             report.refused.append(
                 {
                     "row": row["_row"],

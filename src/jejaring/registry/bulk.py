@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from jejaring.core import tables
 from jejaring.core.db import utcnow
 from jejaring.core.ids import ALPHABET
+from jejaring.registry import service as registry_service
+from jejaring.registry.schemas import SentraCreate
 from jejaring.registry.service import MEDIUM_MAX_INVESTMENT, SMALL_MAX_INVESTMENT, SMALL_MAX_WORKERS
 
 _CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
@@ -450,9 +452,6 @@ def link_sentra(session: Session, *, rows: pl.DataFrame, firm_ids: dict[int, int
     sentra-template import later completes it. Memberships are added, never removed (idempotent). Returns
     the number of sentra registered.
     """
-    from jejaring.registry import service as registry_service
-    from jejaring.registry.schemas import SentraCreate
-
     named = rows.filter(
         pl.col("sentra").is_not_null() & (pl.col("sentra").str.strip_chars() != "") & pl.col("_row").is_in(firm_ids)
     ).with_columns(

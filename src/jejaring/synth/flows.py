@@ -35,7 +35,6 @@ Report = Callable[[str], None]
 
 def _import_directory_files(engine: Engine, settings: Settings, files: list[Path], report: Report) -> dict[str, int]:
     from jejaring.intake import jobs
-    from jejaring.intake import sentra as sentra_intake
     from jejaring.intake import service as intake_service
 
     totals = {"rows_read": 0, "accepted": 0, "quarantined": 0}
@@ -43,20 +42,6 @@ def _import_directory_files(engine: Engine, settings: Settings, files: list[Path
     for i, path in enumerate(files, start=1):
         office = path.name.split("_")[1] if path.name.count("_") >= 2 else None
         office = f"{office[:2]}.{office[2:]}" if office and len(office) == 4 else office
-        if path.name.startswith("sentra_"):
-            with session_scope(engine) as s:
-                rep = sentra_intake.import_file(
-                    s,
-                    path=path,
-                    file_name=path.name,
-                    office=office,
-                    max_bytes=limits["max_bytes"],
-                    max_rows=limits["max_rows"],
-                )
-            totals["rows_read"] += rep.rows_read
-            totals["accepted"] += rep.accepted
-            totals["quarantined"] += rep.quarantined
-            continue
         with session_scope(engine) as s:
             job = intake_service.create_job(
                 s, source=path, file_name=path.name, data_dir=settings.data_dir, office=office, uploaded_by="demo"
