@@ -179,6 +179,10 @@ def _server_cpu_s(engine: Any) -> float | None:
 
 
 def _peak_rss_mb() -> int:
+    """This process's peak RSS (``VmHWM``: ``ru_maxrss`` would include the parent's peak, kept across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
@@ -201,14 +205,15 @@ def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
         load_before = os.getloadavg()[0]
         cpu_before = os.times()
         start = time.perf_counter()
-        for path in paths:
+        job_ids = []
+        for path in paths:  # as `jejaring intake FILE...` does: every file inspected, then one load
             with session_scope(engine) as s:
                 job = service.create_job(s, source=path, file_name=path.name, data_dir=settings.data_dir, office=None)
                 service.inspect_job(s, job=job, max_bytes=1 << 40, max_rows=1 << 40)
-                job_id = job.id
-            final = jobs.run_job(engine, job_id, settings)
+                job_ids.append(job.id)
+        for final in jobs.run_jobs(engine, job_ids, settings):
             if final.status != "done":
-                raise RuntimeError(f"{path.name}: job ended {final.status} ({final.error_key})")
+                raise RuntimeError(f"{final.file_name}: job ended {final.status} ({final.error_key})")
             rows += final.rows_done
             accepted += final.accepted
             quarantined += final.quarantined

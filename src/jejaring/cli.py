@@ -47,11 +47,13 @@ def prepare_database(load_demo: bool) -> None:
     """Migrate, load reference data and, when the registry is empty, the demo data."""
     from jejaring.core import migrate
     from jejaring.reference import service as reference_service
+    from jejaring.registry import bulk
 
     settings = get_settings()
     migrate.upgrade(settings.database_url)
     with session_scope(get_engine(settings.database_url)) as session:
         reference_service.load_reference(session)
+    bulk.restore_indexes(get_engine(settings.database_url))  # after a bulk load that was killed
     first_admin = accounts_cli.ensure_first_admin()
     if first_admin:
         console.print(

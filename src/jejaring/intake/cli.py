@@ -89,18 +89,16 @@ def intake(
             _fatal(translate(exc.key, lang, **exc.params, value=exc.params.get("value", "")))
     if not job_ids:
         _fatal(translate("intake.cli.no_files", lang))
-    finals: list[ImportJob] = []
-    for job_id in job_ids:
 
-        def show(j: ImportJob) -> None:
-            if not as_json:
-                err_console.print(f"{j.file_name}: {j.rows_done:,}/{j.rows_total:,} ({j.percent}%)")
+    def show(j: ImportJob) -> None:
+        if not as_json:
+            err_console.print(f"{j.file_name}: {j.rows_done:,}/{j.rows_total:,} ({j.percent}%)")
 
-        final = jobs.run_job(engine, job_id, settings, progress=show)
+    finals = jobs.run_jobs(engine, job_ids, settings, progress=show)
+    for final in finals:
         if final.status in ("failed", "interrupted"):
             params = json.loads(final.error_params or "{}")
             _fatal(f"{final.file_name}: " + translate(final.error_key or "", lang, **params))
-        finals.append(final)
     if any(j.inserted or j.updated for j in finals):
         jobs.refresh_insights(engine)
     reports = [_report(j, lang, with_file=len(finals) > 1) for j in finals]

@@ -12,7 +12,8 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import polars as pl
@@ -77,8 +78,18 @@ def quarantine_frame(v: Validated, lo: int, hi: int) -> list[dict[str, object]]:
     return out
 
 
-def run_job(engine: Engine, job_id: int, settings: Settings, *, progress: Progress | None = None) -> ImportJob:
-    """Run (or resume) a job to the end, a cancellation, or a fatal file error; returns its final state."""
+def run_job(
+    engine: Engine,
+    job_id: int,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    validated: Future[Validated] | None = None,
+) -> ImportJob:
+    """Run (or resume) a job to the end, a cancellation, or a fatal file error; returns its final state.
+
+    ``validated``: the job's file already being read and validated (:func:`run_jobs` does the next file's
+    while the current one is written)."""
     with session_scope(engine) as s:
         job = service.get_job(s, job_id=job_id)
         if job.status in ("done", "failed", "needs_mapping"):
@@ -90,7 +101,7 @@ def run_job(engine: Engine, job_id: int, settings: Settings, *, progress: Progre
     if service.is_sentra_job(snapshot):
         return _run_sentra_job(engine, job_id, snapshot, settings)
     try:
-        v = load_and_validate(snapshot, settings)
+        v = validated.result() if validated is not None else load_and_validate(snapshot, settings)
     except DomainError as exc:
         with session_scope(engine) as s:
             job = service.get_job(s, job_id=job_id)
@@ -139,6 +150,44 @@ def run_job(engine: Engine, job_id: int, settings: Settings, *, progress: Progre
             job.finished_at = utcnow()
             job.rows_done = job.rows_total
         return _detached(job)
+
+
+def run_jobs(
+    engine: Engine, job_ids: Sequence[int], settings: Settings, *, progress: Progress | None = None
+) -> list[ImportJob]:
+    """Run jobs one after another as one load (several provincial files, or the national set).
+
+    While a file is written, the next one is read and validated on a second thread (polars and the database
+    drivers release the GIL, so this uses the machine's other core). A load at least as large as the registry
+    builds the registry's secondary indexes once at its end (:func:`registry.bulk.deferred_indexes`). Stops after
+    a job that failed or was interrupted; returns the final state of each job run.
+    """
+    with session_scope(engine) as s:
+        queue = [_detached(service.get_job(s, job_id=j)) for j in job_ids]
+    incoming = sum(j.rows_total or 0 for j in queue if _prefetchable(j))
+    finals: list[ImportJob] = []
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-read") as pool,
+        bulk.deferred_indexes(engine, incoming_rows=incoming),
+    ):
+        ahead = _prefetch(pool, queue[0], settings) if queue else None
+        for k, job in enumerate(queue):
+            current, ahead = ahead, (_prefetch(pool, queue[k + 1], settings) if k + 1 < len(queue) else None)
+            final = run_job(engine, job.id, settings, progress=progress, validated=current)
+            finals.append(final)
+            if final.status in ("failed", "interrupted"):
+                if ahead is not None:
+                    ahead.cancel()
+                break
+    return finals
+
+
+def _prefetchable(job: ImportJob) -> bool:
+    return job.status not in ("done", "failed", "needs_mapping", "cancelled") and not service.is_sentra_job(job)
+
+
+def _prefetch(pool: ThreadPoolExecutor, job: ImportJob, settings: Settings) -> Future[Validated] | None:
+    return pool.submit(load_and_validate, job, settings) if _prefetchable(job) else None
 
 
 def _run_sentra_job(engine: Engine, job_id: int, snapshot: ImportJob, settings: Settings) -> ImportJob:

@@ -15,19 +15,37 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, Index, func, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex
 
 from jejaring.core import tables
-from jejaring.core.db import utcnow
+from jejaring.core.db import Base, utcnow
 from jejaring.core.ids import ALPHABET
 from jejaring.registry import service as registry_service
+from jejaring.registry.models import Firm
 from jejaring.registry.schemas import SentraCreate
 from jejaring.registry.service import MEDIUM_MAX_INVESTMENT, SMALL_MAX_INVESTMENT, SMALL_MAX_WORKERS
 
 _CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
 SQLITE_CHUNK = 10_000  # keys per IN (...) on SQLite (limit 32 766 parameters)
 SQLITE_BULK_CACHE_KIB = 512 * 1024  # page cache of the connection while it writes a batch
+
+# Secondary indexes a large load builds once at its end instead of updating row by row: none backs a constraint,
+# none is read by the load itself, and each takes its rows in random order (random text keys, or few values).
+DEFERRED_INDEXES = (
+    "ix_firm_kbli_code",
+    "ix_firm_name_key",
+    "ix_firm_nib",
+    "ix_firm_province_kbli",
+    "ix_firm_reference_year",
+    "ix_firm_regency_code",
+    "ix_firm_size_class",
+    "ix_firm_role_role",
+    "ix_certification_certificate_code",
+)
+DEFER_MIN_ROWS = 200_000  # a load defers them when it brings at least this many rows and at least as many as exist
+INDEX_BUILD_MEMORY = "256MB"  # PostgreSQL maintenance_work_mem while they are rebuilt
 
 # registry column ← clean intake column
 FIRM_COLUMNS: dict[str, str] = {
@@ -498,3 +516,52 @@ def link_sentra(session: Session, *, rows: pl.DataFrame, firm_ids: dict[int, int
     else:
         conn.exec_driver_sql(sql, pairs.rows())
     return created
+
+
+def _deferred() -> list[Index]:
+    by_name = {str(ix.name): ix for table in Base.metadata.tables.values() for ix in table.indexes}
+    return [by_name[name] for name in DEFERRED_INDEXES]
+
+
+@contextmanager
+def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[bool]:
+    """Within this block, a load of ``incoming_rows`` rows at least as large as the registry writes without the
+    :data:`DEFERRED_INDEXES`; they are built again, sorted, when the block ends (also on an error). Yields whether
+    it deferred.
+
+    Updating them row by row is most of a national load's cost (random keys dirty index pages all over the
+    table in every batch); one sorted build at the end costs a fraction of that. Unique and primary keys stay,
+    so nothing the registry guarantees changes while the load runs; other readers meanwhile get slower, not
+    different, answers. A killed process leaves them missing until :func:`restore_indexes` runs, which every
+    intake run and every server start does first.
+    """
+    restore_indexes(engine)
+    with engine.connect() as conn:
+        existing = conn.execute(select(func.count()).select_from(Firm)).scalar_one()
+    if incoming_rows < max(DEFER_MIN_ROWS, existing):
+        yield False
+        return
+    with engine.begin() as conn:
+        for ix in _deferred():
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
+    try:
+        yield True
+    finally:
+        restore_indexes(engine)
+
+
+def restore_indexes(engine: Engine) -> None:
+    """Build any of the :data:`DEFERRED_INDEXES` that is missing (after a deferred load, or one that was killed)."""
+    with engine.begin() as conn:
+        inspector = inspect(conn)
+        wanted = _deferred()
+        present = {i["name"] for t in {ix.table.name for ix in wanted} for i in inspector.get_indexes(t)}  # type: ignore[union-attr]
+        missing = [ix for ix in wanted if ix.name not in present]
+        if not missing:
+            return
+        if tables.is_pg(conn):
+            conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+        else:
+            conn.exec_driver_sql("PRAGMA threads = 2")  # the sorter of CREATE INDEX may use a helper thread
+        for ix in missing:
+            conn.execute(CreateIndex(ix, if_not_exists=True))  # another process may have just built it

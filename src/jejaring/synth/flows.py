@@ -39,7 +39,8 @@ def _import_directory_files(engine: Engine, settings: Settings, files: list[Path
 
     totals = {"rows_read": 0, "accepted": 0, "quarantined": 0}
     limits = {"max_bytes": settings.max_upload_mb * 1_000_000, "max_rows": settings.max_upload_rows}
-    for i, path in enumerate(files, start=1):
+    job_ids = []
+    for path in files:
         office = path.name.split("_")[1] if path.name.count("_") >= 2 else None
         office = f"{office[:2]}.{office[2:]}" if office and len(office) == 4 else office
         with session_scope(engine) as s:
@@ -50,12 +51,12 @@ def _import_directory_files(engine: Engine, settings: Settings, files: list[Path
             if unmapped:
                 intake_service.save_mapping(s, job=job, choices={})
                 job.status = "queued"
-            job_id = job.id
-        final = jobs.run_job(engine, job_id, settings)
+            job_ids.append(job.id)
+    for i, final in enumerate(jobs.run_jobs(engine, job_ids, settings), start=1):
+        report(f"intake {i}/{len(files)}: {final.file_name} ({final.status})")
         totals["rows_read"] += final.rows_done
         totals["accepted"] += final.accepted
         totals["quarantined"] += final.quarantined
-        report(f"intake {i}/{len(files)}: {path.name}")
     return totals
 
 
