@@ -4,14 +4,17 @@
 
 Generates provincial CSV files (``;``-separated, Indonesian number formats, a title line, ~2 % invalid
 rows) under --workdir, then, for each backend in its own process (so peak RSS is per backend): a fresh,
-migrated database; the import exactly as ``jejaring intake`` runs it (read → validate → upsert in
-committed batches, with provenance); and a raw load of the same data rows into a plain text table
-(PostgreSQL ``COPY``, SQLite ``executemany``) as the floor to compare with. Prints per backend: rows,
-seconds, rows/s, the raw-load seconds and the ratio to them, peak RSS of the import, its CPU seconds
-(and, for PostgreSQL on this machine, those of its server backends: wall times are noisy on a shared
-machine, CPU seconds less so), the machine's load average during the import, and whether the issue's
-target (4.4 M rows: PostgreSQL <= 60 s, SQLite <= 120 s, <= 4 GB) is met -- for smaller runs, whether
-the rate it implies is reached.
+migrated database; the import exactly as ``jejaring intake FILE...`` runs it (every file inspected,
+then all of them as one load: read, validate and upsert in committed batches with provenance, the next
+file validated while the current one is written, secondary indexes built at the end); and a raw load
+of the same data rows into a plain text table (PostgreSQL ``COPY``, SQLite ``executemany``) as the
+floor to compare with. Prints per backend: rows, seconds, rows/s, the raw-load seconds and the ratio
+to them, peak RSS of the import, its CPU seconds (and, for PostgreSQL on this machine, those of its
+server backends), the machine's load average during the import, and whether the issue's target
+(4.4 M rows: PostgreSQL <= 60 s, SQLite <= 120 s, <= 4 GB) is met -- for smaller runs, whether the
+rate it implies is reached. This machine's speed varies over time (one fixed SQLite micro-benchmark
+took 2.5 to 3 times as long within the same hour), and other jobs inflate CPU seconds too: compare
+runs by their ratio to the raw load of the same run, or run the two versions side by side.
 """
 
 from __future__ import annotations

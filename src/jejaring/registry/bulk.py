@@ -8,6 +8,7 @@ and leaves unchanged firms untouched. PostgreSQL loads with ``COPY``; SQLite wit
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from jejaring.registry.models import Firm
 from jejaring.registry.schemas import SentraCreate
 from jejaring.registry.service import MEDIUM_MAX_INVESTMENT, SMALL_MAX_INVESTMENT, SMALL_MAX_WORKERS
 
+log = logging.getLogger(__name__)
 _CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
 SQLITE_CHUNK = 10_000  # keys per IN (...) on SQLite (limit 32 766 parameters)
 SQLITE_BULK_CACHE_KIB = 512 * 1024  # page cache of the connection while it writes a batch
@@ -559,6 +561,7 @@ def restore_indexes(engine: Engine) -> None:
         missing = [ix for ix in wanted if ix.name not in present]
         if not missing:
             return
+        log.info("building registry indexes: %s", ", ".join(str(ix.name) for ix in missing))
         if tables.is_pg(conn):
             conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         else:
