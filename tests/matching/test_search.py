@@ -24,6 +24,12 @@ def _search(engine: Engine, corpus: Corpus, lang: str = "id", **kw: object) -> s
         return search.search(s, corpus.settings, query=MatchQuery(**kw), lang=lang)  # type: ignore[arg-type]
 
 
+def _offer(engine: Engine, firm: str, **fields: object) -> None:
+    """Publish an offer of ``firm`` (its public ID) with ``fields``."""
+    with session_scope(engine) as s:
+        service.create_offer(s, data=OfferIn(firm=firm, **fields))
+
+
 def test_index_builds_and_quality_meets_target(engine: Engine, corpus: Corpus) -> None:
     with session_scope(engine) as s:
         assert lifecycle.build(s, corpus.settings) == 82
@@ -101,18 +107,15 @@ def test_index_follows_registry_and_offer_changes(engine: Engine, corpus: Corpus
 def test_counterpart_interest_counts(engine: Engine, corpus: Corpus) -> None:
     """Two IKM with the same product: the one offering to buyers in the need's region ranks higher."""
     before = _search(engine, corpus, text="gula semut aren", near="34.71", quantity=2, unit="ton")
-    with session_scope(engine) as s:
-        service.create_offer(
-            s,
-            data=OfferIn(
-                firm=corpus.keys["g2"],
-                title="gula aren cetak dan gula semut",
-                quantity=10,
-                unit="ton",
-                min_order=1,
-                target_regions=["34"],
-            ),
-        )
+    _offer(
+        engine,
+        corpus.keys["g2"],
+        title="gula aren cetak dan gula semut",
+        quantity=10,
+        unit="ton",
+        min_order=1,
+        target_regions=["34"],
+    )
     after = _search(engine, corpus, text="gula semut aren", near="34.71", quantity=2, unit="ton")
     score = {r.candidate.doc.public_id: r for r in after.ranked}
     old = {r.candidate.doc.public_id: r for r in before.ranked}
@@ -125,18 +128,15 @@ def test_counterpart_interest_counts(engine: Engine, corpus: Corpus) -> None:
 
 def test_offer_price_counts_against_the_budget_across_units(engine: Engine, corpus: Corpus) -> None:
     """An offer priced per kg is compared with a budget per ton: within it helps, above it costs, and both say so."""
-    with session_scope(engine) as s:
-        service.create_offer(
-            s,
-            data=OfferIn(
-                firm=corpus.keys["g2"],
-                title="gula semut aren organik",
-                quantity=10_000,
-                unit="kg",
-                price_min=18_000,
-                price_max=20_000,
-            ),
-        )
+    _offer(
+        engine,
+        corpus.keys["g2"],
+        title="gula semut aren organik",
+        quantity=10_000,
+        unit="kg",
+        price_min=18_000,
+        price_max=20_000,
+    )
     query = {"text": "gula semut aren", "quantity": 2, "unit": "ton"}
     g2 = corpus.keys["g2"]
 
