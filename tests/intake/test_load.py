@@ -1,11 +1,15 @@
-"""Several files as one load (``jobs.run_jobs``): read-ahead, deferred secondary indexes, recovery after a kill."""
+"""Several files as one load (``jobs.run_jobs``): read-ahead, deferred indexes and unique keys, the load lock,
+recovery after an error and a kill."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
+import polars as pl
 import pytest
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, select
 
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
@@ -15,10 +19,12 @@ from jejaring.registry import bulk
 from jejaring.registry.models import Firm
 from tests.intake.conftest import good_row, write_csv
 
+DEFERRED = {*bulk.DEFERRED_INDEXES, *bulk.DEFERRED_UNIQUE_INDEXES}
+
 
 def _indexes(engine: Engine) -> set[str]:
-    insp = inspect(engine)
-    return {str(i["name"]) for t in ("firm", "firm_role", "certification") for i in insp.get_indexes(t)}
+    with engine.connect() as conn:
+        return bulk._index_names(conn)
 
 
 def _jobs(engine: Engine, settings: Settings, paths: list[Path]) -> list[int]:
@@ -40,7 +46,7 @@ def test_a_load_as_large_as_the_registry_builds_secondary_indexes_at_its_end(
     engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(bulk, "DEFER_MIN_ROWS", 5)
-    deferred = set(bulk.DEFERRED_INDEXES)
+    deferred = DEFERRED | (set(bulk.DEFERRED_PG_CONSTRAINTS) if engine.dialect.name == "postgresql" else set())
     assert deferred <= _indexes(engine)
     seen: list[set[str]] = []
     first = write_csv(tmp_path / "a.csv", [good_row(i) for i in range(1, 7)])
@@ -63,18 +69,91 @@ def test_a_load_as_large_as_the_registry_builds_secondary_indexes_at_its_end(
 
 
 def test_deferred_indexes_come_back_after_an_error_and_after_a_kill(engine: Engine) -> None:
-    deferred = set(bulk.DEFERRED_INDEXES)
-    with pytest.raises(RuntimeError), bulk.deferred_indexes(engine, incoming_rows=bulk.DEFER_MIN_ROWS) as on:
-        assert on and not (deferred & _indexes(engine))
+    deferred = DEFERRED
+    with pytest.raises(RuntimeError), bulk.deferred_indexes(engine, incoming_rows=bulk.DEFER_MIN_ROWS) as keys:
+        assert keys is not None and not (deferred & _indexes(engine))
         raise RuntimeError("the load failed")
     assert deferred <= _indexes(engine)
     # a killed process never reaches the end of the block: the next run (or server start) builds what is missing
     with engine.begin() as conn:
-        for name in ("ix_firm_name_key", "ix_firm_role_role"):
+        for name in ("ix_firm_name_key", "ix_firm_role_role", "ix_firm_intake_key"):
             conn.exec_driver_sql(f"DROP INDEX {name}")
-    assert not {"ix_firm_name_key", "ix_firm_role_role"} & _indexes(engine)
+    gone = {"ix_firm_name_key", "ix_firm_role_role", "ix_firm_intake_key"}
+    assert not gone & _indexes(engine)
+    with bulk.load_lock(engine):  # ... but not while a load holds the lock: that load builds them at its end
+        bulk.restore_indexes(engine)
+        assert not gone & _indexes(engine)
     bulk.restore_indexes(engine)
     assert deferred <= _indexes(engine)
+    with engine.connect() as conn:  # the intake key is unique again
+        sql = (
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_firm_intake_key'"
+            if engine.dialect.name == "postgresql"
+            else "SELECT sql FROM sqlite_master WHERE name = 'ix_firm_intake_key'"
+        )
+        assert "UNIQUE" in conn.exec_driver_sql(sql).scalar_one().upper()
+
+
+def test_a_deferred_load_knows_its_own_keys_and_forgets_a_rolled_back_batch(
+    engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the intake-key index the load recognises firms it wrote in earlier files and earlier batches, applies
+    a later corrected row as an update, and after a batch that rolled back writes that batch again on resume."""
+    monkeypatch.setattr(bulk, "DEFER_MIN_ROWS", 5)
+    settings = settings.model_copy(update={"intake_batch_rows": 3})
+    first = write_csv(tmp_path / "a.csv", [good_row(i) for i in range(1, 7)])
+    again = write_csv(  # firms 1-3 again (2 corrected, and listed twice), plus 7-9
+        tmp_path / "b.csv",
+        [
+            good_row(1),
+            good_row(2, **{"Jumlah TK": "9"}),
+            good_row(3),
+            *[good_row(i) for i in range(7, 10)],
+            good_row(2, **{"Jumlah TK": "11"}),
+        ],
+    )
+    finals = jobs.run_jobs(engine, _jobs(engine, settings, [first, again]), settings)
+    assert [(j.inserted, j.updated, j.unchanged) for j in finals] == [(6, 0, 0), (3, 2, 2)]
+    with session_scope(engine) as s:
+        assert _firms(engine) == 9
+        assert s.scalar(select(Firm.workers).where(Firm.name == "UD Sumber Rejeki 2")) == 11
+
+    calls = {"n": 0}
+    real = bulk.link_sentra
+
+    def failing_once(*args: object, **kwargs: object) -> int:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the second batch of the file rolls back after its firms were written
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "link_sentra", failing_once)
+    third = write_csv(tmp_path / "c.csv", [good_row(i) for i in range(10, 19)])
+    ids = _jobs(engine, settings, [third])
+    [stopped] = jobs.run_jobs(engine, ids, settings)
+    assert (stopped.status, stopped.inserted) == ("interrupted", 3)
+    assert _firms(engine) == 12
+    [resumed] = jobs.run_jobs(engine, ids, settings)  # the next load reads the committed keys and goes on
+    assert (resumed.status, resumed.inserted, resumed.unchanged) == ("done", 9, 0)
+    assert _firms(engine) == 18
+    assert _indexes(engine) >= DEFERRED
+
+
+def test_other_batches_wait_while_a_deferred_load_holds_the_lock(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    """An upload arriving during a load that writes without the unique intake key waits for it, then writes."""
+    [job_id] = _jobs(engine, settings, [write_csv(tmp_path / "a.csv", [good_row(i) for i in range(1, 4)])])
+    finished: list[ImportJob] = []
+    with bulk.deferred_indexes(engine, incoming_rows=bulk.DEFER_MIN_ROWS) as keys:
+        assert keys is not None
+        upload = threading.Thread(target=lambda: finished.append(jobs.run_job(engine, job_id, settings)))
+        upload.start()
+        time.sleep(1.5)
+        assert not finished and _firms(engine) == 0  # waiting for the load's lock
+    upload.join(timeout=60)
+    assert [(j.status, j.inserted) for j in finished] == [("done", 3)]
+    assert _indexes(engine) >= DEFERRED
 
 
 def test_run_jobs_reads_ahead_and_stops_after_a_failed_file(engine: Engine, settings: Settings, tmp_path: Path) -> None:
@@ -93,3 +172,22 @@ def test_run_jobs_reads_ahead_and_stops_after_a_failed_file(engine: Engine, sett
     assert _firms(engine) == 4
     rest = jobs.run_jobs(engine, [ids[2]], settings)
     assert [(j.status, j.inserted) for j in rest] == [("done", 4)]
+
+
+def test_known_keys_keep_a_committed_batch_and_drop_a_rolled_back_one() -> None:
+    keys = bulk.KnownKeys(pl.DataFrame({"intake_key": ["a"], "_id": [1], "_hash": ["h1"], "_year": [2023]}))
+    written = pl.DataFrame(
+        {"intake_key": ["a", "b"], "_id": [1, 2], "content_hash": ["h2", "h3"], "tahun_data": [2024] * 2}
+    )
+    with pytest.raises(RuntimeError), keys.batch():
+        keys.record(written)
+        assert keys.lookup(pl.Series(["a", "b"])).rows() == [("a", 1, "h2", 2024), ("b", 2, "h3", 2024)]
+        raise RuntimeError("rolled back")
+    assert keys.lookup(pl.Series(["a", "b"])).rows() == [("a", 1, "h1", 2023)]
+    for _ in range(bulk.KnownKeys.COMPACT_AFTER + 2):  # many committed batches: merged, the latest state kept
+        with keys.batch():
+            keys.record(written)
+    assert keys.lookup(pl.Series(["b", "a", "c"])).sort("intake_key").rows() == [
+        ("a", 1, "h2", 2024),
+        ("b", 2, "h3", 2024),
+    ]

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 import polars as pl
@@ -85,11 +86,14 @@ def run_job(
     *,
     progress: Progress | None = None,
     validated: Future[Validated] | None = None,
+    keys: bulk.KnownKeys | None = None,
 ) -> ImportJob:
     """Run (or resume) a job to the end, a cancellation, or a fatal file error; returns its final state.
 
     ``validated``: the job's file already being read and validated (:func:`run_jobs` does the next file's
-    while the current one is written)."""
+    while the current one is written). ``keys``: given by a load that holds the registry's load lock and
+    writes without the intake-key index (:func:`registry.bulk.deferred_indexes`); otherwise each batch takes
+    that lock shared, so it waits while such a load runs."""
     with session_scope(engine) as s:
         job = service.get_job(s, job_id=job_id)
         if job.status in ("done", "failed", "needs_mapping"):
@@ -126,7 +130,7 @@ def run_job(
         batch = rows.slice(k * size, size)
         lo, hi = (int(batch.min()), int(batch.max())) if batch.len() else (0, -1)  # type: ignore[arg-type]
         try:
-            _commit_batch(engine, job_id, k, v, lo, hi, batch.len(), source)
+            _commit_batch(engine, job_id, k, v, lo, hi, batch.len(), source, keys)
         except Superseded:
             log.warning("job %s batch %s was committed by another runner; stopping", job_id, k)
             break
@@ -168,12 +172,12 @@ def run_jobs(
     finals: list[ImportJob] = []
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-read") as pool,
-        bulk.deferred_indexes(engine, incoming_rows=incoming),
+        bulk.deferred_indexes(engine, incoming_rows=incoming) as keys,
     ):
         ahead = _prefetch(pool, queue[0], settings) if queue else None
         for k, job in enumerate(queue):
             current, ahead = ahead, (_prefetch(pool, queue[k + 1], settings) if k + 1 < len(queue) else None)
-            final = run_job(engine, job.id, settings, progress=progress, validated=current)
+            final = run_job(engine, job.id, settings, progress=progress, validated=current, keys=keys)
             finals.append(final)
             if final.status in ("failed", "interrupted"):
                 if ahead is not None:
@@ -232,11 +236,20 @@ def _run_sentra_job(engine: Engine, job_id: int, snapshot: ImportJob, settings: 
 
 
 def _commit_batch(
-    engine: Engine, job_id: int, k: int, v: Validated, lo: int, hi: int, n_rows: int, source: bulk.BulkSource
+    engine: Engine,
+    job_id: int,
+    k: int,
+    v: Validated,
+    lo: int,
+    hi: int,
+    n_rows: int,
+    source: bulk.BulkSource,
+    keys: bulk.KnownKeys | None,
 ) -> None:
-    with session_scope(engine) as s:
+    turn = bulk.load_lock(engine, shared=True) if keys is None else nullcontext(True)
+    with turn, keys.batch() if keys is not None else nullcontext(), session_scope(engine) as s:
         accepted = v.accepted.filter(pl.col("_row").is_between(lo, hi))
-        result = upsert_in_order(s, accepted, source)
+        result = upsert_in_order(s, accepted, source, keys)
         bulk.link_sentra(s, rows=accepted, firm_ids=result.firm_ids or {}, source=source)
         quarantined = quarantine_frame(v, lo, hi)
         tables.write(  # one COPY / executemany: the ORM costs ~100 µs a row here
@@ -278,12 +291,16 @@ def _commit_batch(
         s.flush()
 
 
-def upsert_in_order(session: Session, rows: pl.DataFrame, source: bulk.BulkSource) -> bulk.BulkResult:
+def upsert_in_order(
+    session: Session, rows: pl.DataFrame, source: bulk.BulkSource, keys: bulk.KnownKeys | None = None
+) -> bulk.BulkResult:
     """Upsert rows; a business listed twice in the file is one firm, its later rows applied as updates in order."""
     ranked = rows.with_columns(pl.col("_row").cum_count().over("intake_key").alias("_rank"))
     total = bulk.BulkResult(firm_ids={})
     for rank in sorted(ranked.get_column("_rank").unique().to_list()):
-        part = bulk.upsert_firms(session, rows=ranked.filter(pl.col("_rank") == rank).drop("_rank"), source=source)
+        part = bulk.upsert_firms(
+            session, rows=ranked.filter(pl.col("_rank") == rank).drop("_rank"), source=source, keys=keys
+        )
         total.inserted += part.inserted
         total.updated += part.updated
         total.unchanged += part.unchanged

@@ -7,6 +7,7 @@ and leaves unchanged firms untouched. PostgreSQL loads with ``COPY``; SQLite wit
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Engine, Index, func, inspect, select
+from sqlalchemy import Connection, Engine, Index, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
@@ -46,7 +47,13 @@ DEFERRED_INDEXES = (
     "ix_firm_role_role",
     "ix_certification_certificate_code",
 )
+# Unique keys such a load also builds at its end: their random keys cost as much as the row itself. The load then
+# knows the registry's intake keys itself (KnownKeys) and holds the load lock, which every other intake batch
+# waits for, so no key can arrive that it does not know; public IDs stay unique through firm_alias's key.
+DEFERRED_UNIQUE_INDEXES = ("ix_firm_intake_key",)
+DEFERRED_PG_CONSTRAINTS = {"uq_firm_public_id": ("firm", "public_id")}  # SQLite cannot drop a table's constraint
 DEFER_MIN_ROWS = 200_000  # a load defers them when it brings at least this many rows and at least as many as exist
+LOAD_LOCK_KEY = 0x4A4A4C44  # PostgreSQL advisory lock of the database's registry loads
 INDEX_BUILD_MEMORY = "256MB"  # PostgreSQL maintenance_work_mem while they are rebuilt
 
 # registry column ← clean intake column
@@ -237,19 +244,22 @@ def _insert_firms(conn: Connection, firms: pl.DataFrame) -> list[int]:
     return ids
 
 
-def upsert_firms(session: Session, *, rows: pl.DataFrame, source: BulkSource) -> BulkResult:
+def upsert_firms(
+    session: Session, *, rows: pl.DataFrame, source: BulkSource, keys: KnownKeys | None = None
+) -> BulkResult:
     """Insert new firms and update changed ones (by ``intake_key``), writing history and provenance.
 
     ``rows`` holds clean intake columns (see ``FIRM_COLUMNS`` values, ``PRIVATE_COLUMNS``, ``sertifikat``,
     ``hs``) plus ``_row``, ``intake_key`` and ``content_hash``. An older ``tahun_data`` never overwrites
-    a newer record.
+    a newer record. ``keys``: the registry's intake keys, held by a load that writes without their index
+    (:func:`deferred_indexes`); they are asked instead of the table, and told what this batch writes.
     """
     conn = session.connection()
     result = BulkResult(firm_ids={})
     if rows.height == 0:
         return result
     with _bulk_cache(conn):
-        return _upsert(conn, rows, source, result)
+        return _upsert(conn, rows, source, result, keys)
 
 
 @contextmanager
@@ -266,21 +276,22 @@ def _bulk_cache(conn: Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
-def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: BulkResult) -> BulkResult:
+def _upsert(
+    conn: Connection, rows: pl.DataFrame, source: BulkSource, result: BulkResult, keys: KnownKeys | None
+) -> BulkResult:
     rows = rows.with_columns(
         pl.col("kbli").str.slice(0, 2).alias("kbli_division"),
         size_class_expr("tenaga_kerja", "nilai_investasi").alias("size_class"),
     )
-    existing = _select_in(
-        conn,
-        "SELECT intake_key, id, content_hash, reference_year FROM firm WHERE intake_key IN ({in})",
-        rows.get_column("intake_key"),
-    )
-    known = pl.DataFrame(
-        existing,
-        schema={"intake_key": pl.Utf8, "_id": pl.Int64, "_hash": pl.Utf8, "_year": pl.Int64},
-        orient="row",
-    )
+    if keys is not None:
+        known = keys.lookup(rows.get_column("intake_key"))
+    else:
+        existing = _select_in(
+            conn,
+            "SELECT intake_key, id, content_hash, reference_year FROM firm WHERE intake_key IN ({in})",
+            rows.get_column("intake_key"),
+        )
+        known = pl.DataFrame(existing, schema=KnownKeys.SCHEMA, orient="row")
     rows = rows.join(known, on="intake_key", how="left")
     new = rows.filter(pl.col("_id").is_null())
     changed = rows.filter(
@@ -320,6 +331,8 @@ def _upsert(conn: Connection, rows: pl.DataFrame, source: BulkSource, result: Bu
     if changed.height:
         _update_changed(conn, changed, source, stamp)
         result.updated = changed.height
+    if keys is not None:
+        keys.record(pl.concat([f.select("intake_key", "_id", "content_hash", "tahun_data") for f in (new, changed)]))
     written = pl.concat([new.select("_row", "_id", *_DETAIL), changed.select("_row", "_id", *_DETAIL)])
     _write_details(conn, new.select("_row", "_id", *_DETAIL), source, stamp, fresh=True)
     _write_details(conn, changed.select("_row", "_id", *_DETAIL), source, stamp, fresh=False)
@@ -520,51 +533,176 @@ def link_sentra(session: Session, *, rows: pl.DataFrame, firm_ids: dict[int, int
     return created
 
 
+class KnownKeys:
+    """The registry's intake keys (with firm id, content hash and reference year), kept by a load that writes
+    without ``ix_firm_intake_key``: :meth:`lookup` answers what ``SELECT ... FROM firm WHERE intake_key IN`` would,
+    this batch's own writes included; :meth:`batch` keeps a batch's writes when it commits and drops them when
+    it rolls back."""
+
+    SCHEMA: dict[str, Any] = {"intake_key": pl.Utf8, "_id": pl.Int64, "_hash": pl.Utf8, "_year": pl.Int64}
+    COMPACT_AFTER = 32  # frames, before they are merged into one
+
+    def __init__(self, known: pl.DataFrame) -> None:
+        self._frames = [known]
+        self._pending: list[pl.DataFrame] = []
+
+    @classmethod
+    def read(cls, conn: Connection) -> KnownKeys:
+        """Every intake key of the registry."""
+        sql = "SELECT intake_key, id, content_hash, reference_year FROM firm WHERE intake_key IS NOT NULL"
+        return cls(tables.read(conn, sql, cls.SCHEMA))
+
+    def lookup(self, keys: pl.Series) -> pl.DataFrame:
+        """The latest state of each of ``keys`` the registry holds (columns of :attr:`SCHEMA`)."""
+        wanted = keys.unique().implode()
+        parts = [f.filter(pl.col("intake_key").is_in(wanted)) for f in (*self._frames, *self._pending)]
+        return pl.concat(parts).unique("intake_key", keep="last", maintain_order=True)
+
+    def record(self, written: pl.DataFrame) -> None:
+        """Rows this batch inserted or updated (``intake_key``, ``_id``, ``content_hash``, ``tahun_data``)."""
+        self._pending.append(
+            written.select(
+                "intake_key",
+                "_id",
+                pl.col("content_hash").alias("_hash"),
+                pl.col("tahun_data").cast(pl.Int64).alias("_year"),
+            )
+        )
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Around one batch's transaction: its writes are kept if it commits, dropped if it raises."""
+        self._pending = []
+        try:
+            yield
+        except BaseException:
+            self._pending = []
+            raise
+        self._frames.extend(self._pending)
+        self._pending = []
+        if len(self._frames) > self.COMPACT_AFTER:
+            merged = pl.concat(self._frames).unique("intake_key", keep="last", maintain_order=True)
+            self._frames = [merged.rechunk()]
+
+
 def _deferred() -> list[Index]:
     by_name = {str(ix.name): ix for table in Base.metadata.tables.values() for ix in table.indexes}
-    return [by_name[name] for name in DEFERRED_INDEXES]
+    return [by_name[name] for name in (*DEFERRED_INDEXES, *DEFERRED_UNIQUE_INDEXES)]
+
+
+def _lock_file(engine: Engine) -> str | None:
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None  # a private in-memory database has no other writer
+    return f"{database}.load-lock"
 
 
 @contextmanager
-def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[bool]:
+def load_lock(engine: Engine, *, shared: bool = False, wait: bool = True) -> Iterator[bool]:
+    """The registry's load lock: held exclusively by a load that writes without the deferred unique keys, and
+    shared by every other intake batch while it writes, so that batch waits for such a load (and such a load for
+    batches in flight). PostgreSQL: an advisory lock of the database; SQLite: ``flock`` on a file beside the
+    database. Both end with the process that holds them. Yields whether it was taken (``wait=False`` may not)."""
+    if engine.dialect.name == "postgresql":
+        kind = "_shared" if shared else ""
+        with engine.connect() as conn:
+            if wait:
+                conn.exec_driver_sql(f"SELECT pg_advisory_lock{kind}({LOAD_LOCK_KEY})")
+                taken = True
+            else:
+                taken = bool(conn.exec_driver_sql(f"SELECT pg_try_advisory_lock{kind}({LOAD_LOCK_KEY})").scalar())
+            conn.commit()  # the lock belongs to the session: no transaction stays open while it is held
+            try:
+                yield taken
+            finally:
+                if taken:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock{kind}({LOAD_LOCK_KEY})")
+                    conn.commit()
+        return
+    path = _lock_file(engine)
+    if path is None:
+        yield True
+        return
+    with open(path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            taken = False
+        else:
+            taken = True
+        try:
+            yield taken
+        finally:
+            if taken:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKeys | None]:
     """Within this block, a load of ``incoming_rows`` rows at least as large as the registry writes without the
-    :data:`DEFERRED_INDEXES`; they are built again, sorted, when the block ends (also on an error). Yields whether
-    it deferred.
+    :data:`DEFERRED_INDEXES` and the unique keys :data:`DEFERRED_UNIQUE_INDEXES` (and, on PostgreSQL,
+    :data:`DEFERRED_PG_CONSTRAINTS`); they are built again, sorted, when the block ends (also on an error). Yields
+    the registry's :class:`KnownKeys` for the load's batches when it deferred, else None.
 
     Updating them row by row is most of a national load's cost (random keys dirty index pages all over the
-    table in every batch); one sorted build at the end costs a fraction of that. Unique and primary keys stay,
-    so nothing the registry guarantees changes while the load runs; other readers meanwhile get slower, not
+    table in every batch); one sorted build at the end costs a fraction of that. The load holds the
+    :func:`load_lock` throughout, so no other intake batch writes meanwhile and no intake key can arrive that
+    the :class:`KnownKeys` miss; primary and foreign keys stay. Other readers meanwhile get slower, not
     different, answers. A killed process leaves them missing until :func:`restore_indexes` runs, which every
     intake run and every server start does first.
     """
-    restore_indexes(engine)
-    with engine.connect() as conn:
-        existing = conn.execute(select(func.count()).select_from(Firm)).scalar_one()
-    if incoming_rows < max(DEFER_MIN_ROWS, existing):
-        yield False
-        return
-    with engine.begin() as conn:
-        for ix in _deferred():
-            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
-    try:
-        yield True
-    finally:
-        restore_indexes(engine)
+    with load_lock(engine):
+        _restore(engine)
+        with engine.connect() as conn:
+            existing = conn.execute(select(func.count()).select_from(Firm)).scalar_one()
+        if incoming_rows >= max(DEFER_MIN_ROWS, existing):
+            with engine.begin() as conn:
+                keys = KnownKeys.read(conn)
+                for ix in _deferred():
+                    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
+                if tables.is_pg(conn):
+                    for name, (table, _column) in DEFERRED_PG_CONSTRAINTS.items():
+                        conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+            try:
+                yield keys
+            finally:
+                _restore(engine)
+            return
+    yield None  # a smaller load: its batches take the lock shared, one by one, like any other
 
 
 def restore_indexes(engine: Engine) -> None:
-    """Build any of the :data:`DEFERRED_INDEXES` that is missing (after a deferred load, or one that was killed)."""
+    """Build any of the deferred indexes and keys that is missing (after a load that was killed); nothing while a
+    load that defers them is running (it builds them at its end)."""
+    with load_lock(engine, wait=False) as free:
+        if free:
+            _restore(engine)
+        else:
+            log.info("a registry load is running; it builds its deferred indexes at its end")
+
+
+def _index_names(conn: Connection) -> set[str]:
+    if tables.is_pg(conn):
+        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    return {str(r[0]) for r in conn.exec_driver_sql(sql)}
+
+
+def _restore(engine: Engine) -> None:
     with engine.begin() as conn:
-        inspector = inspect(conn)
-        wanted = _deferred()
-        present = {i["name"] for t in {ix.table.name for ix in wanted} for i in inspector.get_indexes(t)}  # type: ignore[union-attr]
-        missing = [ix for ix in wanted if ix.name not in present]
-        if not missing:
+        present = _index_names(conn)
+        missing = [ix for ix in _deferred() if ix.name not in present]
+        constraints = [c for c in DEFERRED_PG_CONSTRAINTS if c not in present] if tables.is_pg(conn) else []
+        if not missing and not constraints:
             return
-        log.info("building registry indexes: %s", ", ".join(str(ix.name) for ix in missing))
+        log.info("building registry indexes: %s", ", ".join([*(str(ix.name) for ix in missing), *constraints]))
         if tables.is_pg(conn):
             conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         else:
             conn.exec_driver_sql("PRAGMA threads = 2")  # the sorter of CREATE INDEX may use a helper thread
         for ix in missing:
-            conn.execute(CreateIndex(ix, if_not_exists=True))  # another process may have just built it
+            conn.execute(CreateIndex(ix, if_not_exists=True))
+        for name in constraints:
+            table, column = DEFERRED_PG_CONSTRAINTS[name]
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({column})")
