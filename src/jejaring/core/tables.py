@@ -76,6 +76,7 @@ def write(conn: Connection, table: str, df: pl.DataFrame) -> None:
     """Append ``df`` to ``table`` (column names = table columns)."""
     if df.height == 0:
         return
+    df = _without_empty_columns(table, df)
     cols = ", ".join(f'"{c}"' for c in df.columns)
     if is_pg(conn):
         buf = io.BytesIO()
@@ -96,6 +97,25 @@ def write(conn: Connection, table: str, df: pl.DataFrame) -> None:
         lite.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", values)
     finally:
         lite.close()
+
+
+def _without_empty_columns(table: str, df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` less its columns that are null in every row and would be NULL anyway (no default, not a key):
+    binding (SQLite) or encoding and parsing (``COPY``) them costs per row, and provincial files leave many
+    columns empty."""
+    columns = Base.metadata.tables[table].c if table in Base.metadata.tables else None
+    if columns is None:
+        return df
+    keep = [
+        c
+        for c in df.columns
+        if c not in columns
+        or columns[c].primary_key
+        or columns[c].default is not None
+        or columns[c].server_default is not None
+        or df.get_column(c).null_count() < df.height
+    ]
+    return df.select(keep) if keep else df
 
 
 def write_checked(conn: Connection, name: str, df: pl.DataFrame, *, fresh: tuple[str, ...] = ()) -> None:
