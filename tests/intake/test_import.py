@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pytest
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
@@ -15,8 +16,11 @@ from jejaring.cli import app
 from jejaring.core import ids, migrate
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
+from jejaring.core.errors import DomainError
+from jejaring.core.i18n import translate
 from jejaring.intake import jobs, quarantine, service
 from jejaring.intake.models import QuarantineRow
+from jejaring.registry import bulk
 from jejaring.registry import service as registry_service
 from jejaring.registry.models import (
     Certification,
@@ -323,6 +327,33 @@ def test_correct_row_in_place(engine: Engine, run_import: ImportFn, settings: Se
         firm = s.get(Firm, row.resolved_firm_id)
         assert firm is not None and firm.workers == 4 and firm.kbli_code == "10710"
         assert service.open_quarantine_count(s, job=j) == 1
+
+
+def test_a_corrected_row_waits_for_no_national_load(
+    engine: Engine, run_import: ImportFn, settings: Settings, tmp_path: Path
+) -> None:
+    """While a load writes without the unique intake key, a correction is refused with a message, not queued."""
+    job = run_import(write_csv(tmp_path / "jabar.csv", _mixed_rows()), office="32")
+    with session_scope(engine) as s:
+        j = service.get_job(s, job_id=job.id)
+        row = quarantine.job_rows(s, job=j)[0][0]
+        fixed = {**json.loads(row.values), "kbli": "10710", "email": "ok@contoh.id", "tenaga_kerja": "4"}
+        row_id = row.id
+    with bulk.load_lock(engine), session_scope(engine) as s:
+        j = service.get_job(s, job_id=job.id)
+        with pytest.raises(DomainError) as refused:
+            quarantine.correct_row(
+                s, job=j, row=quarantine.get_row(s, job=j, row_id=row_id), values=fixed, settings=settings
+            )
+        assert refused.value.key == "intake.error.load_running"
+        assert "coba lagi" in translate(refused.value.key, "id")
+    with session_scope(engine) as s:
+        j = service.get_job(s, job_id=job.id)
+        assert quarantine.correct_row(
+            s, job=j, row=quarantine.get_row(s, job=j, row_id=row_id), values=fixed, settings=settings
+        )
+    with bulk.load_lock(engine, wait=False) as free:  # the correction let go of its share when it committed
+        assert free
 
 
 def test_unmapped_headers_wait_and_are_remembered_per_office(

@@ -111,6 +111,7 @@ def correct_row(
         session.flush()
         return False
     source = bulk.BulkSource(job.office, job.file_name, job.uploaded_by, job.id)
+    bulk.writer_turn(session)
     result = bulk.upsert_firms(session, rows=v.accepted, source=source)
     row.status = "resolved"
     row.errors = "[]"

@@ -17,12 +17,13 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Engine, Index, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, Index, event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.schema import CreateIndex
 
 from jejaring.core import tables
 from jejaring.core.db import Base, utcnow
+from jejaring.core.errors import DomainError
 from jejaring.core.ids import ALPHABET
 from jejaring.registry import service as registry_service
 from jejaring.registry.models import Firm
@@ -635,6 +636,32 @@ def load_lock(engine: Engine, *, shared: bool = False, wait: bool = True) -> Ite
         finally:
             if taken:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def writer_turn(session: Session) -> None:
+    """Take the :func:`load_lock` shared until ``session``'s transaction ends, for an intake write outside a job's
+    batches (a corrected quarantine row); refused with a clear error while a load holds it, rather than waiting
+    for minutes inside a request."""
+    conn = session.connection()
+    if tables.is_pg(conn):
+        if not conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock_shared({LOAD_LOCK_KEY})").scalar():
+            raise DomainError("intake.error.load_running")
+        return
+    path = _lock_file(conn.engine)
+    if path is None:
+        return
+    handle = open(path, "a+b")  # noqa: SIM115 -- held until the transaction ends, closed by the listener below
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise DomainError("intake.error.load_running") from None
+
+    def release(_session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None and not handle.closed:
+            handle.close()  # closing the file ends its lock (the listener cannot remove itself while it runs)
+
+    event.listen(session, "after_transaction_end", release)
 
 
 @contextmanager
