@@ -20,7 +20,7 @@ from jejaring.core.errors import DomainError
 from jejaring.core.i18n import translate
 from jejaring.intake import jobs, quarantine, service
 from jejaring.intake.models import QuarantineRow
-from jejaring.registry import bulk
+from jejaring.registry import locks
 from jejaring.registry import service as registry_service
 from jejaring.registry.models import (
     Certification,
@@ -339,20 +339,20 @@ def test_a_corrected_row_waits_for_no_national_load(
         row = quarantine.job_rows(s, job=j)[0][0]
         fixed = {**json.loads(row.values), "kbli": "10710", "email": "ok@contoh.id", "tenaga_kerja": "4"}
         row_id = row.id
-    with bulk.load_lock(engine), session_scope(engine) as s:
+    with locks.load_lock(engine), session_scope(engine) as s:
         j = service.get_job(s, job_id=job.id)
         with pytest.raises(DomainError) as refused:
             quarantine.correct_row(
                 s, job=j, row=quarantine.get_row(s, job=j, row_id=row_id), values=fixed, settings=settings
             )
-        assert refused.value.key == "intake.error.load_running"
+        assert refused.value.key == "registry.error.load_running"
         assert "coba lagi" in translate(refused.value.key, "id")
     with session_scope(engine) as s:
         j = service.get_job(s, job_id=job.id)
         assert quarantine.correct_row(
             s, job=j, row=quarantine.get_row(s, job=j, row_id=row_id), values=fixed, settings=settings
         )
-    with bulk.load_lock(engine, wait=False) as free:  # the correction let go of its share when it committed
+    with locks.load_lock(engine, wait=False) as free:  # the correction let go of its share when it committed
         assert free
 
 

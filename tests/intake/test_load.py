@@ -13,10 +13,13 @@ from sqlalchemy import Engine, func, select
 
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
+from jejaring.core.errors import DomainError
 from jejaring.intake import jobs, service
 from jejaring.intake.models import ImportJob
-from jejaring.registry import bulk
+from jejaring.registry import bulk, locks
+from jejaring.registry import service as registry_service
 from jejaring.registry.models import Firm
+from jejaring.registry.schemas import FirmCreate
 from tests.intake.conftest import good_row, write_csv
 
 DEFERRED = {*bulk.DEFERRED_INDEXES, *bulk.DEFERRED_UNIQUE_INDEXES}
@@ -80,7 +83,7 @@ def test_deferred_indexes_come_back_after_an_error_and_after_a_kill(engine: Engi
             conn.exec_driver_sql(f"DROP INDEX {name}")
     gone = {"ix_firm_name_key", "ix_firm_role_role", "ix_firm_intake_key"}
     assert not gone & _indexes(engine)
-    with bulk.load_lock(engine):  # ... but not while a load holds the lock: that load builds them at its end
+    with locks.load_lock(engine):  # ... but not while a load holds the lock: that load builds them at its end
         bulk.restore_indexes(engine)
         assert not gone & _indexes(engine)
     bulk.restore_indexes(engine)
@@ -175,19 +178,40 @@ def test_run_jobs_reads_ahead_and_stops_after_a_failed_file(engine: Engine, sett
 
 
 def test_known_keys_keep_a_committed_batch_and_drop_a_rolled_back_one() -> None:
-    keys = bulk.KnownKeys(pl.DataFrame({"intake_key": ["a"], "_id": [1], "_hash": ["h1"], "_year": [2023]}))
+    keys = bulk.KnownKeys(
+        pl.DataFrame({"intake_key": ["a"], "_id": [1], "_hash": ["h1"], "_year": [2023]}), pl.Series(["F-1"])
+    )
     written = pl.DataFrame(
         {"intake_key": ["a", "b"], "_id": [1, 2], "content_hash": ["h2", "h3"], "tahun_data": [2024] * 2}
     )
     with pytest.raises(RuntimeError), keys.batch():
-        keys.record(written)
+        keys.record(written, pl.Series(["F-2"]))
         assert keys.lookup(pl.Series(["a", "b"])).rows() == [("a", 1, "h2", 2024), ("b", 2, "h3", 2024)]
+        assert keys.taken(["F-1", "F-2", "F-3"]) == {"F-1", "F-2"}
         raise RuntimeError("rolled back")
     assert keys.lookup(pl.Series(["a", "b"])).rows() == [("a", 1, "h1", 2023)]
-    for _ in range(bulk.KnownKeys.COMPACT_AFTER + 2):  # many committed batches: merged, the latest state kept
+    assert keys.taken(["F-1", "F-2", "F-3"]) == {"F-1"}
+    for k in range(bulk.KnownKeys.COMPACT_AFTER + 2):  # many committed batches: merged, the latest state kept
         with keys.batch():
-            keys.record(written)
+            keys.record(written, pl.Series([f"F-x{k}"]))
+    assert keys.taken(["F-1", "F-x0", f"F-x{bulk.KnownKeys.COMPACT_AFTER + 1}", "F-2"]) == {
+        "F-1",
+        "F-x0",
+        f"F-x{bulk.KnownKeys.COMPACT_AFTER + 1}",
+    }
     assert keys.lookup(pl.Series(["b", "a", "c"])).sort("intake_key").rows() == [
         ("a", 1, "h2", 2024),
         ("b", 2, "h3", 2024),
     ]
+
+
+def test_a_firm_registered_by_hand_is_refused_while_a_deferred_load_runs(engine: Engine) -> None:
+    data = FirmCreate(name="Eceng Gondok Kreasi", regency_code="33.22", products="tas anyaman")
+    with locks.load_lock(engine), session_scope(engine) as s:
+        with pytest.raises(DomainError) as refused:
+            registry_service.create_firm(s, data=data)
+        assert refused.value.key == "registry.error.load_running"
+    with session_scope(engine) as s:
+        firm = registry_service.create_firm(s, data=data)
+        assert registry_service.get_firm(s, public_id=firm.public_id).id == firm.id
+    assert _firms(engine) == 1

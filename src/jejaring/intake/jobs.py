@@ -28,7 +28,7 @@ from jejaring.core.errors import DomainError
 from jejaring.intake import reader, service
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.intake.validate import Validated, validate
-from jejaring.registry import bulk
+from jejaring.registry import bulk, locks
 
 log = logging.getLogger(__name__)
 ANALYZED_TABLES = (
@@ -246,7 +246,7 @@ def _commit_batch(
     source: bulk.BulkSource,
     keys: bulk.KnownKeys | None,
 ) -> None:
-    turn = bulk.load_lock(engine, shared=True) if keys is None else nullcontext(True)
+    turn = locks.load_lock(engine, shared=True) if keys is None else nullcontext(True)
     with turn, keys.batch() if keys is not None else nullcontext(), session_scope(engine) as s:
         accepted = v.accepted.filter(pl.col("_row").is_between(lo, hi))
         result = upsert_in_order(s, accepted, source, keys)

@@ -19,7 +19,7 @@ from jejaring.intake import service
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.intake.validate import validate
-from jejaring.registry import bulk
+from jejaring.registry import bulk, locks
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -111,7 +111,7 @@ def correct_row(
         session.flush()
         return False
     source = bulk.BulkSource(job.office, job.file_name, job.uploaded_by, job.id)
-    bulk.writer_turn(session)
+    locks.writer_turn(session)
     result = bulk.upsert_firms(session, rows=v.accepted, source=source)
     row.status = "resolved"
     row.errors = "[]"

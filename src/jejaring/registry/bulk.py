@@ -7,7 +7,6 @@ and leaves unchanged firms untouched. PostgreSQL loads with ``COPY``; SQLite wit
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 from collections.abc import Iterator
@@ -17,14 +16,14 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Connection, Engine, Index, event, func, select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import Connection, Engine, Index, func, select
+from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
 from jejaring.core import tables
 from jejaring.core.db import Base, utcnow
-from jejaring.core.errors import DomainError
 from jejaring.core.ids import ALPHABET
+from jejaring.registry import locks
 from jejaring.registry import service as registry_service
 from jejaring.registry.models import Firm
 from jejaring.registry.schemas import SentraCreate
@@ -49,12 +48,14 @@ DEFERRED_INDEXES = (
     "ix_certification_certificate_code",
 )
 # Unique keys such a load also builds at its end: their random keys cost as much as the row itself. The load then
-# knows the registry's intake keys itself (KnownKeys) and holds the load lock, which every other intake batch
-# waits for, so no key can arrive that it does not know; public IDs stay unique through firm_alias's key.
+# knows the registry's intake keys and public IDs itself (KnownKeys) and holds the load lock, which every other
+# writer of new firms respects (locks.py), so no key can arrive that it does not know.
 DEFERRED_UNIQUE_INDEXES = ("ix_firm_intake_key",)
-DEFERRED_PG_CONSTRAINTS = {"uq_firm_public_id": ("firm", "public_id")}  # SQLite cannot drop a table's constraint
+DEFERRED_PG_CONSTRAINTS = {  # name: (table, definition); SQLite cannot drop a table's constraint
+    "uq_firm_public_id": ("firm", "UNIQUE (public_id)"),
+    "pk_firm_alias": ("firm_alias", "PRIMARY KEY (public_id)"),
+}
 DEFER_MIN_ROWS = 200_000  # a load defers them when it brings at least this many rows and at least as many as exist
-LOAD_LOCK_KEY = 0x4A4A4C44  # PostgreSQL advisory lock of the database's registry loads
 INDEX_BUILD_MEMORY = "256MB"  # PostgreSQL maintenance_work_mem while they are rebuilt
 
 # registry column ← clean intake column
@@ -204,10 +205,13 @@ def _select_in(
     return out
 
 
-def _fresh_public_ids(conn: Connection, n: int) -> list[str]:
+def _fresh_public_ids(conn: Connection, n: int, keys: KnownKeys | None) -> list[str]:
     ids = new_public_ids(n)
     while True:
-        taken = {r[0] for r in _select_in(conn, "SELECT public_id FROM firm_alias WHERE public_id IN ({in})", ids)}
+        if keys is not None:
+            taken = keys.taken(ids)
+        else:
+            taken = {r[0] for r in _select_in(conn, "SELECT public_id FROM firm_alias WHERE public_id IN ({in})", ids)}
         dupes = len(ids) - len(set(ids))
         if not taken and not dupes:
             return ids
@@ -304,7 +308,7 @@ def _upsert(
     now = utcnow()
     stamp = tables.stamp(conn, now)
     if new.height:
-        public_ids = _fresh_public_ids(conn, new.height)
+        public_ids = _fresh_public_ids(conn, new.height, keys)
         firm_frame = new.select([pl.col(src).alias(dst) for dst, src in FIRM_COLUMNS.items()]).with_columns(
             pl.Series("public_id", public_ids, dtype=pl.Utf8),
             pl.lit("active").alias("status"),
@@ -333,7 +337,10 @@ def _upsert(
         _update_changed(conn, changed, source, stamp)
         result.updated = changed.height
     if keys is not None:
-        keys.record(pl.concat([f.select("intake_key", "_id", "content_hash", "tahun_data") for f in (new, changed)]))
+        keys.record(
+            pl.concat([f.select("intake_key", "_id", "content_hash", "tahun_data") for f in (new, changed)]),
+            new.get_column("_public_id") if new.height else pl.Series("public_id", [], dtype=pl.Utf8),
+        )
     written = pl.concat([new.select("_row", "_id", *_DETAIL), changed.select("_row", "_id", *_DETAIL)])
     _write_details(conn, new.select("_row", "_id", *_DETAIL), source, stamp, fresh=True)
     _write_details(conn, changed.select("_row", "_id", *_DETAIL), source, stamp, fresh=False)
@@ -535,23 +542,26 @@ def link_sentra(session: Session, *, rows: pl.DataFrame, firm_ids: dict[int, int
 
 
 class KnownKeys:
-    """The registry's intake keys (with firm id, content hash and reference year), kept by a load that writes
-    without ``ix_firm_intake_key``: :meth:`lookup` answers what ``SELECT ... FROM firm WHERE intake_key IN`` would,
-    this batch's own writes included; :meth:`batch` keeps a batch's writes when it commits and drops them when
-    it rolls back."""
+    """The registry's intake keys (with firm id, content hash and reference year) and public IDs, kept by a load
+    that writes without their unique indexes: :meth:`lookup` answers what ``SELECT ... FROM firm WHERE intake_key
+    IN`` would and :meth:`taken` which public IDs exist, this batch's own writes included; :meth:`batch` keeps a
+    batch's writes when it commits and drops them when it rolls back."""
 
     SCHEMA: dict[str, Any] = {"intake_key": pl.Utf8, "_id": pl.Int64, "_hash": pl.Utf8, "_year": pl.Int64}
     COMPACT_AFTER = 32  # frames, before they are merged into one
 
-    def __init__(self, known: pl.DataFrame) -> None:
+    def __init__(self, known: pl.DataFrame, public_ids: pl.Series | None = None) -> None:
         self._frames = [known]
+        self._ids = [public_ids if public_ids is not None else pl.Series("public_id", [], dtype=pl.Utf8)]
         self._pending: list[pl.DataFrame] = []
+        self._pending_ids: list[pl.Series] = []
 
     @classmethod
     def read(cls, conn: Connection) -> KnownKeys:
-        """Every intake key of the registry."""
+        """Every intake key and public ID of the registry."""
         sql = "SELECT intake_key, id, content_hash, reference_year FROM firm WHERE intake_key IS NOT NULL"
-        return cls(tables.read(conn, sql, cls.SCHEMA))
+        ids = tables.read(conn, "SELECT public_id FROM firm_alias", {"public_id": pl.Utf8}).get_column("public_id")
+        return cls(tables.read(conn, sql, cls.SCHEMA), ids)
 
     def lookup(self, keys: pl.Series) -> pl.DataFrame:
         """The latest state of each of ``keys`` the registry holds (columns of :attr:`SCHEMA`)."""
@@ -559,8 +569,14 @@ class KnownKeys:
         parts = [f.filter(pl.col("intake_key").is_in(wanted)) for f in (*self._frames, *self._pending)]
         return pl.concat(parts).unique("intake_key", keep="last", maintain_order=True)
 
-    def record(self, written: pl.DataFrame) -> None:
-        """Rows this batch inserted or updated (``intake_key``, ``_id``, ``content_hash``, ``tahun_data``)."""
+    def taken(self, public_ids: list[str]) -> set[str]:
+        """Those of ``public_ids`` that the registry already gives out."""
+        wanted = pl.Series(public_ids, dtype=pl.Utf8).implode()
+        return {pid for ids in (*self._ids, *self._pending_ids) for pid in ids.filter(ids.is_in(wanted)).to_list()}
+
+    def record(self, written: pl.DataFrame, public_ids: pl.Series) -> None:
+        """Rows this batch inserted or updated (``intake_key``, ``_id``, ``content_hash``, ``tahun_data``) and the
+        public IDs it gave out."""
         self._pending.append(
             written.select(
                 "intake_key",
@@ -569,99 +585,29 @@ class KnownKeys:
                 pl.col("tahun_data").cast(pl.Int64).alias("_year"),
             )
         )
+        self._pending_ids.append(public_ids)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Around one batch's transaction: its writes are kept if it commits, dropped if it raises."""
-        self._pending = []
+        self._pending, self._pending_ids = [], []
         try:
             yield
         except BaseException:
-            self._pending = []
+            self._pending, self._pending_ids = [], []
             raise
         self._frames.extend(self._pending)
-        self._pending = []
+        self._ids.extend(self._pending_ids)
+        self._pending, self._pending_ids = [], []
         if len(self._frames) > self.COMPACT_AFTER:
             merged = pl.concat(self._frames).unique("intake_key", keep="last", maintain_order=True)
             self._frames = [merged.rechunk()]
+            self._ids = [pl.concat(self._ids).rechunk()]
 
 
 def _deferred() -> list[Index]:
     by_name = {str(ix.name): ix for table in Base.metadata.tables.values() for ix in table.indexes}
     return [by_name[name] for name in (*DEFERRED_INDEXES, *DEFERRED_UNIQUE_INDEXES)]
-
-
-def _lock_file(engine: Engine) -> str | None:
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None  # a private in-memory database has no other writer
-    return f"{database}.load-lock"
-
-
-@contextmanager
-def load_lock(engine: Engine, *, shared: bool = False, wait: bool = True) -> Iterator[bool]:
-    """The registry's load lock: held exclusively by a load that writes without the deferred unique keys, and
-    shared by every other intake batch while it writes, so that batch waits for such a load (and such a load for
-    batches in flight). PostgreSQL: an advisory lock of the database; SQLite: ``flock`` on a file beside the
-    database. Both end with the process that holds them. Yields whether it was taken (``wait=False`` may not)."""
-    if engine.dialect.name == "postgresql":
-        kind = "_shared" if shared else ""
-        with engine.connect() as conn:
-            if wait:
-                conn.exec_driver_sql(f"SELECT pg_advisory_lock{kind}({LOAD_LOCK_KEY})")
-                taken = True
-            else:
-                taken = bool(conn.exec_driver_sql(f"SELECT pg_try_advisory_lock{kind}({LOAD_LOCK_KEY})").scalar())
-            conn.commit()  # the lock belongs to the session: no transaction stays open while it is held
-            try:
-                yield taken
-            finally:
-                if taken:
-                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock{kind}({LOAD_LOCK_KEY})")
-                    conn.commit()
-        return
-    path = _lock_file(engine)
-    if path is None:
-        yield True
-        return
-    with open(path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            taken = False
-        else:
-            taken = True
-        try:
-            yield taken
-        finally:
-            if taken:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def writer_turn(session: Session) -> None:
-    """Take the :func:`load_lock` shared until ``session``'s transaction ends, for an intake write outside a job's
-    batches (a corrected quarantine row); refused with a clear error while a load holds it, rather than waiting
-    for minutes inside a request."""
-    conn = session.connection()
-    if tables.is_pg(conn):
-        if not conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock_shared({LOAD_LOCK_KEY})").scalar():
-            raise DomainError("intake.error.load_running")
-        return
-    path = _lock_file(conn.engine)
-    if path is None:
-        return
-    handle = open(path, "a+b")  # noqa: SIM115 -- held until the transaction ends, closed by the listener below
-    try:
-        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise DomainError("intake.error.load_running") from None
-
-    def release(_session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None and not handle.closed:
-            handle.close()  # closing the file ends its lock (the listener cannot remove itself while it runs)
-
-    event.listen(session, "after_transaction_end", release)
 
 
 @contextmanager
@@ -673,12 +619,12 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
 
     Updating them row by row is most of a national load's cost (random keys dirty index pages all over the
     table in every batch); one sorted build at the end costs a fraction of that. The load holds the
-    :func:`load_lock` throughout, so no other intake batch writes meanwhile and no intake key can arrive that
+    :func:`locks.load_lock` throughout, so no other intake batch writes meanwhile and no intake key can arrive that
     the :class:`KnownKeys` miss; primary and foreign keys stay. Other readers meanwhile get slower, not
     different, answers. A killed process leaves them missing until :func:`restore_indexes` runs, which every
     intake run and every server start does first.
     """
-    with load_lock(engine):
+    with locks.load_lock(engine):
         _restore(engine)
         with engine.connect() as conn:
             existing = conn.execute(select(func.count()).select_from(Firm)).scalar_one()
@@ -688,7 +634,7 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
                 for ix in _deferred():
                     conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
                 if tables.is_pg(conn):
-                    for name, (table, _column) in DEFERRED_PG_CONSTRAINTS.items():
+                    for name, (table, _definition) in DEFERRED_PG_CONSTRAINTS.items():
                         conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
             try:
                 yield keys
@@ -701,7 +647,7 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
 def restore_indexes(engine: Engine) -> None:
     """Build any of the deferred indexes and keys that is missing (after a load that was killed); nothing while a
     load that defers them is running (it builds them at its end)."""
-    with load_lock(engine, wait=False) as free:
+    with locks.load_lock(engine, wait=False) as free:
         if free:
             _restore(engine)
         else:
@@ -731,5 +677,5 @@ def _restore(engine: Engine) -> None:
         for ix in missing:
             conn.execute(CreateIndex(ix, if_not_exists=True))
         for name in constraints:
-            table, column = DEFERRED_PG_CONSTRAINTS[name]
-            conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({column})")
+            table, definition = DEFERRED_PG_CONSTRAINTS[name]
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")

@@ -14,6 +14,7 @@ from jejaring.core.ids import new_public_id
 from jejaring.reference import catalog
 from jejaring.reference import wilayah as wilayah_ref
 from jejaring.reference.models import Certificate, Kbli, Province
+from jejaring.registry import locks
 from jejaring.registry.models import (
     Certification,
     Firm,
@@ -89,6 +90,7 @@ def _unique_public_id(session: Session, prefix: str) -> str:
 
 def create_firm(session: Session, *, data: FirmCreate, source: SourceInfo | None = None) -> Firm:
     """Register a firm after checking its codes; records its provenance."""
+    locks.writer_turn(session)  # not while a national load writes without the unique public-ID keys
     province_code, district = _check_codes(session, data)
     certs = []
     for c in data.certifications:
