@@ -679,3 +679,4 @@ def _restore(engine: Engine) -> None:
         for name in constraints:
             table, definition = DEFERRED_PG_CONSTRAINTS[name]
             conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    log.info("registry indexes built")
