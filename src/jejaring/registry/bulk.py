@@ -674,7 +674,7 @@ def _restore(engine: Engine) -> None:
             conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         else:
             conn.exec_driver_sql("PRAGMA threads = 2")  # the sorter of CREATE INDEX may use a helper thread
-        for ix in missing:
+        for ix in missing:  # (SQLite: with the default page cache; a large one made its sorter 2x slower)
             conn.execute(CreateIndex(ix, if_not_exists=True))
         for name in constraints:
             table, definition = DEFERRED_PG_CONSTRAINTS[name]
