@@ -619,10 +619,10 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
 
     Updating them row by row is most of a national load's cost (random keys dirty index pages all over the
     table in every batch); one sorted build at the end costs a fraction of that. The load holds the
-    :func:`locks.load_lock` throughout, so no other intake batch writes meanwhile and no intake key can arrive that
-    the :class:`KnownKeys` miss; primary and foreign keys stay. Other readers meanwhile get slower, not
-    different, answers. A killed process leaves them missing until :func:`restore_indexes` runs, which every
-    intake run and every server start does first.
+    :func:`locks.load_lock` throughout, so no other writer of new firms writes meanwhile and no intake key or
+    public ID can arrive that the :class:`KnownKeys` miss; the other primary keys and the foreign keys stay.
+    Other readers meanwhile get slower, not different, answers. A killed process leaves them missing until
+    :func:`restore_indexes` runs, which every intake run and every server start does first.
     """
     with locks.load_lock(engine):
         _restore(engine)
