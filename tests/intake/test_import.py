@@ -182,6 +182,27 @@ def test_rekeying_migration_keeps_reuploads_idempotent(
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)
 
 
+def test_alias_migration_keeps_former_ids_only(
+    engine: Engine, run_import: ImportFn, settings: Settings, tmp_path: Path
+) -> None:
+    """intake_0004: ``firm_alias`` keeps the IDs a firm had before its current one; both still lead to it."""
+    from alembic import command
+
+    run_import(write_csv(tmp_path / "a.csv", [good_row(1), good_row(2)]))
+    with session_scope(engine) as s:
+        firm = s.scalars(select(Firm).order_by(Firm.id)).first()
+        assert firm is not None
+        s.add(FirmAlias(public_id="F-00000000-0", firm_id=firm.id))
+        firm_id, current = firm.id, firm.public_id
+    command.downgrade(migrate.alembic_config(settings.database_url), "intake_0003")
+    assert _count(engine, FirmAlias) == 3  # as before: every firm's current ID repeated, and the former one
+    migrate.upgrade(settings.database_url)
+    with session_scope(engine) as s:
+        assert s.execute(select(FirmAlias.public_id, FirmAlias.firm_id)).all() == [("F-00000000-0", firm_id)]
+        assert registry_service.get_firm(s, public_id=current).id == firm_id
+        assert registry_service.get_firm(s, public_id="f-00000000-0 ").id == firm_id
+
+
 def test_sentra_column_links_members_and_registers_unknown_sentra(
     engine: Engine, run_import: ImportFn, tmp_path: Path
 ) -> None:
@@ -416,8 +437,9 @@ def test_every_written_row_points_at_its_own_firm(engine: Engine, run_import: Im
             i = row_number - 2  # title line 1, header 2, first data row 3 holds business 21
             assert (name, email) == (f"UD Sumber Rejeki {i + 20}", f"usaha{i + 20}@contoh.co.id")
         assert all(ids.is_valid_public_id(p) for p in s.scalars(select(Firm.public_id)))
-        aliases = s.execute(select(FirmAlias.public_id, FirmAlias.firm_id)).all()
-        assert {(f.public_id, f.id) for f in s.scalars(select(Firm))} == set(aliases)
+        assert s.scalar(select(func.count()).select_from(FirmAlias)) == 0  # former IDs only: none yet
+        for firm in s.scalars(select(Firm)):
+            assert registry_service.get_firm(s, public_id=firm.public_id).id == firm.id
 
 
 def test_rows_matching_a_known_firm_are_recorded_once_per_file(

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from jejaring.core.db import build_engine, session_scope
 from jejaring.intake.models import ImportJob
-from jejaring.registry.models import Firm, FirmAlias, FirmRole, RecordSource
+from jejaring.registry.models import Firm, FirmRole, RecordSource
 from tests.intake.conftest import good_row, write_csv
 
 ROWS, BATCH = 600, 40
@@ -51,9 +51,8 @@ def test_kill_and_resume(db_url: str, tmp_path: Path) -> None:
             job = s.scalars(select(ImportJob)).one()
             firms = s.scalar(select(func.count()).select_from(Firm)) or 0
             assert job.status == "running" and 3 <= job.batches_done < ROWS // BATCH
-            # only whole batches: every committed row complete (firm, alias, role, provenance), nothing else
+            # only whole batches: every committed row complete (firm, role, provenance), nothing else
             assert firms == job.batches_done * BATCH == job.inserted == job.accepted == job.rows_done
-            assert s.scalar(select(func.count()).select_from(FirmAlias)) == firms
             assert s.scalar(select(func.count()).select_from(FirmRole)) == firms
             assert s.scalar(select(func.count()).select_from(RecordSource)) == firms
             job_id = job.id

@@ -1,6 +1,6 @@
 """Bulk writes into the registry for intake: set-based upsert by natural key, with history and provenance.
 
-One call writes one batch inside the caller's transaction: new firms (with public ID, alias, role,
+One call writes one batch inside the caller's transaction: new firms (with public ID, role,
 private data, certificates, provenance), changed firms (previous values to ``firm_history`` first),
 and leaves unchanged firms untouched. PostgreSQL loads with ``COPY``; SQLite with ``executemany``.
 """
@@ -53,7 +53,6 @@ DEFERRED_INDEXES = (
 DEFERRED_UNIQUE_INDEXES = ("ix_firm_intake_key",)
 DEFERRED_PG_CONSTRAINTS = {  # name: (table, definition); SQLite cannot drop a table's constraint
     "uq_firm_public_id": ("firm", "UNIQUE (public_id)"),
-    "pk_firm_alias": ("firm_alias", "PRIMARY KEY (public_id)"),
 }
 DEFER_MIN_ROWS = 200_000  # a load defers them when it brings at least this many rows and at least as many as exist
 INDEX_BUILD_MEMORY = "256MB"  # PostgreSQL maintenance_work_mem while they are rebuilt
@@ -211,7 +210,8 @@ def _fresh_public_ids(conn: Connection, n: int, keys: KnownKeys | None) -> list[
         if keys is not None:
             taken = keys.taken(ids)
         else:
-            taken = {r[0] for r in _select_in(conn, "SELECT public_id FROM firm_alias WHERE public_id IN ({in})", ids)}
+            taken = {r[0] for r in _select_in(conn, "SELECT public_id FROM firm WHERE public_id IN ({in})", ids)}
+            taken |= {r[0] for r in _select_in(conn, "SELECT public_id FROM firm_alias WHERE public_id IN ({in})", ids)}
         dupes = len(ids) - len(set(ids))
         if not taken and not dupes:
             return ids
@@ -322,16 +322,6 @@ def _upsert(
         new = new.with_columns(
             pl.Series("_id", new_ids, dtype=pl.Int64),
             pl.Series("_public_id", public_ids, dtype=pl.Utf8),
-        )
-        tables.write_checked(
-            conn,
-            "firm_alias",
-            new.select(
-                pl.col("_public_id").alias("public_id"),
-                pl.col("_id").alias("firm_id"),
-                pl.lit(stamp).alias("created_at"),
-            ),
-            fresh=("firm_id",),
         )
         roles = new.select(pl.col("_id").alias("firm_id"), pl.lit("ikm").alias("role"))
         tables.write_checked(conn, "firm_role", roles, fresh=("firm_id",))
@@ -571,7 +561,9 @@ class KnownKeys:
     def read(cls, conn: Connection) -> KnownKeys:
         """Every intake key and public ID of the registry."""
         sql = "SELECT intake_key, id, content_hash, reference_year FROM firm WHERE intake_key IS NOT NULL"
-        ids = tables.read(conn, "SELECT public_id FROM firm_alias", {"public_id": pl.Utf8}).get_column("public_id")
+        ids = tables.read(
+            conn, "SELECT public_id FROM firm UNION ALL SELECT public_id FROM firm_alias", {"public_id": pl.Utf8}
+        ).get_column("public_id")
         return cls(tables.read(conn, sql, cls.SCHEMA), ids)
 
     def lookup(self, keys: pl.Series) -> pl.DataFrame:

@@ -122,7 +122,7 @@ class FirmPrivate(Base):
 
 
 class FirmAlias(Base):
-    """Every public ID a firm has had; survives merges so old links keep working."""
+    """A public ID a firm had before its current one (``firm.public_id``); old links keep working."""
 
     __tablename__ = "firm_alias"
 

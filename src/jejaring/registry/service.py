@@ -81,8 +81,10 @@ def _check_codes(session: Session, data: FirmCreate | SentraCreate) -> tuple[str
 def _unique_public_id(session: Session, prefix: str) -> str:
     while True:
         pid = new_public_id(prefix)
-        taken = session.scalar(select(exists().where(FirmAlias.public_id == pid))) or session.scalar(
-            select(exists().where(Sentra.public_id == pid))
+        taken = (
+            session.scalar(select(exists().where(Firm.public_id == pid)))
+            or session.scalar(select(exists().where(FirmAlias.public_id == pid)))
+            or session.scalar(select(exists().where(Sentra.public_id == pid)))
         )
         if not taken:
             return pid
@@ -129,7 +131,6 @@ def create_firm(session: Session, *, data: FirmCreate, source: SourceInfo | None
         firm.private = FirmPrivate(owner_name=data.owner_name, phone=data.phone, email=data.email)
     session.add(firm)
     session.flush()
-    session.add(FirmAlias(public_id=firm.public_id, firm_id=firm.id))
     if source is not None:
         fields = ",".join(sorted(k for k, v in data.model_dump(exclude_defaults=True).items() if v is not None))
         session.add(
@@ -148,9 +149,16 @@ def create_firm(session: Session, *, data: FirmCreate, source: SourceInfo | None
     return firm
 
 
+def firm_id_of(session: Session, public_id: str) -> int | None:
+    """The id of the firm whose public ID, current or former (``firm_alias``), is ``public_id``."""
+    pid = public_id.strip().upper()
+    found = session.scalar(select(Firm.id).where(Firm.public_id == pid))
+    return found if found is not None else session.scalar(select(FirmAlias.firm_id).where(FirmAlias.public_id == pid))
+
+
 def get_firm(session: Session, *, public_id: str) -> Firm:
-    """The firm behind a public ID or any of its aliases (merged firms lead to their survivor)."""
-    firm_id = session.scalar(select(FirmAlias.firm_id).where(FirmAlias.public_id == public_id.strip().upper()))
+    """The firm behind a public ID or any of its former ones (merged firms lead to their survivor)."""
+    firm_id = firm_id_of(session, public_id)
     if firm_id is None:
         raise NotFound("error.firm_not_found", field="public_id", value=public_id)
     firm = session.get(Firm, firm_id)

@@ -309,9 +309,9 @@ def merge_manually(session: Session, *, survivor_id: str, merged_id: str, actor:
 
 def split_firm(session: Session, *, public_id: str, actor: str | None = None) -> Firm:
     """Undo the merge of the firm whose own public ID is ``public_id``."""
-    from jejaring.registry.models import FirmAlias
+    from jejaring.registry import service as registry_service
 
-    firm_id = session.scalar(select(FirmAlias.firm_id).where(FirmAlias.public_id == public_id.strip().upper()))
+    firm_id = registry_service.firm_id_of(session, public_id)
     firm = session.get(Firm, firm_id) if firm_id else None
     if firm is None:
         raise NotFound("error.firm_not_found", field="public_id", value=public_id)
