@@ -4,17 +4,17 @@
 
 Generates provincial CSV files (``;``-separated, Indonesian number formats, a title line, ~2 % invalid
 rows) under --workdir, then, for each backend in its own process (so peak RSS is per backend): a fresh,
-migrated database; the import exactly as ``jejaring intake FILE...`` runs it (every file inspected,
-then all of them as one load: read, validate and upsert in committed batches with provenance, the next
-file validated while the current one is written, secondary indexes built at the end); and a raw load
-of the same data rows into a plain text table (PostgreSQL ``COPY``, SQLite ``executemany``) as the
-floor to compare with. Prints per backend: rows, seconds, rows/s, the raw-load seconds and the ratio
-to them, peak RSS of the import, its CPU seconds (and, for PostgreSQL on this machine, those of its
-server backends), the machine's load average during the import, and whether the issue's target
-(4.4 M rows: PostgreSQL <= 60 s, SQLite <= 120 s, <= 4 GB) is met -- for smaller runs, whether the
-rate it implies is reached. This machine's speed varies over time (one fixed SQLite micro-benchmark
-took 2.5 to 3 times as long within the same hour), and other jobs inflate CPU seconds too: compare
-runs by their ratio to the raw load of the same run, or run the two versions side by side.
+migrated database; the import exactly as ``jejaring intake FILE...`` runs it (every file inspected, then
+all of them as one load: read, validate and upsert in committed batches with provenance, the next file
+validated while the current one is written, secondary indexes built at the end); and a raw load of the
+same data rows into a plain text table (PostgreSQL ``COPY``, SQLite ``executemany``) as the floor to
+compare with. Prints per backend: rows, seconds, rows/s, the seconds of the index builds at the end, the
+raw-load seconds and the ratio to them, peak RSS of the import, its CPU seconds (and, for PostgreSQL on
+this machine, those of its server backends), the machine's load average during the import, and whether
+the issue's target (4.4 M rows: PostgreSQL <= 60 s, SQLite <= 120 s, <= 4 GB) is met -- for smaller runs,
+whether the rate it implies is reached. This machine's speed varies over time (one fixed SQLite
+micro-benchmark took 2.5 to 3 times as long within the same hour), and other jobs inflate CPU seconds
+too: compare runs by their ratio to the raw load of the same run, or run the two versions side by side.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import argparse
 import csv
 import io
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -189,6 +190,22 @@ def _peak_rss_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+class _IndexBuildTimer(logging.Handler):
+    """Seconds the load spent building its deferred indexes at its end (from ``registry.bulk``'s log)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.started: float | None = None
+        self.seconds = 0.0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("building registry indexes"):
+            self.started = record.created
+        elif record.getMessage() == "registry indexes built" and self.started is not None:
+            self.seconds += record.created - self.started
+            self.started = None
+
+
 def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
     """Run one backend: migrate, import every file as the CLI does, then the raw load; report figures."""
     from jejaring.core import migrate
@@ -205,6 +222,10 @@ def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
             reference_service.load_reference(s)
         settings = Settings(database_url=url, data_dir=workdir / f"var_{backend}", load_demo=False)
         rows = accepted = quarantined = 0
+        index_timer = _IndexBuildTimer()
+        bulk_log = logging.getLogger("jejaring.registry.bulk")
+        bulk_log.setLevel(logging.INFO)
+        bulk_log.addHandler(index_timer)
         load_before = os.getloadavg()[0]
         cpu_before = os.times()
         start = time.perf_counter()
@@ -235,6 +256,7 @@ def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
         "accepted": accepted,
         "quarantined": quarantined,
         "seconds": round(seconds, 2),
+        "index_build_s": round(index_timer.seconds, 1),
         "rows_per_s": round(rows / seconds),
         "raw_seconds": round(raw_seconds, 2),
         "ratio_to_raw": round(seconds / raw_seconds, 1),
@@ -298,7 +320,8 @@ def main() -> None:
         server = "" if r["server_cpu_s"] is None else f" + server {r['server_cpu_s']} s"
         print(
             f"{r['backend']:10} {r['rows']:>10,} rows ({r['accepted']:,} accepted, {r['quarantined']:,} quarantined) "
-            f"in {r['seconds']:>7.2f} s = {r['rows_per_s']:>9,} rows/s | raw load {r['raw_seconds']:.2f} s, "
+            f"in {r['seconds']:>7.2f} s = {r['rows_per_s']:>9,} rows/s (index builds at the end "
+            f"{r['index_build_s']} s) | raw load {r['raw_seconds']:.2f} s, "
             f"ratio {r['ratio_to_raw']}x | peak RSS {r['peak_rss_mb']:,} MB | CPU {r['cpu_s']} s{server} | "
             f"load avg {r['load'][0]:.2f} -> {r['load'][1]:.2f} ({os.cpu_count()} cores)\n"
             f"{'':10} {verdict(r)}"
