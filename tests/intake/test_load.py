@@ -215,3 +215,31 @@ def test_a_firm_registered_by_hand_is_refused_while_a_deferred_load_runs(engine:
         firm = registry_service.create_firm(s, data=data)
         assert registry_service.get_firm(s, public_id=firm.public_id).id == firm.id
     assert _firms(engine) == 1
+
+
+def test_a_sqlite_load_checkpoints_its_wal_on_its_own_connection(
+    engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batches' commits leave the WAL to the load's checkpointer; pooled connections checkpoint again after."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL has no per-connection WAL checkpoints")
+    monkeypatch.setattr(bulk, "DEFER_MIN_ROWS", 5)
+    monkeypatch.setattr(bulk, "CHECKPOINT_EVERY_S", 0.01)
+    during: list[int] = []
+    real = bulk._upsert
+
+    def spy(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        during.append(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
+        return real(conn, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "_upsert", spy)
+    paths = [write_csv(tmp_path / f"{n}.csv", [good_row(i) for i in range(n * 10, n * 10 + 10)]) for n in (1, 2)]
+    finals = jobs.run_jobs(engine, _jobs(engine, settings, paths), settings)
+    assert [(j.status, j.inserted) for j in finals] == [("done", 10), ("done", 10)]
+    assert during and set(during) == {0}  # the batches did not checkpoint
+    assert not any(t.name == "sqlite-checkpoint" for t in threading.enumerate())  # the checkpointer ended
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 1000
+        busy, frames, done = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        assert busy == 0 and frames == done  # every committed page is in the database file
+    assert _firms(engine) == 20

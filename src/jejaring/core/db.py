@@ -53,6 +53,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+SQLITE_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+
+
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA foreign_keys=ON")
@@ -60,6 +63,12 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def _sqlite_checkin(dbapi_conn: object, _record: object) -> None:
+    """A connection back in the pool checkpoints its WAL itself again (a bulk load may have left that to another)."""
+    if dbapi_conn is not None:
+        dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")  # type: ignore[attr-defined]
 
 
 def build_engine(url: str) -> Engine:
@@ -70,6 +79,7 @@ def build_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkin", _sqlite_checkin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 _CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"
 SQLITE_CHUNK = 10_000  # keys per IN (...) on SQLite (limit 32 766 parameters)
 SQLITE_BULK_CACHE_KIB = 512 * 1024  # page cache of the connection while it writes a batch
+CHECKPOINT_EVERY_S = 0.5  # SQLite: WAL checkpoints of a deferred load, on a connection of their own
 
 # Secondary indexes a large load builds once at its end instead of updating row by row: none backs a constraint,
 # none is read by the load itself, and each takes its rows in random order (random text keys, or few values).
@@ -266,16 +268,20 @@ def upsert_firms(
     result = BulkResult(firm_ids={})
     if rows.height == 0:
         return result
-    with _bulk_cache(conn):
+    with _bulk_cache(conn, checkpointed_elsewhere=keys is not None):
         return _upsert(conn, rows, source, result, keys)
 
 
 @contextmanager
-def _bulk_cache(conn: Connection) -> Iterator[None]:
-    """On SQLite, a large page cache while a batch is written (random-key index pages stay in memory)."""
+def _bulk_cache(conn: Connection, *, checkpointed_elsewhere: bool) -> Iterator[None]:
+    """On SQLite, a large page cache while a batch is written (random-key index pages stay in memory) and, in a
+    load that checkpoints the WAL on its own connection (:func:`deferred_indexes`), no checkpoint by this one's
+    commit (the pool turns it back on when the connection returns, ``core.db``)."""
     if conn.dialect.name != "sqlite":
         yield
         return
+    if checkpointed_elsewhere:
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
     previous = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_BULK_CACHE_KIB}")
     try:
@@ -657,11 +663,40 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
                     for name, (table, _definition) in DEFERRED_PG_CONSTRAINTS.items():
                         conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
             try:
-                yield keys
+                with _wal_checkpoints(engine):
+                    yield keys
             finally:
                 _restore(engine)
             return
     yield None  # a smaller load: its batches take the lock shared, one by one, like any other
+
+
+@contextmanager
+def _wal_checkpoints(engine: Engine) -> Iterator[None]:
+    """On SQLite, checkpoint the WAL from a connection of its own, on another thread, while a load writes: the
+    batches' commits then skip it (:func:`_bulk_cache`), and copying their pages into the database overlaps with
+    preparing the next batch instead of following each commit (4.9 s of a 52.6 s 908,000-row load)."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    stop = threading.Event()
+
+    def run() -> None:
+        try:
+            with engine.connect() as conn:
+                while not stop.wait(CHECKPOINT_EVERY_S):
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:  # the load goes on; its connections checkpoint again once back in the pool
+            log.exception("WAL checkpoints of the load stopped")
+
+    thread = threading.Thread(target=run, name="sqlite-checkpoint", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def restore_indexes(engine: Engine) -> None:
