@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from jejaring.core.config import get_settings
@@ -54,6 +55,7 @@ def utcnow() -> datetime:
 
 
 SQLITE_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+NO_AUTOCHECKPOINT = "jejaring_no_autocheckpoint"  # connection info flag: its WAL checkpoints were turned off
 
 
 def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
@@ -65,9 +67,10 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
     cur.close()
 
 
-def _sqlite_checkin(dbapi_conn: object, _record: object) -> None:
-    """A connection back in the pool checkpoints its WAL itself again (a bulk load may have left that to another)."""
-    if dbapi_conn is not None:
+def _sqlite_checkin(dbapi_conn: object, record: ConnectionPoolEntry) -> None:
+    """A connection back in the pool checkpoints its WAL itself again if a bulk load had left that to another
+    (:data:`NO_AUTOCHECKPOINT`; every other checkin costs nothing)."""
+    if record.info.pop(NO_AUTOCHECKPOINT, False) and dbapi_conn is not None:
         dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")  # type: ignore[attr-defined]
 
 

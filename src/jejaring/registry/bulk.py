@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
 from jejaring.core import tables
-from jejaring.core.db import Base, utcnow
+from jejaring.core.db import NO_AUTOCHECKPOINT, Base, utcnow
 from jejaring.core.ids import ALPHABET
 from jejaring.registry import locks
 from jejaring.registry import service as registry_service
@@ -282,6 +282,7 @@ def _bulk_cache(conn: Connection, *, checkpointed_elsewhere: bool) -> Iterator[N
         return
     if checkpointed_elsewhere:
         conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+        conn.info[NO_AUTOCHECKPOINT] = True
     previous = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
     conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_BULK_CACHE_KIB}")
     try:
