@@ -166,6 +166,67 @@ def _raw_load(url: str, paths: list[Path]) -> float:
     return seconds
 
 
+FLOOR_TABLES = ("firm", "firm_role", "firm_private", "certification", "record_source")  # what a load writes per row
+
+
+def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
+    """Seconds to write the rows the import left in the five registry tables once more, as they are, with the
+    load's own deferred indexes and end-of-load builds, and nothing else: no reading, validation, keys or
+    provenance to compute, one statement per table. The least any load into this schema can cost here."""
+    from jejaring.registry import bulk
+
+    pg = engine.dialect.name == "postgresql"
+    dumps: dict[str, Path] = {}
+    with engine.begin() as conn:  # untimed: the rows out, the tables emptied, the deferred indexes dropped
+        for table in FLOOR_TABLES:
+            if pg:
+                dumps[table] = workdir / f"floor_{table}.csv"
+                cur = conn.connection.dbapi_connection.cursor()
+                with dumps[table].open("wb") as out, cur.copy(f"COPY {table} TO STDOUT (FORMAT csv)") as copy:
+                    for block in copy:
+                        out.write(block)
+            else:
+                conn.exec_driver_sql(f"CREATE TABLE floor_{table} AS SELECT * FROM {table}")
+        if pg:
+            conn.exec_driver_sql("TRUNCATE " + ", ".join(FLOOR_TABLES) + " CASCADE")
+        for table in () if pg else reversed(FLOOR_TABLES):
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        for ix in bulk._deferred():
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
+        if pg:
+            for name, (table, _definition) in bulk.DEFERRED_PG_CONSTRAINTS.items():
+                conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+    server_before = _server_cpu_s(engine)
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        raw = conn.connection.dbapi_connection
+        for table in FLOOR_TABLES:
+            if pg:  # foreign keys unchecked, as the load's set-based check leaves nearly nothing of them
+                with raw.cursor() as cur:
+                    cur.execute("SET LOCAL session_replication_role = replica")
+                    with dumps[table].open("rb") as src, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
+                        while block := src.read(1 << 23):
+                            copy.write(block)
+            else:
+                read, write = raw.cursor(), raw.cursor()
+                read.execute(f"SELECT * FROM floor_{table}")
+                marks = ", ".join("?" for _ in read.description)
+                while rows := read.fetchmany(100_000):
+                    write.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    writes = time.perf_counter() - start
+    builds_start = time.perf_counter()
+    bulk._restore(engine)
+    builds = time.perf_counter() - builds_start
+    server_after = _server_cpu_s(engine)
+    for path in dumps.values():
+        path.unlink()
+    return {
+        "floor_write_s": round(writes, 2),
+        "floor_build_s": round(builds, 2),
+        "floor_server_cpu_s": None if server_before is None else round(server_after - server_before, 1),  # type: ignore[operator]
+    }
+
+
 def _server_cpu_s(engine: Any) -> float | None:
     """CPU seconds of the database's PostgreSQL backends so far (the server runs on this machine)."""
     if engine.dialect.name != "postgresql":
@@ -206,8 +267,9 @@ class _IndexBuildTimer(logging.Handler):
             self.started = None
 
 
-def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
-    """Run one backend: migrate, import every file as the CLI does, then the raw load; report figures."""
+def child(backend: str, workdir: Path, paths: list[Path], *, floor: bool = False) -> dict[str, object]:
+    """Run one backend: migrate, import every file as the CLI does, then (``floor``) the same rows written again
+    as they are, then the raw load; report figures."""
     from jejaring.core import migrate
     from jejaring.core.config import Settings
     from jejaring.core.db import build_engine, session_scope
@@ -246,6 +308,7 @@ def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
         server_cpu = _server_cpu_s(engine)
         load_after = os.getloadavg()[0]
         import_rss = _peak_rss_mb()
+        floor_figures = _floor(engine, workdir) if floor else {}
         engine.dispose()
         raw_seconds = _raw_load(url, paths)
     finally:
@@ -264,6 +327,7 @@ def child(backend: str, workdir: Path, paths: list[Path]) -> dict[str, object]:
         "cpu_s": round(cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system, 1),
         "server_cpu_s": None if server_cpu is None else round(server_cpu, 1),
         "load": [round(load_before, 2), round(load_after, 2)],
+        **floor_figures,
     }
 
 
@@ -296,11 +360,16 @@ def main() -> None:
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--workdir", type=Path, default=Path("var/intake_bench"))
     ap.add_argument("--input", type=Path, nargs="*", help="import these files instead of generating")
+    ap.add_argument(
+        "--floor",
+        action="store_true",
+        help="also write the imported rows again as they are (the least this schema's writes cost here)",
+    )
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         paths = [Path(p) for p in json.loads(os.environ["INTAKE_BENCH_FILES"])]
-        print(json.dumps(child(args.child, args.workdir, paths)))
+        print(json.dumps(child(args.child, args.workdir, paths, floor=args.floor)))
         return
     start = time.perf_counter()
     paths = args.input or generate(args.workdir, args.rows, args.files)
@@ -308,7 +377,8 @@ def main() -> None:
     for backend in args.backends.split(","):
         env = {**os.environ, "INTAKE_BENCH_FILES": json.dumps([str(p) for p in paths])}
         out = subprocess.run(
-            [sys.executable, __file__, "--child", backend, "--workdir", str(args.workdir)],
+            [sys.executable, __file__, "--child", backend, "--workdir", str(args.workdir)]
+            + (["--floor"] if args.floor else []),
             env=env,
             capture_output=True,
             text=True,
@@ -326,6 +396,14 @@ def main() -> None:
             f"load avg {r['load'][0]:.2f} -> {r['load'][1]:.2f} ({os.cpu_count()} cores)\n"
             f"{'':10} {verdict(r)}"
         )
+        if "floor_write_s" in r:
+            floor_s = r["floor_write_s"] + r["floor_build_s"]
+            server = "" if r["floor_server_cpu_s"] is None else f", server CPU {r['floor_server_cpu_s']} s"
+            print(
+                f"{'':10} floor: the same rows written again as they are {r['floor_write_s']:.2f} s + index builds "
+                f"{r['floor_build_s']:.2f} s = {floor_s:.2f} s{server} = {floor_s / r['raw_seconds']:.1f}x the raw "
+                f"load, {floor_s / r['seconds']:.0%} of the import"
+            )
 
 
 if __name__ == "__main__":
