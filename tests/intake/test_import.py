@@ -350,6 +350,26 @@ def test_correct_row_in_place(engine: Engine, run_import: ImportFn, settings: Se
         assert service.open_quarantine_count(s, job=j) == 1
 
 
+def test_corrected_row_joins_its_sentra(
+    engine: Engine, run_import: ImportFn, settings: Settings, tmp_path: Path
+) -> None:
+    """A quarantined row that names a sentra joins it once corrected, as it would have on upload."""
+    rows = [[*good_row(1, **{"KBLI": "47111"}), "Sentra Tenun Ikat"]]
+    job = run_import(write_csv(tmp_path / "tenun.csv", rows, header=[*HEADER, "Nama Sentra"]), office="32")
+    assert (job.accepted, job.quarantined) == (0, 1)
+    with session_scope(engine) as s:
+        j = service.get_job(s, job_id=job.id)
+        row = quarantine.job_rows(s, job=j)[0][0]
+        values = {**json.loads(row.values), "kbli": "10710"}
+        assert quarantine.correct_row(s, job=j, row=row, values=values, settings=settings)
+        members = s.execute(
+            select(Sentra.name, SentraMembership.firm_id).join(
+                SentraMembership, SentraMembership.sentra_id == Sentra.id
+            )
+        ).all()
+        assert [(name, firm) for name, firm in members] == [("Sentra Tenun Ikat", row.resolved_firm_id)]
+
+
 def test_a_corrected_row_waits_for_no_national_load(
     engine: Engine, run_import: ImportFn, settings: Settings, tmp_path: Path
 ) -> None:

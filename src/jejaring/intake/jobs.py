@@ -250,7 +250,7 @@ def _commit_batch(
     with turn, keys.batch() if keys is not None else nullcontext(), session_scope(engine) as s:
         accepted = v.accepted.filter(pl.col("_row").is_between(lo, hi))
         result = upsert_in_order(s, accepted, source, keys)
-        bulk.link_sentra(s, rows=accepted, firm_ids=result.firm_ids or {}, source=source)
+        bulk.link_sentra(s, rows=accepted, firms=result.firms, source=source)
         quarantined = quarantine_frame(v, lo, hi)
         tables.write(  # one COPY / executemany: the ORM costs ~100 µs a row here
             s.connection(),
@@ -296,7 +296,7 @@ def upsert_in_order(
 ) -> bulk.BulkResult:
     """Upsert rows; a business listed twice in the file is one firm, its later rows applied as updates in order."""
     ranked = rows.with_columns(pl.col("_row").cum_count().over("intake_key").alias("_rank"))
-    total = bulk.BulkResult(firm_ids={})
+    total = bulk.BulkResult()
     for rank in sorted(ranked.get_column("_rank").unique().to_list()):
         part = bulk.upsert_firms(
             session, rows=ranked.filter(pl.col("_rank") == rank).drop("_rank"), source=source, keys=keys
@@ -304,8 +304,7 @@ def upsert_in_order(
         total.inserted += part.inserted
         total.updated += part.updated
         total.unchanged += part.unchanged
-        assert total.firm_ids is not None
-        total.firm_ids.update(part.firm_ids or {})
+        total.firms = pl.concat([total.firms, part.firms])
     return total
 
 

@@ -113,9 +113,10 @@ def correct_row(
     source = bulk.BulkSource(job.office, job.file_name, job.uploaded_by, job.id)
     locks.writer_turn(session)
     result = bulk.upsert_firms(session, rows=v.accepted, source=source)
+    bulk.link_sentra(session, rows=v.accepted, firms=result.firms, source=source)
     row.status = "resolved"
     row.errors = "[]"
-    row.resolved_firm_id = (result.firm_ids or {}).get(row.row_number)
+    row.resolved_firm_id = result.firm_id(row.row_number)
     row.resolved_at = utcnow()
     session.flush()
     return True

@@ -12,7 +12,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -131,14 +131,22 @@ class BulkSource:
     job_id: int | None
 
 
+FIRMS_SCHEMA = {"_row": pl.Int64, "_id": pl.Int64}
+
+
 @dataclass
 class BulkResult:
-    """What a batch did: counts and the firm id of every written row (``_row`` → firm id)."""
+    """What a batch did: counts, and the firm of every row that matched or made one (``_row``, ``_id``)."""
 
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-    firm_ids: dict[int, int] | None = None
+    firms: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FIRMS_SCHEMA))
+
+    def firm_id(self, row: int) -> int | None:
+        """The firm of spreadsheet row ``row``, if it has one."""
+        found = self.firms.filter(pl.col("_row") == row).get_column("_id")
+        return int(found[0]) if found.len() else None
 
 
 def name_key_expr(col: str) -> pl.Expr:
@@ -265,7 +273,7 @@ def upsert_firms(
     (:func:`deferred_indexes`); they are asked instead of the table, and told what this batch writes.
     """
     conn = session.connection()
-    result = BulkResult(firm_ids={})
+    result = BulkResult()
     if rows.height == 0:
         return result
     with _bulk_cache(conn, checkpointed_elsewhere=keys is not None):
@@ -347,8 +355,7 @@ def _upsert(
     matched = rows.filter(pl.col("_id").is_not_null()).join(changed.select("_row"), on="_row", how="anti")
     _write_sightings(conn, matched, source, stamp)
     every = pl.concat([written.select("_row", "_id"), rows.select("_row", "_id").drop_nulls("_id")])
-    every = every.unique("_row", keep="first", maintain_order=True)
-    result.firm_ids = dict(zip(every.get_column("_row").to_list(), every.get_column("_id").to_list(), strict=True))
+    result.firms = every.unique("_row", keep="first", maintain_order=True)
     return result
 
 
@@ -486,18 +493,18 @@ def _update_changed(conn: Connection, changed: pl.DataFrame, source: BulkSource,
                 conn.exec_driver_sql(f"DELETE FROM {table} WHERE firm_id IN ({marks})", tuple(chunk))
 
 
-def link_sentra(session: Session, *, rows: pl.DataFrame, firm_ids: dict[int, int], source: BulkSource) -> int:
-    """Make each row's firm a member of the sentra its ``sentra`` column names, in the row's regency.
+def link_sentra(session: Session, *, rows: pl.DataFrame, firms: pl.DataFrame, source: BulkSource) -> int:
+    """Make each row's firm (``firms``: ``_row``, ``_id``, as :class:`BulkResult` gives them) a member of the sentra
+    its ``sentra`` column names, in the row's regency.
 
     A sentra not known yet by name and regency is registered from the row (name, district, desa, KBLI); a
     sentra-template import later completes it. Memberships are added, never removed (idempotent). Returns
     the number of sentra registered.
     """
-    named = rows.filter(
-        pl.col("sentra").is_not_null() & (pl.col("sentra").str.strip_chars() != "") & pl.col("_row").is_in(firm_ids)
-    ).with_columns(
-        name_key_expr("sentra").alias("_skey"),
-        pl.col("_row").replace_strict(firm_ids, return_dtype=pl.Int64).alias("_firm"),
+    named = (
+        rows.filter(pl.col("sentra").is_not_null() & (pl.col("sentra").str.strip_chars() != ""))
+        .join(firms.select("_row", pl.col("_id").alias("_firm")), on="_row")
+        .with_columns(name_key_expr("sentra").alias("_skey"))
     )
     if named.height == 0:
         return 0
