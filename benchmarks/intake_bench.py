@@ -1,6 +1,6 @@
 """Intake benchmark: import N synthetic rows into SQLite and PostgreSQL, and COPY the same rows raw.
 
-    .venv/bin/python benchmarks/intake_bench.py --rows 300000 [--backends sqlite,postgresql] [--files 38]
+    .venv/bin/python benchmarks/intake_bench.py --rows 300000 [--backends sqlite,postgresql] [--files 38] [--floor]
 
 Generates provincial CSV files (``;``-separated, Indonesian number formats, a title line, ~2 % invalid
 rows) under --workdir, then, for each backend in its own process (so peak RSS is per backend): a fresh,
@@ -12,7 +12,9 @@ compare with. Prints per backend: rows, seconds, rows/s, the seconds of the inde
 raw-load seconds and the ratio to them, peak RSS of the import, its CPU seconds (and, for PostgreSQL on
 this machine, those of its server backends), the machine's load average during the import, and whether
 the issue's target (4.4 M rows: PostgreSQL <= 60 s, SQLite <= 120 s, <= 4 GB) is met -- for smaller runs,
-whether the rate it implies is reached. This machine's speed varies over time (one fixed SQLite
+whether the rate it implies is reached. With --floor, also the seconds to write the imported rows of the five
+registry tables once more as they are (one statement per table, the load's deferred index builds): the least
+this schema's writes cost on this machine. This machine's speed varies over time (one fixed SQLite
 micro-benchmark took 2.5 to 3 times as long within the same hour), and other jobs inflate CPU seconds
 too: compare runs by their ratio to the raw load of the same run, or run the two versions side by side.
 """
