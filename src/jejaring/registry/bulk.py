@@ -503,7 +503,7 @@ def link_sentra(session: Session, *, rows: pl.DataFrame, firms: pl.DataFrame, so
     """
     named = (
         rows.filter(pl.col("sentra").is_not_null() & (pl.col("sentra").str.strip_chars() != ""))
-        .join(firms.select("_row", pl.col("_id").alias("_firm")), on="_row")
+        .join(firms.select("_row", pl.col("_id").alias("_firm")), on="_row", maintain_order="left")
         .with_columns(name_key_expr("sentra").alias("_skey"))
     )
     if named.height == 0:
