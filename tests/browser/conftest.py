@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SERVER_START_S = 300
 
 
 def chromium_path() -> str | None:
@@ -62,7 +63,8 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        # generous: on a loaded two-core machine, importing the app and migrating took over 90 s
+        deadline = time.monotonic() + SERVER_START_S
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError((tmp_path / "server.log").read_text())
