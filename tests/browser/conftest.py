@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SERVER_START_S = 300
+PAGE_WAIT_MS = 90_000
 
 
 def chromium_path() -> str | None:
@@ -104,8 +105,13 @@ def browser():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
     """A fresh browser page."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(locale="id-ID")
     pg = context.new_page()
+    # generous waits: on a loaded two-core machine a first page load (templates, assets, argon2) takes seconds
+    pg.set_default_timeout(PAGE_WAIT_MS)
+    expect.set_options(timeout=PAGE_WAIT_MS // 3)
     yield pg
     context.close()
 
