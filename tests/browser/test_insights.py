@@ -35,7 +35,7 @@ def test_dashboard_map_charts_province_click_and_language(seeded_db: str, live_s
     page.goto(live_server + "/insights")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Statistik IKM")
-    expect(page.locator("#insights-map")).to_have_attribute("data-rendered", "true", timeout=15_000)
+    expect(page.locator("#insights-map")).to_have_attribute("data-rendered", "true", timeout=60_000)
     for chart in ("#insights-map", "#chart-timeseries", "#chart-sizes", "#chart-divisions"):
         expect(page.locator(f"{chart} canvas").first).to_be_visible()
     expect(page.locator(".badge")).to_have_text("batas indikatif")
@@ -66,7 +66,7 @@ def test_dashboard_map_charts_province_click_and_language(seeded_db: str, live_s
     expect(page.get_by_role("heading", level=1)).to_contain_text("IKM statistics")
     expect(page).to_have_url(re.compile(r"province=33"))
     expect(page.locator(".badge")).to_have_text("indicative boundaries")
-    expect(page.locator("#insights-map")).to_have_attribute("data-rendered", "true", timeout=15_000)
+    expect(page.locator("#insights-map")).to_have_attribute("data-rendered", "true", timeout=60_000)
     page.wait_for_timeout(600)
     screenshot(page, f"insights-dashboard-en-province-{backend}")
 
