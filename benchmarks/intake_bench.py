@@ -193,11 +193,7 @@ def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
             conn.exec_driver_sql("TRUNCATE " + ", ".join(FLOOR_TABLES) + " CASCADE")
         for table in () if pg else reversed(FLOOR_TABLES):
             conn.exec_driver_sql(f"DELETE FROM {table}")
-        for ix in bulk._deferred():
-            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
-        if pg:
-            for name, (table, _definition) in bulk.DEFERRED_PG_CONSTRAINTS.items():
-                conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+        bulk.drop_deferred(conn)
     server_before = _server_cpu_s(engine)
     start = time.perf_counter()
     with engine.begin() as conn:

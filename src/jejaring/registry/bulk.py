@@ -665,11 +665,7 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
         if incoming_rows >= max(DEFER_MIN_ROWS, existing):
             with engine.begin() as conn:
                 keys = KnownKeys.read(conn)
-                for ix in _deferred():
-                    conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
-                if tables.is_pg(conn):
-                    for name, (table, _definition) in DEFERRED_PG_CONSTRAINTS.items():
-                        conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
+                drop_deferred(conn)
             try:
                 with _wal_checkpoints(engine):
                     yield keys
@@ -677,6 +673,15 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
                 _restore(engine)
             return
     yield None  # a smaller load: its batches take the lock shared, one by one, like any other
+
+
+def drop_deferred(conn: Connection) -> None:
+    """Drop the indexes and keys a large load builds at its end (:func:`deferred_indexes`)."""
+    for ix in _deferred():
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
+    if tables.is_pg(conn):
+        for name, (table, _definition) in DEFERRED_PG_CONSTRAINTS.items():
+            conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
 
 
 @contextmanager
