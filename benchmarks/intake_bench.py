@@ -179,21 +179,28 @@ def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
 
     pg = engine.dialect.name == "postgresql"
     dumps: dict[str, Path] = {}
-    with engine.begin() as conn:  # untimed: the rows out, the tables emptied, the deferred indexes dropped
-        for table in FLOOR_TABLES:
+    with engine.connect() as conn:
+        if not pg:  # emptying firm would otherwise scan the table per row for its unindexed self-reference
+            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")  # (outside a transaction, or SQLite ignores it)
+            conn.commit()
+        with conn.begin():  # untimed: the rows out, the tables emptied, the deferred indexes dropped
+            for table in FLOOR_TABLES:
+                if pg:
+                    dumps[table] = workdir / f"floor_{table}.csv"
+                    cur = conn.connection.dbapi_connection.cursor()
+                    with dumps[table].open("wb") as out, cur.copy(f"COPY {table} TO STDOUT (FORMAT csv)") as copy:
+                        for block in copy:
+                            out.write(block)
+                else:
+                    conn.exec_driver_sql(f"CREATE TABLE floor_{table} AS SELECT * FROM {table}")
             if pg:
-                dumps[table] = workdir / f"floor_{table}.csv"
-                cur = conn.connection.dbapi_connection.cursor()
-                with dumps[table].open("wb") as out, cur.copy(f"COPY {table} TO STDOUT (FORMAT csv)") as copy:
-                    for block in copy:
-                        out.write(block)
-            else:
-                conn.exec_driver_sql(f"CREATE TABLE floor_{table} AS SELECT * FROM {table}")
-        if pg:
-            conn.exec_driver_sql("TRUNCATE " + ", ".join(FLOOR_TABLES) + " CASCADE")
-        for table in () if pg else reversed(FLOOR_TABLES):
-            conn.exec_driver_sql(f"DELETE FROM {table}")
-        bulk.drop_deferred(conn)
+                conn.exec_driver_sql("TRUNCATE " + ", ".join(FLOOR_TABLES) + " CASCADE")
+            for table in () if pg else reversed(FLOOR_TABLES):
+                conn.exec_driver_sql(f"DELETE FROM {table}")
+            bulk.drop_deferred(conn)
+        if not pg:
+            conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+            conn.commit()
     server_before = _server_cpu_s(engine)
     start = time.perf_counter()
     with engine.begin() as conn:
