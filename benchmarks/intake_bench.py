@@ -174,7 +174,8 @@ FLOOR_TABLES = ("firm", "firm_role", "firm_private", "certification", "record_so
 def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
     """Seconds to write the rows the import left in the five registry tables once more, as they are, with the
     load's own deferred indexes and end-of-load builds, and nothing else: no reading, validation, keys or
-    provenance to compute, one statement per table. The least any load into this schema can cost here."""
+    provenance to compute, one statement per table (PostgreSQL: ``COPY`` of the table's own rows; SQLite:
+    ``INSERT ... SELECT`` from a copy in the same database). The least any load into this schema can cost here."""
     from jejaring.registry import bulk
 
     pg = engine.dialect.name == "postgresql"
@@ -212,12 +213,9 @@ def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
                     with dumps[table].open("rb") as src, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
                         while block := src.read(1 << 23):
                             copy.write(block)
-            else:
-                read, write = raw.cursor(), raw.cursor()
-                read.execute(f"SELECT * FROM floor_{table}")
-                marks = ", ".join("?" for _ in read.description)
-                while rows := read.fetchmany(100_000):
-                    write.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            else:  # within the engine (no values bound from Python at all), with the load's page cache
+                raw.execute(f"PRAGMA cache_size = {-bulk.SQLITE_BULK_CACHE_KIB}")
+                raw.execute(f"INSERT INTO {table} SELECT * FROM floor_{table}")
     writes = time.perf_counter() - start
     builds_start = time.perf_counter()
     bulk._restore(engine)
