@@ -18,7 +18,7 @@ PASSWORD = "sandi-peramban-123"
 def _cli(db_url: str, *args: str) -> str:
     env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
     done = subprocess.run(
-        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout

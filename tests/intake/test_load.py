@@ -154,7 +154,7 @@ def test_other_batches_wait_while_a_deferred_load_holds_the_lock(
         upload.start()
         time.sleep(1.5)
         assert not finished and _firms(engine) == 0  # waiting for the load's lock
-    upload.join(timeout=60)
+    upload.join(timeout=300)
     assert [(j.status, j.inserted) for j in finished] == [("done", 3)]
     assert _indexes(engine) >= DEFERRED
 

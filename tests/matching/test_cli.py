@@ -66,7 +66,7 @@ def test_match_json_with_consortium_is_clean_json_in_a_real_process(env_db: str,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,
         check=False,
     )
     assert out.returncode == 0, out.stderr
