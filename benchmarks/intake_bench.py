@@ -206,6 +206,8 @@ def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
     start = time.perf_counter()
     with engine.begin() as conn:
         raw = conn.connection.dbapi_connection
+        if not pg:  # the load's page cache
+            raw.execute(f"PRAGMA cache_size = {-bulk.SQLITE_BULK_CACHE_KIB}")
         for table in FLOOR_TABLES:
             if pg:  # foreign keys unchecked, as the load's set-based check leaves nearly nothing of them
                 with raw.cursor() as cur:
@@ -213,8 +215,7 @@ def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
                     with dumps[table].open("rb") as src, cur.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
                         while block := src.read(1 << 23):
                             copy.write(block)
-            else:  # within the engine (no values bound from Python at all), with the load's page cache
-                raw.execute(f"PRAGMA cache_size = {-bulk.SQLITE_BULK_CACHE_KIB}")
+            else:  # within the engine: no values bound from Python at all
                 raw.execute(f"INSERT INTO {table} SELECT * FROM floor_{table}")
     writes = time.perf_counter() - start
     builds_start = time.perf_counter()
