@@ -67,3 +67,15 @@ def test_validation_errors_speak_the_users_language() -> None:
         MatchQuery(text="gula aren", quantity=3, price_min=9, price_max=1, unit="kg")
     assert validation_messages(caught.value.errors(), "en") == ["The lowest price must not exceed the highest."]
     assert validation_messages(caught.value.errors(), "id") == ["Harga terendah tidak boleh melebihi harga tertinggi."]
+
+
+def test_domain_catalogues_are_complete_in_both_languages() -> None:
+    """A domain that keeps its own messages (``<domain>/locales``) ships both languages with the same keys."""
+    import json
+
+    from jejaring.core.i18n import domain_locale_dirs
+
+    for domain in domain_locale_dirs():
+        folder = SRC / domain / "locales"
+        both = [set(json.loads((folder / f"{lang}.json").read_text("utf-8"))) for lang in ("id", "en")]
+        assert both[0] == both[1], domain

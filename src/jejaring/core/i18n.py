@@ -13,10 +13,33 @@ LANGUAGES = ("id", "en")
 
 @lru_cache
 def catalog(lang: str) -> dict[str, str]:
-    """All messages of one language (``core/locales/<lang>.json``)."""
-    raw = resources.files("jejaring.core").joinpath("locales").joinpath(f"{lang}.json").read_text("utf-8")
-    data: dict[str, str] = json.loads(raw)
+    """All messages of one language: ``core/locales/<lang>.json`` plus each domain's ``<domain>/locales/<lang>.json``.
+
+    A domain keeps its own strings in its own folder, so parallel work on two domains never edits one file.
+    A key defined twice is an error (one owner per message).
+    """
+    root = resources.files("jejaring")
+    data: dict[str, str] = json.loads(root.joinpath("core", "locales", f"{lang}.json").read_text("utf-8"))
+    for domain in sorted(domain_locale_dirs()):
+        part: dict[str, str] = json.loads(root.joinpath(domain, "locales", f"{lang}.json").read_text("utf-8"))
+        clash = set(part) & set(data)
+        if clash:
+            raise ValueError(f"message keys defined twice ({domain}): {sorted(clash)[:5]}")
+        data.update(part)
     return data
+
+
+@lru_cache
+def domain_locale_dirs() -> tuple[str, ...]:
+    """The domains (besides ``core``) that ship their own message catalogue."""
+    root = resources.files("jejaring")
+    return tuple(
+        sorted(
+            entry.name
+            for entry in root.iterdir()
+            if entry.is_dir() and entry.name != "core" and entry.joinpath("locales", "id.json").is_file()
+        )
+    )
 
 
 def translate(key: str, lang: str = "id", /, **params: Any) -> str:
