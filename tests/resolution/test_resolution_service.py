@@ -9,12 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from jejaring.accounts.roles import ANALIS, PETUGAS, Actor
 from jejaring.core.errors import DomainError
 from jejaring.registry import service as registry_service
 from jejaring.registry.models import Firm
 from jejaring.registry.schemas import FirmCreate
 from jejaring.resolution import service
 from jejaring.resolution.models import MatchCandidate
+
+OFFICER = Actor(
+    role=PETUGAS, province_code="33", email="officer@33", scopes=frozenset({"read", "write"}), via="session"
+)
+ANALYST = Actor(role=ANALIS, email="analis@pusat", scopes=frozenset({"read", "write"}), via="session")
 
 
 def _firm(session: Session, file: str, row: int, **over) -> Firm:
@@ -106,7 +112,7 @@ def firms(session: Session) -> dict[str, Firm]:
 
 
 def test_full_run_merges_duplicates_and_keeps_hard_negatives(session: Session, firms: dict[str, Firm]) -> None:
-    run = service.run(session, full=True)
+    run = service.run(session, actor=ANALYST, full=True)
     session.commit()
     assert run.status == "done" and run.records == 5 and run.merged == 1
     prov, kab, other = firms["prov"], firms["kab"], firms["other"]
@@ -139,35 +145,35 @@ def test_full_run_merges_duplicates_and_keeps_hard_negatives(session: Session, f
 
 
 def test_review_confirm_reject_and_bulk(session: Session, firms: dict[str, Firm]) -> None:
-    service.run(session, full=True)
+    service.run(session, actor=ANALYST, full=True)
     (cand,), _ = service.review_queue(session)
-    service.confirm(session, candidate_id=cand.id, actor="officer@33")
+    service.confirm(session, actor=OFFICER, candidate_id=cand.id)
     session.commit()
     a, b = session.get(Firm, cand.firm_a_id), session.get(Firm, cand.firm_b_id)
     assert {a.status, b.status} == {"active", "merged"}
     with pytest.raises(DomainError):
-        service.confirm(session, candidate_id=cand.id)
+        service.confirm(session, actor=OFFICER, candidate_id=cand.id)
     with pytest.raises(DomainError):
-        service.bulk_decide(session, candidate_ids=[cand.id], decision="maybe")
+        service.bulk_decide(session, actor=OFFICER, candidate_ids=[cand.id], decision="maybe")
 
 
 def test_rejected_pair_is_not_proposed_again(session: Session, firms: dict[str, Firm]) -> None:
-    service.run(session, full=True)
+    service.run(session, actor=ANALYST, full=True)
     (cand,), _ = service.review_queue(session)
-    service.reject(session, candidate_id=cand.id, actor="officer")
+    service.reject(session, actor=OFFICER, candidate_id=cand.id)
     session.commit()
-    service.run(session, full=True)
+    service.run(session, actor=ANALYST, full=True)
     _, total = service.review_queue(session)
     assert total == 0
     assert session.get(MatchCandidate, cand.id).status == "rejected"
 
 
 def test_split_restores_values_and_is_remembered(session: Session, firms: dict[str, Firm]) -> None:
-    service.run(session, full=True)
+    service.run(session, actor=ANALYST, full=True)
     session.commit()
     merged = session.scalar(select(Firm).where(Firm.status == "merged"))
     survivor = session.get(Firm, merged.merged_into_id)
-    service.split_firm(session, public_id=merged.public_id, actor="analis")
+    service.split_firm(session, actor=ANALYST, public_id=merged.public_id)
     session.commit()
     session.refresh(survivor)
     session.refresh(merged)
@@ -175,22 +181,22 @@ def test_split_restores_values_and_is_remembered(session: Session, firms: dict[s
     assert survivor.workers == 14 and survivor.private.phone is None  # its own values again
     assert merged.workers == 10 and merged.private.phone == "0812-1111-2222"
     assert registry_service.get_firm(session, public_id=merged.public_id).id == merged.id
-    service.run(session, full=True)  # exact keys or scores must not merge them again
+    service.run(session, actor=ANALYST, full=True)  # exact keys or scores must not merge them again
     session.commit()
     session.refresh(merged)
     assert merged.status == "active"
 
 
 def test_incremental_links_new_rows_against_the_registry(session: Session, firms: dict[str, Firm]) -> None:
-    first = service.run(session)  # no earlier run: a full run
+    first = service.run(session, actor=ANALYST)  # no earlier run: a full run
     session.commit()
     assert first.kind == "full"
-    again = service.run(session)
+    again = service.run(session, actor=ANALYST)
     assert again.kind == "incremental" and again.pairs_scored == 0
     session.commit()
     late = _firm(session, "ikm_33_2025.xlsx", 7, name="C.V. Mebel Jati Makmur", reference_year=2025)
     session.commit()
-    inc = service.run(session)
+    inc = service.run(session, actor=ANALYST)
     session.commit()
     assert inc.kind == "incremental" and inc.merged == 1
     session.refresh(late)
@@ -202,10 +208,10 @@ def test_incremental_links_new_rows_against_the_registry(session: Session, firms
 def test_manual_merge_guards(session: Session, firms: dict[str, Firm]) -> None:
     a, b = firms["other"], firms["maybe"]
     with pytest.raises(DomainError):
-        service.merge_manually(session, survivor_id=a.public_id, merged_id=a.public_id)
-    service.merge_manually(session, survivor_id=a.public_id, merged_id=b.public_id, actor="analis")
+        service.merge_manually(session, actor=ANALYST, survivor_id=a.public_id, merged_id=a.public_id)
+    service.merge_manually(session, actor=ANALYST, survivor_id=a.public_id, merged_id=b.public_id)
     with pytest.raises(DomainError):
-        service.split_firm(session, public_id=a.public_id)
+        service.split_firm(session, actor=ANALYST, public_id=a.public_id)
 
 
 def test_cli_resolve_json(env_db: str) -> None:
@@ -231,7 +237,7 @@ def test_one_run_merges_every_component_at_once(session: Session, firms: dict[st
     )
     third = _firm(session, "ikm_3515_2024.csv", 8, **{**twin, "phone": None}, workers=None, reference_year=2022)
     session.commit()
-    run = service.run(session, full=True)
+    run = service.run(session, actor=ANALYST, full=True)
     session.commit()
     assert run.merged == 3  # prov+kab, and first+second+third
     for firm in (first, second, third):
@@ -241,5 +247,5 @@ def test_one_run_merges_every_component_at_once(session: Session, firms: dict[st
     assert {r.role for r in second.roles} == {"ikm"}
     cluster = next(c for c in service.clusters(session, only_multi=True) if c["id"] == second.public_id)
     assert len(cluster["members"]) == 3
-    again = service.run(session, full=True)  # nothing left to merge; the queue keeps its one pair
+    again = service.run(session, actor=ANALYST, full=True)  # nothing left to merge; the queue keeps its one pair
     assert again.merged == 0 and again.queued == 1

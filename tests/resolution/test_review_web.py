@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 
 from jejaring.accounts import security
 from jejaring.accounts.models import AuditEvent
+from jejaring.accounts.roles import system_actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.registry.models import Firm
@@ -54,7 +55,7 @@ def queued(engine: Engine) -> int:
         )
         create_user(s, role="petugas_dinas", province="33", email="petugas33@uji.example")
         create_user(s, role="petugas_dinas", province="51", email="petugas51@uji.example")
-        service.run(s, full=True)
+        service.run(s, actor=system_actor(), full=True)
     with session_scope(engine) as s:
         cand = s.scalar(select(MatchCandidate).where(MatchCandidate.status == "pending"))
         assert cand is not None

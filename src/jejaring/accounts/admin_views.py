@@ -110,8 +110,7 @@ def enable_user(user_id: int, session: SessionDep, actor: AdminDep) -> Response:
 def user_reset_link(request: Request, user_id: int, session: SessionDep, lang: LangDep, actor: AdminDep) -> Response:
     """Make a one-time password-reset link for a user, shown once to the admin to pass on."""
     user = accounts_service.get_user(session, user_id=user_id)
-    link = resets.create_reset_link(session, user=user, settings=request.app.state.settings)
-    audit.record(session, actor=actor, action="user.reset_link", entity_type="user", entity_id=str(user.id))
+    link = resets.create_reset_link(session, actor=actor, user=user, settings=request.app.state.settings)
     return _users_page(request, session, lang, actor, reset_link=(user.email, link))
 
 

@@ -59,6 +59,46 @@ def record(
     return event
 
 
+class _FromEntity:
+    """Marker: take the province from the entity."""
+
+
+FROM_ENTITY: Any = _FromEntity()
+
+
+def log(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity: Any,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    province_code: str | None = FROM_ENTITY,
+) -> AuditEvent:
+    """Record ``action`` on ``entity``: its ID is its ``public_id`` (else ``id``), its province its own."""
+    entity_id = getattr(entity, "public_id", None) or getattr(entity, "id", None)
+    if province_code is FROM_ENTITY:
+        province_code = getattr(entity, "province_code", None) or None
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=None if entity_id is None else str(entity_id),
+        province_code=province_code,
+        before=before,
+        after=after,
+    )
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the keys whose values differ, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
 def list_events(
     session: Session,
     *,

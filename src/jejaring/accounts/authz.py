@@ -83,6 +83,7 @@ POLICY: dict[str, tuple[bool, Rule]] = {
         True,
         lambda a, r: a.role in (ADMIN, ANALIS) or (a.role == PETUGAS and in_scope(a, r)),
     ),
+    "resolution.run": (True, lambda a, r: a.role in (ADMIN, ANALIS)),  # national runs
     "claim.submit": (True, lambda a, r: a.role == PEMILIK),
     "claim.review": (True, _officer),
     "audit.read": (False, lambda a, r: a.role == ADMIN or (a.role == PETUGAS and r is not None and in_scope(a, r))),

@@ -109,15 +109,7 @@ def submit_claim(
         _save_evidence(claim, evidence, settings)
     session.add(claim)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="claim.submit",
-        entity_type="claim",
-        entity_id=claim.public_id,
-        province_code=claim.province_code,
-        after=_claim_snapshot(claim),
-    )
+    audit.log(session, actor, "claim.submit", "claim", claim, after=_claim_snapshot(claim))
     return claim
 
 
@@ -171,16 +163,7 @@ def review_claim(session: Session, *, actor: Actor, claim: Claim, review: ClaimR
             raise DomainError("accounts.error.firm_already_claimed", field="firm", value=claim.public_id)
         session.add(FirmOwner(user_id=claim.user_id, firm_id=claim.firm_id, claim_id=claim.id, since=utcnow()))
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action=f"claim.{claim.status}",
-        entity_type="claim",
-        entity_id=claim.public_id,
-        province_code=claim.province_code,
-        before=before,
-        after=_claim_snapshot(claim),
-    )
+    audit.log(session, actor, f"claim.{claim.status}", "claim", claim, before=before, after=_claim_snapshot(claim))
     return claim
 
 

@@ -118,7 +118,7 @@ def users_reset_link(email: str = typer.Argument(..., help="E-mail of the user."
     try:
         with session_scope() as session:
             user = accounts_service.get_user_by_email(session, email=email)
-            link = resets.create_reset_link(session, user=user, settings=settings)
+            link = resets.create_reset_link(session, actor=CLI, user=user, settings=settings)
     except DomainError as exc:
         raise _fail(exc) from exc
     typer.echo(link)

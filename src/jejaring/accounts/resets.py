@@ -10,9 +10,10 @@ from email.message import EmailMessage
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from jejaring.accounts import security
+from jejaring.accounts import audit, security
+from jejaring.accounts.authz import authorize
 from jejaring.accounts.models import PasswordReset, User
-from jejaring.accounts.roles import Actor
+from jejaring.accounts.roles import Actor, system_actor
 from jejaring.accounts.service import normalise_email, set_password
 from jejaring.core.config import Settings
 from jejaring.core.db import utcnow
@@ -23,8 +24,15 @@ log = logging.getLogger(__name__)
 RESET_PATH = "/account/reset/"
 
 
-def create_reset_link(session: Session, *, user: User, settings: Settings) -> str:
-    """A fresh one-time reset link for ``user``; earlier unused links stop working."""
+def create_reset_link(session: Session, *, actor: Actor, user: User, settings: Settings) -> str:
+    """A fresh one-time reset link for ``user`` made by an admin (or the CLI); earlier unused links stop working."""
+    authorize(actor, "user.manage")
+    link = _new_link(session, user=user, settings=settings)
+    audit.log(session, actor, "user.reset_link", "user", user, province_code=None)
+    return link
+
+
+def _new_link(session: Session, *, user: User, settings: Settings) -> str:
     now = utcnow()
     session.execute(
         update(PasswordReset)
@@ -79,7 +87,8 @@ def request_reset(session: Session, *, email: str, settings: Settings, lang: str
     user = session.scalar(select(User).where(User.email == normalise_email(email), User.active.is_(True)))
     if user is None:
         return True
-    link = create_reset_link(session, user=user, settings=settings)
+    link = _new_link(session, user=user, settings=settings)
+    audit.log(session, system_actor(), "user.reset_request", "user", user, province_code=None)
     message = EmailMessage()
     message["Subject"] = translate("accounts.reset.mail_subject", lang)
     message["From"] = settings.smtp_from

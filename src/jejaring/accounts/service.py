@@ -85,14 +85,7 @@ def create_user(session: Session, *, actor: Actor, data: UserCreate, password: s
     )
     session.add(user)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="user.create",
-        entity_type="user",
-        entity_id=str(user.id),
-        after=user_snapshot(user),
-    )
+    audit.log(session, actor, "user.create", "user", user, after=user_snapshot(user), province_code=None)
     return user
 
 
@@ -134,15 +127,7 @@ def set_active(session: Session, *, actor: Actor, user: User, active: bool) -> U
         session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     session.flush()
     action = "user.enable" if active else "user.disable"
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        entity_type="user",
-        entity_id=str(user.id),
-        before=before,
-        after=user_snapshot(user),
-    )
+    audit.log(session, actor, action, "user", user, before=before, after=user_snapshot(user), province_code=None)
     return user
 
 
@@ -163,7 +148,7 @@ def set_password(session: Session, *, actor: Actor, user: User, password: str) -
     user.must_change_password = False
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     session.flush()
-    audit.record(session, actor=actor, action="user.password", entity_type="user", entity_id=str(user.id))
+    audit.log(session, actor, "user.password", "user", user, province_code=None)
 
 
 # --- sign-in and throttling -------------------------------------------------------------------

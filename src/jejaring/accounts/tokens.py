@@ -39,14 +39,8 @@ def create_token(session: Session, *, actor: Actor, user: User, data: TokenCreat
     )
     session.add(row)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="token.create",
-        entity_type="api_token",
-        entity_id=str(row.id),
-        after={"user": user.email, "name": row.name, "scopes": row.scopes, "prefix": row.prefix},
-    )
+    after = {"user": user.email, "name": row.name, "scopes": row.scopes, "prefix": row.prefix}
+    audit.log(session, actor, "token.create", "api_token", row, after=after)
     return row, secret
 
 
@@ -67,14 +61,8 @@ def revoke_token(session: Session, *, actor: Actor, token_id: int) -> ApiToken:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="token.revoke",
-            entity_type="api_token",
-            entity_id=str(row.id),
-            after={"user": row.user.email, "name": row.name, "prefix": row.prefix},
-        )
+        after = {"user": row.user.email, "name": row.name, "prefix": row.prefix}
+        audit.log(session, actor, "token.revoke", "api_token", row, after=after)
     return row
 
 

@@ -88,16 +88,8 @@ def save(session: Session, *, actor: Actor, partnership: Partnership, data: Agre
     session.add(ag)
     if partnership.status == "usulan" and firm_id != partnership.proposer_firm_id:
         service.transition(session, actor=actor, partnership=partnership, to="negosiasi")
-    audit.record(
-        session,
-        actor=actor,
-        action="partnership.agreement.save",
-        entity_type="partnership",
-        entity_id=partnership.public_id,
-        province_code=partnership.province_code,
-        before=before,
-        after={f: getattr(ag, f, None) for f in before},
-    )
+    after = audit.snapshot(ag, list(before))
+    audit.log(session, actor, "partnership.agreement.save", "partnership", partnership, before=before, after=after)
     session.flush()
     return ag
 
@@ -136,7 +128,8 @@ def sign(session: Session, *, actor: Actor, partnership: Partnership) -> Agreeme
         ag.signed_smaller_at = now
     other = partnership.smaller_firm_id if firm_id == partnership.larger_firm_id else partnership.larger_firm_id
     notify.notify(session, firm_id=other, partnership=partnership, kind="signature", key="partnerships.note.signed")
-    session.flush()
+    side = "larger" if firm_id == partnership.larger_firm_id else "smaller"
+    audit.log(session, actor, "partnership.agreement.sign", "partnership", partnership, after={"signed": side})
     if ag.signed_larger_at and ag.signed_smaller_at:
         service.mark_agreed(session, actor=actor, partnership=partnership)
     return ag

@@ -26,15 +26,7 @@ def _other(p: Partnership, firm_id: int) -> int:
 
 
 def _audit(session: Session, actor: Actor, p: Partnership, action: str, after: dict[str, Any]) -> None:
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        entity_type="partnership",
-        entity_id=p.public_id,
-        province_code=p.province_code,
-        after=after,
-    )
+    audit.log(session, actor, action, "partnership", p, after=after)
 
 
 def add_order(session: Session, *, actor: Actor, partnership: Partnership, data: OrderIn) -> PurchaseOrder:

@@ -82,13 +82,12 @@ def _log(
             partnership_id=p.id, from_status=old, to_status=new, actor=actor.label, party_firm_id=firm_id, note=note
         )
     )
-    audit.record(
+    audit.log(
         session,
-        actor=actor,
-        action=f"partnership.{new}",
-        entity_type="partnership",
-        entity_id=p.public_id,
-        province_code=p.province_code,
+        actor,
+        f"partnership.{new}",
+        "partnership",
+        p,
         before={"status": old},
         after={"status": new, "note": note},
     )

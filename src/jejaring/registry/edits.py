@@ -56,15 +56,7 @@ def create_firm_as(session: Session, *, actor: Actor, data: FirmCreate) -> Firm:
     """Register a firm for ``actor`` (admin, or the officer of the firm's province)."""
     authorize(actor, "firm.create", _region(data.regency_code))
     firm = service.create_firm(session, data=data, source=service.SourceInfo(uploaded_by=actor.label))
-    audit.record(
-        session,
-        actor=actor,
-        action="firm.create",
-        entity_type="firm",
-        entity_id=firm.public_id,
-        province_code=firm.province_code,
-        after=firm_snapshot(firm),
-    )
+    audit.log(session, actor, "firm.create", "firm", firm, after=firm_snapshot(firm))
     return firm
 
 
@@ -73,15 +65,7 @@ def create_sentra_as(session: Session, *, actor: Actor, data: SentraCreate) -> S
     authorize(actor, "sentra.create", _region(data.regency_code))
     sentra = service.create_sentra(session, data=data, source=service.SourceInfo(uploaded_by=actor.label))
     after = audit.snapshot(sentra, ("name", "regency_code", "commodity", "kbli_code", "unit_count", "workers"))
-    audit.record(
-        session,
-        actor=actor,
-        action="sentra.create",
-        entity_type="sentra",
-        entity_id=sentra.public_id,
-        province_code=sentra.province_code,
-        after=after,
-    )
+    audit.log(session, actor, "sentra.create", "sentra", sentra, after=after)
     return sentra
 
 
@@ -111,16 +95,8 @@ def update_firm(session: Session, *, actor: Actor, firm: Firm, data: FirmUpdate)
     session.flush()
     after = firm_snapshot(firm)
     if after != before:
-        audit.record(
-            session,
-            actor=actor,
-            action="firm.edit",
-            entity_type="firm",
-            entity_id=firm.public_id,
-            province_code=firm.province_code,
-            before={k: v for k, v in before.items() if before[k] != after[k]},
-            after={k: v for k, v in after.items() if before[k] != after[k]},
-        )
+        old, new = audit.changes(before, after)
+        audit.log(session, actor, "firm.edit", "firm", firm, before=old, after=new)
     return firm
 
 

@@ -8,10 +8,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from jejaring.accounts.roles import system_actor
 from jejaring.core.db import session_scope
 
 app = typer.Typer(help="Entity resolution: one firm, one record.", invoke_without_command=True)
 console = Console(stderr=True)
+CLI = system_actor("cli")
 
 
 @app.callback()
@@ -34,7 +36,7 @@ def resolve(
             bar.update(task, completed=share, description=stage)
 
         with session_scope() as session:
-            run = service.run(session, full=full, engine=engine, progress=report, actor="cli")
+            run = service.run(session, actor=CLI, full=full, engine=engine, progress=report)
             summary = {
                 "run": run.id,
                 "kind": run.kind,
@@ -56,7 +58,7 @@ def split(public_id: str = typer.Argument(..., help="Public ID of the merged rec
     from jejaring.resolution import service
 
     with session_scope() as session:
-        firm = service.split_firm(session, public_id=public_id, actor="cli")
+        firm = service.split_firm(session, actor=CLI, public_id=public_id)
         console.print(f"restored {firm.public_id}")
 
 
@@ -66,5 +68,5 @@ def merge(survivor: str, merged: str) -> None:
     from jejaring.resolution import service
 
     with session_scope() as session:
-        service.merge_manually(session, survivor_id=survivor, merged_id=merged, actor="cli")
+        service.merge_manually(session, actor=CLI, survivor_id=survivor, merged_id=merged)
         console.print(f"merged {merged} into {survivor}")

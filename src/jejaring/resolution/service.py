@@ -13,9 +13,13 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jejaring.accounts import audit
+from jejaring.accounts.authz import authorize
+from jejaring.accounts.roles import PETUGAS, Actor
 from jejaring.core import tables
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
+from jejaring.registry import service as registry_service
 from jejaring.registry.models import Firm
 from jejaring.resolution import golden, pipeline
 from jejaring.resolution.models import MatchCandidate, MergeEvent, ResolutionRun
@@ -58,13 +62,31 @@ def _new_ids(session: Session) -> list[int] | None:
 def run(
     session: Session,
     *,
+    actor: Actor,
     full: bool = False,
     engine: str = "duckdb",
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,
-    actor: str | None = None,
 ) -> ResolutionRun:
-    """Link firm records: exact keys, then scored pairs; merge above the auto threshold, queue the rest."""
+    """Link firm records: exact keys, then scored pairs; merge above the auto threshold, queue the rest.
+
+    National runs are for admins and analysts (and the CLI)."""
+    authorize(actor, "resolution.run")
+    run_row = _run(session, full=full, engine=engine, thresholds=thresholds, progress=progress, actor=actor.label)
+    after = {"kind": run_row.kind, "records": run_row.records, "merged": run_row.merged, "queued": run_row.queued}
+    audit.log(session, actor, "resolution.run", "resolution_run", run_row, after=after, province_code=None)
+    return run_row
+
+
+def _run(
+    session: Session,
+    *,
+    full: bool,
+    engine: str,
+    thresholds: Thresholds | None,
+    progress: Progress | None,
+    actor: str,
+) -> ResolutionRun:
     th = thresholds or Thresholds()
     timer = _Timer()
     outer = progress or (lambda stage, share: None)
@@ -247,76 +269,79 @@ def get_candidate(session: Session, *, candidate_id: int) -> MatchCandidate:
     return cand
 
 
-def confirm(session: Session, *, candidate_id: int, actor: str | None = None) -> MatchCandidate:
-    """A reviewer says the pair is one firm: merge it."""
-    cand = get_candidate(session, candidate_id=candidate_id)
-    if cand.status != "pending":
-        raise DomainError("resolution.error.already_decided", field="candidate", value=candidate_id)
-    cand.status = "confirmed"
-    cand.decided_by = actor
-    cand.decided_at = utcnow()
-    _merge_one(session, cand, actor)
-    return cand
+def review_scope(actor: Actor, province: str | None) -> str | None:
+    """The province whose queue the actor may see: officers only their own; admins and analysts any."""
+    if actor.role == PETUGAS:
+        authorize(actor, "resolution.review", actor.province_code)
+        return actor.province_code
+    authorize(actor, "resolution.review", province)
+    return province
 
 
-def reject(session: Session, *, candidate_id: int, actor: str | None = None) -> MatchCandidate:
-    """A reviewer says the pair is two firms: remember it so later runs do not propose it again."""
+def _decide_one(session: Session, actor: Actor, candidate_id: int, decision: str) -> MatchCandidate:
     cand = get_candidate(session, candidate_id=candidate_id)
+    authorize(actor, "resolution.review", cand)
     if cand.status != "pending":
         raise DomainError("resolution.error.already_decided", field="candidate", value=candidate_id)
-    cand.status = "rejected"
-    cand.decided_by = actor
+    cand.status = "confirmed" if decision == "confirm" else "rejected"
+    cand.decided_by = actor.label
     cand.decided_at = utcnow()
+    if decision == "confirm":
+        _merge_one(session, cand, actor.label)
     session.flush()
+    after = {"status": cand.status, "firm_a": cand.firm_a_id, "firm_b": cand.firm_b_id}
+    audit.log(
+        session,
+        actor,
+        f"resolution.{decision}",
+        "resolution_candidate",
+        cand,
+        before={"status": "pending"},
+        after=after,
+    )
     return cand
 
 
-def bulk_decide(
-    session: Session, *, candidate_ids: Sequence[int], decision: str, actor: str | None = None, audit_actor: Any = None
-) -> int:
-    """Confirm or reject many candidates at once; returns how many were decided (each one audited)."""
+def confirm(session: Session, *, actor: Actor, candidate_id: int) -> MatchCandidate:
+    """A reviewer says the pair is one firm: merge it."""
+    return _decide_one(session, actor, candidate_id, "confirm")
+
+
+def reject(session: Session, *, actor: Actor, candidate_id: int) -> MatchCandidate:
+    """A reviewer says the pair is two firms: remember it so later runs do not propose it again."""
+    return _decide_one(session, actor, candidate_id, "reject")
+
+
+def bulk_decide(session: Session, *, actor: Actor, candidate_ids: Sequence[int], decision: str) -> int:
+    """Confirm or reject many candidates at once; returns how many were decided (each one authorised and audited)."""
     if decision not in ("confirm", "reject"):
         raise DomainError("resolution.error.bad_decision", field="decision", value=decision)
-    action = confirm if decision == "confirm" else reject
-    done = 0
     for cid in candidate_ids:
-        cand = action(session, candidate_id=cid, actor=actor)
-        if audit_actor is not None:
-            from jejaring.accounts import audit
-
-            audit.record(
-                session,
-                actor=audit_actor,
-                action=f"resolution.{decision}",
-                entity_type="resolution_candidate",
-                entity_id=str(cid),
-                province_code=cand.province_code or None,
-                before={"status": "pending"},
-                after={"status": cand.status, "firm_a": cand.firm_a_id, "firm_b": cand.firm_b_id},
-            )
-        done += 1
-    return done
+        _decide_one(session, actor, cid, decision)
+    return len(candidate_ids)
 
 
-def merge_manually(session: Session, *, survivor_id: str, merged_id: str, actor: str | None = None) -> MergeEvent:
+def merge_manually(session: Session, *, actor: Actor, survivor_id: str, merged_id: str) -> MergeEvent:
     """Merge two firms by public ID (an analyst's decision)."""
-    from jejaring.registry import service as registry_service
-
     survivor = registry_service.get_firm(session, public_id=survivor_id)
     merged = registry_service.get_firm(session, public_id=merged_id)
-    return golden.merge(session, survivor=survivor, merged=merged, reason="manual", actor=actor)
+    authorize(actor, "resolution.review", survivor)
+    authorize(actor, "resolution.review", merged)
+    event = golden.merge(session, survivor=survivor, merged=merged, reason="manual", actor=actor.label)
+    audit.log(session, actor, "resolution.merge", "firm", survivor, after={"merged": merged.public_id})
+    return event
 
 
-def split_firm(session: Session, *, public_id: str, actor: str | None = None) -> Firm:
+def split_firm(session: Session, *, actor: Actor, public_id: str) -> Firm:
     """Undo the merge of the firm whose own public ID is ``public_id``."""
-    from jejaring.registry import service as registry_service
-
     firm_id = registry_service.firm_id_of(session, public_id)
     firm = session.get(Firm, firm_id) if firm_id else None
     if firm is None:
         raise NotFound("error.firm_not_found", field="public_id", value=public_id)
+    authorize(actor, "resolution.review", firm)
     survivor_id = firm.merged_into_id
-    restored = golden.split(session, merged=firm, actor=actor)
+    survivor = session.get(Firm, survivor_id) if survivor_id is not None else None
+    restored = golden.split(session, merged=firm, actor=actor.label)
     if survivor_id is not None:  # remember the decision so later runs do not merge them again
         a, b = sorted((survivor_id, firm.id))
         cand = session.scalar(
@@ -328,9 +353,11 @@ def split_firm(session: Session, *, public_id: str, actor: str | None = None) ->
             )
             session.add(cand)
         cand.status = "rejected"
-        cand.decided_by = actor
+        cand.decided_by = actor.label
         cand.decided_at = utcnow()
         session.flush()
+    before = {"merged_into": survivor.public_id if survivor is not None else None}
+    audit.log(session, actor, "resolution.split", "firm", restored, before=before, after={"status": restored.status})
     return restored
 
 

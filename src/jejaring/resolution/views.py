@@ -8,9 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from jejaring.accounts import authz
 from jejaring.accounts.deps import UserDep
-from jejaring.accounts.roles import PETUGAS, Actor
 from jejaring.reference import wilayah
 from jejaring.resolution import explain, service
 from jejaring.resolution.models import ResolutionRun
@@ -19,15 +17,6 @@ from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 COMPARED_FIELDS = ("name", "address", "desa", "kbli_code", "products", "workers", "reference_year")
-
-
-def review_scope(actor: Actor, province: str | None) -> str | None:
-    """The province whose queue the actor may see: officers only their own; admins and analysts any."""
-    if actor.role == PETUGAS:
-        authz.authorize(actor, "resolution.review", actor.province_code)
-        return actor.province_code
-    authz.authorize(actor, "resolution.review", province)
-    return province
 
 
 @router.get("/resolution")
@@ -40,7 +29,7 @@ def queue_page(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     """The review queue: candidate pairs side by side, with the score and why."""
-    province = review_scope(actor, province or None)
+    province = service.review_scope(actor, province or None)
     rows, total = service.review_queue(session, province=province, page=page)
     pairs = []
     for cand in rows:
@@ -65,8 +54,7 @@ def decide(
     candidate_id: int, decision: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
 ) -> Response:
     """Confirm or reject one pair; htmx swaps the pair's card, a plain form goes back to the queue."""
-    authz.authorize(actor, "resolution.review", service.get_candidate(session, candidate_id=candidate_id))
-    service.bulk_decide(session, candidate_ids=[candidate_id], decision=decision, actor=actor.label, audit_actor=actor)
+    service.bulk_decide(session, actor=actor, candidate_ids=[candidate_id], decision=decision)
     if request.headers.get("HX-Request") == "true":
         cand = service.get_candidate(session, candidate_id=candidate_id)
         return render(request, "resolution/_decided.html", {"cand": cand}, lang=lang)
@@ -81,7 +69,5 @@ def bulk(
     candidate_ids: Annotated[list[int], Form()],
 ) -> Response:
     """Confirm or reject the selected pairs."""
-    for cid in candidate_ids:
-        authz.authorize(actor, "resolution.review", service.get_candidate(session, candidate_id=cid))
-    service.bulk_decide(session, candidate_ids=candidate_ids, decision=decision, actor=actor.label, audit_actor=actor)
+    service.bulk_decide(session, actor=actor, candidate_ids=candidate_ids, decision=decision)
     return RedirectResponse("/resolution", status_code=303)

@@ -124,10 +124,11 @@ def load_synthetic_demo(
     totals = _import_directory_files(engine, settings, files, say)
     totals["ecosystem_firms"] = _load_ecosystem(engine, out / "ekosistem")
     say("linking records (entity resolution)")
+    from jejaring.accounts.roles import system_actor
     from jejaring.resolution import service as resolution_service
 
     with session_scope(engine) as s:
-        run = resolution_service.run(s, full=True, actor="demo")
+        run = resolution_service.run(s, actor=system_actor(), full=True)
         totals["merged"] = run.merged
         totals["review_queue"] = run.queued
     from jejaring.intake import jobs
