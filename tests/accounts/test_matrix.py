@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -33,9 +32,6 @@ READS_VIA_POST = frozenset({("POST", "/api/v1/match")})  # a search with a body:
 # service decides after the body is validated, so an empty body gives 422 to a signed-in wrong role. Their
 # own tests send valid bodies; here anonymous must still get 401 and nobody may get a 2xx or a 500.
 SCOPED_BY_PAYLOAD_PREFIXES = ("/api/v1/partnerships", "/partnerships")
-# Known gaps, reported to their owners: these HTML forms catch the service's Forbidden together with
-# validation errors and answer 422 with the form (the write is refused, but the status should be 403).
-KNOWN_422_GAPS = frozenset({("POST", "/needs"), ("POST", "/offers"), ("POST", "/match/proposals")})
 
 
 def _firm_payload(w: World) -> dict[str, Any]:
@@ -221,7 +217,6 @@ def test_authorisation_matrix(
 ) -> None:
     checked = 0
     failures: list[str] = []
-    gaps: set[str] = set()
     for method, path in sorted(_routes(app_client.app)):
         if method not in WRITE_METHODS or (method, path) not in WRITE_MATRIX:
             continue
@@ -254,15 +249,10 @@ def test_authorisation_matrix(
                 ok = r.status_code in (401, 403) or (persona != "anonymous" and r.status_code == 404)
                 if persona != "anonymous" and r.status_code == 422 and path.startswith(SCOPED_BY_PAYLOAD_PREFIXES):
                     ok = True
-                if persona != "anonymous" and r.status_code == 422 and (method, path) in KNOWN_422_GAPS:
-                    gaps.add(f"{method} {path}")
-                    ok = True
                 if not ok:
                     failures.append(f"{method} {url} as {persona} ({how}): {r.status_code} {r.text[:120]}")
     assert checked > 200
     assert not failures, "\n".join(failures)
-    if gaps:
-        warnings.warn(f"refused with 422 instead of 403 (known gaps): {sorted(gaps)}", stacklevel=1)
 
 
 def test_read_only_tokens_cannot_write(app_client: TestClient, world: World) -> None:
