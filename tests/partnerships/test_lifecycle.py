@@ -15,9 +15,10 @@ from jejaring.core.config import Settings
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.matching import search as matching_search
 from jejaring.matching import service as matching_service
+from jejaring.matching.models import Need
 from jejaring.matching.schemas import NeedIn
 from jejaring.partnerships import agreement, ledger, notify, outcomes, service
-from jejaring.partnerships.models import StatusChange
+from jejaring.partnerships.models import Invoice, Partnership, StatusChange
 from jejaring.partnerships.schemas import (
     AgreementIn,
     DeliveryIn,
@@ -68,10 +69,25 @@ FULL_AGREEMENT = AgreementIn(
 )
 
 
-def test_full_path(session: Session, settings: Settings, firms: tuple[Firm, Firm]) -> None:
-    big, ikm = firms
-    buyer, supplier = owner(big), owner(ikm)
-    # match: the large industry posts a need and finds the IKM among the ranked, explained partners
+Parties = tuple[Firm, Firm]
+ORDER = OrderIn(
+    number="PO-001",
+    issued_on=date(2026, 2, 1),
+    description="Bracket knalpot",
+    quantity=1000,
+    unit="buah",
+    unit_price=25_000,
+)
+DELIVERY = DeliveryIn(
+    delivered_on=date(2026, 2, 20), quantity=1000, bast_number="BAST-001", received_by="Bagian Gudang"
+)
+INVOICE = InvoiceIn(number="INV-001", issued_on=date(2026, 2, 21), amount=25_000_000)
+EVALUATION = EvaluationIn(
+    period="2026-Q1", quality=4, timeliness=5, payment=2, communication=4, comment="Pembayaran terlambat"
+)
+
+
+def _need(session: Session, big: Firm) -> Need:
     need = matching_service.create_need(
         session,
         data=NeedIn(
@@ -82,39 +98,93 @@ def test_full_path(session: Session, settings: Settings, firms: tuple[Firm, Firm
             kbli_code="29300",
             location="32.16",
         ),
-        created_by=buyer.label,
+        created_by=owner(big).label,
     )
     session.commit()
-    outcome = matching_search.match_need(session, settings, need=need)
+    return need
+
+
+def _proposed(session: Session, firms: Parties, origin_ref: str | None = None) -> Partnership:
+    big, ikm = firms
+    data = ProposalIn(
+        proposer_firm=big.public_id,
+        partner_firm=ikm.public_id,
+        pattern="subkontrak",
+        title="Subkontrak bracket knalpot",
+        origin_ref=origin_ref,
+    )
+    return service.propose(session, actor=owner(big), data=data)
+
+
+def _negotiating(session: Session, firms: Parties) -> Partnership:
+    p = _proposed(session, firms)
+    service.transition(session, actor=owner(firms[1]), partnership=p, to="negosiasi")
+    return p
+
+
+def _active(session: Session, firms: Parties) -> Partnership:
+    p = _negotiating(session, firms)
+    buyer, supplier = owner(firms[0]), owner(firms[1])
+    agreement.save(session, actor=supplier, partnership=p, data=FULL_AGREEMENT)
+    agreement.sign(session, actor=buyer, partnership=p)
+    agreement.sign(session, actor=supplier, partnership=p)
+    service.transition(session, actor=buyer, partnership=p, to="aktif")
+    return p
+
+
+def _invoiced(session: Session, firms: Parties) -> tuple[Partnership, Invoice]:
+    p = _active(session, firms)
+    order = ledger.add_order(session, actor=owner(firms[0]), partnership=p, data=ORDER)
+    supplier = owner(firms[1])
+    ledger.add_delivery(session, actor=supplier, partnership=p, order=order, data=DELIVERY)
+    return p, ledger.add_invoice(session, actor=supplier, partnership=p, order=order, data=INVOICE)
+
+
+def _paid_late(session: Session, firms: Parties) -> tuple[Partnership, Invoice, date]:
+    p, invoice = _invoiced(session, firms)
+    late = invoice.due_on + timedelta(days=5)
+    payment = PaymentIn(paid_on=late, amount=25_000_000, reference="TRF-1")
+    ledger.add_payment(session, actor=owner(firms[0]), partnership=p, invoice=invoice, data=payment)
+    return p, invoice, late
+
+
+def test_match_finds_the_ikm_and_says_why(session: Session, settings: Settings, firms: Parties) -> None:
+    big, ikm = firms
+    outcome = matching_search.match_need(session, settings, need=_need(session, big))
     ids = [r.candidate.doc.public_id for r in outcome.ranked]
     assert ikm.public_id in ids, ids
-    hit = outcome.ranked[ids.index(ikm.public_id)]
-    assert hit.why, "every result says why"
-    # proposal: handed over from the match to the partnership flow
-    p = service.propose(
-        session,
-        actor=buyer,
-        data=ProposalIn(
-            proposer_firm=big.public_id,
-            partner_firm=ikm.public_id,
-            pattern="subkontrak",
-            title="Subkontrak bracket knalpot",
-            origin_ref=need.public_id,
-        ),
-    )
+    assert outcome.ranked[ids.index(ikm.public_id)].why, "every result says why"
+
+
+def test_proposal_from_a_match(session: Session, firms: Parties) -> None:
+    big, ikm = firms
+    p = _proposed(session, firms, origin_ref=_need(session, big).public_id)
     assert p.status == "usulan" and p.larger_firm_id == big.id and p.smaller_firm_id == ikm.id
     assert p.origin == "match"
-    # the proposer cannot move it to negotiation; the recipient can
+
+
+def test_only_the_recipient_moves_to_negotiation(session: Session, firms: Parties) -> None:
+    p = _proposed(session, firms)
     with pytest.raises(DomainError) as e:
-        service.transition(session, actor=buyer, partnership=p, to="negosiasi")
+        service.transition(session, actor=owner(firms[0]), partnership=p, to="negosiasi")
     assert e.value.key == "partnerships.error.recipient_only"
-    service.transition(session, actor=supplier, partnership=p, to="negosiasi")
-    # signing an incomplete agreement is refused, naming what is missing
+    service.transition(session, actor=owner(firms[1]), partnership=p, to="negosiasi")
+    assert p.status == "negosiasi"
+
+
+def test_an_incomplete_agreement_cannot_be_signed(session: Session, firms: Parties) -> None:
+    p = _negotiating(session, firms)
+    buyer = owner(firms[0])
     agreement.save(session, actor=buyer, partnership=p, data=AgreementIn(business_activity="stamping"))
     with pytest.raises(DomainError) as e:
         agreement.sign(session, actor=buyer, partnership=p)
     assert e.value.key == "partnerships.error.agreement_incomplete"
     assert "dispute_settlement" in e.value.params["fields"] and "checklist:sub_payment" in e.value.params["fields"]
+
+
+def test_both_signatures_agree_and_lock_the_agreement(session: Session, firms: Parties) -> None:
+    p = _negotiating(session, firms)
+    buyer, supplier = owner(firms[0]), owner(firms[1])
     agreement.save(session, actor=supplier, partnership=p, data=FULL_AGREEMENT)
     assert agreement.missing(p) == []
     agreement.sign(session, actor=buyer, partnership=p)
@@ -123,55 +193,33 @@ def test_full_path(session: Session, settings: Settings, firms: tuple[Firm, Firm
     assert p.status == "disepakati"
     with pytest.raises(DomainError):  # the agreement is locked once agreed
         agreement.save(session, actor=buyer, partnership=p, data=FULL_AGREEMENT)
-    service.transition(session, actor=buyer, partnership=p, to="aktif")
-    # orders, deliveries with BAST, invoices
-    order = ledger.add_order(
-        session,
-        actor=buyer,
-        partnership=p,
-        data=OrderIn(
-            number="PO-001",
-            issued_on=date(2026, 2, 1),
-            description="Bracket knalpot",
-            quantity=1000,
-            unit="buah",
-            unit_price=25_000,
-        ),
-    )
+
+
+def test_deliveries_may_not_exceed_the_order(session: Session, firms: Parties) -> None:
+    p = _active(session, firms)
+    order = ledger.add_order(session, actor=owner(firms[0]), partnership=p, data=ORDER)
+    too_many = DeliveryIn(delivered_on=date(2026, 2, 20), quantity=1500, bast_number="BAST-1", received_by="Gudang")
     with pytest.raises(DomainError):
-        ledger.add_delivery(
-            session,
-            actor=supplier,
-            partnership=p,
-            order=order,
-            data=DeliveryIn(delivered_on=date(2026, 2, 20), quantity=1500, bast_number="BAST-1", received_by="Gudang"),
-        )
-    ledger.add_delivery(
-        session,
-        actor=supplier,
-        partnership=p,
-        order=order,
-        data=DeliveryIn(
-            delivered_on=date(2026, 2, 20), quantity=1000, bast_number="BAST-001", received_by="Bagian Gudang"
-        ),
-    )
+        ledger.add_delivery(session, actor=owner(firms[1]), partnership=p, order=order, data=too_many)
+    ledger.add_delivery(session, actor=owner(firms[1]), partnership=p, order=order, data=DELIVERY)
+    assert ledger.delivered_quantity(order) == 1000
+
+
+def test_invoices_may_not_exceed_the_delivered_value(session: Session, firms: Parties) -> None:
+    p = _active(session, firms)
+    supplier = owner(firms[1])
+    order = ledger.add_order(session, actor=owner(firms[0]), partnership=p, data=ORDER)
+    ledger.add_delivery(session, actor=supplier, partnership=p, order=order, data=DELIVERY)
+    too_much = InvoiceIn(number="INV-X", issued_on=date(2026, 2, 21), amount=30_000_000)
     with pytest.raises(DomainError):
-        ledger.add_invoice(
-            session,
-            actor=supplier,
-            partnership=p,
-            order=order,
-            data=InvoiceIn(number="INV-X", issued_on=date(2026, 2, 21), amount=30_000_000),
-        )
-    invoice = ledger.add_invoice(
-        session,
-        actor=supplier,
-        partnership=p,
-        order=order,
-        data=InvoiceIn(number="INV-001", issued_on=date(2026, 2, 21), amount=25_000_000),
-    )
+        ledger.add_invoice(session, actor=supplier, partnership=p, order=order, data=too_much)
+    invoice = ledger.add_invoice(session, actor=supplier, partnership=p, order=order, data=INVOICE)
     assert invoice.due_on == date(2026, 2, 21) + timedelta(days=30)
-    # late payment is flagged once, to both parties
+
+
+def test_a_late_payment_is_flagged_once_to_both_parties(session: Session, firms: Parties) -> None:
+    big, ikm = firms
+    _, invoice = _invoiced(session, firms)
     late = invoice.due_on + timedelta(days=5)
     assert ledger.invoice_status(invoice, late) == "terlambat"
     assert ledger.check_overdue(session, today=late) == 1
@@ -180,30 +228,26 @@ def test_full_path(session: Session, settings: Settings, firms: tuple[Firm, Firm
     assert {n.firm_id for n in overdue_notes} == {big.id, ikm.id}
     before = outcomes.outcome_metrics(session, by="total", today=late)[0]
     assert before["value_paid"] == 0 and before["on_time_payment_rate"] == 0.0
-    ledger.add_payment(
-        session,
-        actor=buyer,
-        partnership=p,
-        invoice=invoice,
-        data=PaymentIn(paid_on=late, amount=25_000_000, reference="TRF-1"),
-    )
+
+
+def test_a_late_payment_settles_the_invoice(session: Session, firms: Parties) -> None:
+    _, invoice, late = _paid_late(session, firms)
     assert ledger.invoice_status(invoice, late) == "lunas"
     assert ledger.paid_on_time(invoice) is False
-    ledger.add_evaluation(
-        session,
-        actor=supplier,
-        partnership=p,
-        data=EvaluationIn(
-            period="2026-Q1", quality=4, timeliness=5, payment=2, communication=4, comment="Pembayaran terlambat"
-        ),
-    )
+
+
+def test_one_evaluation_per_period(session: Session, firms: Parties) -> None:
+    p = _active(session, firms)
+    supplier = owner(firms[1])
+    ledger.add_evaluation(session, actor=supplier, partnership=p, data=EVALUATION)
+    again = EvaluationIn(period="2026-Q1", quality=4, timeliness=5, payment=2, communication=4)
     with pytest.raises(DomainError):
-        ledger.add_evaluation(
-            session,
-            actor=supplier,
-            partnership=p,
-            data=EvaluationIn(period="2026-Q1", quality=4, timeliness=5, payment=2, communication=4),
-        )
+        ledger.add_evaluation(session, actor=supplier, partnership=p, data=again)
+
+
+def test_outcome_figures(session: Session, firms: Parties) -> None:
+    p, _, late = _paid_late(session, firms)
+    ledger.add_evaluation(session, actor=owner(firms[1]), partnership=p, data=EVALUATION)
     session.commit()
     # outcome figures: realised, by province of the IKM party, sector and pattern
     total = outcomes.outcome_metrics(session, by="total", today=late)[0]
@@ -214,8 +258,14 @@ def test_full_path(session: Session, settings: Settings, firms: tuple[Firm, Firm
     by_province = {r["group"]: r for r in outcomes.outcome_metrics(session, by="province", today=late)}
     assert by_province["32"]["value_paid"] == 25_000_000
     assert {r["group"] for r in outcomes.outcome_metrics(session, by="pattern")} == {"subkontrak"}
+
+
+def test_status_history_and_the_end_of_a_partnership(session: Session, firms: Parties) -> None:
+    p = _active(session, firms)
+    session.commit()
     history = [h.to_status for h in session.scalars(select(StatusChange).where(StatusChange.partnership_id == p.id))]
     assert history == ["usulan", "negosiasi", "disepakati", "aktif"]
+    supplier = owner(firms[1])
     service.transition(session, actor=supplier, partnership=p, to="selesai")
     with pytest.raises(DomainError):
         service.transition(session, actor=supplier, partnership=p, to="aktif")
