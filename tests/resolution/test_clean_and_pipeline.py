@@ -9,7 +9,8 @@ import phonenumbers
 import polars as pl
 import pytest
 
-from jejaring.resolution import clean, pipeline
+from jejaring.core import text as clean
+from jejaring.resolution import pipeline
 
 
 @pytest.mark.parametrize(

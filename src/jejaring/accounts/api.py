@@ -19,7 +19,7 @@ from jejaring.accounts.schemas import (
     TokenCreated,
     TokenOut,
 )
-from jejaring.registry.models import Firm
+from jejaring.registry import service as registry_service
 from jejaring.registry.schemas import Page
 from jejaring.web.deps import SessionDep
 
@@ -32,7 +32,7 @@ def me(session: SessionDep, actor: UserDep) -> MeOut:
     """The caller: role, region, owned firms and the scopes of the credential used."""
     firm_ids = []
     for fid in sorted(actor.firm_ids):
-        firm = session.get(Firm, fid)
+        firm = registry_service.firm_by_id(session, fid)
         if firm is not None:
             firm_ids.append(firm.public_id)
     return MeOut(

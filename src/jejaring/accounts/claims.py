@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,9 @@ from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.registry import service as registry_service
-from jejaring.registry.models import Firm
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 # Evidence files: only these kinds, recognised by their first bytes, not by the name the user gave.
 EVIDENCE_KINDS = {
@@ -177,7 +180,7 @@ def evidence_path(claim: Claim, settings: Settings) -> Path | None:
 
 def claim_out(session: Session, claim: Claim) -> ClaimOut:
     """The output shape of a claim."""
-    firm = session.get(Firm, claim.firm_id)
+    firm = registry_service.firm_by_id(session, claim.firm_id)
     assert firm is not None
     return ClaimOut(
         public_id=claim.public_id,

@@ -111,6 +111,12 @@ def list_users(session: Session, *, actor: Actor) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 
 
+def owner_emails(session: Session, *, firm_id: int) -> list[str]:
+    """E-mail addresses of the owners (approved claims) of a firm."""
+    stmt = select(User.email).join(FirmOwner, FirmOwner.user_id == User.id).where(FirmOwner.firm_id == firm_id)
+    return list(session.scalars(stmt))
+
+
 def count_users(session: Session) -> int:
     """How many users exist."""
     return session.scalar(select(func.count()).select_from(User)) or 0

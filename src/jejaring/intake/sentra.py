@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jejaring.core.db import utcnow
@@ -21,7 +20,6 @@ from jejaring.intake import reader
 from jejaring.intake.headers import header_key
 from jejaring.reference import catalog, wilayah
 from jejaring.registry import service as registry_service
-from jejaring.registry.models import Sentra
 from jejaring.registry.schemas import SentraCreate
 
 VARIANTS: dict[str, tuple[str, ...]] = {
@@ -142,7 +140,7 @@ def import_file(
             continue
         assert regency is not None
         district = wilayah.resolve_district(regency, kec) if (kec := values.get("kecamatan")) else None
-        outcome = _upsert(
+        outcome = registry_service.upsert_sentra(
             session,
             SentraCreate(
                 name=name,
@@ -171,32 +169,3 @@ def _collector(values: dict[str, Any], errors: list[tuple[str, str | None, str]]
         errors.append((fld, values.get(fld), reason_key))
 
     return err
-
-
-def _upsert(session: Session, data: SentraCreate, source: registry_service.SourceInfo) -> str:
-    """Register or update a sentra by name and regency: "inserted", "updated" or "unchanged"."""
-    existing = session.scalar(
-        select(Sentra).where(
-            Sentra.name_key == registry_service.name_key(data.name), Sentra.regency_code == data.regency_code
-        )
-    )
-    if existing is None:
-        registry_service.create_sentra(session, data=data, source=source)
-        return "inserted"
-    changed = False
-    for fld in (
-        "district_code",
-        "desa",
-        "commodity",
-        "kbli_code",
-        "unit_count",
-        "workers",
-        "definition",
-        "reference_year",
-    ):
-        value = getattr(data, fld)
-        if value is not None and (fld != "reference_year" or (existing.reference_year or 0) <= value):
-            changed = changed or getattr(existing, fld) != value
-            setattr(existing, fld, value)
-    session.flush()
-    return "updated" if changed else "unchanged"

@@ -127,10 +127,10 @@ def create_proposal(data: ProposalIn, session: SessionDep, writer: WriterDep) ->
 
 def _proposal_out(session: Session, p: object) -> ProposalOut:
     from jejaring.matching.models import MatchProposal
-    from jejaring.registry.models import Firm
+    from jejaring.registry import service as registry_service
 
     assert isinstance(p, MatchProposal)
-    to_firm = session.get(Firm, p.to_firm_id)
+    to_firm = registry_service.firm_by_id(session, p.to_firm_id)
     need = session.get(Need, p.need_id) if p.need_id else None
     return ProposalOut(
         public_id=p.public_id,

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 from jejaring.matching.index import FRAME_SCHEMA, IndexDoc, OfferSummary
 from jejaring.matching.models import Offer
 from jejaring.matching.units import to_base, unit_price
-from jejaring.partnerships.models import Partnership
+from jejaring.partnerships import service as partnerships_service
 from jejaring.reference import catalog
 from jejaring.registry.models import Certification, Firm, FirmRole, Product, Sentra, SentraMembership
 
 BATCH = 100_000
-REALISED = ("aktif", "selesai")  # partnerships that count as a track record
 _FIRM_COLUMNS = (
     Firm.id,
     Firm.public_id,
@@ -174,12 +173,7 @@ def _frame(session: Session, side: Callable[[Any], ColumnElement[bool]]) -> pl.D
     for o in session.scalars(select(Offer).where(side(Offer.firm_id), Offer.status == "open").order_by(Offer.id)):
         if o.firm_id is not None:
             offers[o.firm_id].append(_offer_summary(o))
-    realised = Partnership.status.in_(REALISED)
-    parties = [
-        (firm_id, pid)
-        for column in (Partnership.larger_firm_id, Partnership.smaller_firm_id)
-        for firm_id, pid in session.execute(select(column, Partnership.id).where(side(column), realised))
-    ]
+    parties = partnerships_service.track_record(session, where=side)
     track = (
         _grouped(parties, {"firm_id": pl.Int64, "partnership_id": pl.Int64})
         .group_by("firm_id")

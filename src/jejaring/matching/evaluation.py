@@ -14,7 +14,7 @@ import math
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -24,8 +24,10 @@ from jejaring.core.db import build_engine, session_scope
 from jejaring.matching import lifecycle, search
 from jejaring.matching.schemas import MatchQuery
 from jejaring.registry import service as registry_service
-from jejaring.registry.models import Sentra
 from jejaring.registry.schemas import CertificationIn, FirmCreate, SentraCreate
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Sentra
 
 
 def _read(name: str) -> str:

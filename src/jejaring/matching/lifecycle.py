@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import CompoundSelect, func, select, union
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jejaring.core.config import Settings
@@ -21,7 +21,7 @@ from jejaring.matching import documents
 from jejaring.matching.index import Progress, SearchIndex
 from jejaring.matching.models import Offer
 from jejaring.matching.tantivy_index import TantivySearchIndex
-from jejaring.registry.models import Firm
+from jejaring.registry import service as registry_service
 
 log = logging.getLogger(__name__)
 _OPEN: dict[Path, TantivySearchIndex] = {}
@@ -49,7 +49,7 @@ def open_index(settings: Settings) -> TantivySearchIndex:
 
 def _watermark(session: Session) -> datetime | None:
     latest = [
-        session.scalar(select(func.max(Firm.updated_at))),
+        registry_service.last_change(session),
         session.scalar(select(func.max(Offer.updated_at))),
     ]
     values = [v for v in latest if v is not None]
@@ -69,11 +69,9 @@ def build(session: Session, settings: Settings, *, progress: Progress | None = N
 
 def changed_firm_ids(session: Session, since: datetime) -> list[int]:
     """Firms whose record or open offers changed after ``since``."""
-    stmt: CompoundSelect = union(
-        select(Firm.id).where(Firm.updated_at > since),
-        select(Offer.firm_id).where(Offer.updated_at > since, Offer.firm_id.is_not(None)),
-    )
-    return sorted(int(i) for i in session.scalars(stmt) if i is not None)
+    offers = session.scalars(select(Offer.firm_id).where(Offer.updated_at > since, Offer.firm_id.is_not(None)))
+    firms = registry_service.firm_ids_changed_after(session, since)
+    return sorted({int(i) for i in offers if i is not None} | set(firms))
 
 
 def refresh(session: Session, settings: Settings) -> int:

@@ -7,7 +7,7 @@ components, and partners for the firm's own open needs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import select
@@ -24,7 +24,10 @@ from jejaring.matching.schemas import MatchQuery
 from jejaring.matching.service import resolve_certificates, resolve_place
 from jejaring.matching.text import analyze
 from jejaring.matching.units import per_month, to_base, unit_price
-from jejaring.registry.models import Firm
+from jejaring.registry import service as registry_service
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 CANDIDATES_PER_CHANNEL = 60
 SEMANTIC_FLOOR = 0.45  # a candidate without a shared word must at least mean something close
@@ -198,7 +201,7 @@ def needs_for_firm(
             text_part.score = round(overlap, 4)
             total_w = sum(p.weight for p in ranked.parts) or 1.0
             ranked.score = round(sum(p.score * p.weight for p in ranked.parts) / total_w, 4)
-        buyer = session.get(Firm, need.firm_id) if need.firm_id else None
+        buyer = registry_service.firm_by_id(session, need.firm_id) if need.firm_id else None
         out.append(NeedSuggestion(need=need, buyer=buyer, score=ranked.score, why=ranked.why[:3]))
     out.sort(key=lambda s: -s.score)
     return out[:limit]

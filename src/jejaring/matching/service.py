@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -14,7 +15,9 @@ from jejaring.matching.models import MatchProposal, Need, Offer
 from jejaring.matching.schemas import ListingIn, NeedIn, OfferIn, ProposalIn
 from jejaring.reference import catalog, wilayah
 from jejaring.registry import service as registry_service
-from jejaring.registry.models import Firm
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def close_listing(session: Session, *, listing: Need | Offer) -> None:
 
 def listing_firm(session: Session, listing: Need | Offer) -> Firm | None:
     """The firm that posted a need or offer."""
-    return session.get(Firm, listing.firm_id) if listing.firm_id else None
+    return registry_service.firm_by_id(session, listing.firm_id) if listing.firm_id else None
 
 
 def propose(
@@ -186,7 +189,7 @@ def propose(
     from_firm = find_firm(session, data.from_firm, field="from_firm")
     need = get_need(session, public_id=data.need) if data.need else None
     if need is not None and from_firm is None and need.firm_id:
-        from_firm = session.get(Firm, need.firm_id)
+        from_firm = registry_service.firm_by_id(session, need.firm_id)
     if from_firm is not None and from_firm.id == to_firm.id:
         raise DomainError("match.error.self_proposal", field="to_firm")
     proposal = MatchProposal(

@@ -17,7 +17,7 @@ from jejaring.matching.access import Writer, form_writer
 from jejaring.matching.models import LISTING_KINDS, PERIODS, Need
 from jejaring.matching.schemas import MatchQuery, NeedIn, OfferIn, ProposalIn
 from jejaring.reference import catalog, wilayah
-from jejaring.registry.models import FIRM_ROLES
+from jejaring.registry.schemas import FIRM_ROLES
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
 
@@ -196,10 +196,10 @@ def _partnerships_installed(request: Request) -> bool:
 @router.get("/match/proposals/{public_id}")
 def proposal_page(public_id: str, request: Request, session: SessionDep, lang: LangDep) -> Response:
     """A recorded interest, handing over to the partnerships proposal form when that domain is installed."""
-    from jejaring.registry.models import Firm
+    from jejaring.registry import service as registry_service
 
     proposal = service.get_proposal(session, public_id=public_id)
-    to_firm = session.get(Firm, proposal.to_firm_id)
+    to_firm = registry_service.firm_by_id(session, proposal.to_firm_id)
     need = session.get(Need, proposal.need_id) if proposal.need_id else None
     handover = None
     if to_firm is not None and _partnerships_installed(request):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jejaring.accounts.authz import Forbidden, Unauthenticated, in_scope
 from jejaring.accounts.roles import ADMIN, ANALIS, PETUGAS, Actor
 from jejaring.partnerships.models import Partnership
-from jejaring.registry.models import Firm
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 
 def party_firm_id(actor: Actor, partnership: Partnership) -> int | None:

@@ -7,6 +7,7 @@ import io
 import json
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -14,11 +15,13 @@ from jejaring.accounts import audit
 from jejaring.accounts.roles import Actor
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError
+from jejaring.core.text import clean_address, clean_owner, phone_e164
 from jejaring.partnerships import access, notify, service
 from jejaring.partnerships.models import Agreement, Partnership
 from jejaring.partnerships.schemas import AgreementIn
-from jejaring.registry.models import Firm
-from jejaring.resolution.clean import clean_address, clean_owner, phone_e164
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 # PP 7/2021: the agreement states at least these (each required before signing).
 MANDATORY = (

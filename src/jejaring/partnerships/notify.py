@@ -43,14 +43,10 @@ def _mail_owners(session: Session, note: Notification) -> None:
     settings = get_settings()
     if not settings.smtp_host:
         return
-    from jejaring.accounts.models import FirmOwner, User
+    from jejaring.accounts import service as accounts_service
     from jejaring.core.i18n import translate
 
-    emails = list(
-        session.scalars(
-            select(User.email).join(FirmOwner, FirmOwner.user_id == User.id).where(FirmOwner.firm_id == note.firm_id)
-        )
-    )
+    emails = accounts_service.owner_emails(session, firm_id=note.firm_id)
     if not emails:
         return
     params = json.loads(note.params)

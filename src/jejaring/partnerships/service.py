@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from jejaring.accounts import audit
@@ -15,9 +16,11 @@ from jejaring.core.ids import new_public_id
 from jejaring.partnerships import access, notify
 from jejaring.partnerships.models import FINAL_STATES, Agreement, Partnership, StatusChange
 from jejaring.partnerships.schemas import ProposalIn
-from jejaring.reference.models import PartnershipPattern
+from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
-from jejaring.registry.models import Firm
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 # (from, to) → who may make the transition: "recipient" (the party that did not propose), "either",
 # or "system" (happens when both parties have signed the agreement).
@@ -49,7 +52,7 @@ def propose(session: Session, *, actor: Actor, data: ProposalIn) -> Partnership:
         raise Forbidden("partnerships.error.not_your_firm")
     if proposer.id == partner.id:
         raise DomainError("partnerships.error.same_firm", field="partner_firm")
-    if session.get(PartnershipPattern, data.pattern) is None:
+    if not reference_service.has_pattern(session, data.pattern):
         raise DomainError("partnerships.error.unknown_pattern", field="pattern", value=data.pattern)
     larger, smaller = sorted((proposer, partner), key=_size_rank, reverse=True)
     p = Partnership(
@@ -139,7 +142,10 @@ def get(session: Session, *, actor: Actor, public_id: str) -> Partnership:
 
 def parties(session: Session, p: Partnership) -> tuple[Firm, Firm]:
     """The larger and the smaller party."""
-    larger, smaller = session.get(Firm, p.larger_firm_id), session.get(Firm, p.smaller_firm_id)
+    larger, smaller = (
+        registry_service.firm_by_id(session, p.larger_firm_id),
+        registry_service.firm_by_id(session, p.smaller_firm_id),
+    )
     assert larger is not None and smaller is not None
     return larger, smaller
 
@@ -156,7 +162,7 @@ def list_for(session: Session, *, actor: Actor, status: str | None = None) -> li
             conditions += [Partnership.larger_firm_id.in_(ids), Partnership.smaller_firm_id.in_(ids)]
         if actor.role == "petugas_dinas":
             province = scope_province(actor)
-            larger = select(Firm.id).where(Firm.province_code == province)
+            larger = registry_service.firm_ids_in_province(province)
             conditions += [Partnership.province_code == province, Partnership.larger_firm_id.in_(larger)]
         if not conditions:
             return []
@@ -169,3 +175,16 @@ def list_for(session: Session, *, actor: Actor, status: str | None = None) -> li
 def is_final(p: Partnership) -> bool:
     """True when the partnership ended (selesai or dihentikan)."""
     return p.status in FINAL_STATES
+
+
+REALISED = ("aktif", "selesai")  # partnerships that count as a track record
+
+
+def track_record(session: Session, *, where: Callable[[Any], ColumnElement[bool]]) -> list[tuple[int, int]]:
+    """(firm id, partnership id) for each party of every realised partnership whose firm id passes ``where``."""
+    realised = Partnership.status.in_(REALISED)
+    return [
+        (firm_id, pid)
+        for column in (Partnership.larger_firm_id, Partnership.smaller_firm_id)
+        for firm_id, pid in session.execute(select(column, Partnership.id).where(where(column), realised)).tuples()
+    ]

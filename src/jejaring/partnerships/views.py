@@ -99,9 +99,8 @@ def new_page(
     request: Request, session: SessionDep, lang: LangDep, actor: UserDep, partner: str = "", origin: str = ""
 ) -> Response:
     """The proposal form (from a match result or direct)."""
-    from jejaring.registry.models import Firm
 
-    mine = [session.get(Firm, fid) for fid in sorted(actor.firm_ids)]
+    mine = [registry_service.firm_by_id(session, fid) for fid in sorted(actor.firm_ids)]
     partner_firm = registry_service.get_firm(session, public_id=partner) if partner else None
     context = {
         "mine": [f for f in mine if f is not None],

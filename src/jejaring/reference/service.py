@@ -124,6 +124,21 @@ def list_certificates(session: Session) -> list[Certificate]:
     return list(session.scalars(select(Certificate).order_by(Certificate.code)))
 
 
+def has_kbli(session: Session, code: str) -> bool:
+    """True when ``code`` is a KBLI 2020 code."""
+    return session.get(Kbli, code) is not None
+
+
+def has_certificate(session: Session, code: str) -> bool:
+    """True when ``code`` is a known certificate."""
+    return session.get(Certificate, code) is not None
+
+
+def has_pattern(session: Session, code: str) -> bool:
+    """True when ``code`` is a known partnership pattern (PP 7/2021)."""
+    return session.get(PartnershipPattern, code) is not None
+
+
 def list_patterns(session: Session) -> list[PartnershipPattern]:
     """The PP 7/2021 partnership patterns."""
     return list(session.scalars(select(PartnershipPattern)))

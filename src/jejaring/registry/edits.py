@@ -14,8 +14,8 @@ from jejaring.accounts import audit
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError
+from jejaring.reference import service as reference_service
 from jejaring.reference import wilayah as wilayah_ref
-from jejaring.reference.models import Kbli
 from jejaring.registry import service
 from jejaring.registry.models import Firm, FirmPrivate, Sentra
 from jejaring.registry.schemas import FirmCreate, FirmPrivateOut, FirmUpdate, SentraCreate
@@ -75,7 +75,7 @@ def update_firm(session: Session, *, actor: Actor, firm: Firm, data: FirmUpdate)
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and not changes["name"]:
         raise DomainError("accounts.error.name_required", field="name")
-    if changes.get("kbli_code") and session.get(Kbli, changes["kbli_code"]) is None:
+    if changes.get("kbli_code") and not reference_service.has_kbli(session, changes["kbli_code"]):
         raise DomainError("error.unknown_kbli", field="kbli_code", value=changes["kbli_code"])
     before = firm_snapshot(firm)
     for field in PUBLIC_FIELDS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -12,8 +13,8 @@ from sqlalchemy.orm import Session
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.reference import catalog
+from jejaring.reference import service as reference_service
 from jejaring.reference import wilayah as wilayah_ref
-from jejaring.reference.models import Certificate, Kbli, Province
 from jejaring.registry import locks
 from jejaring.registry.models import (
     Certification,
@@ -73,7 +74,7 @@ def _check_codes(session: Session, data: FirmCreate | SentraCreate) -> tuple[str
         d = wilayah_ref.district(district)
         if d is None or d["regency_code"] != data.regency_code:
             raise DomainError("error.unknown_district", field="district_code", value=district)
-    if data.kbli_code is not None and session.get(Kbli, data.kbli_code) is None:
+    if data.kbli_code is not None and not reference_service.has_kbli(session, data.kbli_code):
         raise DomainError("error.unknown_kbli", field="kbli_code", value=data.kbli_code)
     return reg["province_code"], district
 
@@ -97,7 +98,7 @@ def create_firm(session: Session, *, data: FirmCreate, source: SourceInfo | None
     certs = []
     for c in data.certifications:
         code = catalog.certificate_lookup().get(c.code.strip().lower())
-        if code is None or session.get(Certificate, code) is None:
+        if code is None or not reference_service.has_certificate(session, code):
             raise DomainError("error.unknown_certificate", field="certifications", value=c.code)
         certs.append(Certification(certificate_code=code, number=c.number, issuer=c.issuer, valid_until=c.valid_until))
     firm = Firm(
@@ -154,6 +155,31 @@ def firm_id_of(session: Session, public_id: str) -> int | None:
     pid = public_id.strip().upper()
     found = session.scalar(select(Firm.id).where(Firm.public_id == pid))
     return found if found is not None else session.scalar(select(FirmAlias.firm_id).where(FirmAlias.public_id == pid))
+
+
+def firm_by_id(session: Session, firm_id: int) -> Firm | None:
+    """The firm with internal id ``firm_id`` (None when there is none)."""
+    return session.get(Firm, firm_id)
+
+
+def firm_ids_in_province(province: str | None) -> Select[int]:
+    """A subquery of the ids of the firms in ``province``."""
+    return select(Firm.id).where(Firm.province_code == province)
+
+
+def active_firm_ids_changed_since(session: Session, since: datetime) -> list[int]:
+    """Active firms created or changed at or after ``since``."""
+    return list(session.scalars(select(Firm.id).where(Firm.status == "active", Firm.updated_at >= since)))
+
+
+def last_change(session: Session) -> datetime | None:
+    """When a firm was last created or changed."""
+    return session.scalar(select(func.max(Firm.updated_at)))
+
+
+def firm_ids_changed_after(session: Session, since: datetime) -> list[int]:
+    """Firms (any status) created or changed after ``since``."""
+    return list(session.scalars(select(Firm.id).where(Firm.updated_at > since)))
 
 
 def get_firm(session: Session, *, public_id: str) -> Firm:
@@ -229,13 +255,14 @@ def overview(session: Session) -> dict[str, object]:
         or 0
     )
     sentra = session.scalar(select(func.count()).select_from(Sentra)) or 0
-    per_province = session.execute(
-        select(Province.code, Province.name, func.count(Firm.id))
-        .join(Firm, Firm.province_code == Province.code)
+    names = {p.code: p.name for p in reference_service.list_provinces(session)}
+    counts = session.execute(
+        select(Firm.province_code, func.count(Firm.id))
         .where(Firm.status == "active")
-        .group_by(Province.code, Province.name)
+        .group_by(Firm.province_code)
         .order_by(func.count(Firm.id).desc())
     ).all()
+    per_province = [(code, names[code], k) for code, k in counts if code in names]
     return {
         "firms": firms,
         "ikm": ikm,
@@ -349,3 +376,24 @@ def sentra_members(session: Session, *, sentra: Sentra, limit: int = 200) -> lis
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+SENTRA_UPSERT_FIELDS = ("district_code", "desa", "commodity", "kbli_code", "unit_count", "workers", "definition")
+
+
+def upsert_sentra(session: Session, data: SentraCreate, source: SourceInfo) -> str:
+    """Register or update a sentra by name and regency: "inserted", "updated" or "unchanged"."""
+    existing = session.scalar(
+        select(Sentra).where(Sentra.name_key == name_key(data.name), Sentra.regency_code == data.regency_code)
+    )
+    if existing is None:
+        create_sentra(session, data=data, source=source)
+        return "inserted"
+    changed = False
+    for fld in (*SENTRA_UPSERT_FIELDS, "reference_year"):
+        value = getattr(data, fld)
+        if value is not None and (fld != "reference_year" or (existing.reference_year or 0) <= value):
+            changed = changed or getattr(existing, fld) != value
+            setattr(existing, fld, value)
+    session.flush()
+    return "updated" if changed else "unchanged"

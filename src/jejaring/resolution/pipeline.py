@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from jejaring.resolution import clean
+from jejaring.core import text as clean
 from jejaring.resolution.comparisons import SPECS, settings
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import func, select
@@ -20,9 +20,11 @@ from jejaring.core import tables
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.registry import service as registry_service
-from jejaring.registry.models import Firm
 from jejaring.resolution import golden, pipeline
 from jejaring.resolution.models import MatchCandidate, MergeEvent, ResolutionRun
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ def _new_ids(session: Session) -> list[int] | None:
     )
     if last is None:
         return None
-    return list(session.scalars(select(Firm.id).where(Firm.status == "active", Firm.updated_at >= last)))
+    return registry_service.active_firm_ids_changed_since(session, last)
 
 
 def run(
@@ -335,12 +337,12 @@ def merge_manually(session: Session, *, actor: Actor, survivor_id: str, merged_i
 def split_firm(session: Session, *, actor: Actor, public_id: str) -> Firm:
     """Undo the merge of the firm whose own public ID is ``public_id``."""
     firm_id = registry_service.firm_id_of(session, public_id)
-    firm = session.get(Firm, firm_id) if firm_id else None
+    firm = registry_service.firm_by_id(session, firm_id) if firm_id else None
     if firm is None:
         raise NotFound("error.firm_not_found", field="public_id", value=public_id)
     authorize(actor, "resolution.review", firm)
     survivor_id = firm.merged_into_id
-    survivor = session.get(Firm, survivor_id) if survivor_id is not None else None
+    survivor = registry_service.firm_by_id(session, survivor_id) if survivor_id is not None else None
     restored = golden.split(session, merged=firm, actor=actor.label)
     if survivor_id is not None:  # remember the decision so later runs do not merge them again
         a, b = sorted((survivor_id, firm.id))
@@ -413,6 +415,6 @@ def clusters(session: Session, *, only_multi: bool = False) -> list[dict[str, An
 
 def firm_pair(session: Session, cand: MatchCandidate) -> tuple[Firm, Firm]:
     """Both firms of a candidate pair."""
-    a, b = session.get(Firm, cand.firm_a_id), session.get(Firm, cand.firm_b_id)
+    a, b = registry_service.firm_by_id(session, cand.firm_a_id), registry_service.firm_by_id(session, cand.firm_b_id)
     assert a is not None and b is not None
     return a, b

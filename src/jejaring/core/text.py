@@ -1,4 +1,4 @@
-"""Cleaning for entity resolution: names, owners, addresses and phones in comparable form."""
+"""Text cleaning shared by the domains: names, addresses, owners and phone numbers in comparable form."""
 
 from __future__ import annotations
 
