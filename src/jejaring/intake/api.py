@@ -89,7 +89,13 @@ async def upload(
 ) -> JobOut:
     """Upload an XLSX/CSV file; it imports in the background (``needs_mapping`` lists unknown headers)."""
     job, unmapped = await uploads.receive(
-        request, session, upload=file, office=uploader.check_office(office), year=year, uploaded_by=uploader.name
+        request,
+        session,
+        upload=file,
+        office=uploader.check_office(office),
+        year=year,
+        uploaded_by=uploader.name,
+        actor=uploader.actor,
     )
     uploads.start(request, session, job)
     return JobOut.of(job, unmapped)
@@ -120,7 +126,7 @@ def map_headers(
 ) -> JobOut:
     """Map unknown headers (header → template field, ``""`` to ignore); remembered for the office."""
     job = _job(session, uploader, job_id)
-    service.save_mapping(session, job=job, choices=choices)
+    service.save_mapping(session, job=job, choices=choices, actor=uploader.actor)
     uploads.start(request, session, job)
     return JobOut.of(job)
 
@@ -129,5 +135,5 @@ def map_headers(
 def cancel(session: SessionDep, uploader: ApiUploaderDep, job_id: int) -> JobOut:
     """Stop a job after its current batch."""
     job = _job(session, uploader, job_id)
-    service.request_cancel(session, job=job)
+    service.request_cancel(session, job=job, actor=uploader.actor)
     return JobOut.of(job)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
+from jejaring.accounts.roles import system_actor
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.core.errors import DomainError
@@ -70,6 +71,7 @@ def intake(
                     office=office,
                     reference_year=year,
                     uploaded_by=uploaded_by or "cli",
+                    actor=system_actor("cli"),
                 )
                 unmapped = service.inspect_job(
                     s, job=job, max_bytes=settings.max_upload_mb * 1_000_000, max_rows=settings.max_upload_rows
@@ -79,7 +81,7 @@ def intake(
                         f"{path.name}: " + translate(job.error_key or "", lang, **json.loads(job.error_params or "{}"))
                     )
                 if unmapped:  # the CLI cannot ask: unmapped columns are ignored, and said so
-                    service.save_mapping(s, job=job, choices={})
+                    service.save_mapping(s, job=job, choices={}, actor=system_actor("cli"))
                     err_console.print(
                         translate("intake.cli.unmapped", lang, name=path.name, headers=", ".join(unmapped))
                     )

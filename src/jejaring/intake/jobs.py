@@ -21,11 +21,12 @@ import polars as pl
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
+from jejaring.accounts import audit
 from jejaring.core import tables
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope, utcnow
 from jejaring.core.errors import DomainError
-from jejaring.intake import reader, service
+from jejaring.intake import reader, scope, service
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.intake.validate import Validated, validate
 from jejaring.registry import bulk, locks
@@ -102,10 +103,12 @@ def run_job(
         job.started_at = job.started_at or utcnow()
         job.heartbeat_at = utcnow()
         snapshot = _detached(job)
+        region = scope.uploader_region(s, job)
     if service.is_sentra_job(snapshot):
-        return _run_sentra_job(engine, job_id, snapshot, settings)
+        return _run_sentra_job(engine, job_id, snapshot, settings, region)
     try:
         v = validated.result() if validated is not None else load_and_validate(snapshot, settings)
+        v = scope.refuse_outside_office(v, region)
     except DomainError as exc:
         with session_scope(engine) as s:
             job = service.get_job(s, job_id=job_id)
@@ -130,7 +133,7 @@ def run_job(
         batch = rows.slice(k * size, size)
         lo, hi = (int(batch.min()), int(batch.max())) if batch.len() else (0, -1)  # type: ignore[arg-type]
         try:
-            _commit_batch(engine, job_id, k, v, lo, hi, batch.len(), source, keys)
+            _commit_batch(engine, snapshot, k, v, lo, hi, batch.len(), source, keys)
         except Superseded:
             log.warning("job %s batch %s was committed by another runner; stopping", job_id, k)
             break
@@ -194,7 +197,9 @@ def _prefetch(pool: ThreadPoolExecutor, job: ImportJob, settings: Settings) -> F
     return pool.submit(load_and_validate, job, settings) if _prefetchable(job) else None
 
 
-def _run_sentra_job(engine: Engine, job_id: int, snapshot: ImportJob, settings: Settings) -> ImportJob:
+def _run_sentra_job(
+    engine: Engine, job_id: int, snapshot: ImportJob, settings: Settings, region: str | None
+) -> ImportJob:
     """A sentra directory (small by nature): every row validated and upserted, refused rows quarantined with
     their reasons, and the job's counts, all in one transaction."""
     from jejaring.intake import sentra
@@ -208,6 +213,7 @@ def _run_sentra_job(engine: Engine, job_id: int, snapshot: ImportJob, settings: 
                 office=snapshot.office,
                 max_bytes=settings.max_upload_mb * 1_000_000,
                 max_rows=settings.max_upload_rows,
+                region=region,
             )
             s.add_all(
                 QuarantineRow(
@@ -227,6 +233,15 @@ def _run_sentra_job(engine: Engine, job_id: int, snapshot: ImportJob, settings: 
             job.batches_done = 1
             job.status = "done"
             job.finished_at = utcnow()
+            audit.record(
+                s,
+                actor=service.uploader_actor(job),
+                action="intake.batch",
+                entity_type="import_job",
+                entity_id=str(job_id),
+                province_code=(job.office or "")[:2] or None,
+                after={"accepted": report.accepted, "quarantined": report.quarantined, **report.outcomes},
+            )
             return _detached(job)
     except DomainError as exc:
         with session_scope(engine) as s:
@@ -237,7 +252,7 @@ def _run_sentra_job(engine: Engine, job_id: int, snapshot: ImportJob, settings: 
 
 def _commit_batch(
     engine: Engine,
-    job_id: int,
+    job: ImportJob,
     k: int,
     v: Validated,
     lo: int,
@@ -246,6 +261,7 @@ def _commit_batch(
     source: bulk.BulkSource,
     keys: bulk.KnownKeys | None,
 ) -> None:
+    job_id = job.id
     turn = locks.load_lock(engine, shared=True) if keys is None else nullcontext(True)
     with turn, keys.batch() if keys is not None else nullcontext(), session_scope(engine) as s:
         accepted = v.accepted.filter(pl.col("_row").is_between(lo, hi))
@@ -288,6 +304,23 @@ def _commit_batch(
         )
         if s.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
             raise Superseded
+        audit.record(  # one summary event per committed batch: what the upsert wrote
+            s,
+            actor=service.uploader_actor(job),
+            action="intake.batch",
+            entity_type="import_job",
+            entity_id=str(job_id),
+            province_code=(job.office or "")[:2] or None,
+            after={
+                "batch": k + 1,
+                "rows": [lo, hi],
+                "accepted": accepted.height,
+                "quarantined": len(quarantined),
+                "inserted": result.inserted,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
         s.flush()
 
 

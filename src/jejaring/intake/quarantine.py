@@ -11,11 +11,12 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jejaring.accounts.roles import Actor
 from jejaring.core.config import Settings
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.i18n import translate
-from jejaring.intake import service
+from jejaring.intake import scope, service
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.intake.validate import validate
@@ -91,7 +92,13 @@ def get_row(session: Session, *, job: ImportJob, row_id: int) -> QuarantineRow:
 
 
 def correct_row(
-    session: Session, *, job: ImportJob, row: QuarantineRow, values: dict[str, str], settings: Settings
+    session: Session,
+    *,
+    job: ImportJob,
+    row: QuarantineRow,
+    values: dict[str, str],
+    settings: Settings,
+    actor: Actor | None = None,
 ) -> bool:
     """Re-validate a corrected row; when it passes, write it to the registry and resolve it. True on success."""
     clean = {f: (values.get(f) or "").strip() or None for f in FIELDS}
@@ -99,6 +106,8 @@ def correct_row(
         {"_row": [row.row_number], **{f: [clean[f]] for f in FIELDS}}, schema_overrides={f: pl.Utf8 for f in FIELDS}
     )
     v = validate(frame, default_year=job.reference_year, max_cell_chars=settings.max_cell_chars)
+    v = scope.refuse_outside_office(v, scope.uploader_region(session, job))
+    before = {"values": json.loads(row.values), "status": row.status}
     row.values = json.dumps({k: val for k, val in clean.items() if val is not None}, ensure_ascii=False)
     if v.errors.height:
         row.errors = json.dumps(
@@ -108,6 +117,7 @@ def correct_row(
             ],
             ensure_ascii=False,
         )
+        service.audit_row(session, actor, job, row, before)
         session.flush()
         return False
     source = bulk.BulkSource(job.office, job.file_name, job.uploaded_by, job.id)
@@ -118,6 +128,7 @@ def correct_row(
     row.errors = "[]"
     row.resolved_firm_id = result.firm_id(row.row_number)
     row.resolved_at = utcnow()
+    service.audit_row(session, actor, job, row, before)
     session.flush()
     return True
 

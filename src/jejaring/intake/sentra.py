@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from jejaring.core.db import utcnow
-from jejaring.intake import reader
+from jejaring.intake import reader, scope
 from jejaring.intake.headers import header_key
 from jejaring.reference import catalog, wilayah
 from jejaring.registry import service as registry_service
@@ -77,7 +77,14 @@ def _int(value: str | None) -> int | None:
 
 
 def import_file(
-    session: Session, *, path: Path, file_name: str, office: str | None, max_bytes: int, max_rows: int
+    session: Session,
+    *,
+    path: Path,
+    file_name: str,
+    office: str | None,
+    max_bytes: int,
+    max_rows: int,
+    region: str | None = None,
 ) -> SentraReport:
     """Validate and upsert the sentra of one file; every refused row is reported with its reasons."""
     sheet = reader.read_file(path, max_bytes=max_bytes, max_rows=max_rows)
@@ -114,6 +121,8 @@ def import_file(
             regency = res.code
         else:
             err("kode_wilayah", "intake.sentra.required")
+        if regency and not scope.in_region(regency, region):
+            err("kode_wilayah", "intake.err.outside_office")  # an officer writes only their region's sentra
         kbli = (values.get("kbli") or "").strip() or None
         if kbli and kbli not in kbli_codes:
             err("kbli", "intake.sentra.unknown_kbli")

@@ -12,6 +12,8 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jejaring.accounts import audit
+from jejaring.accounts.roles import Actor, system_actor
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.intake import headers as header_rules
@@ -50,6 +52,7 @@ def create_job(
     reference_year: int | None = None,
     uploaded_by: str | None = None,
     move: bool = False,
+    actor: Actor | None = None,
 ) -> ImportJob:
     """Store the uploaded file under ``data_dir/uploads/<job>/`` and register a job for it."""
     office = check_office(office)
@@ -77,7 +80,46 @@ def create_job(
     else:
         shutil.copyfile(source, target)
     job.stored_path = str(target)
+    _audit(
+        session, actor, "intake.job_create", job, after={"file_name": name, "office": office, "year": reference_year}
+    )
     return job
+
+
+def _audit(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    job: ImportJob,
+    *,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> None:
+    """Record an intake write in the audit log (the CLI and background jobs act as the system)."""
+    audit.record(
+        session,
+        actor=actor or system_actor(),
+        action=action,
+        entity_type="import_job",
+        entity_id=str(job.id),
+        province_code=(job.office or "")[:2] or None,
+        before=before,
+        after=after,
+    )
+
+
+def audit_row(
+    session: Session, actor: Actor | None, job: ImportJob, row: QuarantineRow, before: dict[str, object]
+) -> None:
+    """Record a correction of a quarantined row (its values before and after, and whether it now passed)."""
+    after = {"row": row.row_number, "values": json.loads(row.values), "status": row.status}
+    after["firm_id"] = row.resolved_firm_id
+    _audit(session, actor, "intake.row_correct", job, before=before, after=after)
+
+
+def uploader_actor(job: ImportJob) -> Actor:
+    """The actor a background batch writes as: the job's uploader, by name (for the audit log)."""
+    return Actor(email=job.uploaded_by or "system", name=job.uploaded_by, via="system")
 
 
 def get_job(session: Session, *, job_id: int) -> ImportJob:
@@ -141,9 +183,10 @@ def unmapped_headers(job: ImportJob) -> list[str]:
     return [h for h in sheet.headers if h not in mapping]
 
 
-def save_mapping(session: Session, *, job: ImportJob, choices: dict[str, str]) -> None:
+def save_mapping(session: Session, *, job: ImportJob, choices: dict[str, str], actor: Actor | None = None) -> None:
     """Apply the uploader's choices (header → field, ``""`` = ignore), remember them for the office, queue the job."""
     mapping = json.loads(job.header_map or "{}")
+    before = dict(mapping)
     used = {f for f in mapping.values() if f}
     for header, field in choices.items():
         if field and field not in header_rules.FIELDS:
@@ -165,6 +208,7 @@ def save_mapping(session: Session, *, job: ImportJob, choices: dict[str, str]) -
     job.header_map = json.dumps(mapping, ensure_ascii=False)
     if job.status == "needs_mapping":
         job.status = "queued"
+    _audit(session, actor, "intake.mapping", job, before={"mapping": before}, after={"mapping": mapping})
     session.flush()
 
 
@@ -176,13 +220,15 @@ def fail_job(job: ImportJob, exc: DomainError) -> None:
     job.finished_at = utcnow()
 
 
-def request_cancel(session: Session, *, job: ImportJob) -> None:
+def request_cancel(session: Session, *, job: ImportJob, actor: Actor | None = None) -> None:
     """Ask a queued or running job to stop after its current batch (committed batches stay)."""
+    before = job.status
     if job.status in ("queued", "needs_mapping"):
         job.status = "cancelled"
         job.finished_at = utcnow()
     elif job.status == "running":
         job.status = "cancel_requested"
+    _audit(session, actor, "intake.cancel", job, before={"status": before}, after={"status": job.status})
     session.flush()
 
 

@@ -9,6 +9,7 @@ from fastapi import Request, UploadFile
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from jejaring.accounts.roles import Actor
 from jejaring.core.config import Settings
 from jejaring.intake import jobs, service
 from jejaring.intake.models import ImportJob
@@ -25,6 +26,7 @@ async def receive(
     office: str | None,
     year: int | None,
     uploaded_by: str,
+    actor: Actor | None = None,
 ) -> tuple[ImportJob, list[str]]:
     """Store ``upload`` and create its job; returns the job and the headers that still need mapping."""
     settings: Settings = request.app.state.settings
@@ -52,6 +54,7 @@ async def receive(
             reference_year=year,
             uploaded_by=uploaded_by,
             move=True,
+            actor=actor,
         )
     finally:
         Path(tmp.name).unlink(missing_ok=True)

@@ -66,6 +66,7 @@ async def upload(
         office=uploader.check_office(office),
         year=_int_or_none(year),
         uploaded_by=uploader.name,
+        actor=uploader.actor,
     )
     uploads.start(request, session, job)
     if unmapped:
@@ -110,7 +111,7 @@ def job_page(
 @router.post("/intake/jobs/{job_id}/cancel")
 def cancel(session: SessionDep, uploader: UploaderDep, job_id: int) -> Response:
     """Stop the job after its current batch."""
-    service.request_cancel(session, job=_job(session, uploader, job_id))
+    service.request_cancel(session, job=_job(session, uploader, job_id), actor=uploader.actor)
     return _see(f"/intake/jobs/{job_id}")
 
 
@@ -159,7 +160,7 @@ async def save_mapping(request: Request, session: SessionDep, uploader: Uploader
     form = await request.form()
     unmapped = service.unmapped_headers(job)
     choices = {h: str(form.get(f"map_{i}", "")) for i, h in enumerate(unmapped)}
-    service.save_mapping(session, job=job, choices=choices)
+    service.save_mapping(session, job=job, choices=choices, actor=uploader.actor)
     uploads.start(request, session, job)
     return _see(f"/intake/jobs/{job_id}")
 
@@ -207,7 +208,9 @@ async def correct_row(
     row = quarantine.get_row(session, job=job, row_id=row_id)
     form = await request.form()
     values = {f: str(form.get(f, "")) for f in FIELDS}
-    ok = quarantine.correct_row(session, job=job, row=row, values=values, settings=request.app.state.settings)
+    ok = quarantine.correct_row(
+        session, job=job, row=row, values=values, settings=request.app.state.settings, actor=uploader.actor
+    )
     if ok:
         return _see(f"/intake/jobs/{job_id}?fixed={row.row_number}")
     return _row_page(request, job, row, lang, status_code=422)
