@@ -83,8 +83,8 @@ def check(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         ("q", ~pl.col("q_empty") & (pl.col("quantity").is_null() | (pl.col("quantity") < 0)), "quantity: ≥ 0 or NA"),
     ]
     any_bad = pl.any_horizontal([cond.fill_null(True) for _, cond, _ in rules]).alias("bad")
-    df = df.with_columns(any_bad).collect()
-    bad_rows = df.filter(pl.col("bad"))
+    checked = df.with_columns(any_bad).collect()
+    bad_rows = checked.filter(pl.col("bad"))
     refused = pl.concat(
         [
             bad_rows.filter(cond.fill_null(True)).select(
@@ -93,7 +93,7 @@ def check(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
             for col, cond, reason in rules
         ]
     ).sort("line", "column")
-    valid = df.filter(~pl.col("bad")).select("year", "exporter", "importer", "hs6", "value", "quantity")
+    valid = checked.filter(~pl.col("bad")).select("year", "exporter", "importer", "hs6", "value", "quantity")
     return valid, refused
 
 

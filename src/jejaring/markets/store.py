@@ -18,7 +18,7 @@ import polars as pl
 from jejaring.core.config import get_settings
 
 TABLES = ("products", "markets", "proximity", "countries", "rca")
-_CACHE: dict[str, tuple[float, Any]] = {}
+_CACHE: dict[str, tuple[float, pl.DataFrame]] = {}
 _LOCK = threading.Lock()
 
 
@@ -75,7 +75,7 @@ def table(name: str, data_dir: Path | None = None) -> pl.DataFrame:
     with _LOCK:
         hit = _CACHE.get(key)
         if hit and hit[0] == mtime:
-            return hit[1]  # type: ignore[no-any-return]
+            return hit[1]
     frame = pl.read_parquet(path)
     with _LOCK:
         _CACHE[key] = (mtime, frame)

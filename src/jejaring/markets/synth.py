@@ -71,7 +71,7 @@ def _world_totals(products: pl.DataFrame, rng: np.random.Generator) -> np.ndarra
     hs4 = atlas.hs4_space().select("hs4", "world_exports")
     all6 = atlas.hs6_products().with_columns(pl.col("hs6").str.slice(0, 4).alias("hs4"))
     children = all6.group_by("hs4").len()
-    median = float(hs4["world_exports"].median() or 1e9)
+    median = float(np.median(hs4["world_exports"].to_numpy())) if hs4.height else 1e9
     p = (
         products.with_columns(pl.col("hs6").str.slice(0, 4).alias("hs4"))
         .join(hs4, on="hs4", how="left")
