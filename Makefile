@@ -32,6 +32,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
+	cp node_modules/world-atlas/countries-110m.json $(VENDOR)/
 	touch $@
 
 assets: $(VENDOR)/.installed

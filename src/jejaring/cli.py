@@ -13,6 +13,7 @@ from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.insights import cli as insights_cli
 from jejaring.intake.cli import intake as intake_command
+from jejaring.markets import cli as markets_cli
 from jejaring.matching import cli as matching_cli
 from jejaring.partnerships import cli as partnerships_cli
 from jejaring.resolution import cli as resolution_cli
@@ -36,6 +37,7 @@ app.command("match")(matching_cli.match)
 app.add_typer(matching_cli.index_app, name="index")
 app.add_typer(matching_cli.needs_app, name="needs")
 app.add_typer(matching_cli.offers_app, name="offers")
+app.add_typer(markets_cli.app, name="markets")
 console = Console()
 
 
@@ -65,6 +67,9 @@ def prepare_database(load_demo: bool) -> None:
         loaded = load_demo_data(settings.demo_source, settings.demo_scale)
         if loaded:
             console.print(f"[green]Demo data loaded:[/green] {loaded}")
+        world = markets_cli.ensure_demo_world()
+        if world:
+            console.print(f"[green]Synthetic world trade generated:[/green] {world['flows']:,} flows")
 
 
 def load_demo_data(source: str, scale: float) -> dict[str, object] | None:

@@ -24,6 +24,7 @@ from jejaring.web.rendering import render
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 INSIGHTS_STATIC_DIR = Path(__file__).resolve().parent.parent / "insights" / "static"
+MARKETS_STATIC_DIR = Path(__file__).resolve().parent.parent / "markets" / "static"
 API_PREFIX = "/api/v1"
 
 
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from jejaring.insights import views as insights_views
     from jejaring.intake import api as intake_api
     from jejaring.intake import views as intake_views
+    from jejaring.markets import api as markets_api
+    from jejaring.markets import views as markets_views
     from jejaring.matching import api as matching_api
     from jejaring.matching import views as matching_views
     from jejaring.partnerships import api as partnerships_api
@@ -125,7 +128,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matching_api.router, prefix=API_PREFIX)
     app.include_router(partnerships_views.router)
     app.include_router(partnerships_api.router, prefix=API_PREFIX)
+    app.include_router(markets_views.router)
+    app.include_router(markets_api.router, prefix=API_PREFIX)
     app.mount("/static/insights", StaticFiles(directory=INSIGHTS_STATIC_DIR / "insights"), name="insights-static")
+    app.mount("/static/markets", StaticFiles(directory=MARKETS_STATIC_DIR / "markets"), name="markets-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
     accounts_wiring.install(app, api_prefix=API_PREFIX)

@@ -1,0 +1,207 @@
+"""Indicators from the trade table (DuckDB for the aggregations, NumPy for complexity), written as parquet.
+
+Formulas (also on the Peluang Pasar page and in docs/markets.md), with X exports, M imports, c an
+exporter, j a market, p an HS6 product, t the last year and t0 the first:
+
+- RCA_cp (Balassa), density, PCI and COG: see ``complexity.py``; computed for the last year.
+- market share of Indonesia in j for p: s_jp = X_IDN,j,p / M_jp; its trend: the least-squares slope of
+  s_jp over the years (percentage points a year).
+- import-demand growth: CAGR_jp = (M_jp,t / M_jp,t0)^(1/(t−t0)) − 1 (5-year when six years are loaded).
+- market concentration: HHI_jp = Σ_c (X_cjp / M_jp)², 0 (many suppliers) … 1 (one supplier).
+- distance: population-weighted km between Indonesia and j (CEPII GeoDist via atlas-common-data).
+- export potential (after ITC's Export Potential Map): potential_jp = supply_p × demand_jp × ease_j with
+  supply_p = Indonesia's share of world exports of p, demand_jp = M_jp,t × (1 + clip(CAGR_jp, −20 %, 50 %))^5
+  (imports projected five years), ease_j = (X_IDN,j / X_IDN) / (M_j / M_world) (how much more than its size
+  the market already buys from Indonesia, over all products); unrealised_jp = max(potential_jp − X_IDN,j,p,t, 0).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from jejaring.markets import atlas, complexity, store
+
+HOME = "IDN"
+HORIZON_YEARS = 5
+NEIGHBOURS = 15
+
+
+def _matrix(con: duckdb.DuckDBPyConnection, year: int) -> tuple[list[str], list[str], np.ndarray]:
+    rows = con.sql(f"select exporter, hs6, sum(value) v from trade where year = {year} group by 1, 2").pl()
+    countries = sorted(rows["exporter"].unique().to_list())
+    products = sorted(rows["hs6"].unique().to_list())
+    ci = {c: i for i, c in enumerate(countries)}
+    pi = {p: i for i, p in enumerate(products)}
+    x = np.zeros((len(countries), len(products)))
+    x[[ci[c] for c in rows["exporter"].to_list()], [pi[p] for p in rows["hs6"].to_list()]] = rows["v"].to_numpy()
+    return countries, products, x
+
+
+def _neighbours(products: list[str], phi: np.ndarray) -> pl.DataFrame:
+    np.fill_diagonal(phi, 0.0)
+    k = min(NEIGHBOURS, max(len(products) - 1, 1))
+    top = np.argsort(-phi, axis=1)[:, :k]
+    src = np.repeat(np.arange(len(products)), k)
+    dst = top.ravel()
+    vals = phi[src, dst]
+    names = pl.Series(products)
+    frame = pl.DataFrame({"hs6": names.gather(src), "near": names.gather(dst), "phi": vals})
+    return frame.filter(pl.col("phi") > 0)
+
+
+def refresh(data_dir: Path | None = None) -> dict[str, Any]:
+    """Recompute every indicator from the trade table; returns the summary written to ``meta.json``."""
+    started = time.perf_counter()
+    path = store.trade_path(data_dir)
+    source = store.read_json(path.with_suffix(".json")) or {}
+    con = duckdb.connect()
+    try:
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"create view trade as select * from read_parquet('{path}')")
+        years = [r[0] for r in con.sql("select distinct year from trade order by 1").fetchall()]
+        first, last = years[0], years[-1]
+        span = max(last - first, 1)
+        countries, products, x = _matrix(con, last)
+        ind = complexity.indicators(x)
+        home = countries.index(HOME) if HOME in countries else None
+        t_complexity = time.perf_counter() - started
+
+        names = atlas.hs6_products()
+        space = atlas.hs4_space().select("hs4", "x", "y", "cluster")
+        prod = pl.DataFrame(
+            {
+                "hs6": products,
+                "world_exports": x.sum(axis=0),
+                "pci": ind["pci"],
+                "home_exports": x[home] if home is not None else np.zeros(len(products)),
+                "home_rca": ind["rca"][home] if home is not None else np.zeros(len(products)),
+                "home_density": ind["density"][home] if home is not None else np.zeros(len(products)),
+                "home_cog": ind["cog"][home] if home is not None else np.zeros(len(products)),
+            }
+        )
+        world = con.sql(
+            f"select hs6, sum(value) filter (where year = {first}) v0, sum(value) filter (where year = {last}) v1 "
+            "from trade group by 1"
+        ).pl()
+        prod = (
+            prod.join(world, on="hs6", how="left")
+            .with_columns(((pl.col("v1") / pl.col("v0")) ** (1.0 / span) - 1).alias("world_cagr"))
+            .drop("v0", "v1")
+            .join(names, on="hs6", how="left")
+            .with_columns(pl.col("hs6").str.slice(0, 4).alias("hs4"))
+            .join(space, on="hs4", how="left")
+        )
+        store.write_table(prod, "products", data_dir)
+        store.write_table(_neighbours(products, ind["phi"].copy()), "proximity", data_dir)
+        ri, pj = np.nonzero(ind["rca"] > 0)
+        store.write_table(
+            pl.DataFrame(
+                {
+                    "exporter": pl.Series(countries).gather(ri),
+                    "hs6": pl.Series(products).gather(pj),
+                    "rca": ind["rca"][ri, pj],
+                }
+            ),
+            "rca",
+            data_dir,
+        )
+        markets = _markets(con, first, last, span)
+        store.write_table(markets, "markets", data_dir)
+        store.write_table(_countries(con, last), "countries", data_dir)
+        summary = {
+            "source": source.get("source", "unknown"),
+            "synthetic": bool(source.get("synthetic", False)),
+            "source_detail": source,
+            "years": years,
+            "first_year": first,
+            "last_year": last,
+            "exporters": len(countries),
+            "products": len(products),
+            "markets": int(markets["importer"].n_unique()),
+            "flows": int(con.sql("select count(*) from trade").fetchone()[0]),  # type: ignore[index]
+            "seconds_complexity": round(t_complexity, 2),
+            "seconds": round(time.perf_counter() - started, 2),
+            "refreshed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        store.write_json(store.indicators_dir(data_dir) / "meta.json", summary)
+        return summary
+    finally:
+        con.close()
+
+
+def _markets(con: duckdb.DuckDBPyConnection, first: int, last: int, span: int) -> pl.DataFrame:
+    """One row per market × product with imports, growth, concentration, Indonesia's share and potential."""
+    return (
+        con.sql(
+            f"""
+        with imp as (
+          select importer, hs6, year, sum(value) m from trade group by all),
+        home as (
+          select importer, hs6, year, sum(value) x from trade where exporter = '{HOME}' group by all),
+        yearly as (
+          select i.importer, i.hs6, i.year, i.m, coalesce(h.x, 0) x, coalesce(h.x, 0) / i.m as share
+          from imp i left join home h using (importer, hs6, year)),
+        agg as (
+          select importer, hs6,
+                 max(m) filter (where year = {last}) imports,
+                 max(m) filter (where year = {first}) imports_first,
+                 max(x) filter (where year = {last}) actual,
+                 max(share) filter (where year = {last}) home_share,
+                 coalesce(regr_slope(share, year), 0) home_share_trend
+          from yearly group by all),
+        conc as (
+          select importer, hs6, sum(power(v / tot, 2)) hhi,
+                 string_agg(exporter || ':' || round(100 * v / tot)::integer::varchar, ';'
+                            order by v desc) filter (where rk <= 3 and exporter <> '{HOME}') competitors
+          from (select importer, hs6, exporter, sum(value) v,
+                       sum(sum(value)) over (partition by importer, hs6) tot,
+                       row_number() over (partition by importer, hs6 order by sum(value) desc) rk
+                from trade where year = {last} group by importer, hs6, exporter)
+          group by importer, hs6),
+        supply as (
+          select hs6, sum(value) filter (where exporter = '{HOME}') / sum(value) home_world_share
+          from trade where year = {last} group by 1),
+        ease as (
+          select importer,
+                 (sum(value) filter (where exporter = '{HOME}')
+                    / (select sum(value) from trade where year = {last} and exporter = '{HOME}'))
+                 / (sum(value) / (select sum(value) from trade where year = {last})) ease
+          from trade where year = {last} group by 1)
+        select a.importer, a.hs6, a.imports,
+               case when a.imports_first > 0 then power(a.imports / a.imports_first, 1.0 / {span}) - 1 end cagr,
+               c.hhi, c.competitors, a.actual, a.home_share, a.home_share_trend,
+               coalesce(s.home_world_share, 0) supply, coalesce(e.ease, 0) ease,
+               coalesce(s.home_world_share, 0)
+                 * a.imports * power(1 + greatest(least(coalesce(power(a.imports / nullif(a.imports_first, 0),
+                   1.0 / {span}) - 1, 0), 0.5), -0.2), {HORIZON_YEARS})
+                 * coalesce(e.ease, 0) potential
+        from agg a join conc c using (importer, hs6)
+        left join supply s using (hs6) left join ease e using (importer)
+        where a.imports is not null and a.importer <> '{HOME}'
+        """
+        )
+        .pl()
+        .with_columns(
+            (pl.col("potential") - pl.col("actual").fill_null(0)).clip(lower_bound=0).alias("unrealised"),
+            pl.col("actual").fill_null(0),
+            pl.col("home_share").fill_null(0),
+        )
+    )
+
+
+def _countries(con: duckdb.DuckDBPyConnection, last: int) -> pl.DataFrame:
+    """Markets with their name, distance from Indonesia, total imports and imports from Indonesia."""
+    totals = con.sql(
+        f"select importer iso3, sum(value) imports, coalesce(sum(value) filter (where exporter = '{HOME}'), 0) "
+        f"from_home from trade where year = {last} group by 1"
+    ).pl()
+    names = atlas.countries().select("iso3", "m49", "name")
+    km = atlas.distances().filter(pl.col("exporter") == HOME).select(pl.col("importer").alias("iso3"), "km")
+    return totals.join(names, on="iso3", how="left").join(km, on="iso3", how="left")

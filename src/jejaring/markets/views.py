@@ -1,0 +1,152 @@
+"""HTML of markets: the Peluang Pasar page, the firm and sentra panels, exports and the world shapes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from openpyxl import Workbook
+
+from jejaring.core.errors import NotFound
+from jejaring.markets import service, store, worldmap
+from jejaring.reference import service as reference_service
+from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _pick(firm: str | None, sentra: str | None, province: str | None) -> tuple[str, str] | None:
+    for kind, ref in (("firm", firm), ("sentra", sentra), ("province", province)):
+        if ref:
+            return kind, ref
+    return None
+
+
+def _context(session: Any, lang: str, firm: str | None, sentra: str | None, province: str | None) -> dict[str, Any]:
+    meta = service.status()
+    ctx: dict[str, Any] = {
+        "meta": meta,
+        "provinces": reference_service.list_provinces(session),
+        "chosen": {"firm": firm or "", "sentra": sentra or "", "province": province or ""},
+        "result": None,
+        "leading": [],
+    }
+    if meta is None:
+        return ctx
+    picked = _pick(firm, sentra, province)
+    lit: list[str] = []
+    if picked:
+        result = service.recommendations(session, kind=picked[0], ref=picked[1], lang=lang, limit=15)
+        ctx["result"] = result
+        lit = [p["hs6"] for p in result["products"]]
+        if picked[0] == "province":
+            ctx["leading"] = service.leading_products(session, code=picked[1], lang=lang)
+    ctx["world"] = service.world_map(hs6=lit or None)
+    ctx["space"] = service.product_space(lit=lit)
+    return ctx
+
+
+@router.get("/markets")
+def page(
+    request: Request,
+    session: SessionDep,
+    lang: LangDep,
+    firm: str | None = None,
+    sentra: str | None = None,
+    province: str | None = Query(None, pattern=r"^\d{2}$"),
+) -> Response:
+    """Peluang Pasar: world map of unrealised potential, product space, best markets and nearby products."""
+    ctx = _context(session, lang, firm or None, sentra or None, province or None)
+    return render(request, "markets/page.html", ctx, lang=lang)
+
+
+@router.get("/markets/panel/{kind}/{ref}")
+def panel(request: Request, session: SessionDep, lang: LangDep, kind: str, ref: str) -> Response:
+    """The short market panel shown on a firm's or a sentra's page (loaded by htmx)."""
+    if kind not in ("firm", "sentra"):
+        raise NotFound("markets.no_profile")
+    meta = service.status()
+    result = service.recommendations(session, kind=kind, ref=ref, lang=lang, limit=5) if meta else None
+    return render(request, "markets/_panel.html", {"meta": meta, "result": result, "kind": kind, "ref": ref}, lang=lang)
+
+
+@router.get("/markets/world.geojson")
+def world_geojson() -> Response:
+    """Country shapes (world-atlas, Natural Earth 1:110m) as GeoJSON."""
+    return JSONResponse(worldmap.geojson(), headers={"Cache-Control": "public, max-age=86400"})
+
+
+def _rows(session: Any, lang: str, table: str, kind: str | None, ref: str | None) -> tuple[list[str], list[list[Any]]]:
+    if table == "leading":
+        if kind != "province" or not ref:
+            raise NotFound("markets.no_province")
+        rows = service.leading_products(session, code=ref, lang=lang, limit=200)
+        header = ["hs6", "name", "firms", "home_rca", "world_cagr", "unrealised", "potential", "pci", "score"]
+        return header, [[r[h] for h in header] for r in rows]
+    if not kind or not ref:
+        header = ["importer", "name", "unrealised", "potential", "actual", "imports", "km"]
+        return header, [[r[h] for h in header] for r in service.world_map()]
+    result = service.recommendations(session, kind=kind, ref=ref, lang=lang, limit=100)
+    if table == "products":
+        header = ["hs6", "product", "near_to", "density", "cog", "world_cagr", "home_rca", "score", "why"]
+        return header, [
+            [*(p[h] for h in header[:-1]), " | ".join(w[lang] for w in p["why"])] for p in result["nearby_products"]
+        ]
+    header = ["market", "market_name", "hs6", "product", "unrealised", "potential", "actual", "imports", "cagr",
+              "hhi", "km", "home_share", "competitors", "missing_certificates", "why"]  # fmt: skip
+    out = []
+    for m in result["markets"]:
+        values = [m[h] for h in header[:-2]]
+        out.append([*values, ";".join(m["missing_certificates"]), " | ".join(w[lang] for w in m["why"])])
+    return header, out
+
+
+def _safe(v: Any) -> Any:
+    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+
+
+@router.get("/markets/export.{fmt}")
+def export(
+    session: SessionDep,
+    lang: LangDep,
+    fmt: str,
+    table: str = Query("markets", pattern="^(markets|products|leading)$"),
+    firm: str | None = None,
+    sentra: str | None = None,
+    province: str | None = Query(None, pattern=r"^\d{2}$"),
+) -> Response:
+    """A markets table as CSV or XLSX (labelled synthetic in the file name when the data are)."""
+    if fmt not in ("csv", "xlsx") or not store.ready():
+        raise NotFound("markets.no_data")
+    picked = _pick(firm, sentra, province)
+    header, rows = _rows(session, lang, table, *(picked or (None, None)))
+    meta = service.status() or {}
+    name = f"peluang-pasar-{table}{'-SINTETIS' if meta.get('synthetic') else ''}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows([[_safe(v) for v in r] for r in rows])
+        return Response(
+            ("\ufeff" + buf.getvalue()).encode("utf-8"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(header)
+    for r in rows:
+        ws.append([_safe(v) for v in r])
+    out = io.BytesIO()
+    wb.save(out)
+    return Response(
+        out.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
