@@ -111,7 +111,7 @@ def build_request(query: MatchQuery, understood: Understood | None = None) -> tu
         province, regency = up.codes[0][:2], (up.codes[0] if len(up.codes[0]) == 5 else None)
         if up.mode == "radius":
             radius = radius or u.radius_km
-        elif up.mode == "origin":
+        elif up.firm:
             areas = list(up.codes)
     qty = to_base(per_month(quantity, period), unit) if quantity else None
     price_unit = unit if (query.price_min is not None or query.price_max is not None) else (u.price_unit or unit) if u else unit

@@ -90,7 +90,13 @@ _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
 _ORIGIN = frozenset("dari asal khas asli from buatan produksi origin sourced made based".split())
 _NEAR = frozenset("dekat sekitar near around nearby seputar sekitaran kawasan wilayah daerah area region".split())
 _IN = frozenset("di in at ke to".split())
-_CUE_RANK = {"radius": 4, "origin": 3, "near": 2, "in": 1, "bare": 0}
+_CUE_RANK = {"radius": 4, "origin": 3, "in": 3, "near": 2, "at": 1, "bare": 0}
+# "di/in X" names where the supplier is ("pemasok aci di Pati"), unless it says where the buyer is
+# ("hotel kami di Bali", "our company in …", "untuk katering di Jogja"): then it is only a preference.
+_BUYER = frozenset(
+    "kami saya kita aku our we my i us untuk for kirim dikirim deliver delivered delivery ship shipped shipping "
+    "hotel katering catering restoran restaurant toko shop store kantor office fob cif".split()
+)
 _PUNCT = re.compile(r"\s*([,;:.!?()/&]\s*)+")
 
 
@@ -101,15 +107,15 @@ class UnderstoodPlace:
     codes: tuple[str, ...]
     name: str
     level: str
-    mode: str  # radius (within N km of), origin (from/khas/asal), near (dekat/near), in (di/in), bare
+    mode: str  # radius (within N km), origin (from/khas/asal), in (di/in), near (dekat/near), at (buyer's place), bare
     text: str
     latitude: float | None = None
     longitude: float | None = None
 
     @property
     def firm(self) -> bool:
-        """Whether the buyer restricts to this place (origin, radius) rather than preferring it."""
-        return self.mode in ("origin", "radius")
+        """Whether the buyer restricts to this place (origin, in, radius) rather than preferring it."""
+        return self.mode in ("origin", "in", "radius")
 
 
 @dataclass
@@ -309,6 +315,9 @@ def _place(w: _Work, u: Understood) -> None:
                 if prev in _ORIGIN or prev in _NEAR or prev in _IN:
                     mode = "origin" if prev in _ORIGIN else "near" if prev in _NEAR else "in"
                     start = words[i - back][1]
+                    before = {t for t, _, _ in words[max(0, i - back - 4) : i - back]}
+                    if mode == "in" and (before & _BUYER or _SOFT.search(w.low[max(0, start - 30) : start])):
+                        mode = "at"
                     break
             if mode == "bare" and entry.needs_cue:
                 continue
