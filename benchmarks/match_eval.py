@@ -29,5 +29,6 @@ def main() -> None:
         f"recall@20 {report['recall@20']:.3f}"
     )
 
+
 if __name__ == "__main__":
     main()

@@ -210,7 +210,8 @@ def test_a_radius_without_a_place_is_dropped() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "value"), [("1.000", 1000), ("1,000", 1000), ("2,5", 2.5), ("2.5", 2.5), ("10.000.000", 1e7), ("1.250,5", 1250.5)]
+    ("raw", "value"),
+    [("1.000", 1000), ("1,000", 1000), ("2,5", 2.5), ("2.5", 2.5), ("10.000.000", 1e7), ("1.250,5", 1250.5)],
 )
 def test_numbers_as_indonesians_and_english_write_them(raw: str, value: float) -> None:
     assert number(raw) == value

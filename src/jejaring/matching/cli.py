@@ -37,6 +37,10 @@ def _print_outcome(data: dict, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    u = data.get("understood") or {}
+    read = "; ".join(f"{k}: {v}" for k, v in (u.get("read_from") or {}).items())
+    if read:
+        console.print(f"[dim]Dipahami / understood — {read}[/dim]", highlight=False)
     if not data["results"]:
         console.print("Tidak ada mitra yang cocok / no matching partners.")
     for i, r in enumerate(data["results"], 1):

@@ -116,9 +116,13 @@ def evaluate(session: Session, settings: Settings, keys: dict[str, str]) -> dict
                 "recall@20": round(recall_at(ranked, relevant, 20), 4),
             }
         )
-    return {"queries_count": len(rows), "firms": len(keys), **_means(rows), "splits": {
-        split: _means([r for r in rows if r["split"] == split]) for split in ("dev", "test")
-    }, "queries": rows}
+    return {
+        "queries_count": len(rows),
+        "firms": len(keys),
+        **_means(rows),
+        "splits": {split: _means([r for r in rows if r["split"] == split]) for split in ("dev", "test")},
+        "queries": rows,
+    }
 
 
 def _means(rows: list[dict[str, Any]]) -> dict[str, Any]:

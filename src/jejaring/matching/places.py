@@ -29,9 +29,47 @@ _DIRECTIONS = {
 _ISLAND_EN = {"jawa": "java", "sumatera": "sumatra", "kalimantan": "kalimantan", "sulawesi": "sulawesi"}
 # Words that are also ordinary words or product words: a place only with a cue ("di Pati", "Kota Batu").
 _NEEDS_CUE = frozenset(
-    "batu pati banjar batang bone landak agam kapuas buru muna belu alor karo dairi sigi poso sula aru "
-    "seram asahan kota lahat serang tegal kendal malaka bima paser java jawa sumatra sumatera kalimantan "
-    "sulawesi borneo flores sumba timor nias".split()
+    [
+        "batu",
+        "pati",
+        "banjar",
+        "batang",
+        "bone",
+        "landak",
+        "agam",
+        "kapuas",
+        "buru",
+        "muna",
+        "belu",
+        "alor",
+        "karo",
+        "dairi",
+        "sigi",
+        "poso",
+        "sula",
+        "aru",
+        "seram",
+        "asahan",
+        "kota",
+        "lahat",
+        "serang",
+        "tegal",
+        "kendal",
+        "malaka",
+        "bima",
+        "paser",
+        "java",
+        "jawa",
+        "sumatra",
+        "sumatera",
+        "kalimantan",
+        "sulawesi",
+        "borneo",
+        "flores",
+        "sumba",
+        "timor",
+        "nias",
+    ]
 )
 # Areas buyers name that are not one region: islands and regions → province or regency codes.
 _AREAS: dict[str, tuple[str, ...]] = {
@@ -173,8 +211,8 @@ def gazetteer() -> Gazetteer:
     reg_names = {r["code"]: r["name"] for r in regencies}
     for centre, code in _CENTRES.items():
         names.setdefault(centre, PlaceEntry((code,), f"{centre.title()} ({reg_names[code]})", "regency"))
-    for area, codes in _AREAS.items():
-        names[area] = PlaceEntry(codes, area.title(), "area", area in _NEEDS_CUE)
+    for area, area_codes in _AREAS.items():
+        names[area] = PlaceEntry(area_codes, area.title(), "area", area in _NEEDS_CUE)
     return Gazetteer(names, max(len(k.split()) for k in names))
 
 

@@ -152,8 +152,9 @@ class MatchOut(BaseModel):
     """Ranked partners and, when no single firm suffices, a consortium proposal."""
 
     understood: dict[str, Any] | None = Field(
-        default=None, description="what the need reader found in the text: quantity, unit, period, certificates, "
-        "place (kode wilayah + name), radius_km, deadline, price"
+        default=None,
+        description="what the need reader found in the text: quantity, unit, period, certificates, "
+        "place (kode wilayah + name), radius_km, deadline, price",
     )
     results: list[MatchResultOut]
     consortium: dict[str, Any] | None

@@ -92,7 +92,7 @@ def build_request(query: MatchQuery, understood: Understood | None = None) -> tu
     if u and u.certificates:
         certs += [c for c in u.certificates if c not in certs]
         required += [c for c in u.certificates if c not in required] if u.certificates_firm else []
-    quantity, unit, period = query.quantity, query.unit, query.period
+    quantity, unit, period = query.quantity, query.unit, str(query.period)
     if quantity is None and u and u.quantity is not None:
         quantity, unit, period = u.quantity, u.unit, u.period or "sekali"
         if period == "hari":
@@ -114,7 +114,9 @@ def build_request(query: MatchQuery, understood: Understood | None = None) -> tu
         elif up.firm:
             areas = list(up.codes)
     qty = to_base(per_month(quantity, period), unit) if quantity else None
-    price_unit = unit if (query.price_min is not None or query.price_max is not None) else (u.price_unit or unit) if u else unit
+    price_unit = (
+        unit if (query.price_min is not None or query.price_max is not None) else (u.price_unit or unit) if u else unit
+    )
     low, high = unit_price(price_min, price_unit), unit_price(price_max, price_unit)
     per_unit = to_base(1.0, price_unit)
     req = MatchRequest(

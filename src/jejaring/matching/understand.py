@@ -54,7 +54,8 @@ _PERIOD = r"(?:\s*(?:per|/|a|an|each|every|setiap|tiap|tiap-tiap)\s*(hari|day|mi
 _QTY = re.compile(r"(?<![\w.,])" + _NUM + r"\s*" + _UNIT + _PERIOD)
 _RADIUS = re.compile(
     r"(?:(?:dalam\s+)?(?:radius|jarak(?:\s+maks(?:imal)?)?|within|maks(?:imal)?|max(?:imum)?|paling jauh|up to)\s*"
-    + _NUM + r"\s*(?:km|kilometers?|kilometres?|kilometer)\b(?:\s*(?:dari|from|of|around))?"
+    + _NUM
+    + r"\s*(?:km|kilometers?|kilometres?|kilometer)\b(?:\s*(?:dari|from|of|around))?"
     r"|" + _NUM + r"\s*(?:km|kilometers?|kilometres?)\s*(?:dari|from|of|around|radius)\b)"
 )
 _PRICE = re.compile(
@@ -68,7 +69,8 @@ _DEADLINE = re.compile(
     r"(?:(?:sebelum|paling lambat|selambat-?lambatnya|deadline|tenggat|batas waktu|by|before|no later than|"
     r"due)\s+(?:(?:tanggal|tgl\.?|the)\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:\s+(\d{4}))?"
     r"|(?:(?:deadline|sebelum|by|before|paling lambat)\s+)?(akhir|awal|pertengahan|end of|early|mid|the end of)\s+"
-    + _MONTH + r"(?:\s+(\d{4}))?"
+    + _MONTH
+    + r"(?:\s+(\d{4}))?"
     r"|(?:dalam|within|in the next|in)\s+(\d{1,3})\s+(hari|days?|minggu|pekan|weeks?|bulan|months?)\b)"
 )
 _SOFT = re.compile(
@@ -87,15 +89,63 @@ _EXTRA_CERTS = {
 }  # fmt: skip
 _AMBIGUOUS_ALIASES = frozenset({"md", "ml", "na", "merek", "hki", "sih", "mui", "slk", "gmp"})
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
-_ORIGIN = frozenset("dari asal khas asli from buatan produksi origin sourced made based".split())
-_NEAR = frozenset("dekat sekitar near around nearby seputar sekitaran kawasan wilayah daerah area region".split())
-_IN = frozenset("di in at ke to".split())
+_ORIGIN = frozenset(
+    ["dari", "asal", "khas", "asli", "from", "buatan", "produksi", "origin", "sourced", "made", "based"]
+)
+_NEAR = frozenset(
+    [
+        "dekat",
+        "sekitar",
+        "near",
+        "around",
+        "nearby",
+        "seputar",
+        "sekitaran",
+        "kawasan",
+        "wilayah",
+        "daerah",
+        "area",
+        "region",
+    ]
+)
+_IN = frozenset(["di", "in", "at", "ke", "to"])
 _CUE_RANK = {"radius": 4, "origin": 3, "in": 3, "near": 2, "at": 1, "bare": 0}
 # "di/in X" names where the supplier is ("pemasok aci di Pati"), unless it says where the buyer is
 # ("hotel kami di Bali", "our company in …", "untuk katering di Jogja"): then it is only a preference.
 _BUYER = frozenset(
-    "kami saya kita aku our we my i us untuk for kirim dikirim deliver delivered delivery ship shipped shipping "
-    "hotel katering catering restoran restaurant toko shop store kantor office fob cif".split()
+    [
+        "kami",
+        "saya",
+        "kita",
+        "aku",
+        "our",
+        "we",
+        "my",
+        "i",
+        "us",
+        "untuk",
+        "for",
+        "kirim",
+        "dikirim",
+        "deliver",
+        "delivered",
+        "delivery",
+        "ship",
+        "shipped",
+        "shipping",
+        "hotel",
+        "katering",
+        "catering",
+        "restoran",
+        "restaurant",
+        "toko",
+        "shop",
+        "store",
+        "kantor",
+        "office",
+        "fob",
+        "cif",
+    ]
 )
 _PUNCT = re.compile(r"\s*([,;:.!?()/&]\s*)+")
 
