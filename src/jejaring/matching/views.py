@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from starlette.routing import NoMatchFound
 
 from jejaring.core.errors import DomainError
-from jejaring.core.i18n import translate, validation_messages
+from jejaring.core.i18n import pick_language, translate, validation_messages
 from jejaring.matching import search, service
 from jejaring.matching.access import Writer, form_writer
 from jejaring.matching.models import LISTING_KINDS, PERIODS, Need
@@ -160,7 +160,8 @@ async def post_need(request: Request, session: SessionDep, lang: LangDep, writer
         _reraise_access(exc)
         context = {**_form_context(values), "outcome": None, "errors": _errors(exc, lang)}
         return render(request, "matching/match.html", context, lang=lang, status_code=422)
-    suffix = f"?lang={lang}" if values.get("lang") else ""  # the language chosen survives the form
+    chosen = pick_language(values.get("lang"), lang) if values.get("lang") else None
+    suffix = f"?lang={chosen}" if chosen else ""  # the language chosen survives the form
     return RedirectResponse(f"/needs/{need.public_id}{suffix}", status_code=303)
 
 
