@@ -42,6 +42,7 @@ from jejaring.matching.ranking import rank
 from jejaring.matching.schemas import MatchQuery
 from jejaring.matching.tantivy_index import TantivySearchIndex
 from jejaring.matching.text import analyzed_column, analyzed_text
+from jejaring.matching.understand import understand
 from jejaring.matching.units import to_base
 from jejaring.reference import catalog
 
@@ -207,6 +208,19 @@ def _queries(k: int, seed: int = 11) -> list[MatchQuery]:
     return out
 
 
+def _sentences(queries: list[MatchQuery]) -> list[MatchQuery]:
+    """The same needs written as sentences (``… 20 ton per bulan, bersertifikat HALAL, dalam radius 150 km dari
+    Kabupaten X``): only the text is given, the need reader finds quantity, certificates, place and radius."""
+    out = []
+    for q in queries:
+        reg = catalog.regencies()
+        name = next(r["name"] for r in reg if r["code"] == q.near)
+        certs = f", bersertifikat {' dan '.join(c.replace('_', ' ') for c in q.certificates)}" if q.certificates else ""
+        text = f"{q.text} {q.quantity:g} {q.unit} per bulan{certs}, dalam radius {q.radius_km:g} km dari {name}"
+        out.append(MatchQuery(text=text, limit=q.limit))
+    return out
+
+
 def p95(values: list[float]) -> float:
     """95th percentile."""
     s = sorted(values)
@@ -231,23 +245,32 @@ def bench_tantivy(n: int, queries: list[MatchQuery], folder: Path, *, reuse: boo
         build = time.perf_counter() - started
     for q in queries[:10]:  # warm-up: model load, page cache
         search.run_query(index, q)
-    times, cpu, hits = [], [], 0
-    for q in queries:
-        _embed_one.cache_clear()  # every need is new to the server: its text is embedded inside the timing
-        t0, c0 = time.perf_counter(), time.thread_time()
-        out = search.run_query(index, q)
-        _ = [r.why for r in out.ranked]
-        times.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.thread_time() - c0) * 1000)
-        hits += len(out.ranked)
-    return {
-        "build_s": build,
-        "p50_ms": statistics.median(times),
-        "p95_ms": p95(times),
-        "cpu_p95_ms": p95(cpu),
-        "mean_hits": hits / len(queries),
-        "distinct_texts": index.stats()["distinct_texts"],
-    }
+    figures: dict[str, float] = {"build_s": build, "distinct_texts": index.stats()["distinct_texts"]}
+    for prefix, batch in (("", queries), ("sentence_", _sentences(queries))):
+        times, cpu, hits = [], [], 0
+        for q in batch:
+            _embed_one.cache_clear()  # every need is new to the server: its text is embedded inside the timing
+            t0, c0 = time.perf_counter(), time.thread_time()
+            out = search.run_query(index, q)  # the sentence is read (understand) inside the timing
+            _ = [r.why for r in out.ranked]
+            times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
+            hits += len(out.ranked)
+        figures.update(
+            {
+                f"{prefix}p50_ms": statistics.median(times),
+                f"{prefix}p95_ms": p95(times),
+                f"{prefix}cpu_p95_ms": p95(cpu),
+                f"{prefix}mean_hits": hits / len(batch),
+            }
+        )
+    reading = []
+    for q in _sentences(queries):
+        t0 = time.perf_counter()
+        understand(q.text)
+        reading.append((time.perf_counter() - t0) * 1000)
+    figures["reader_p95_ms"] = p95(reading)
+    return figures
 
 
 def bench_postgres(n: int, queries: list[MatchQuery], pg_url: str) -> dict[str, float]:
@@ -365,12 +388,19 @@ def main() -> None:
             f"p50 {t['p50_ms']:.2f} ms, p95 {t['p95_ms']:.2f} ms (CPU time of the query thread: p95 "
             f"{t['cpu_p95_ms']:.2f} ms), mean results {t['mean_hits']:.1f}"
         )
+        print(
+            "the same needs as sentences (read by the need reader inside the timing): "
+            f"p50 {t['sentence_p50_ms']:.2f} ms, p95 {t['sentence_p95_ms']:.2f} ms "
+            f"(CPU p95 {t['sentence_cpu_p95_ms']:.2f} ms), mean results "
+            f"{t['sentence_mean_hits']:.1f}; reading a sentence alone: p95 {t['reader_p95_ms']:.3f} ms"
+        )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak RSS {rss:,.0f} MB; load average {os.getloadavg()}")
         if args.firms >= 4_400_000:
             verdict = {True: "met", False: "NOT met"}
             print(
-                f"targets at national scale: p95 <= {TARGET_P95_MS:g} ms {verdict[t['p95_ms'] <= TARGET_P95_MS]}; "
+                f"targets at national scale: p95 <= {TARGET_P95_MS:g} ms {verdict[t['p95_ms'] <= TARGET_P95_MS]} "
+                f"(sentences: {verdict[t['sentence_p95_ms'] <= TARGET_P95_MS]}); "
                 f"build <= {TARGET_BUILD_S:g} s {verdict[t['build_s'] <= TARGET_BUILD_S]}"
             )
         if not args.skip_pg:

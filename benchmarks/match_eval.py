@@ -16,10 +16,15 @@ def main() -> None:
     if "--verbose" in sys.argv:
         for q in report["queries"]:
             print(f"{q['ndcg@10']:.3f}  {q['recall@20']:.3f}  {q['id']} [{q['lang']}] {q['text']}")
+    for name in ("dev", "test"):
+        part = report["splits"][name]
+        print(
+            f"{name:<4} queries {part['count']:>3}: nDCG@10 {part['ndcg@10']:.3f} "
+            f"(id {part['by_language']['id']:.3f}, en {part['by_language']['en']:.3f}), "
+            f"recall@20 {part['recall@20']:.3f}"
+        )
     print(
-        f"queries {report['queries_count']} (id {sum(q['lang'] == 'id' for q in report['queries'])}, "
-        f"en {sum(q['lang'] == 'en' for q in report['queries'])}), firms {report['firms']}: "
-        f"nDCG@10 {report['ndcg@10']:.3f} "
+        f"all  queries {report['queries_count']:>3}, firms {report['firms']}: nDCG@10 {report['ndcg@10']:.3f} "
         f"(id {report['by_language']['id']:.3f}, en {report['by_language']['en']:.3f}), "
         f"recall@20 {report['recall@20']:.3f}"
     )

@@ -81,3 +81,28 @@ def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_ur
     expect(page).to_have_url(re.compile(r"/match/proposals/U-"))
     expect(page.locator("#proposal")).to_contain_text("telah dicatat")
     screenshot(page, "matching-proposal")
+
+
+def test_sentence_is_understood_as_chips_and_a_removed_chip_changes_the_results(live_server: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(live_server + "/match?lang=en")
+    page.fill("#need-text", "kain batik 500 lembar per bulan, bersertifikat SNI, dari Pekalongan")
+    page.locator("#find-partners").click()
+    expect(page).to_have_url(re.compile(r"lang=en"))  # the language chosen survives the form
+    chips = page.locator("#understood li.chip")
+    expect(page.locator("#understood-title")).to_have_text("What we understood from your sentence")
+    expect(page.locator('li.chip[data-field="quantity"]')).to_contain_text("500 lembar/month")
+    expect(page.locator('li.chip[data-field="certificates"]')).to_contain_text("SNI")
+    expect(page.locator('li.chip[data-field="place"]')).to_contain_text("Pekalongan")
+    assert chips.count() == 3
+    names = page.locator("li.match-result a.firm-link")
+    expect(names.first).to_be_visible()
+    before = names.all_inner_texts()
+    assert "Batik Kauman Lestari" not in before  # no SNI certificate: filtered while the chip stands
+    screenshot(page, "matching-chips")
+
+    page.locator('li.chip[data-field="certificates"] a.chip-remove').click()
+    expect(page.locator('li.chip[data-field="certificates"]')).to_have_count(0)
+    expect(page.locator('li.chip[data-field="place"]')).to_be_visible()
+    after = page.locator("li.match-result a.firm-link").all_inner_texts()
+    assert "Batik Kauman Lestari" in after and after != before
+    expect(page).to_have_url(re.compile(r"ignore=certificates"))

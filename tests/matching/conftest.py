@@ -22,7 +22,7 @@ class Corpus:
 
 @pytest.fixture
 def corpus(engine: Engine, settings: Settings) -> Corpus:
-    """82 firms of ``matching/data/eval/firms.csv`` with their sentra, committed."""
+    """122 firms of ``matching/data/eval/firms.csv`` with their sentra, committed."""
     with session_scope(engine) as s:
         keys = evaluation.load_corpus(s)
     return Corpus(keys=keys, settings=settings.model_copy(update={"matching_refresh_seconds": 0.0}))

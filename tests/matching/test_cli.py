@@ -18,9 +18,9 @@ runner = CliRunner()
 def test_index_build_status_and_match_json(env_db: str, corpus: Corpus) -> None:
     r = runner.invoke(app, ["index", "build"])
     assert r.exit_code == 0, r.output
-    assert "82" in r.output
+    assert "122" in r.output
     status = json.loads(runner.invoke(app, ["index", "status", "--json"]).output)
-    assert status["documents"] == 82 and status["built"] is True
+    assert status["documents"] == 122 and status["built"] is True
     r = runner.invoke(
         app,
         [
@@ -39,10 +39,27 @@ def test_index_build_status_and_match_json(env_db: str, corpus: Corpus) -> None:
     )
     assert r.exit_code == 0, r.output
     data = json.loads(r.output)
-    assert set(data) == {"results", "consortium"} and data["consortium"] is None
+    assert set(data) == {"understood", "results", "consortium"} and data["consortium"] is None
     assert data["results"] and all(set(x) == {"id", "name", "score", "why"} for x in data["results"])
     assert data["results"][0]["id"] == corpus.keys["f1"] or data["results"][0]["id"] == corpus.keys["f2"]
     assert any("km" in line for line in data["results"][0]["why"])
+    assert data["understood"]["place"] is None and data["understood"]["certificates"] == []
+
+    # a sentence: what was understood is reported beside the results, and applied
+    r = runner.invoke(
+        app, ["match", "keripik singkong 3 ton per bulan, bersertifikat halal, dari Jawa Timur", "--json"]
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    u = data["understood"]
+    assert (u["quantity"], u["unit"], u["period"], u["certificates"]) == (3, "ton", "bulan", ["HALAL"])
+    assert u["place"]["code"] == "35" and u["place"]["name"] == "Jawa Timur" and u["place"]["firm"] is True
+    assert {"radius_km", "deadline", "price_min", "price_max"} <= set(u)
+    # only East Java firms with a halal certificate: Keripik Tempe Sanan Malang (the chips from Garut and
+    # Bukittinggi are elsewhere, the spicy cassava chips of Malang have no halal certificate)
+    assert [x["id"] for x in data["results"]][:1] == [corpus.keys["n23"]]
+    assert corpus.keys["n22"] not in [x["id"] for x in data["results"]]
+    assert corpus.keys["n25"] not in [x["id"] for x in data["results"]]
 
 
 def test_match_json_with_consortium_is_clean_json_in_a_real_process(env_db: str, corpus: Corpus) -> None:

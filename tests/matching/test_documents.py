@@ -64,7 +64,7 @@ def test_frames_carry_every_field_the_ranking_reads(engine: Engine, corpus: Corp
         firm_id = firm.id
     with session_scope(engine) as s:
         frames = list(documents.iter_all_frames(s, batch=25))
-    assert [len(f) for f in frames] == [25, 25, 25, 7]  # 82 firms, one merged, one added
+    assert [len(f) for f in frames] == [25, 25, 25, 25, 22]  # 122 firms, one merged, one added
     for frame in frames:
         assert dict(frame.schema) == FRAME_SCHEMA
     frame = pl.concat(frames)

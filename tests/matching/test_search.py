@@ -32,13 +32,15 @@ def _offer(engine: Engine, firm: str, **fields: object) -> None:
 
 def test_index_builds_and_quality_meets_target(engine: Engine, corpus: Corpus) -> None:
     with session_scope(engine) as s:
-        assert lifecycle.build(s, corpus.settings) == 82
+        assert lifecycle.build(s, corpus.settings) == 122
         report = evaluation.evaluate(s, corpus.settings, corpus.keys)
     stats = lifecycle.open_index(corpus.settings).stats()
-    assert stats["documents"] == 82 and stats["distinct_texts"] == 82
-    assert report["queries_count"] >= 40
+    assert stats["documents"] == 122 and stats["distinct_texts"] == 122
+    assert report["queries_count"] >= 150 and report["splits"]["test"]["count"] >= 50
     assert report["ndcg@10"] >= 0.85, report
     assert report["recall@20"] >= 0.85, report
+    test = report["splits"]["test"]  # the part no tuning looked at: the targets
+    assert test["ndcg@10"] >= 0.90 and test["by_language"]["en"] >= 0.85, test
 
 
 def test_synonyms_find_other_words_and_explain(engine: Engine, corpus: Corpus) -> None:
@@ -80,7 +82,7 @@ def test_capacity_shortfall_proposes_a_sentra_consortium(engine: Engine, corpus:
     assert c.sentra == "Sentra Mocaf Wonogiri"
     assert abs(sum(m["share"] for m in c.members) - 60_000) < 1e-3
     data = out.to_json()
-    assert set(data) == {"results", "consortium"} and data["consortium"]["members"][0]["role"] == "lead"
+    assert set(data) == {"understood", "results", "consortium"} and data["consortium"]["members"][0]["role"] == "lead"
     # one firm big enough: no consortium
     assert _search(engine, corpus, text="tepung tapioka", quantity=100, unit="ton").consortium is None
 
@@ -173,4 +175,5 @@ def test_need_suggestions_reach_the_supplier(engine: Engine, corpus: Corpus) -> 
         # the buyer itself sees partners for its own need, never itself
         own = search.partners_for_firm(s, corpus.settings, firm=buyer)
         assert own and own[0][1] and all(r.candidate.doc.public_id != buyer.public_id for r in own[0][1])
-        assert own[0][1][0].candidate.doc.public_id == corpus.keys["c7"]
+        # both make keripik singkong balado (Garut's, nearer to the Jakarta buyer, or Bukittinggi's)
+        assert own[0][1][0].candidate.doc.public_id in {corpus.keys["c7"], corpus.keys["n25"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 
@@ -12,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from jejaring.accounts.models import FirmOwner
 from jejaring.core.db import session_scope
+from jejaring.matching import evaluation
 from jejaring.matching.models import MatchProposal, Need
 from jejaring.registry import service as registry_service
 from jejaring.web.app import create_app
@@ -171,3 +174,60 @@ def test_firm_page_has_matches_for_you(client: TestClient, corpus: Corpus) -> No
     partial = client.get(f"/firms/{corpus.keys['c7']}/suggestions", headers={"HX-Request": "true"})
     assert partial.status_code == 200 and partial.text.lstrip().startswith('<section id="suggestions"')
     assert client.get("/firms/F-00000000-0/suggestions").status_code == 404
+
+
+SENTENCE = "keripik dan kerupuk 3 ton per bulan, bersertifikat halal, dari Jawa Timur"
+
+
+def test_sentence_chips_remove_and_edit_without_javascript(client: TestClient, corpus: Corpus) -> None:
+    r = client.get("/match", params={"text": SENTENCE, "lang": "en"})
+    assert r.status_code == 200
+    soup = BeautifulSoup(r.text, "html.parser")
+    chips = {li["data-field"]: li for li in soup.select("#understood li.chip")}
+    assert set(chips) == {"quantity", "certificates", "place"}
+    assert "3 ton/month" in chips["quantity"].get_text() and "Halal" in chips["certificates"].get_text()
+    assert "from Jawa Timur" in chips["place"].get_text()
+    assert soup.select_one("#need-form input[name=lang]")["value"] == "en"  # ?lang=en survives the form
+    ranked = [li["data-firm"] for li in soup.select("li.match-result")]
+    rows = {corpus.keys[r["key"]]: r for r in csv.DictReader(io.StringIO(evaluation._read("firms.csv")))}
+    assert ranked and all(
+        rows[pid]["kode_wilayah"].startswith("35.") and "HALAL" in rows[pid]["certificates"] for pid in ranked
+    )
+    assert ranked[0] in {corpus.keys["n23"], corpus.keys["n24"]}  # tempe chips, shrimp crackers of East Java
+    assert corpus.keys["n22"] not in ranked  # East Java chips without a halal certificate
+
+    # remove the place: halal chips from elsewhere come back, the other chips stay
+    removed = client.get(chips["place"].select_one("a.chip-remove")["href"])
+    soup = BeautifulSoup(removed.text, "html.parser")
+    assert {li["data-field"] for li in soup.select("#understood li.chip")} == {"quantity", "certificates"}
+    ranked_all = [li["data-firm"] for li in soup.select("li.match-result")]
+    assert corpus.keys["n25"] in ranked_all and corpus.keys["c7"] in ranked_all
+    assert soup.select_one("#need-form input[name=ignore]")["value"] == "place"
+
+    # edit the quantity: the value moves into the form's own fields, and the form's value wins
+    edit = chips["quantity"].select_one("a.chip-edit")["href"]
+    soup = BeautifulSoup(client.get(edit).text, "html.parser")
+    assert soup.select_one("#need-quantity")["value"] == "3" and soup.select_one("#need-unit")["value"] == "ton"
+    assert "quantity" not in {li["data-field"] for li in soup.select("#understood li.chip")}
+
+
+def test_same_need_same_ranking_on_search_page_saved_need_and_api(
+    client: TestClient, engine: Engine, corpus: Corpus
+) -> None:
+    text = "keripik singkong 3 ton per bulan, bersertifikat halal, dekat Bandung"
+    page = BeautifulSoup(client.get("/match", params={"text": text}).text, "html.parser")
+    on_page = [li["data-firm"] for li in page.select("li.match-result")]
+    api = client.post("/api/v1/match", json={"text": text}).json()
+    assert api["understood"]["certificates"] == ["HALAL"] and api["understood"]["quantity"] == 3
+    assert api["understood"]["place"]["mode"] == "near" and "32.73" in api["understood"]["place"]["codes"]
+    assert [x["id"] for x in api["results"]] == on_page and on_page[0] == corpus.keys["n25"]
+    with session_scope(engine) as s:
+        create_user(s, role="admin", email="konsisten@uji.example")
+    csrf = login(client, "konsisten@uji.example")
+    form = {"text": text, "period": "bulan", "kind": "bahan_baku", "csrf_token": csrf, "lang": "en"}
+    r = client.post("/needs", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?lang=en")
+    saved = BeautifulSoup(client.get(r.headers["location"]).text, "html.parser")
+    assert [li["data-firm"] for li in saved.select("li.match-result")] == on_page
+    pid = r.headers["location"].split("/")[-1].split("?")[0]
+    assert [x["id"] for x in client.get(f"/api/v1/needs/{pid}/matches").json()["results"]] == on_page

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
         ge=0,
         description="how often (at most) a partner search re-indexes firms and offers changed since the last refresh",
     )
+    matching_warm_up: bool = Field(
+        default=True, description="load the partner-search model, reader and index at start-up (time logged)"
+    )
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="public address of the site, used in password-reset links"
     )

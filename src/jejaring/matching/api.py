@@ -51,6 +51,7 @@ def _match_out(outcome: search.MatchOutcome) -> MatchOut:
             for r in outcome.ranked
         ],
         consortium=outcome.consortium.to_json() if outcome.consortium else None,
+        understood=outcome.understood.to_json() if outcome.understood else None,
     )
 
 

@@ -37,6 +37,10 @@ def _print_outcome(data: dict, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    u = data.get("understood") or {}
+    read = "; ".join(f"{k}: {v}" for k, v in (u.get("read_from") or {}).items())
+    if read:
+        console.print(f"[dim]Dipahami / understood — {read}[/dim]", highlight=False)
     if not data["results"]:
         console.print("Tidak ada mitra yang cocok / no matching partners.")
     for i, r in enumerate(data["results"], 1):
@@ -150,8 +154,15 @@ def index_eval(
     if verbose:
         for q in report["queries"]:
             console.print(f"{q['ndcg@10']:.3f}  {q['recall@20']:.3f}  {q['id']}: {q['text']}")
+    for name in ("dev", "test"):
+        part = report["splits"][name]
+        console.print(
+            f"{name:<4} queries {part['count']:>3}  nDCG@10 [bold]{part['ndcg@10']:.3f}[/bold] "
+            f"(id {part['by_language']['id']:.3f}, en {part['by_language']['en']:.3f})  "
+            f"recall@20 {part['recall@20']:.3f}"
+        )
     console.print(
-        f"queries {report['queries_count']}  firms {report['firms']}  "
+        f"all  queries {report['queries_count']:>3}  firms {report['firms']}  "
         f"nDCG@10 [bold]{report['ndcg@10']:.3f}[/bold]  recall@20 [bold]{report['recall@20']:.3f}[/bold]"
     )
 

@@ -112,24 +112,32 @@ def evaluate(session: Session, settings: Settings, keys: dict[str, str]) -> dict
             {
                 "id": q["id"],
                 "lang": q.get("lang", "id"),
+                "split": q.get("split", "dev"),
                 "text": q["text"],
                 "ndcg@10": round(ndcg_at(ranked, relevant, 10), 4),
                 "recall@20": round(recall_at(ranked, relevant, 20), 4),
             }
         )
-    n = len(rows) or 1
     return {
         "queries_count": len(rows),
         "firms": len(keys),
-        "ndcg@10": round(sum(r["ndcg@10"] for r in rows) / n, 4),
-        "recall@20": round(sum(r["recall@20"] for r in rows) / n, 4),
-        "by_language": {
-            lang: round(
-                sum(r["ndcg@10"] for r in rows if r["lang"] == lang) / max(1, sum(r["lang"] == lang for r in rows)), 4
-            )
-            for lang in ("id", "en")
-        },
+        **_means(rows),
+        "splits": {split: _means([r for r in rows if r["split"] == split]) for split in ("dev", "test")},
         "queries": rows,
+    }
+
+
+def _means(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Mean nDCG@10 and recall@20 of ``rows``, overall and per language."""
+
+    def mean(values: list[float]) -> float:
+        return round(sum(values) / len(values), 4) if values else 0.0
+
+    return {
+        "count": len(rows),
+        "ndcg@10": mean([r["ndcg@10"] for r in rows]),
+        "recall@20": mean([r["recall@20"] for r in rows]),
+        "by_language": {lang: mean([r["ndcg@10"] for r in rows if r["lang"] == lang]) for lang in ("id", "en")},
     }
 
 

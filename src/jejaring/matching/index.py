@@ -179,6 +179,7 @@ class SearchQuery:
     radius_km: float | None = None
     province_code: str | None = None
     regency_code: str | None = None
+    areas: list[str] = field(default_factory=list)  # in any of these provinces (``35``) or regencies (``35.07``)
     min_capacity: float | None = None  # base unit per month, with capacity_dimension
     capacity_dimension: str | None = None
     exclude_firm_ids: list[int] = field(default_factory=list)

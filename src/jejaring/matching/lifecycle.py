@@ -110,3 +110,24 @@ def ensure_fresh(session: Session, settings: Settings) -> TantivySearchIndex:
             except (OSError, ValueError) as exc:  # another process holds the writer lock: use the current index
                 log.warning("matching index refresh skipped: %s", exc)
     return index
+
+
+def warm_up(settings: Settings) -> float:
+    """Load what the first search would otherwise load (sentence-embedding model, need reader, synonym tables,
+    the index's searcher and vectors) and run one search; returns and logs the seconds it took.
+
+    Called at start-up so the first search is as fast as the next; a missing index is not built here."""
+    from jejaring.matching.embedding import embed_query
+    from jejaring.matching.schemas import MatchQuery
+    from jejaring.matching.search import run_query
+    from jejaring.matching.understand import understand
+
+    started = time.perf_counter()
+    understand("keripik singkong 20 ton per bulan, halal, dari Jawa Timur")
+    embed_query("warm up")
+    index = open_index(settings)
+    if index.exists():
+        run_query(index, MatchQuery(text="keripik singkong 1 ton per bulan dekat Bandung"), lang="id")
+    seconds = time.perf_counter() - started
+    log.info("matching warm-up: model, reader and index loaded in %.2f s", seconds)
+    return seconds

@@ -119,6 +119,10 @@ class MatchQuery(BaseModel):
     price_min: int | None = Field(default=None, ge=0, description="budget: lowest price per unit (Rupiah)")
     price_max: int | None = Field(default=None, ge=0, description="budget: highest price per unit (Rupiah)")
     limit: int = Field(default=20, ge=1, le=100)
+    understand: bool = Field(default=True, description="read quantity, place, certificates … from the text")
+    ignore: list[Literal["quantity", "certificates", "place", "radius_km", "deadline", "price"]] = Field(
+        default_factory=list, description="what the need reader found that the user removed"
+    )
 
     @model_validator(mode="after")
     def _unit_with_quantity(self) -> MatchQuery:
@@ -147,6 +151,11 @@ class MatchResultOut(BaseModel):
 class MatchOut(BaseModel):
     """Ranked partners and, when no single firm suffices, a consortium proposal."""
 
+    understood: dict[str, Any] | None = Field(
+        default=None,
+        description="what the need reader found in the text: quantity, unit, period, certificates, "
+        "place (kode wilayah + name), radius_km, deadline, price",
+    )
     results: list[MatchResultOut]
     consortium: dict[str, Any] | None
 

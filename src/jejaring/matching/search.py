@@ -23,6 +23,7 @@ from jejaring.matching.ranking import MatchRequest, Ranked, rank
 from jejaring.matching.schemas import MatchQuery
 from jejaring.matching.service import resolve_certificates, resolve_place
 from jejaring.matching.text import analyze
+from jejaring.matching.understand import Understood, understand
 from jejaring.matching.units import per_month, to_base, unit_price
 from jejaring.registry import service as registry_service
 
@@ -41,10 +42,12 @@ class MatchOutcome:
     request: MatchRequest
     ranked: list[Ranked]
     consortium: consortium_mod.Consortium | None
+    understood: Understood | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The CLI's ``--json`` shape: results with id, name, score, why; consortium or null."""
+        """The CLI's ``--json`` shape: what was understood, results with id, name, score, why; consortium or null."""
         return {
+            "understood": self.understood.to_json() if self.understood else None,
             "results": [
                 {"id": r.candidate.doc.public_id, "name": r.candidate.doc.name, "score": r.score, "why": r.why}
                 for r in self.ranked
@@ -53,45 +56,97 @@ class MatchOutcome:
         }
 
 
-def _fmt_qty(q: MatchQuery) -> str | None:
-    if q.quantity is None:
+def _fmt_qty(quantity: float | None, unit: str | None, period: str | None) -> str | None:
+    if quantity is None:
         return None
-    amount = f"{q.quantity:g}"
-    return f"{amount} {q.unit or ''}/{q.period}" if q.period != "sekali" else f"{amount} {q.unit or ''}"
+    amount = f"{quantity:g}"
+    return f"{amount} {unit or ''}/{period}" if period and period != "sekali" else f"{amount} {unit or ''}"
 
 
-def build_request(query: MatchQuery) -> tuple[MatchRequest, SearchQuery]:
-    """The ranking request and the index query of a partner search (resolving places, certificates, units)."""
+def read(query: MatchQuery) -> Understood | None:
+    """What the sentence says, minus the fields the user removed (``ignore``); None when reading is off."""
+    if not query.understand:
+        return None
+    u = understand(query.text)
+    for name in query.ignore:
+        if name == "quantity":
+            u.quantity = u.unit = u.period = None
+        elif name == "certificates":
+            u.certificates = []
+        elif name == "place":
+            u.place, u.radius_km = None, None
+        elif name == "price":
+            u.price_min = u.price_max = u.price_unit = None
+        elif name in ("deadline", "radius_km"):
+            setattr(u, name, None)
+        u.spans.pop(name, None)
+    return u
+
+
+def build_request(query: MatchQuery, understood: Understood | None = None) -> tuple[MatchRequest, SearchQuery]:
+    """The ranking request and the index query of a partner search (resolving places, certificates, units).
+
+    Fields the user filled win; what the need reader found in the sentence fills the others: firm wording
+    (``dari``/``from``/``khas`` a place, ``within 50 km``, a certificate) filters, soft wording boosts."""
+    u = understood
+    text = u.rest if u and u.rest else query.text
     certs = resolve_certificates(query.certificates)
+    required = list(certs)
+    if u and u.certificates:
+        certs += [c for c in u.certificates if c not in certs]
+        required += [c for c in u.certificates if c not in required] if u.certificates_firm else []
+    quantity, unit, period = query.quantity, query.unit, str(query.period)
+    if quantity is None and u and u.quantity is not None:
+        quantity, unit, period = u.quantity, u.unit, u.period or "sekali"
+        if period == "hari":
+            quantity, period = quantity * 30, "bulan"
+    price_min, price_max = query.price_min, query.price_max
+    if price_min is None and price_max is None and u and (u.price_unit or unit):
+        price_min, price_max = u.price_min, u.price_max
     place = resolve_place(query.near, field="near") if query.near else None
-    qty = to_base(per_month(query.quantity, query.period), query.unit) if query.quantity else None
+    radius = query.radius_km
     near = (place.latitude, place.longitude) if place and place.latitude is not None else None
-    low, high = unit_price(query.price_min, query.unit), unit_price(query.price_max, query.unit)
-    per_unit = to_base(1.0, query.unit)
+    areas: list[str] = []
+    province, regency = (place.province_code, place.regency_code) if place else (None, None)
+    if place is None and u and u.place is not None:
+        up = u.place
+        near = (up.latitude, up.longitude) if up.latitude is not None else None
+        province, regency = up.codes[0][:2], (up.codes[0] if len(up.codes[0]) == 5 else None)
+        if up.mode == "radius":
+            radius = radius or u.radius_km
+        elif up.firm:
+            areas = list(up.codes)
+    qty = to_base(per_month(quantity, period), unit) if quantity else None
+    price_unit = (
+        unit if (query.price_min is not None or query.price_max is not None) else (u.price_unit or unit) if u else unit
+    )
+    low, high = unit_price(price_min, price_unit), unit_price(price_max, price_unit)
+    per_unit = to_base(1.0, price_unit)
     req = MatchRequest(
-        text=query.text,
+        text=text,
         kbli_code=query.kbli_code,
         hs_codes=list(query.hs_codes),
         quantity=qty,
-        quantity_label=_fmt_qty(query),
+        quantity_label=_fmt_qty(quantity, unit, period),
         certificates=certs,
         near=near,  # type: ignore[arg-type]
-        province_code=place.province_code if place else None,
-        regency_code=place.regency_code if place else None,
-        max_distance_km=query.radius_km,
+        province_code=province,
+        regency_code=regency,
+        max_distance_km=radius if near else None,
         price_min=low.amount if low else None,
         price_max=high.amount if high else None,
         price_dimension=(low or high).dimension if (low or high) else None,  # type: ignore[union-attr]
-        price_unit=query.unit,
+        price_unit=price_unit,
         price_unit_factor=per_unit.amount if per_unit else 1.0,
     )
     sq = SearchQuery(
-        text=query.text,
+        text=text,
         roles=list(query.roles),
-        certificates=certs,
+        certificates=required,
         near=req.near,
-        radius_km=query.radius_km if req.near else None,
+        radius_km=radius if req.near else None,
         province_code=query.province,
+        areas=areas,
         min_capacity=qty.amount if (qty and query.min_capacity) else None,
         capacity_dimension=qty.dimension if qty else None,
         limit=CANDIDATES_PER_CHANNEL,
@@ -118,20 +173,25 @@ def run_query(
     index: SearchIndex, query: MatchQuery, *, lang: str = "id", exclude_firm_ids: list[int] | None = None
 ) -> MatchOutcome:
     """The pipeline on an open index: request → candidates → relevance gate → rank → consortium."""
-    req, sq = build_request(query)
+    understood = read(query)
+    req, sq = build_request(query, understood)
     sq.exclude_firm_ids = list(exclude_firm_ids or [])
-    vector = embed_query(query.text)
+    vector = embed_query(sq.text)
     ranked = rank(req, index.query(sq, vector=vector), lang=lang)
     proposal = consortium_mod.propose(req, ranked, lang=lang)
-    return MatchOutcome(request=req, ranked=ranked[: query.limit], consortium=proposal)
+    return MatchOutcome(request=req, ranked=ranked[: query.limit], consortium=proposal, understood=understood)
 
 
 def need_query(need: Need, *, limit: int = 20) -> MatchQuery:
     """The partner search a posted need stands for."""
+    title, description = need.title.strip(), (need.description or "").strip()
+    text = description if description.startswith(title) else f"{title}. {description}".strip(". ")
+    # the need's location defaults to the buyer's own; a place named in the text says more (as on /match)
+    named = understand(text).place is not None
     return MatchQuery(
-        text=f"{need.title}. {need.description}".strip(". ") if need.description else need.title,
-        near=need.regency_code,
-        radius_km=need.max_distance_km if need.regency_code else None,
+        text=text,
+        near=None if named else need.regency_code,
+        radius_km=need.max_distance_km if need.regency_code and not named else None,
         certificates=need.certificate_codes,
         quantity=need.quantity,
         unit=need.unit,

@@ -34,7 +34,7 @@ from jejaring.matching.text import analyzed_column, analyzed_text
 from jejaring.matching.vectors import VectorStore
 from jejaring.reference import wilayah
 
-SCHEMA_VERSION = 3  # an index of another version is rebuilt
+SCHEMA_VERSION = 4  # an index of another version is rebuilt (4: bilingual craft / food vocabulary)
 WRITER_HEAP = 256_000_000
 BATCH = 100_000
 OVERFETCH = 5  # hits read under the cheap filters per hit wanted
@@ -269,6 +269,10 @@ class TantivySearchIndex:
             out.append((_O.Must, _Q.term_query(s, "province", q.province_code)))
         if q.regency_code:
             out.append((_O.Must, _Q.term_query(s, "regency", q.regency_code)))
+        if q.areas:
+            provs, regs = [c for c in q.areas if len(c) == 2], [c for c in q.areas if len(c) != 2]
+            parts = [(_O.Should, _Q.term_set_query(s, f, c)) for f, c in (("province", provs), ("regency", regs)) if c]
+            out.append((_O.Must, parts[0][1] if len(parts) == 1 else _Q.boolean_query(parts)))
         if q.near and q.radius_km:
             if exact:
                 lat0, lat1, lon0, lon1 = bounding_box(q.near[0], q.near[1], q.radius_km)

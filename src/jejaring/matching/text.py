@@ -30,6 +30,7 @@ class SynonymGroup:
 
     token: str
     terms: tuple[str, ...]
+    carry: frozenset[str] = frozenset()  # multi-word terms that also mean what each of their words means
 
 
 def fold(text: str) -> str:
@@ -47,9 +48,11 @@ def synonym_groups() -> tuple[SynonymGroup, ...]:
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        terms = tuple(t for t in (fold(p) for p in line.split(",")) if t)
+        parts = [p.strip() for p in line.split(",")]
+        terms = tuple(t for t in (fold(p) for p in parts) if t)
+        carry = frozenset(fold(p) for p in parts if p.endswith("+"))
         if terms:
-            groups.append(SynonymGroup(token="syn" + terms[0].replace(" ", ""), terms=terms))
+            groups.append(SynonymGroup(token="syn" + terms[0].replace(" ", ""), terms=terms, carry=carry))
     return tuple(groups)
 
 
@@ -59,6 +62,11 @@ def _phrase_table() -> dict[tuple[str, ...], tuple[str, ...]]:
     for g in synonym_groups():
         for term in g.terms:
             table.setdefault(tuple(term.split()), set()).add(g.token)
+    # "keripik singkong+" is a chip and cassava too; "ubi kayu" (not marked) is not wood
+    for g in synonym_groups():
+        for term in g.carry:
+            for word in term.split():
+                table[tuple(term.split())].update(table.get((word,), ()))
     return {k: tuple(sorted(v)) for k, v in table.items()}
 
 

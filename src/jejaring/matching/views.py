@@ -11,19 +11,21 @@ from pydantic import ValidationError
 from starlette.routing import NoMatchFound
 
 from jejaring.core.errors import DomainError
-from jejaring.core.i18n import translate, validation_messages
+from jejaring.core.i18n import pick_language, translate, validation_messages
 from jejaring.matching import search, service
 from jejaring.matching.access import Writer, form_writer
 from jejaring.matching.models import LISTING_KINDS, PERIODS, Need
 from jejaring.matching.schemas import MatchQuery, NeedIn, OfferIn, ProposalIn
+from jejaring.matching.understand import Understood
 from jejaring.reference import catalog, wilayah
 from jejaring.registry.schemas import FIRM_ROLES
+from jejaring.web import rendering
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 WriterDep = Annotated[Writer, Depends(form_writer)]
-LIST_FIELDS = ("certificates", "roles", "hs_codes", "target_regions")
+LIST_FIELDS = ("certificates", "roles", "hs_codes", "target_regions", "ignore")
 PARTNERSHIP_FORM = "/partnerships/new"  # the partnerships domain's proposal form takes over from a recorded interest
 
 
@@ -73,6 +75,49 @@ def _outcome_context(outcome: search.MatchOutcome) -> dict[str, Any]:
     return {"outcome": outcome, "consortium": outcome.consortium}
 
 
+def chips(request: Request, understood: Understood | None, lang: str) -> list[dict[str, str]]:
+    """What the need reader understood, as chips: each with a link that removes it (``ignore=<field>``) and one
+    that moves it into the form's own field to be edited. Plain links: they work without JavaScript."""
+    if understood is None:
+        return []
+    u, params = understood, [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+
+    def link(field: str, **fill: Any) -> str:
+        extra = [("ignore", field)] + [(k, str(v)) for k, v in fill.items() if v not in (None, "")]
+        keep = [(k, v) for k, v in params if k not in fill]
+        return "/match?" + urlencode(keep + extra)
+
+    out: list[dict[str, str]] = []
+    if u.quantity is not None:
+        per = translate(f"match.chip.period.{u.period}", lang) if u.period else ""
+        value = f"{rendering._number(u.quantity, lang)} {u.unit}{per}"
+        out.append({"field": "quantity", "value": value})
+        out[-1]["edit"] = link("quantity", quantity=f"{u.quantity:g}", unit=u.unit,
+                               period=u.period if u.period in PERIODS else "bulan")  # fmt: skip
+    if u.certificates:
+        names = {c["code"]: c["name"] for c in catalog.certificates()}
+        soft = "" if u.certificates_firm else translate("match.chip.soft", lang)
+        out.append({"field": "certificates", "value": ", ".join(names.get(c, c) for c in u.certificates) + soft})
+        out[-1]["edit"] = link("certificates", certificates=";".join(u.certificates))
+    if u.place is not None:
+        mode = translate(f"match.chip.mode.{u.place.mode}", lang)
+        radius = translate("match.chip.radius", lang, km=rendering._number(u.radius_km, lang)) if u.radius_km else ""
+        out.append({"field": "place", "value": f"{mode} {u.place.name}{radius}"})
+        code = u.place.codes[0] if len(u.place.codes) == 1 else None
+        out[-1]["edit"] = link("place", near=code, radius_km=f"{u.radius_km:g}" if u.radius_km else None)
+    if u.deadline is not None:
+        out.append({"field": "deadline", "value": u.deadline.strftime("%d-%m-%Y"), "edit": ""})
+    if u.price_min is not None or u.price_max is not None:
+        low, high = (rendering._rupiah(p, lang) if p is not None else "" for p in (u.price_min, u.price_max))
+        value = f"{low} – {high}" if low and high else (f"≥ {low}" if low else f"≤ {high}")
+        out.append({"field": "price", "value": value + (f"/{u.price_unit}" if u.price_unit else "")})
+        out[-1]["edit"] = link("price", price_min=u.price_min, price_max=u.price_max)
+    for chip in out:
+        chip["label"] = translate(f"match.chip.{chip['field']}", lang)
+        chip["remove"] = link(chip["field"])
+    return out
+
+
 @router.get("/match")
 def match_page(request: Request, session: SessionDep, lang: LangDep) -> Response:
     """Describe a need, see ranked and explained partners and a consortium proposal."""
@@ -83,7 +128,8 @@ def match_page(request: Request, session: SessionDep, lang: LangDep) -> Response
         try:
             allowed = set(MatchQuery.model_fields) - {"limit", "min_capacity"}
             query = MatchQuery.model_validate({k: v for k, v in values.items() if k in allowed})
-            context.update(_outcome_context(search.search(session, request.app.state.settings, query=query, lang=lang)))
+            outcome = search.search(session, request.app.state.settings, query=query, lang=lang)
+            context.update(_outcome_context(outcome), chips=chips(request, outcome.understood, lang))
         except (DomainError, ValidationError) as exc:
             _reraise_access(exc)
             context["errors"], status = _errors(exc, lang), 422
@@ -114,7 +160,9 @@ async def post_need(request: Request, session: SessionDep, lang: LangDep, writer
         _reraise_access(exc)
         context = {**_form_context(values), "outcome": None, "errors": _errors(exc, lang)}
         return render(request, "matching/match.html", context, lang=lang, status_code=422)
-    return RedirectResponse(f"/needs/{need.public_id}", status_code=303)
+    chosen = pick_language(values.get("lang"), lang) if values.get("lang") else None
+    suffix = f"?lang={chosen}" if chosen else ""  # the language chosen survives the form
+    return RedirectResponse(f"/needs/{need.public_id}{suffix}", status_code=303)
 
 
 @router.get("/needs")

@@ -77,6 +77,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.matching_warm_up:  # partner search: model + index loaded now, start-up time logged
+            from jejaring.matching.lifecycle import warm_up
+
+            warm_up(settings)
         yield
         engine.dispose()
 
