@@ -58,8 +58,11 @@ WRITE_MATRIX: dict[tuple[str, str], tuple[frozenset[str], Payload]] = {
     ("POST", "/logout"): (EVERYONE, lambda w: {}),
     ("POST", "/account/forgot"): (EVERYONE, lambda w: {}),
     ("POST", "/account/reset/{token}"): (EVERYONE, lambda w: {}),
+    ("POST", "/signup"): (frozenset({"anonymous"}), lambda w: {}),  # owners sign themselves up
     # one's own account
     ("POST", "/account/password"): (SIGNED_IN, lambda w: {}),
+    ("POST", "/notifications/read"): (SIGNED_IN, lambda w: {}),
+    ("POST", "/api/v1/notifications/read"): (SIGNED_IN, lambda w: {}),
     ("POST", "/account/tokens"): (SIGNED_IN, lambda w: {"name": "x"}),
     ("POST", "/account/tokens/{token_id}/revoke"): (frozenset({"admin"}), lambda w: {}),  # admin's token
     ("DELETE", "/api/v1/me/tokens/{token_id}"): (frozenset({"admin"}), lambda w: {}),
@@ -83,6 +86,10 @@ WRITE_MATRIX: dict[tuple[str, str], tuple[frozenset[str], Payload]] = {
         lambda w: {"decision": "approve"},
     ),
     # registry
+    ("POST", "/firms/new"): (
+        frozenset({"admin", "petugas_33", "pemilik_a", "pemilik_lain"}),
+        lambda w: {"name": "Baru", "regency_code": "33.20"},
+    ),
     ("POST", "/firms/{public_id}/edit"): (frozenset({"admin", "petugas_33", "pemilik_a"}), lambda w: {"name": "Baru"}),
     ("PATCH", "/api/v1/firms/{public_id}"): (frozenset({"admin", "petugas_33", "pemilik_a"}), lambda w: {"workers": 9}),
     ("POST", "/api/v1/firms"): (frozenset({"admin", "petugas_33"}), _firm_payload),

@@ -73,6 +73,7 @@ Rule = Callable[[Actor, Any], bool]
 POLICY: dict[str, tuple[bool, Rule]] = {
     # action: (is a write, rule)
     "firm.create": (True, _officer),
+    "firm.register": (True, lambda a, r: a.role == PEMILIK),  # an owner registers their own new firm
     "firm.edit": (True, lambda a, r: _officer(a, r) or owns_firm(a, r)),
     "firm.read_private": (False, lambda a, r: _officer(a, r) or owns_firm(a, r)),
     "firm.act": (True, lambda a, r: a.role == ADMIN or owns_firm(a, r)),  # needs/offers on behalf of a firm
@@ -93,6 +94,8 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "event.manage": (True, lambda a, r: a.role in (ADMIN, PENYELENGGARA)),
     "insights.read": (False, lambda a, r: a.role in (ADMIN, ANALIS, PETUGAS)),
     "account.self": (True, lambda a, r: True),  # own password and tokens
+    "notification.read": (False, lambda a, r: r is None or getattr(r, "user_id", None) == a.user_id),
+    "notification.mark": (True, lambda a, r: r is None or getattr(r, "user_id", None) == a.user_id),
 }
 
 

@@ -99,7 +99,7 @@ def submit_claim(
     if session.scalar(pending):
         raise DomainError("accounts.error.claim_pending", field="firm", value=firm.public_id)
     claim = Claim(
-        public_id=new_public_id("K"),
+        public_id=new_public_id("C"),
         firm_id=firm.id,
         user_id=actor.user_id,
         province_code=firm.province_code,
@@ -167,6 +167,18 @@ def review_claim(session: Session, *, actor: Actor, claim: Claim, review: ClaimR
         session.add(FirmOwner(user_id=claim.user_id, firm_id=claim.firm_id, claim_id=claim.id, since=utcnow()))
     session.flush()
     audit.log(session, actor, f"claim.{claim.status}", "claim", claim, before=before, after=_claim_snapshot(claim))
+    from jejaring.notifications import service as notifications_service
+
+    firm = session.get(Firm, claim.firm_id)
+    notifications_service.notify_user(
+        session,
+        user_id=claim.user_id,
+        kind="claim",
+        key=f"notifications.claim.{claim.status}",
+        link=f"/claims/{claim.public_id}",
+        firm=firm.name if firm else claim.public_id,
+        reason=claim.review_reason or "",
+    )
     return claim
 
 

@@ -124,6 +124,21 @@ def users_reset_link(email: str = typer.Argument(..., help="E-mail of the user."
     typer.echo(link)
 
 
+@users_app.command("signup-link")
+def users_signup_link(email: str = typer.Argument(..., help="E-mail of the unconfirmed user.")) -> None:
+    """Print a fresh one-time confirmation link for a self-registered owner (when no SMTP is configured)."""
+    from jejaring.accounts import signup
+
+    settings = get_settings()
+    try:
+        with session_scope() as session:
+            user = accounts_service.get_user_by_email(session, email=email)
+            link = signup.confirmation_link(session, user=user, settings=settings)
+    except DomainError as exc:
+        raise _fail(exc) from exc
+    typer.echo(link)
+
+
 @tokens_app.command("create")
 def tokens_create(
     email: str = typer.Argument(..., help="E-mail of the token's user."),

@@ -24,7 +24,7 @@ from jejaring.core.config import Settings
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
-SKIP_PREFIXES = ("/static/",)
+SKIP_PREFIXES = ("/static/", "/favicon.ico")
 # No framing (clickjacking on the sign-in and review forms), no MIME sniffing, no full URLs in Referer.
 SECURITY_HEADERS = (
     ("X-Frame-Options", "DENY"),

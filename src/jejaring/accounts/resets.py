@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from jejaring.accounts import audit, security
+from jejaring.accounts import audit, mail, security
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.models import PasswordReset, User
 from jejaring.accounts.roles import Actor, system_actor
@@ -77,7 +75,7 @@ def use_reset(session: Session, *, token: str, password: str) -> User:
 
 def mail_enabled(settings: Settings) -> bool:
     """True when an SMTP server is configured."""
-    return bool(settings.smtp_host)
+    return mail.mail_enabled(settings)
 
 
 def request_reset(session: Session, *, email: str, settings: Settings, lang: str) -> bool:
@@ -89,18 +87,11 @@ def request_reset(session: Session, *, email: str, settings: Settings, lang: str
         return True
     link = _new_link(session, user=user, settings=settings)
     audit.log(session, system_actor(), "user.reset_request", "user", user, province_code=None)
-    message = EmailMessage()
-    message["Subject"] = translate("accounts.reset.mail_subject", lang)
-    message["From"] = settings.smtp_from
-    message["To"] = user.email
-    message.set_content(translate("accounts.reset.mail_body", lang, name=user.name, link=link))
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_username:
-                smtp.login(settings.smtp_username, settings.smtp_password)
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not send the password-reset mail")
+    subject = translate("accounts.reset.mail_subject", lang)
+    mail.send_mail(
+        settings,
+        to=user.email,
+        subject=subject,
+        body=translate("accounts.reset.mail_body", lang, name=user.name, link=link),
+    )
     return True

@@ -238,6 +238,12 @@ def firm_ids_of(session: Session, *, user_id: int) -> frozenset[int]:
     return frozenset(session.scalars(select(FirmOwner.firm_id).where(FirmOwner.user_id == user_id)))
 
 
+def owner_user_ids(session: Session, *, firm_id: int) -> list[int]:
+    """Ids of the active users who own ``firm_id``."""
+    stmt = select(User.id).join(FirmOwner, FirmOwner.user_id == User.id)
+    return list(session.scalars(stmt.where(FirmOwner.firm_id == firm_id, User.active.is_(True)).order_by(User.id)))
+
+
 def actor_for(session: Session, *, user: User, via: str, scopes: frozenset[str], token_id: int | None = None) -> Actor:
     """The ``Actor`` of a signed-in user."""
     return Actor(

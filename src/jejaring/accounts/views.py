@@ -8,10 +8,11 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from jejaring.accounts import resets, security, tokens
+from jejaring.accounts import ownership, resets, security, tokens
 from jejaring.accounts import service as accounts_service
 from jejaring.accounts.deps import ActorDep, UserDep, require_csrf
 from jejaring.accounts.middleware import cookie_header, cookie_names
+from jejaring.accounts.roles import PEMILIK
 from jejaring.accounts.schemas import TokenCreate
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import translate
@@ -69,6 +70,8 @@ def login(
         return _no_store(render(request, "accounts/login.html", context, lang=lang, status_code=status))
     token = accounts_service.start_session(session, user=result.user, ip=client_ip(request), settings=settings)
     target = "/account/password" if result.user.must_change_password else safe_next(next)
+    if target == "/" and result.user.role == PEMILIK:
+        target = "/my"  # Usaha saya: an owner's own page
     response = RedirectResponse(target, status_code=303)
     names = cookie_names(settings)
     response.headers.append(
@@ -94,7 +97,12 @@ def account_page(request: Request, session: SessionDep, lang: LangDep, actor: Us
     """One's own account: who I am, my API tokens."""
     assert actor.user_id is not None
     user = accounts_service.get_user(session, user_id=actor.user_id)
-    context = {"user": user, "tokens": tokens.list_tokens(session, actor=actor, user=user), "new_token": None}
+    context = {
+        "user": user,
+        "tokens": tokens.list_tokens(session, actor=actor, user=user),
+        "new_token": None,
+        "firms": ownership.owned_firms(session, user_id=user.id),
+    }
     return _no_store(render(request, "accounts/account.html", context, lang=lang))
 
 
@@ -114,7 +122,12 @@ def create_token(
     scopes = ["read", "write"] if scope_write else ["read"]
     data = TokenCreate.model_validate({"name": name, "scopes": scopes, "expires_days": expires_days})
     _row, secret = tokens.create_token(session, actor=actor, user=user, data=data)
-    context = {"user": user, "tokens": tokens.list_tokens(session, actor=actor, user=user), "new_token": secret}
+    context = {
+        "user": user,
+        "tokens": tokens.list_tokens(session, actor=actor, user=user),
+        "new_token": secret,
+        "firms": ownership.owned_firms(session, user_id=user.id),
+    }
     return _no_store(render(request, "accounts/account.html", context, lang=lang, status_code=201))
 
 

@@ -32,11 +32,13 @@ async def _unauthenticated(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI, *, api_prefix: str = API_PREFIX) -> None:
     """Add the middleware, the sign-in redirect for pages and the accounts routes to ``app``."""
-    from jejaring.accounts import admin_views, api, claim_views, views
+    from jejaring.accounts import admin_views, api, claim_views, my_views, signup_views, views
 
     app.add_middleware(AuthMiddleware)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
     app.include_router(views.router)
     app.include_router(admin_views.router)
     app.include_router(claim_views.router)
+    app.include_router(signup_views.router)
+    app.include_router(my_views.router)
     app.include_router(api.router, prefix=api_prefix)

@@ -111,7 +111,7 @@ def find_firm(session: Session, public_id: str | None, *, field: str = "firm") -
 def create_need(session: Session, *, data: NeedIn, created_by: str | None = None) -> Need:
     """Post a kebutuhan (for a firm when ``data.firm`` is given)."""
     firm = find_firm(session, data.firm)
-    need = Need(public_id=_unique_id(session, "K", Need), firm_id=firm.id if firm else None, created_by=created_by)
+    need = Need(public_id=_unique_id(session, "N", Need), firm_id=firm.id if firm else None, created_by=created_by)
     _fill(session, need, data, firm)
     session.add(need)
     session.flush()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import smtplib
-from email.message import EmailMessage
 from typing import Any
 
 from sqlalchemy import select
@@ -32,40 +30,11 @@ def notify(
     )
     session.add(note)
     session.flush()
-    _mail_owners(session, note)
+    from jejaring.notifications import service as notifications_service  # each owner's own list, badge and mail
+
+    link = f"/partnerships/{partnership.public_id}" if partnership else "/partnerships"
+    notifications_service.notify_firm(session, firm_id=firm_id, kind=kind, key=key, link=link, **params)
     return note
-
-
-def _mail_owners(session: Session, note: Notification) -> None:
-    """E-mail the notification to the firm's owners when SMTP is configured (failures are logged)."""
-    from jejaring.core.config import get_settings
-
-    settings = get_settings()
-    if not settings.smtp_host:
-        return
-    from jejaring.accounts import service as accounts_service
-    from jejaring.core.i18n import translate
-
-    emails = accounts_service.owner_emails(session, firm_id=note.firm_id)
-    if not emails:
-        return
-    params = json.loads(note.params)
-    message = EmailMessage()
-    message["Subject"] = translate("partnerships.mail.subject", "id", **params)
-    message["From"] = settings.smtp_from
-    message["To"] = ", ".join(emails)
-    message.set_content(
-        translate(note.message_key, "id", **params) + "\n\n" + translate(note.message_key, "en", **params)
-    )
-    try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_username:
-                smtp.login(settings.smtp_username, settings.smtp_password)
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("could not e-mail the partnership notification %s", note.id)
 
 
 def for_firms(session: Session, *, firm_ids: frozenset[int], unread_only: bool = False) -> list[Notification]:

@@ -8,18 +8,95 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from jejaring.accounts.authz import authorize
+from jejaring.accounts.authz import Forbidden, authorize
 from jejaring.accounts.deps import UserDep
+from jejaring.accounts.roles import PEMILIK
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import translate, validation_messages
+from jejaring.core.numbers import parse_number
+from jejaring.reference import catalog
 from jejaring.registry import edits, service
-from jejaring.registry.schemas import FirmUpdate
+from jejaring.registry.models import FIRM_ROLES
+from jejaring.registry.schemas import FirmCreate, FirmUpdate
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 TEXT_FIELDS = ("name", "address", "products", "capacity_unit", "brand", "owner_name", "phone", "email")
 NUMBER_FIELDS = ("kbli_code", "workers", "investment", "capacity", "production_value", "founded_year")
+AMOUNT_FIELDS = ("workers", "investment", "capacity", "production_value", "founded_year")  # typed as people write
+NEW_FIELDS = (*TEXT_FIELDS, *NUMBER_FIELDS, "nib", "regency_code")
+
+
+def read_numbers(raw: dict[str, str]) -> dict[str, Any]:
+    """Form values with the amounts read in Indonesian or English format ("300.000.000" = 300000000)."""
+    out: dict[str, Any] = {k: (v if v != "" else None) for k, v in raw.items()}
+    for field in AMOUNT_FIELDS:
+        if out.get(field) is not None:
+            try:
+                value = parse_number(out[field])
+            except ValueError:
+                raise DomainError("registry.form.bad_number", field=field, value=out[field]) from None
+            out[field] = int(value) if value is not None and value == int(value) and field != "capacity" else value
+    return out
+
+
+def _regency_choices() -> list[tuple[str, list[dict[str, Any]]]]:
+    by_province: dict[str, list[dict[str, Any]]] = {}
+    for r in catalog.regencies():
+        by_province.setdefault(r["province_code"], []).append(r)
+    names = {p["code"]: p["name"] for p in catalog.provinces()}
+    return [
+        (names.get(code, code), sorted(rows, key=lambda r: r["name"])) for code, rows in sorted(by_province.items())
+    ]
+
+
+def _error_message(exc: Exception, lang: str) -> str:
+    if isinstance(exc, DomainError):
+        return translate(exc.key, lang, **exc.params)
+    assert isinstance(exc, ValidationError)
+    return "; ".join(validation_messages(exc.errors(), lang))
+
+
+def _new_page(
+    request: Request, lang: str, values: dict[str, Any], error: str | None, status_code: int = 200
+) -> Response:
+    context = {"values": values, "error": error, "regencies": _regency_choices(), "roles": FIRM_ROLES}
+    response = render(request, "firms/new.html", context, lang=lang, status_code=status_code)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/firms/new")
+def new_form(request: Request, lang: LangDep, actor: UserDep) -> Response:
+    """Register a new firm: an owner their own, an officer one in their province, an admin any."""
+    if not (actor.may("firm.register", None) or actor.role in ("admin", "petugas_dinas")):
+        raise Forbidden("accounts.error.forbidden")
+    values = {"roles": ["ikm"], "regency_code": (actor.regency_code or "")}
+    return _new_page(request, lang, values, None)
+
+
+@router.post("/firms/new")
+async def new_submit(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """Create the firm through the service that fits the actor (both authorised and audited)."""
+    from jejaring.accounts import ownership
+
+    form = await request.form()
+    raw = {f: str(form.get(f, "")).strip() for f in NEW_FIELDS}
+    roles = [r for r in form.getlist("roles") if r in FIRM_ROLES] or ["ikm"]
+    try:
+        data = FirmCreate.model_validate({**read_numbers(raw), "roles": roles, "reference_year": None})
+        if actor.role == PEMILIK:
+            firm = ownership.register_firm(session, actor=actor, data=data)
+        else:
+            firm = edits.create_firm_as(session, actor=actor, data=data)
+    except (ValidationError, DomainError) as exc:
+        session.rollback()
+        if isinstance(exc, Forbidden):
+            raise
+        status = exc.status_code if isinstance(exc, DomainError) else 422
+        return _new_page(request, lang, {**raw, "roles": roles}, _error_message(exc, lang), status)
+    return RedirectResponse(f"/firms/{firm.public_id}?saved=1", status_code=303)
 
 
 def _values(firm: Any, private: Any) -> dict[str, Any]:
@@ -47,16 +124,11 @@ async def edit_submit(public_id: str, request: Request, session: SessionDep, lan
     authorize(actor, "firm.edit", firm)
     form = await request.form()
     raw = {f: str(form.get(f, "")).strip() for f in (*TEXT_FIELDS, *NUMBER_FIELDS)}
-    data = {k: (v if v != "" else None) for k, v in raw.items()}
     try:
-        update = FirmUpdate.model_validate(data)
+        update = FirmUpdate.model_validate(read_numbers(raw))
         edits.update_firm(session, actor=actor, firm=firm, data=update)
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        if isinstance(exc, DomainError):
-            message = translate(exc.key, lang, **exc.params)
-        else:
-            message = "; ".join(validation_messages(exc.errors(), lang))
-        context = {"firm": firm, "values": raw, "error": message}
+        context = {"firm": firm, "values": raw, "error": _error_message(exc, lang)}
         return render(request, "firms/edit.html", context, lang=lang, status_code=422)
     return RedirectResponse(f"/firms/{firm.public_id}?saved=1", status_code=303)

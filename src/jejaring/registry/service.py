@@ -182,6 +182,11 @@ def firm_ids_changed_after(session: Session, since: datetime) -> list[int]:
     return list(session.scalars(select(Firm.id).where(Firm.updated_at > since)))
 
 
+def find_by_nib(session: Session, *, nib: str) -> Firm | None:
+    """The active firm registered with ``nib``, or None."""
+    return session.scalar(select(Firm).where(Firm.nib == nib.strip(), Firm.status == "active").limit(1))
+
+
 def get_firm(session: Session, *, public_id: str) -> Firm:
     """The firm behind a public ID or any of its former ones (merged firms lead to their survivor)."""
     firm_id = firm_id_of(session, public_id)

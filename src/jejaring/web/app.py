@@ -106,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from jejaring.markets import views as markets_views
     from jejaring.matching import api as matching_api
     from jejaring.matching import views as matching_views
+    from jejaring.notifications import api as notifications_api
+    from jejaring.notifications import views as notifications_views
     from jejaring.partnerships import api as partnerships_api
     from jejaring.partnerships import views as partnerships_views
     from jejaring.reference import api as reference_api
@@ -117,8 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from jejaring.web import views as web_views
 
     app.include_router(web_views.router)
+    app.include_router(registry_edit_views.router)  # before /firms/{public_id}: it owns /firms/new
     app.include_router(registry_views.router)
-    app.include_router(registry_edit_views.router)
     app.include_router(web_views.api_router, prefix=API_PREFIX)
     app.include_router(reference_api.router, prefix=API_PREFIX)
     app.include_router(registry_api.router, prefix=API_PREFIX)
@@ -134,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(partnerships_api.router, prefix=API_PREFIX)
     app.include_router(markets_views.router)
     app.include_router(markets_api.router, prefix=API_PREFIX)
+    app.include_router(notifications_views.router)
+    app.include_router(notifications_api.router, prefix=API_PREFIX)
     app.mount("/static/insights", StaticFiles(directory=INSIGHTS_STATIC_DIR / "insights"), name="insights-static")
     app.mount("/static/markets", StaticFiles(directory=MARKETS_STATIC_DIR / "markets"), name="markets-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

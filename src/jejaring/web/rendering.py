@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from jejaring.core.i18n import translate
-from jejaring.reference import catalog
+from jejaring.reference import catalog, wilayah
 
 TEMPLATE_PACKAGES = (
     "jejaring.web",
@@ -23,6 +23,7 @@ TEMPLATE_PACKAGES = (
     "jejaring.matching",
     "jejaring.partnerships",
     "jejaring.markets",
+    "jejaring.notifications",
 )
 
 
@@ -44,6 +45,16 @@ def _kbli_title(code: str | None, lang: str = "id") -> str:
     return (title_en or title_id) if lang == "en" else title_id
 
 
+def _province_name(code: str | None) -> str:
+    found = wilayah.province(code) if code else None
+    return found["name"] if found else (code or "–")
+
+
+def _regency_name(code: str | None) -> str:
+    found = wilayah.regency(code) if code else None
+    return found["name"] if found else (code or "–")
+
+
 @lru_cache
 def environment() -> Environment:
     """The shared Jinja2 environment."""
@@ -56,6 +67,8 @@ def environment() -> Environment:
     env.filters["number"] = _number
     env.filters["rupiah"] = _rupiah
     env.globals["kbli_title"] = _kbli_title
+    env.globals["province_name"] = _province_name
+    env.globals["regency_name"] = _regency_name
     return env
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import text
 
 from jejaring.core.i18n import LANGUAGES
@@ -16,6 +17,7 @@ from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["system"])
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.ico"
 
 
 @router.get("/")
@@ -24,6 +26,12 @@ def home(request: Request, session: SessionDep, lang: LangDep) -> Response:
     overview = registry_service.overview(session)
     recent, _ = registry_service.search_firms(session, filters=FirmFilter(), page=1, page_size=6, newest_first=True)
     return render(request, "home.html", {"overview": overview, "recent": recent}, lang=lang)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The site icon (browsers ask for it at this path whatever the page says)."""
+    return FileResponse(FAVICON, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=604800"})
 
 
 @router.get("/lang/{code}")

@@ -1,0 +1,39 @@
+"""Numbers typed by people: Indonesian (``300.000.000``, ``3,5``, ``Rp 1.500.000,-``) and English formats."""
+
+from __future__ import annotations
+
+import re
+
+_ID_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")  # 300.000.000 or 1.500,75
+_EN_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3}){2,}(\.\d+)?$")  # 300,000,000 (two or more groups)
+_PLAIN = re.compile(r"^-?\d+([.,]\d+)?$")  # 1500, 3,5 or 3.5
+
+
+def parse_number(text: str) -> float | None:
+    """The value of ``text`` (None when blank); ``ValueError`` when it is not a number in a known format.
+
+    A dot followed by exactly three digits reads as a thousands separator, as Indonesians write it;
+    a single comma or dot with other digit counts is the decimal mark (``3,5`` = ``3.5``).
+    """
+    s = re.sub(r"[\s\u00a0]", "", text or "")
+    s = re.sub(r"(?i)^rp\.?", "", s)
+    s = re.sub(r",-$", "", s)
+    if not s:
+        return None
+    if _ID_THOUSANDS.match(s):
+        return float(s.replace(".", "").replace(",", "."))
+    if _EN_THOUSANDS.match(s):
+        return float(s.replace(",", ""))
+    if _PLAIN.match(s):
+        return float(s.replace(",", "."))
+    raise ValueError(text)
+
+
+def parse_int(text: str) -> int | None:
+    """``parse_number`` for whole numbers (``ValueError`` for fractions)."""
+    value = parse_number(text)
+    if value is None:
+        return None
+    if value != int(value):
+        raise ValueError(text)
+    return int(value)

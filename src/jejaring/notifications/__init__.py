@@ -1,0 +1,1 @@
+"""In-app notifications to people (badge, list, read/unread, links), mailed as well when SMTP is configured."""
