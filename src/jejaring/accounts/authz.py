@@ -90,6 +90,9 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "event.manage": (True, lambda a, r: a.role in (ADMIN, PENYELENGGARA)),
     "insights.read": (False, lambda a, r: a.role in (ADMIN, ANALIS, PETUGAS)),
     "account.self": (True, lambda a, r: True),  # own password and tokens
+    "ecosystem.declare": (True, _officer),  # declared linkages (keterkaitan) of a province
+    "ecosystem.collect": (True, lambda a, r: a.role == ADMIN),  # rebuild derived links nationally
+    "ecosystem.read_values": (False, lambda a, r: a.role in (ADMIN, ANALIS) or (a.role == PETUGAS and in_scope(a, r))),
 }
 
 

@@ -170,3 +170,45 @@ def list_for(session: Session, *, actor: Actor, status: str | None = None) -> li
 def is_final(p: Partnership) -> bool:
     """True when the partnership ended (selesai or dihentikan)."""
     return p.status in FINAL_STATES
+
+
+LINKED_STATES = ("disepakati", "aktif", "selesai")  # a partnership that became a working relationship
+
+
+def link_facts(session: Session) -> list[dict[str, Any]]:
+    """Partnerships that became working relationships, with their orders' value in the latest 12 months.
+
+    One row per partnership: public ID, larger and smaller firm ids, pattern, status, the year it began
+    (first order, else creation), order count and ``value_per_year`` (orders issued in the 12 months up to
+    the latest order; None without orders).
+    """
+    from datetime import timedelta
+
+    from jejaring.partnerships.models import PurchaseOrder
+
+    out: dict[int, dict[str, Any]] = {}
+    stmt = select(Partnership).where(Partnership.status.in_(LINKED_STATES)).order_by(Partnership.id)
+    for p in session.scalars(stmt):
+        out[p.id] = {
+            "public_id": p.public_id,
+            "larger_firm_id": p.larger_firm_id,
+            "smaller_firm_id": p.smaller_firm_id,
+            "pattern": p.pattern_code,
+            "status": p.status,
+            "title": p.title,
+            "since": p.created_at.year,
+            "orders": 0,
+            "value_per_year": None,
+        }
+    orders: dict[int, list[tuple[Any, int]]] = {}
+    for pid, issued, qty, price in session.execute(
+        select(PurchaseOrder.partnership_id, PurchaseOrder.issued_on, PurchaseOrder.quantity, PurchaseOrder.unit_price)
+    ):
+        if pid in out:
+            orders.setdefault(pid, []).append((issued, round(qty * price)))
+    for pid, items in orders.items():
+        last = max(d for d, _ in items)
+        out[pid]["orders"] = len(items)
+        out[pid]["since"] = min(d for d, _ in items).year
+        out[pid]["value_per_year"] = sum(v for d, v in items if d > last - timedelta(days=365))
+    return list(out.values())
