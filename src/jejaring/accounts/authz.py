@@ -91,7 +91,11 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "insights.read": (False, lambda a, r: a.role in (ADMIN, ANALIS, PETUGAS)),
     "account.self": (True, lambda a, r: True),  # own password and tokens
     "ecosystem.declare": (True, _officer),  # declared linkages (keterkaitan) of a province
-    "ecosystem.collect": (True, lambda a, r: a.role == ADMIN),  # rebuild derived links nationally
+    "ecosystem.collect": (True, lambda a, r: a.role == ADMIN),
+    "partnerships.import_history": (
+        True,
+        lambda a, r: a.role == ADMIN,
+    ),  # past partnerships, e.g. the demo's  # rebuild derived links nationally
     "ecosystem.read_values": (False, lambda a, r: a.role in (ADMIN, ANALIS) or (a.role == PETUGAS and in_scope(a, r))),
 }
 
