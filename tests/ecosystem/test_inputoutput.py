@@ -32,7 +32,7 @@ def test_cilq_by_hand() -> None:
 def test_flq_lambda_and_values_by_hand() -> None:
     # λ* = log2(1 + 100/1000)^0.3 = 0.137504^0.3 = 0.551520 (computed by hand: log2(1.1) = 0.1375035)
     lam = io.flegg_lambda(100, 1000, 0.3)
-    assert lam == pytest.approx(0.1375035 ** 0.3, rel=1e-6)
+    assert lam == pytest.approx(0.1375035**0.3, rel=1e-6)
     assert lam == pytest.approx(0.5515, abs=1e-4)
     q = io.slq(REGION, NATION)
     assert io.flq(q, "13", "14", lam) == pytest.approx(1.1111 * 0.5515, abs=1e-3)  # 0.6128

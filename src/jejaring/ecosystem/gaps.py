@@ -26,6 +26,32 @@ MARKET_SHARE = 0.8  # share of IKM without a trade or export link that makes a r
 MIN_IKM = 5
 SOURCE_KINDS = (LinkKind.BAHAN_BAKU, LinkKind.PURNA_JUAL, LinkKind.PEMBIAYAAN)
 TRADE_KINDS = {LinkKind.PEMASARAN_PERDAGANGAN.value, LinkKind.EKSPOR.value}
+INPUT_WORDS = {  # what a buyer would type for an input division's products
+    "10": "tepung gula minyak goreng",
+    "11": "minuman",
+    "12": "tembakau",
+    "13": "benang kain",
+    "14": "pakaian",
+    "15": "kulit samak",
+    "16": "kayu rotan bambu",
+    "17": "kertas karton",
+    "18": "cetak",
+    "19": "bahan bakar",
+    "20": "bahan kimia pewarna lem",
+    "21": "bahan obat",
+    "22": "plastik karet kemasan",
+    "23": "semen kaca keramik",
+    "24": "besi baja logam",
+    "25": "komponen logam",
+    "26": "komponen elektronik",
+    "27": "kabel motor listrik",
+    "28": "mesin",
+    "29": "suku cadang kendaraan",
+    "30": "komponen kapal",
+    "31": "furnitur",
+    "32": "perak manik-manik",
+    "33": "servis mesin",
+}
 ACTION_OF_KIND = {
     GapKind.MISSING_SUPPLIER: "pemasok",
     GapKind.SINGLE_SOURCE: "pemasok",
@@ -116,7 +142,7 @@ def _search(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"text": text, "near": regency, "radius_km": int(radius), "roles": role}
     if kbli_division:
-        out["text"] = f"{text} {_division_title(kbli_division).lower()}"
+        out["text"] = f"{text} {INPUT_WORDS.get(kbli_division, '')}".strip()
     return out
 
 

@@ -62,6 +62,7 @@ class Network:
     matrix: inputoutput.Matrix
     national_workers: dict[str, float]  # KBLI division → workers, nation (for location quotients)
     seats: dict[str, tuple[float, float]]  # regency code → seat coordinates
+    partners: dict[int, dict[str, Any]] = field(default_factory=dict)  # registered partners, any province
     suppliers: dict[str, Points] = field(default_factory=dict)  # input division → supplier firms
     services: Points | None = None
 
@@ -113,6 +114,8 @@ def load(session: Session, *, province: str | None = None) -> Network:
     ]
     matrix, _ = io_matrix(session)
     net = Network(firms, sentra, dict(members), links, matrix, dict(national), seats)
+    wanted = {lk["partner_firm_id"] for lk in links if lk["partner_firm_id"]}
+    net.partners = {int(f["id"]): f for f in everyone if f["id"] in wanted}
     by_div: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     repair: list[tuple[float, float, int]] = []
     for f in everyone:

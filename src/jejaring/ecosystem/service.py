@@ -213,3 +213,23 @@ def links_of_firms(session: Session, firm_ids: list[int]) -> list[Link]:
 def count_links(session: Session) -> int:
     """How many links are recorded."""
     return session.scalar(select(func.count()).select_from(Link)) or 0
+
+
+def replace_io_structure(session: Session, *, actor: Actor, matrix: dict[tuple[str, str], float], source: str) -> int:
+    """Replace the I–O structure (e.g. with BPS's table aggregated to KBLI divisions); empty = back to default."""
+    from jejaring.ecosystem.models import IoCoefficient
+
+    authorize(actor, "ecosystem.collect")
+    session.execute(delete(IoCoefficient))
+    session.add_all(
+        IoCoefficient(input_division=i, using_division=j, value=v, source=source[:500]) for (i, j), v in matrix.items()
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="ecosystem.io_import",
+        entity_type="eco_io_coefficient",
+        after={"cells": len(matrix), "source": source},
+    )
+    session.flush()
+    return len(matrix)

@@ -377,14 +377,15 @@ def network_sentra(session: Session) -> tuple[list[dict[str, Any]], list[tuple[i
     return [dict(zip(keys, r, strict=True)) for r in rows], [(s, f) for s, f in pairs]
 
 
-def firm_ids_by_nib(session: Session, nibs: list[str]) -> dict[str, int]:
-    """NIB → id of the active firm carrying it (the first one when several do)."""
-    out: dict[str, int] = {}
+def firms_by_nib(session: Session, nibs: list[str]) -> dict[str, tuple[int, str, str]]:
+    """NIB → (id, province, regency) of the active firm carrying it (the first one when several do)."""
+    out: dict[str, tuple[int, str, str]] = {}
     for i in range(0, len(nibs), 1000):
-        stmt = select(Firm.nib, Firm.id).where(Firm.nib.in_(nibs[i : i + 1000]), Firm.status == "active")
-        for nib, fid in session.execute(stmt.order_by(Firm.id)):
+        stmt = select(Firm.nib, Firm.id, Firm.province_code, Firm.regency_code)
+        stmt = stmt.where(Firm.nib.in_(nibs[i : i + 1000]), Firm.status == "active")
+        for nib, fid, prov, reg in session.execute(stmt.order_by(Firm.id)):
             if nib:
-                out.setdefault(nib, fid)
+                out.setdefault(nib, (fid, prov, reg))
     return out
 
 
