@@ -1,7 +1,7 @@
 """What the pages, the API and the CLI show: gaps of a place, its links, the national summary, exports.
 
-Gaps and summaries are computed once per state of the data (links and firms counted) and per province,
-and kept in memory; a new link or firm computes them again.
+Gaps and the network are computed once per state of the data (links and firms counted), nationally, and kept
+in memory (gaps indexed by province); a new link or firm computes them again.
 """
 
 from __future__ import annotations
@@ -71,35 +71,40 @@ def _state(session: Session) -> tuple[int, int]:
     return service.count_links(session), registry_service.count_firms(session)
 
 
-def _network(session: Session, province: str | None) -> network.Network:
-    key = ("net", province, _state(session))
+def _network(session: Session, state: tuple[int, int] | None = None) -> network.Network:
+    key = ("net", state or _state(session))
     with _LOCK:
         if key not in _CACHE:
-            if len(_CACHE) > 64:
-                _CACHE.clear()
-            _CACHE[key] = network.load(session, province=province)
+            _CACHE.clear()  # an older state is stale
+            _CACHE[key] = network.load(session)
         return _CACHE[key]
 
 
 def gaps_for(session: Session, place: Place) -> list[gap_finder.Gap]:
     """The gaps of a place (a sentra's, a regency's including its sentra, a province's, or all), by score."""
-    key = ("gaps", place.province, _state(session))
+    state = _state(session)
+    key = ("gaps", state)
     with _LOCK:
         found = _CACHE.get(key)
     if found is None:
-        found = gap_finder.find(_network(session, place.province))
+        net = _network(session, state)
+        found = gap_finder.find(net)
+        by_province: dict[str | None, list[gap_finder.Gap]] = defaultdict(list)
+        for g in found:
+            by_province[g.province_code].append(g)
+        found = {None: found, **by_province}
         with _LOCK:
             _CACHE[key] = found
     if place.sentra:
-        return [g for g in found if g.place == place.sentra]
+        return [g for g in found.get(place.province, []) if g.place == place.sentra]
     if place.regency:
-        return [g for g in found if g.regency_code == place.regency]
-    return list(found)
+        return [g for g in found.get(place.province, []) if g.regency_code == place.regency]
+    return list(found.get(place.province, []))
 
 
 def links_for(session: Session, *, actor: Actor, place: Place, limit: int = 500) -> list[dict[str, Any]]:
     """The links of a place with both ends named; values only for those entitled to them."""
-    net = _network(session, place.province)
+    net = _network(session)
     show_values = service.can_see_values(actor, place.province)
     members = set()
     if place.sentra:
@@ -107,6 +112,8 @@ def links_for(session: Session, *, actor: Actor, place: Place, limit: int = 500)
         members = set(net.members.get(sid, [])) if sid is not None else set()
     out = []
     for lk in net.links:
+        if place.province and lk["province_code"] != place.province:
+            continue
         if place.sentra and lk["firm_id"] not in members:
             continue
         if place.regency and not place.sentra and lk["regency_code"] != place.regency:
@@ -140,8 +147,10 @@ def registry_service_partner(net: network.Network, lk: dict[str, Any]) -> dict[s
 
 def summary(session: Session, place: Place) -> dict[str, Any]:
     """Share of IKM with at least one link of each kind (and of any kind), for a place or the nation."""
-    net = _network(session, place.province)
+    net = _network(session)
     ikm = [f for f in net.firms.values() if "ikm" in f["roles"]]
+    if place.province:
+        ikm = [f for f in ikm if f["province_code"] == place.province]
     if place.regency:
         ikm = [f for f in ikm if f["regency_code"] == place.regency]
     if place.sentra:
@@ -183,9 +192,11 @@ def graph_data(session: Session, *, actor: Actor, place: Place, max_edges: int =
 
 def flows_data(session: Session, *, place: Place) -> list[dict[str, Any]]:
     """Flows between places for the map: from the partner's regency to the firm's, by kind, with counts."""
-    net = _network(session, place.province)
+    net = _network(session)
     count: Counter[tuple[str, str, str]] = Counter()
     for lk in net.links:
+        if place.province and lk["province_code"] != place.province:
+            continue
         if place.regency and lk["regency_code"] != place.regency:
             continue
         src = registry_service_partner(net, lk)["regency"]
