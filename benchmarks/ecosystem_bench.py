@@ -77,7 +77,7 @@ def main() -> int:
     got = {(g.kind.value, g.place) for g in found}
     ok = True
     print(
-        f"links {len(net.links):,}, IKM and partners {len(net.firms):,}, sentra {len(net.sentra):,}, gaps {len(found):,}"
+        f"links {len(net.links):,}, firms {len(net.firms):,}, sentra {len(net.sentra):,}, gaps {len(found):,}"
     )
     for kind in sorted({t["kind"] for t in truth}):
         tp = fp = fn = tn = 0
