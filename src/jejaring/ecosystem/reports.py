@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from jejaring.accounts.authz import Forbidden
+from jejaring.accounts.authz import Forbidden, allowed
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import NotFound
 from jejaring.ecosystem import gaps as gap_finder
@@ -251,3 +251,24 @@ def check_export(actor: Actor, place: Place) -> None:
     """Gap reports are for officers (their province) and the ministry."""
     if not service.can_see_values(actor, place.province):
         raise Forbidden("ecosystem.error.export_forbidden")
+
+
+def firm_panel(session: Session, *, actor: Actor, public_id: str) -> dict[str, Any]:
+    """A firm's links (values for those entitled) and its single-source risks."""
+    f = registry_service.get_firm(session, public_id=public_id)
+    net = _network(session)
+    show = service.can_see_values(actor, f.province_code) or allowed(actor, "firm.read_private", f)
+    rows = []
+    for lk in net.links:
+        if lk["firm_id"] == f.id or lk["partner_firm_id"] == f.id:
+            other = registry_service_partner(net, lk) if lk["firm_id"] == f.id else net.firms.get(lk["firm_id"], {})
+            rows.append(
+                {
+                    "kind": lk["kind"],
+                    "role": "centre" if lk["firm_id"] == f.id else "partner",
+                    "other": other.get("public_id"),
+                    "other_name": other.get("name"),
+                    "value_per_year": lk["value_per_year"] if show else None,
+                }
+            )
+    return {"firm": f.public_id, "links": rows, "risks": gap_finder.firm_risks(net, f.id), "values_visible": show}
