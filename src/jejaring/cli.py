@@ -11,6 +11,7 @@ from rich.console import Console
 from jejaring.accounts import cli as accounts_cli
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
+from jejaring.ecosystem import cli as ecosystem_cli
 from jejaring.insights import cli as insights_cli
 from jejaring.intake.cli import intake as intake_command
 from jejaring.markets import cli as markets_cli
@@ -31,6 +32,7 @@ app.add_typer(accounts_cli.tokens_app, name="tokens")
 app.add_typer(resolution_cli.app, name="resolve")
 app.add_typer(synth_app, name="synth")
 app.add_typer(partnerships_cli.app, name="partnerships")
+app.add_typer(ecosystem_cli.app, name="ecosystem")
 app.add_typer(insights_cli.app, name="stats")
 app.command("intake")(intake_command)
 app.command("match")(matching_cli.match)

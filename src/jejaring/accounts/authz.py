@@ -96,6 +96,13 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "account.self": (True, lambda a, r: True),  # own password and tokens
     "notification.read": (False, lambda a, r: r is None or getattr(r, "user_id", None) == a.user_id),
     "notification.mark": (True, lambda a, r: r is None or getattr(r, "user_id", None) == a.user_id),
+    "ecosystem.declare": (True, _officer),  # declared linkages (keterkaitan) of a province
+    "ecosystem.collect": (True, lambda a, r: a.role == ADMIN),
+    "partnerships.import_history": (
+        True,
+        lambda a, r: a.role == ADMIN,
+    ),  # past partnerships, e.g. the demo's  # rebuild derived links nationally
+    "ecosystem.read_values": (False, lambda a, r: a.role in (ADMIN, ANALIS) or (a.role == PETUGAS and in_scope(a, r))),
 }
 
 

@@ -18,6 +18,7 @@ MODEL_MODULES = (
     "jejaring.partnerships.models",
     "jejaring.intake.models",
     "jejaring.notifications.models",
+    "jejaring.ecosystem.models",
 )
 
 

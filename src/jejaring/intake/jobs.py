@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine, update
@@ -106,6 +107,8 @@ def run_job(
         region = scope.uploader_region(s, job)
     if service.is_sentra_job(snapshot):
         return _run_sentra_job(engine, job_id, snapshot, settings, region)
+    if service.is_linkage_job(snapshot):
+        return _run_linkage_job(engine, job_id, snapshot, settings)
     try:
         v = validated.result() if validated is not None else load_and_validate(snapshot, settings)
         v = scope.refuse_outside_office(v, region)
@@ -190,11 +193,33 @@ def run_jobs(
 
 
 def _prefetchable(job: ImportJob) -> bool:
-    return job.status not in ("done", "failed", "needs_mapping", "cancelled") and not service.is_sentra_job(job)
+    return job.status not in ("done", "failed", "needs_mapping", "cancelled") and not service.is_fixed_template_job(job)
 
 
 def _prefetch(pool: ThreadPoolExecutor, job: ImportJob, settings: Settings) -> Future[Validated] | None:
     return pool.submit(load_and_validate, job, settings) if _prefetchable(job) else None
+
+
+def _run_linkage_job(engine: Engine, job_id: int, snapshot: ImportJob, settings: Settings) -> ImportJob:
+    """Declared linkages: every row validated, accepted links upserted with their provenance, refused rows
+    quarantined with their reasons, and the job's counts, all in one transaction."""
+    from jejaring.accounts.roles import system_actor
+    from jejaring.intake import linkage
+
+    return _run_fixed_job(
+        engine,
+        job_id,
+        lambda s: linkage.import_file(
+            s,
+            actor=system_actor(),
+            path=Path(snapshot.stored_path),
+            file_name=snapshot.file_name,
+            office=snapshot.office,
+            job_id=job_id,
+            max_bytes=settings.max_upload_mb * 1_000_000,
+            max_rows=settings.max_upload_rows,
+        ),
+    )
 
 
 def _run_sentra_job(
@@ -204,17 +229,26 @@ def _run_sentra_job(
     their reasons, and the job's counts, all in one transaction."""
     from jejaring.intake import sentra
 
+    return _run_fixed_job(
+        engine,
+        job_id,
+        lambda s: sentra.import_file(
+            s,
+            path=Path(snapshot.stored_path),
+            file_name=snapshot.file_name,
+            office=snapshot.office,
+            max_bytes=settings.max_upload_mb * 1_000_000,
+            max_rows=settings.max_upload_rows,
+            region=region,
+        ),
+    )
+
+
+def _run_fixed_job(engine: Engine, job_id: int, run: Callable[[Session], Any]) -> ImportJob:
+    """A fixed-template file (sentra, linkages) in one transaction: the rows, the quarantine and the counts."""
     try:
         with session_scope(engine) as s:
-            report = sentra.import_file(
-                s,
-                path=Path(snapshot.stored_path),
-                file_name=snapshot.file_name,
-                office=snapshot.office,
-                max_bytes=settings.max_upload_mb * 1_000_000,
-                max_rows=settings.max_upload_rows,
-                region=region,
-            )
+            report = run(s)
             s.add_all(
                 QuarantineRow(
                     job_id=job_id,
@@ -227,9 +261,9 @@ def _run_sentra_job(
             job = service.get_job(s, job_id=job_id)
             job.rows_total = job.rows_done = report.rows_read
             job.accepted, job.quarantined = report.accepted, report.quarantined
-            job.inserted = report.outcomes["inserted"]
-            job.updated = report.outcomes["updated"]
-            job.unchanged = report.outcomes["unchanged"]
+            job.inserted = report.outcomes.get("inserted", 0)
+            job.updated = report.outcomes.get("updated", 0)
+            job.unchanged = report.outcomes.get("unchanged", 0)
             job.batches_done = 1
             job.status = "done"
             job.finished_at = utcnow()

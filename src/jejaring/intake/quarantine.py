@@ -86,7 +86,7 @@ def get_row(session: Session, *, job: ImportJob, row_id: int) -> QuarantineRow:
     row = session.get(QuarantineRow, row_id)
     if row is None or row.job_id != job.id:
         raise NotFound("intake.row_not_found", field="row", value=row_id)
-    if service.is_sentra_job(job):
+    if service.is_fixed_template_job(job):
         raise DomainError("intake.sentra.fix_by_reupload", field="row")
     return row
 

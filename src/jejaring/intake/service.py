@@ -17,7 +17,7 @@ from jejaring.accounts.roles import Actor, system_actor
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.intake import headers as header_rules
-from jejaring.intake import reader, sentra
+from jejaring.intake import linkage, reader, sentra
 from jejaring.intake.models import HeaderMapping, ImportJob, QuarantineRow
 from jejaring.reference import wilayah
 
@@ -159,6 +159,11 @@ def inspect_job(session: Session, *, job: ImportJob, max_bytes: int, max_rows: i
     except reader.FileError as exc:
         fail_job(job, exc)
         return []
+    if linkage.is_linkage_template(sheet.headers):  # declared linkages (keterkaitan): a fixed template too
+        job.header_map = json.dumps(linkage.header_mapping(sheet.headers), ensure_ascii=False)
+        job.header_row = sheet.header_row
+        job.rows_total = sheet.data.height
+        return []
     if sentra.is_sentra_template(sheet.headers):  # a sentra directory: its own fixed template, nothing to map
         job.header_map = json.dumps(sentra.header_mapping(sheet.headers), ensure_ascii=False)
         job.header_row = sheet.header_row
@@ -174,6 +179,16 @@ def inspect_job(session: Session, *, job: ImportJob, max_bytes: int, max_rows: i
 def is_sentra_job(job: ImportJob) -> bool:
     """Whether the job imports a sentra directory (the sentra template) rather than IKM rows."""
     return "nama_sentra" in json.loads(job.header_map or "{}").values()
+
+
+def is_linkage_job(job: ImportJob) -> bool:
+    """Whether the job imports declared linkages (the keterkaitan template)."""
+    return "jenis_keterkaitan" in json.loads(job.header_map or "{}").values()
+
+
+def is_fixed_template_job(job: ImportJob) -> bool:
+    """Sentra and linkage files: fixed templates, corrected in the file and uploaded again."""
+    return is_sentra_job(job) or is_linkage_job(job)
 
 
 def unmapped_headers(job: ImportJob) -> list[str]:

@@ -84,7 +84,7 @@ def _job_context(request: Request, session: SessionDep, job: ImportJob, lang: st
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "error_text": translate(job.error_key, lang, **json.loads(job.error_params or "{}")) if job.error_key else None,
-        "editable": not service.is_sentra_job(job),  # sentra rows are corrected in the file and uploaded again
+        "editable": not service.is_fixed_template_job(job),  # sentra rows are corrected in the file and uploaded again
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -221,3 +221,24 @@ def proposals_for_firm(session: Session, *, firm: Firm, limit: int = 50) -> list
     """Proposals received by a firm, newest first."""
     stmt = select(MatchProposal).where(MatchProposal.to_firm_id == firm.id).order_by(MatchProposal.id.desc())
     return list(session.scalars(stmt.limit(limit)))
+
+
+def accepted_proposal_facts(session: Session) -> list[dict[str, Any]]:
+    """Accepted match proposals: public ID, buyer and supplier firm ids, the need's kind and text, the year."""
+    stmt = (
+        select(MatchProposal, Need.kind, Need.title)
+        .outerjoin(Need, Need.id == MatchProposal.need_id)
+        .where(MatchProposal.status == "accepted", MatchProposal.from_firm_id.is_not(None))
+        .order_by(MatchProposal.id)
+    )
+    return [
+        {
+            "public_id": p.public_id,
+            "from_firm_id": p.from_firm_id,
+            "to_firm_id": p.to_firm_id,
+            "need_kind": kind,
+            "text": text,
+            "since": p.created_at.year,
+        }
+        for p, kind, text in session.execute(stmt)
+    ]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from jejaring.accounts import audit
 from jejaring.accounts.authz import Forbidden, Unauthenticated, scope_province
 from jejaring.accounts.roles import ADMIN, ANALIS, Actor
+from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.partnerships import access, notify
@@ -188,3 +189,134 @@ def track_record(session: Session, *, where: Callable[[Any], ColumnElement[bool]
         for column in (Partnership.larger_firm_id, Partnership.smaller_firm_id)
         for firm_id, pid in session.execute(select(column, Partnership.id).where(where(column), realised)).tuples()
     ]
+
+
+LINKED_STATES = ("disepakati", "aktif", "selesai")  # a partnership that became a working relationship
+
+
+def link_facts(session: Session) -> list[dict[str, Any]]:
+    """Partnerships that became working relationships, with their orders' value in the latest 12 months.
+
+    One row per partnership: public ID, larger and smaller firm ids, pattern, status, the year it began
+    (first order, else creation), order count and ``value_per_year`` (orders issued in the 12 months up to
+    the latest order; None without orders).
+    """
+    from datetime import timedelta
+
+    from jejaring.partnerships.models import PurchaseOrder
+
+    out: dict[int, dict[str, Any]] = {}
+    stmt = select(Partnership).where(Partnership.status.in_(LINKED_STATES)).order_by(Partnership.id)
+    for p in session.scalars(stmt):
+        out[p.id] = {
+            "public_id": p.public_id,
+            "larger_firm_id": p.larger_firm_id,
+            "smaller_firm_id": p.smaller_firm_id,
+            "pattern": p.pattern_code,
+            "status": p.status,
+            "title": p.title,
+            "since": p.created_at.year,
+            "orders": 0,
+            "value_per_year": None,
+        }
+    orders: dict[int, list[tuple[Any, int]]] = {}
+    for pid, issued, qty, price in session.execute(
+        select(PurchaseOrder.partnership_id, PurchaseOrder.issued_on, PurchaseOrder.quantity, PurchaseOrder.unit_price)
+    ):
+        if pid in out:
+            orders.setdefault(pid, []).append((issued, round(qty * price)))
+    for pid, items in orders.items():
+        last = max(d for d, _ in items)
+        out[pid]["orders"] = len(items)
+        out[pid]["since"] = min(d for d, _ in items).year
+        out[pid]["value_per_year"] = sum(v for d, v in items if d > last - timedelta(days=365))
+    return list(out.values())
+
+
+def import_history(session: Session, *, actor: Actor, rows: list[dict[str, Any]]) -> int:
+    """Record past partnerships (a migration of an office's records, or the demo's history): one row each with
+    larger/smaller firm ids, pattern, title, start and end year, status (aktif, selesai, dihentikan), contract
+    value and a reference. The agreement is marked signed; the contract becomes one order, delivered when
+    finished and paid on time. Rows whose reference was imported before are skipped. Returns rows recorded."""
+    from datetime import date
+
+    from jejaring.accounts.authz import authorize
+    from jejaring.partnerships.models import Delivery, Invoice, Payment, PurchaseOrder
+
+    authorize(actor, "partnerships.import_history")
+    refs = [str(r["ref"]) for r in rows]
+    done = set(session.scalars(select(Partnership.origin_ref).where(Partnership.origin_ref.in_(refs))))
+    made = 0
+    for r in rows:
+        if str(r["ref"]) in done or r["larger_firm_id"] == r["smaller_firm_id"]:
+            continue
+        start = date(int(r["start_year"]), 1, 15)
+        p = Partnership(
+            public_id=new_public_id("K"),
+            title=str(r["title"])[:300],
+            pattern_code=r["pattern"],
+            larger_firm_id=r["larger_firm_id"],
+            smaller_firm_id=r["smaller_firm_id"],
+            proposer_firm_id=r["larger_firm_id"],
+            status=r["status"],
+            origin="history",
+            origin_ref=str(r["ref"]),
+            province_code=r["province_code"],
+        )
+        session.add(p)
+        session.flush()
+        signed = utcnow().replace(year=start.year, month=1, day=15)
+        agreed = r["status"] != "dihentikan"
+        session.add(
+            Agreement(
+                partnership_id=p.id,
+                start_date=start,
+                payment_period_days=30,
+                signed_larger_at=signed if agreed else None,
+                signed_smaller_at=signed if agreed else None,
+            )
+        )
+        session.add(StatusChange(partnership_id=p.id, from_status=None, to_status=r["status"], actor=actor.label))
+        if agreed and r.get("value"):
+            order = PurchaseOrder(
+                partnership_id=p.id,
+                number=f"{r['ref']}-1",
+                issued_on=start,
+                description=str(r["title"])[:300],
+                quantity=1.0,
+                unit="kontrak",
+                unit_price=int(r["value"]),
+            )
+            session.add(order)
+            session.flush()
+            if r["status"] == "selesai":
+                end = date(int(r.get("end_year") or start.year), 6, 30)
+                session.add(
+                    Delivery(
+                        order_id=order.id,
+                        delivered_on=end,
+                        quantity=1.0,
+                        bast_number=f"BAST-{r['ref']}",
+                        received_by="-",
+                    )
+                )
+                invoice = Invoice(
+                    order_id=order.id,
+                    number=f"INV-{r['ref']}",
+                    issued_on=end,
+                    due_on=date.fromordinal(end.toordinal() + 30),
+                    amount=int(r["value"]),
+                )
+                session.add(invoice)
+                session.flush()
+                session.add(
+                    Payment(
+                        invoice_id=invoice.id, paid_on=date.fromordinal(end.toordinal() + 20), amount=int(r["value"])
+                    )
+                )
+        made += 1
+    audit.record(
+        session, actor=actor, action="partnership.import_history", entity_type="partnership", after={"rows": made}
+    )
+    session.flush()
+    return made

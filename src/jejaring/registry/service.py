@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -402,3 +403,61 @@ def upsert_sentra(session: Session, data: SentraCreate, source: SourceInfo) -> s
             setattr(existing, fld, value)
     session.flush()
     return "updated" if changed else "unchanged"
+
+
+def network_firms(session: Session, *, province: str | None = None) -> list[dict[str, Any]]:
+    """Active firms as plain rows (id, public ID, name, roles, place, coordinates, KBLI division, output)."""
+    cols = (Firm.id, Firm.public_id, Firm.name, Firm.province_code, Firm.regency_code, Firm.latitude)
+    stmt = select(*cols, Firm.longitude, Firm.kbli_division, Firm.production_value, Firm.workers)
+    stmt = stmt.where(Firm.status == "active")
+    roles_stmt = select(FirmRole.firm_id, FirmRole.role)
+    if province:
+        stmt = stmt.where(Firm.province_code == province)
+        roles_stmt = roles_stmt.join(Firm, Firm.id == FirmRole.firm_id).where(Firm.province_code == province)
+    roles: dict[int, list[str]] = {}
+    for fid, role in session.execute(roles_stmt):
+        roles.setdefault(fid, []).append(role)
+    keys: tuple[str, ...] = ("id", "public_id", "name", "province_code", "regency_code", "latitude", "longitude")
+    keys += ("kbli_division", "production_value", "workers")
+    return [{**dict(zip(keys, r, strict=True)), "roles": roles.get(r[0], [])} for r in session.execute(stmt)]
+
+
+def network_sentra(session: Session) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """All sentra as plain rows (id, public ID, name, place, KBLI) and the (sentra id, firm id) memberships."""
+    keys = ("id", "public_id", "name", "province_code", "regency_code", "kbli_code")
+    rows = session.execute(select(*(getattr(Sentra, k) for k in keys)))
+    pairs = session.execute(select(SentraMembership.sentra_id, SentraMembership.firm_id))
+    return [dict(zip(keys, r, strict=True)) for r in rows], [(s, f) for s, f in pairs]
+
+
+def firms_by_nib(session: Session, nibs: list[str]) -> dict[str, tuple[int, str, str]]:
+    """NIB → (id, province, regency) of the active firm carrying it (the first one when several do)."""
+    out: dict[str, tuple[int, str, str]] = {}
+    for i in range(0, len(nibs), 1000):
+        stmt = select(Firm.nib, Firm.id, Firm.province_code, Firm.regency_code)
+        stmt = stmt.where(Firm.nib.in_(nibs[i : i + 1000]), Firm.status == "active")
+        for nib, fid, prov, reg in session.execute(stmt.order_by(Firm.id)):
+            if nib:
+                out.setdefault(nib, (fid, prov, reg))
+    return out
+
+
+def ids_by_source(session: Session, *, entity_type: str, file_names: list[str]) -> dict[tuple[str, int], int]:
+    """(file name, row number) → id of the firm or sentra that row became (a merged firm leads to its survivor)."""
+    stmt = select(RecordSource.file_name, RecordSource.row_number, RecordSource.entity_id).where(
+        RecordSource.entity_type == entity_type, RecordSource.file_name.in_(file_names)
+    )
+    found = {(f, r): e for f, r, e in session.execute(stmt) if f is not None and r is not None}
+    if entity_type != "firm":
+        return found
+    merged: dict[int, int] = {
+        i: m
+        for i, m in session.execute(select(Firm.id, Firm.merged_into_id).where(Firm.merged_into_id.is_not(None)))
+        if m is not None
+    }
+    for key, fid in found.items():
+        seen = 0
+        while fid in merged and seen < 20:
+            fid, seen = merged[fid], seen + 1
+        found[key] = fid
+    return found

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from jejaring.reference import catalog
-from jejaring.synth import calibration, geo, kbli_mix, names, products
+from jejaring.synth import calibration, geo, kbli_mix, names, planted, products
 
 if TYPE_CHECKING:
     from jejaring.synth.plan import NationalPlan
@@ -223,12 +223,15 @@ def generate(np_: NationalPlan, results: list[ProvinceResult], out: Path) -> Lar
     for i, (role, base) in enumerate(ROLE_UNITS.items()):
         n = max(3, round(base * t.scale))
         frames[role] = _firms(rng, role, n, f"E{i + 1}", shares)
+    partners = pl.concat([r.partners for r in results])
+    exchanges = _exchanges(rng, partners, frames)
+    frames, exchanges["keterkaitan"] = planted.plant(np_.ecosystem_seed, frames, exchanges["keterkaitan"], out, t.scale)
+    files.append("ground_truth/ecosystem_gaps.csv")
     for role, f in frames.items():
         path = f"ekosistem/perusahaan_{role}.csv"
         f.write_csv(out / path)
         files.append(path)
-    partners = pl.concat([r.partners for r in results])
-    for name, frame in _exchanges(rng, partners, frames).items():
+    for name, frame in exchanges.items():
         path = f"ekosistem/{name}.csv"
         frame.write_csv(out / path)
         files.append(path)

@@ -131,6 +131,10 @@ def load_synthetic_demo(
         run = resolution_service.run(s, actor=system_actor(), full=True)
         totals["merged"] = run.merged
         totals["review_queue"] = run.queued
+    say("loading linkages (keterkaitan) and partnership history")
+    from jejaring.ecosystem import demo as ecosystem_demo
+
+    totals.update(ecosystem_demo.load(engine, out))
     from jejaring.intake import jobs
 
     jobs.refresh_insights(engine)

@@ -24,6 +24,7 @@ TEMPLATE_PACKAGES = (
     "jejaring.partnerships",
     "jejaring.markets",
     "jejaring.notifications",
+    "jejaring.ecosystem",
 )
 
 

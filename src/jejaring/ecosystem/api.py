@@ -1,0 +1,80 @@
+"""JSON API of the ecosystem: summary, gaps, links, graph, flows and a firm's links and risks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from jejaring.accounts.deps import ActorDep
+from jejaring.ecosystem import reports
+from jejaring.web.deps import LangDep, SessionDep
+
+router = APIRouter(prefix="/ecosystem", tags=["ecosystem"])
+PROVINCE = Query(None, description="Province code, e.g. 33")
+REGENCY = Query(None, description="Regency code, e.g. 33.20")
+SENTRA = Query(None, description="Sentra public ID")
+
+
+@router.get("/summary")
+def summary(
+    session: SessionDep, province: str | None = PROVINCE, regency: str | None = REGENCY, sentra: str | None = SENTRA
+) -> dict[str, Any]:
+    """Share of IKM with at least one link of each kind (the nation when no place is given)."""
+    place, label = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+    return {"place": label, **reports.summary(session, place)}
+
+
+@router.get("/gaps")
+def gaps(
+    session: SessionDep,
+    lang: LangDep,
+    province: str | None = PROVINCE,
+    regency: str | None = REGENCY,
+    sentra: str | None = SENTRA,
+    limit: int = Query(200, ge=1, le=10_000),
+) -> list[dict[str, Any]]:
+    """Gaps of a place by score: kind, place, score, reason, and the partner search that would close it."""
+    place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+    return [g.as_dict(lang) for g in reports.gaps_for(session, place)[:limit]]
+
+
+@router.get("/links")
+def links(
+    session: SessionDep,
+    actor: ActorDep,
+    province: str | None = PROVINCE,
+    regency: str | None = REGENCY,
+    sentra: str | None = SENTRA,
+    limit: int = Query(500, ge=1, le=10_000),
+) -> dict[str, Any]:
+    """Links of a place; values only for the province's officers and the ministry (others get null)."""
+    place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+    rows = reports.links_for(session, actor=actor, place=place, limit=limit)
+    return {"count": len(rows), "values_visible": reports.service.can_see_values(actor, place.province), "links": rows}
+
+
+@router.get("/graph")
+def graph(
+    session: SessionDep,
+    actor: ActorDep,
+    province: str | None = PROVINCE,
+    regency: str | None = REGENCY,
+    sentra: str | None = SENTRA,
+) -> dict[str, Any]:
+    """The linkage graph of a place (ECharts nodes and links)."""
+    place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+    return reports.graph_data(session, actor=actor, place=place)
+
+
+@router.get("/flows")
+def flows(session: SessionDep, province: str | None = PROVINCE, regency: str | None = REGENCY) -> list[dict[str, Any]]:
+    """Flows between places (partner's regency → IKM's regency) by kind, with counts."""
+    place, _ = reports.resolve_place(session, province=province, regency=regency)
+    return reports.flows_data(session, place=place)
+
+
+@router.get("/firms/{public_id}")
+def firm(public_id: str, session: SessionDep, actor: ActorDep) -> dict[str, Any]:
+    """A firm's links and its single-source risks."""
+    return reports.firm_panel(session, actor=actor, public_id=public_id)

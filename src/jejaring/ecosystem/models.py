@@ -1,0 +1,58 @@
+"""Ecosystem tables: links between firms (or a firm and a named partner) and an imported I–O structure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jejaring.core.db import Base, UTCDateTime, utcnow
+
+
+class Link(Base):
+    """One linkage (keterkaitan) of a firm: who supplies, buys, services, finances or exports for it.
+
+    ``firm_id`` is the IKM (or the firm seen as the centre); the partner is a registered firm or a name and
+    regency. ``link_key`` identifies the link within its source, so collecting or importing again updates it.
+    """
+
+    __tablename__ = "eco_link"
+    __table_args__ = (
+        Index("ix_eco_link_province_kind", "province_code", "kind"),
+        Index("ix_eco_link_regency", "regency_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    link_key: Mapped[str] = mapped_column(String(64), unique=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    partner_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    partner_name: Mapped[str | None] = mapped_column(String(300))
+    partner_regency_code: Mapped[str | None] = mapped_column(ForeignKey("ref_regency.code"))
+    kind: Mapped[str] = mapped_column(String(30))  # LinkKind
+    product: Mapped[str | None] = mapped_column(String(300))
+    value_per_year: Mapped[int | None] = mapped_column(BigInteger)  # Rupiah per year
+    since: Mapped[int | None] = mapped_column(Integer)  # year the link began
+    source: Mapped[str] = mapped_column(String(20), index=True)  # LinkSource
+    source_ref: Mapped[str | None] = mapped_column(String(100))  # partnership / proposal / sentra public ID
+    province_code: Mapped[str] = mapped_column(String(2))  # of the firm, for scoping
+    regency_code: Mapped[str] = mapped_column(String(5))  # of the firm
+    # provenance of a declared link: the office, file and row it came from
+    office: Mapped[str | None] = mapped_column(String(20))
+    file_name: Mapped[str | None] = mapped_column(String(300))
+    row_number: Mapped[int | None] = mapped_column(Integer)
+    import_job_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class IoCoefficient(Base):
+    """A technical coefficient a_ij imported from a BPS input–output table (KBLI divisions); empty = default."""
+
+    __tablename__ = "eco_io_coefficient"
+
+    input_division: Mapped[str] = mapped_column(String(2), primary_key=True)
+    using_division: Mapped[str] = mapped_column(String(2), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)  # file name and table year
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,274 @@
+"""What the pages, the API and the CLI show: gaps of a place, its links, the national summary, exports.
+
+Gaps and the network are computed once per state of the data (links and firms counted), nationally, and kept
+in memory (gaps indexed by province); a new link or firm computes them again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from jejaring.accounts.authz import Forbidden, allowed
+from jejaring.accounts.roles import Actor
+from jejaring.core.errors import NotFound
+from jejaring.ecosystem import gaps as gap_finder
+from jejaring.ecosystem import network, service
+from jejaring.ecosystem.enums import LinkKind, PlaceKind
+from jejaring.reference import wilayah
+from jejaring.registry import service as registry_service
+
+_CACHE: dict[tuple[Any, ...], Any] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place an ecosystem page is about (None everywhere = the nation)."""
+
+    province: str | None = None
+    regency: str | None = None
+    sentra: str | None = None
+
+    @property
+    def kind(self) -> PlaceKind | None:
+        """Sentra, regency, province or None for the nation."""
+        if self.sentra:
+            return PlaceKind.SENTRA
+        if self.regency:
+            return PlaceKind.REGENCY
+        return PlaceKind.PROVINCE if self.province else None
+
+
+def resolve_place(
+    session: Session, *, province: str | None = None, regency: str | None = None, sentra: str | None = None
+) -> tuple[Place, str]:
+    """Check the codes and return the place with its label; unknown codes raise NotFound."""
+    if sentra:
+        s = registry_service.get_sentra(session, public_id=sentra)
+        return Place(s.province_code, s.regency_code, s.public_id), s.name
+    if regency:
+        code = wilayah.normalize_code(regency)
+        reg = wilayah.regency(code) if code else None
+        if reg is None or code is None:
+            raise NotFound("ecosystem.error.unknown_place", field="regency", value=regency)
+        return Place(code[:2], code), reg["name"]
+    if province:
+        prov = wilayah.province(province.strip())
+        if prov is None:
+            raise NotFound("ecosystem.error.unknown_place", field="province", value=province)
+        return Place(prov["code"]), prov["name"]
+    return Place(), "Indonesia"
+
+
+def _state(session: Session) -> tuple[int, int]:
+    return service.count_links(session), registry_service.count_firms(session)
+
+
+def _network(session: Session, state: tuple[int, int] | None = None) -> network.Network:
+    key = ("net", state or _state(session))
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE.clear()  # an older state is stale
+            _CACHE[key] = network.load(session)
+        return _CACHE[key]
+
+
+def gaps_for(session: Session, place: Place) -> list[gap_finder.Gap]:
+    """The gaps of a place (a sentra's, a regency's including its sentra, a province's, or all), by score."""
+    state = _state(session)
+    key = ("gaps", state)
+    with _LOCK:
+        found = _CACHE.get(key)
+    if found is None:
+        net = _network(session, state)
+        found = gap_finder.find(net)
+        by_province: dict[str | None, list[gap_finder.Gap]] = defaultdict(list)
+        for g in found:
+            by_province[g.province_code].append(g)
+        found = {None: found, **by_province}
+        with _LOCK:
+            _CACHE[key] = found
+    if place.sentra:
+        return [g for g in found.get(place.province, []) if g.place == place.sentra]
+    if place.regency:
+        return [g for g in found.get(place.province, []) if g.regency_code == place.regency]
+    return list(found.get(place.province, []))
+
+
+def links_for(session: Session, *, actor: Actor, place: Place, limit: int = 500) -> list[dict[str, Any]]:
+    """The links of a place with both ends named; values only for those entitled to them."""
+    net = _network(session)
+    show_values = service.can_see_values(actor, place.province)
+    members = set()
+    if place.sentra:
+        sid = next((i for i, s in net.sentra.items() if s["public_id"] == place.sentra), None)
+        members = set(net.members.get(sid, [])) if sid is not None else set()
+    out = []
+    for lk in net.links:
+        if place.province and lk["province_code"] != place.province:
+            continue
+        if place.sentra and lk["firm_id"] not in members:
+            continue
+        if place.regency and not place.sentra and lk["regency_code"] != place.regency:
+            continue
+        firm = net.firms.get(lk["firm_id"], {})
+        partner = registry_service_partner(net, lk)
+        out.append(
+            {
+                "firm": firm.get("public_id"),
+                "firm_name": firm.get("name"),
+                "regency": lk["regency_code"],
+                "partner": partner["public_id"],
+                "partner_name": partner["name"],
+                "partner_regency": partner["regency"],
+                "kind": lk["kind"],
+                "value_per_year": lk["value_per_year"] if show_values else None,
+            }
+        )
+        if len(out) >= limit:
+            break
+    return out
+
+
+def registry_service_partner(net: network.Network, lk: dict[str, Any]) -> dict[str, Any]:
+    """The partner end of a link: public ID (registered firms), name and regency."""
+    if lk["partner_firm_id"]:
+        p = net.firms.get(lk["partner_firm_id"]) or net.partners.get(lk["partner_firm_id"], {})
+        return {"public_id": p.get("public_id"), "name": p.get("name"), "regency": p.get("regency_code")}
+    return {"public_id": None, "name": lk["partner_name"], "regency": lk["partner_regency_code"]}
+
+
+def summary(session: Session, place: Place) -> dict[str, Any]:
+    """Share of IKM with at least one link of each kind (and of any kind), for a place or the nation."""
+    net = _network(session)
+    ikm = [f for f in net.firms.values() if "ikm" in f["roles"]]
+    if place.province:
+        ikm = [f for f in ikm if f["province_code"] == place.province]
+    if place.regency:
+        ikm = [f for f in ikm if f["regency_code"] == place.regency]
+    if place.sentra:
+        sid = next((i for i, s in net.sentra.items() if s["public_id"] == place.sentra), None)
+        members = set(net.members.get(sid, [])) if sid is not None else set()
+        ikm = [f for f in ikm if f["id"] in members]
+    ids = {f["id"] for f in ikm}
+    kinds: dict[str, set[int]] = defaultdict(set)
+    for lk in net.links:
+        if lk["firm_id"] in ids:
+            kinds[lk["kind"]].add(lk["firm_id"])
+    n = len(ids)
+    any_link = set().union(*kinds.values()) if kinds else set()
+    return {
+        "ikm": n,
+        "linked": len(any_link),
+        "share_any": len(any_link) / n if n else None,
+        "kinds": {
+            k.value: {"ikm": len(kinds[k.value]), "share": len(kinds[k.value]) / n if n else None} for k in LinkKind
+        },
+    }
+
+
+def graph_data(session: Session, *, actor: Actor, place: Place, max_edges: int = 300) -> dict[str, Any]:
+    """ECharts graph: nodes by role (IKM, partners by kind), edges by kind and value."""
+    links = links_for(session, actor=actor, place=place, limit=max_edges)
+    nodes: dict[str, dict[str, Any]] = {}
+    edges = []
+    for lk in links:
+        a = lk["firm"] or lk["firm_name"]
+        b = lk["partner"] or f"{lk['partner_name']}@{lk['partner_regency']}"
+        nodes.setdefault(a, {"id": a, "name": lk["firm_name"], "category": "ikm", "value": 0})
+        nodes.setdefault(b, {"id": b, "name": lk["partner_name"], "category": lk["kind"], "value": 0})
+        nodes[a]["value"] += 1
+        nodes[b]["value"] += 1
+        edges.append({"source": a, "target": b, "kind": lk["kind"], "value": lk["value_per_year"]})
+    return {"nodes": list(nodes.values()), "links": edges}
+
+
+def flows_data(session: Session, *, place: Place) -> list[dict[str, Any]]:
+    """Flows between places for the map: from the partner's regency to the firm's, by kind, with counts."""
+    net = _network(session)
+    count: Counter[tuple[str, str, str]] = Counter()
+    for lk in net.links:
+        if place.province and lk["province_code"] != place.province:
+            continue
+        if place.regency and lk["regency_code"] != place.regency:
+            continue
+        src = registry_service_partner(net, lk)["regency"]
+        if src and src != lk["regency_code"]:
+            count[(src, lk["regency_code"], lk["kind"])] += 1
+    out = []
+    for (src, dst, kind), n in count.most_common(500):
+        a, b = net.seats.get(src), net.seats.get(dst)
+        if a and b:
+            out.append({"from": src, "to": dst, "kind": kind, "count": n, "coords": [[a[1], a[0]], [b[1], b[0]]]})
+    return out
+
+
+def export_rows(session: Session, place: Place, lang: str) -> list[dict[str, Any]]:
+    """The gap report of a place as flat rows (kind, place, province, regency, score, reason)."""
+    return [{k: v for k, v in g.as_dict(lang).items() if k not in ("search",)} for g in gaps_for(session, place)]
+
+
+def export_csv(rows: list[dict[str, Any]]) -> bytes:
+    """Rows as UTF-8 CSV (with BOM, so spreadsheet programs read it right)."""
+    buf = io.StringIO()
+    fields = ["kind", "place", "place_kind", "province", "regency", "score", "reason", "action"]
+    w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def export_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    """Rows as an XLSX workbook (one sheet, header in bold)."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    sheet = book.add_worksheet("Kesenjangan")
+    fields = ["kind", "place", "place_kind", "province", "regency", "score", "reason", "action"]
+    bold = book.add_format({"bold": True})
+    for c, f in enumerate(fields):
+        sheet.write(0, c, f, bold)
+    for r, row in enumerate(rows, start=1):
+        for c, f in enumerate(fields):
+            value = row.get(f)
+            if isinstance(value, (int, float)):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, "" if value is None else str(value))
+    book.close()
+    return buf.getvalue()
+
+
+def check_export(actor: Actor, place: Place) -> None:
+    """Gap reports are for officers (their province) and the ministry."""
+    if not service.can_see_values(actor, place.province):
+        raise Forbidden("ecosystem.error.export_forbidden")
+
+
+def firm_panel(session: Session, *, actor: Actor, public_id: str) -> dict[str, Any]:
+    """A firm's links (values for those entitled) and its single-source risks."""
+    f = registry_service.get_firm(session, public_id=public_id)
+    net = _network(session)
+    show = service.can_see_values(actor, f.province_code) or allowed(actor, "firm.read_private", f)
+    rows = []
+    for lk in net.links:
+        if lk["firm_id"] == f.id or lk["partner_firm_id"] == f.id:
+            other = registry_service_partner(net, lk) if lk["firm_id"] == f.id else net.firms.get(lk["firm_id"], {})
+            rows.append(
+                {
+                    "kind": lk["kind"],
+                    "role": "centre" if lk["firm_id"] == f.id else "partner",
+                    "other": other.get("public_id"),
+                    "other_name": other.get("name"),
+                    "value_per_year": lk["value_per_year"] if show else None,
+                }
+            )
+    return {"firm": f.public_id, "links": rows, "risks": gap_finder.firm_risks(net, f.id), "values_visible": show}
