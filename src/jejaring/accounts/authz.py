@@ -90,6 +90,9 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "event.manage": (True, lambda a, r: a.role in (ADMIN, PENYELENGGARA)),
     "insights.read": (False, lambda a, r: a.role in (ADMIN, ANALIS, PETUGAS)),
     "account.self": (True, lambda a, r: True),  # own password and tokens
+    "capability.assess": (True, lambda a, r: _officer(a, r) or owns_firm(a, r)),  # self- or officer assessment
+    "capability.read": (False, lambda a, r: a.role == ANALIS or _officer(a, r) or owns_firm(a, r)),
+    "capability.programme": (True, _officer),  # create programmes, enrol, record completion (their province)
 }
 
 

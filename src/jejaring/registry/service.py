@@ -349,3 +349,10 @@ def sentra_members(session: Session, *, sentra: Sentra, limit: int = 200) -> lis
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def firms_by_ids(session: Session, *, ids: list[int]) -> dict[int, Firm]:
+    """Firms by internal id (for other domains' lists that hold ids)."""
+    if not ids:
+        return {}
+    return {f.id: f for f in session.scalars(select(Firm).where(Firm.id.in_(ids)))}
