@@ -119,18 +119,21 @@ def need_target(
     period: str | None,
     firm_capacity: float | None,
     firm_capacity_unit: str | None,
+    certificate_names: dict[str, str] | None = None,
     lang: str = "id",
 ) -> Target:
     """Requirements of a buyer's need: its certificates, and quantity and consistency when it asks a volume."""
     target = Target(TargetKind.NEED, ref, translate("capability.target.need", lang, ref=ref, title=title))
     mapping = catalogue.targets()["certificate_criteria"]
     source = translate("capability.target.need_source", lang, ref=ref)
+    names = certificate_names or {}
     for code in certificates:
         crit = mapping.get(code)
+        cert = names.get(code, code)
         if crit is None:
-            target.notes.append(translate("capability.gap.cert_not_criterion", lang, cert=code))
+            target.notes.append(translate("capability.gap.cert_not_criterion", lang, cert=cert))
             continue
-        target.add(crit, 1.0, translate("capability.gap.buyer_asks_cert", lang, cert=code), source)
+        target.add(crit, 1.0, translate("capability.gap.buyer_asks_cert", lang, cert=cert), source)
     if quantity:
         why = translate("capability.gap.buyer_asks_volume", lang, qty=quantity, unit=unit or "", period=period or "")
         target.add("capacity_consistency", 0.75, why, source)
