@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from jejaring.accounts import cli as accounts_cli
+from jejaring.capability import cli as capability_cli
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.insights import cli as insights_cli
@@ -31,6 +32,7 @@ app.add_typer(resolution_cli.app, name="resolve")
 app.add_typer(synth_app, name="synth")
 app.add_typer(partnerships_cli.app, name="partnerships")
 app.add_typer(insights_cli.app, name="stats")
+app.add_typer(capability_cli.app, name="capability")
 app.command("intake")(intake_command)
 app.command("match")(matching_cli.match)
 app.add_typer(matching_cli.index_app, name="index")
@@ -65,6 +67,10 @@ def prepare_database(load_demo: bool) -> None:
         loaded = load_demo_data(settings.demo_source, settings.demo_scale)
         if loaded:
             console.print(f"[green]Demo data loaded:[/green] {loaded}")
+        from jejaring.capability import demo as capability_demo
+
+        with session_scope(get_engine(settings.database_url)) as session:
+            capability_demo.seed_if_empty(session)
 
 
 def load_demo_data(source: str, scale: float) -> dict[str, object] | None:

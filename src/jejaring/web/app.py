@@ -93,6 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = session_factory(engine)
 
     from jejaring.accounts import wiring as accounts_wiring
+    from jejaring.capability import api as capability_api
+    from jejaring.capability import views as capability_views
     from jejaring.insights import api as insights_api
     from jejaring.insights import views as insights_views
     from jejaring.intake import api as intake_api
@@ -125,6 +127,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matching_api.router, prefix=API_PREFIX)
     app.include_router(partnerships_views.router)
     app.include_router(partnerships_api.router, prefix=API_PREFIX)
+    app.include_router(capability_views.router)
+    app.include_router(capability_api.router, prefix=API_PREFIX)
     app.mount("/static/insights", StaticFiles(directory=INSIGHTS_STATIC_DIR / "insights"), name="insights-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
