@@ -14,7 +14,18 @@ class Assessment(Base):
     """One version of a firm's capability assessment (answers as a vector, scores as JSON)."""
 
     __tablename__ = "capability_assessment"
-    __table_args__ = (Index("ix_capability_assessment_latest", "province_code", "is_latest"),)
+    # covering index of the ranking query: current assessments of a province, grouped, with their vectors
+    __table_args__ = (
+        Index(
+            "ix_capability_assessment_rank",
+            "province_code",
+            "is_latest",
+            "size_class",
+            "product_group",
+            "firm_id",
+            "vector",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)

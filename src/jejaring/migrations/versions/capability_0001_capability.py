@@ -70,7 +70,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("capability_assessment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_capability_assessment_firm_id"), ["firm_id"], unique=False)
-        batch_op.create_index("ix_capability_assessment_latest", ["province_code", "is_latest"], unique=False)
+        batch_op.create_index(
+            "ix_capability_assessment_rank",
+            ["province_code", "is_latest", "size_class", "product_group", "firm_id", "vector"],
+            unique=False,
+        )
 
     op.create_table(
         "capability_enrolment",
@@ -122,7 +126,7 @@ def downgrade() -> None:
 
     op.drop_table("capability_enrolment")
     with op.batch_alter_table("capability_assessment", schema=None) as batch_op:
-        batch_op.drop_index("ix_capability_assessment_latest")
+        batch_op.drop_index("ix_capability_assessment_rank")
         batch_op.drop_index(batch_op.f("ix_capability_assessment_firm_id"))
 
     op.drop_table("capability_assessment")
