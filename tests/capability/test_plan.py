@@ -138,7 +138,7 @@ def test_real_catalogue_medium_firm_pays_for_regular_halal() -> None:
 def test_plan_is_fast() -> None:
     levels, found = _food_firm_gaps(nib=False)
     make_plan(levels=levels, gaps=found, catalogue=catalogue.interventions(), budget_firm=10**8, months=24)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the shared test machine's load must not decide the outcome
     for _ in range(5):
         make_plan(levels=levels, gaps=found, catalogue=catalogue.interventions(), budget_firm=10**8, months=24)
-    assert (time.perf_counter() - start) / 5 < 0.2
+    assert (time.process_time() - start) / 5 < 0.2

@@ -137,6 +137,7 @@ def make_plan(
     )
     if not gap_of:
         return Plan(status="nothing_to_close", excluded=excluded, objective=objective_words)
+    items = _relevant(items, set(gap_of), levels)
     h = _highs()
     n = len(items)
     x = [h.addBinary() for _ in items]
@@ -224,6 +225,18 @@ def make_plan(
         excluded=excluded,
         objective=objective_words,
     )
+
+
+def _relevant(items: list[Intervention], wanted: set[str], levels: Mapping[str, float]) -> list[Intervention]:
+    """Interventions that lift a gap criterion, and (transitively) those that meet their unmet prerequisites."""
+    chosen: list[Intervention] = []
+    need = set(wanted)
+    while True:
+        more = [iv for iv in items if iv not in chosen and any(iv.lifts.get(c, 0.0) > 0 for c in need)]
+        if not more:
+            return [iv for iv in items if iv in chosen]  # catalogue order
+        chosen += more
+        need = {c for iv in more for c, lv in iv.requires.items() if levels.get(c, 0.0) + 1e-9 < lv}
 
 
 def _closed(
