@@ -75,7 +75,10 @@ def test_programme_flow(session: Session) -> None:
         actor=dinas,
         programme=p,
         enrolment=e,
-        data=AssessmentIn(firm=jepara[1].public_id, answers={"marketplace": 1, "labelling": 1, "quality_control": 2}),
+        data=AssessmentIn(
+            firm=jepara[1].public_id,
+            answers={"marketplace": 1, "labelling": 1, "quality_control": 2, "cert_tkdn": 1},
+        ),
     )
     session.commit()
     assert e.after_id == after.id
@@ -84,6 +87,7 @@ def test_programme_flow(session: Session) -> None:
     row = rows[0]
     assert row["enrolled"] == 1 and row["completed"] == 1 and row["reassessed"] == 1
     assert row["score_after"] > row["score_before"]
+    assert row["certificates_obtained"] == 1  # TKDN answered 'yes' after the programme
     by_province = programmes.outcomes(session, actor=ANALYST, by="province")
     assert [r["group"] for r in by_province] == ["33"]
     assert programmes.outcomes(session, actor=officer("34"), by="year") == []  # sees no other province

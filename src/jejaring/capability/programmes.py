@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from jejaring.accounts import audit
 from jejaring.accounts.authz import Forbidden, authorize, scope_province
 from jejaring.accounts.roles import Actor
-from jejaring.capability import catalogue, ranking, service
+from jejaring.capability import catalogue, ranking, scoring, service
 from jejaring.capability.enums import EnrolmentStatus, ProgrammeStatus
 from jejaring.capability.models import Assessment, Enrolment, Programme
 from jejaring.capability.schemas import AssessmentIn, ProgrammeIn
@@ -209,6 +209,12 @@ def reassess(
 GROUPINGS = ("programme", "province", "year")
 
 
+def _certificates_gained(before: str, after: str) -> int:
+    """Certificate criteria answered 'no' before and 'yes' after."""
+    lb, la = scoring.levels(before), scoring.levels(after)
+    return sum(1 for c in la if c.startswith("cert_") and la[c] >= 1 and lb.get(c, 0.0) < 1)
+
+
 def outcomes(session: Session, *, actor: Actor, by: str = "programme") -> list[dict[str, Any]]:
     """Before/after scores, certificates obtained and partnerships per programme, province or year."""
     if by not in GROUPINGS:
@@ -236,15 +242,18 @@ def outcomes(session: Session, *, actor: Actor, by: str = "programme") -> list[d
         for e, firm in enrolments(session, programme=p):
             g["enrolled"] += 1
             g["completed"] += e.status == EnrolmentStatus.COMPLETED
+            gained_by_answers = 0
             if e.before_id and e.after_id:
                 before, after = session.get(Assessment, e.before_id), session.get(Assessment, e.after_id)
                 if before and after:
                     g["reassessed"] += 1
                     g["before"] += before.overall
                     g["after"] += after.overall
+                    gained_by_answers = _certificates_gained(before.vector, after.vector)
             if firm is not None and e.status == EnrolmentStatus.COMPLETED:
                 had = {c for c in e.certificates_before.split(";") if c}
-                g["certificates_obtained"] += len(set(service.firm_certificates(firm)) - had)
+                in_registry = len(set(service.firm_certificates(firm)) - had)
+                g["certificates_obtained"] += max(in_registry, gained_by_answers)
     out = []
     for key, g in sorted(groups.items()):
         n = g["reassessed"]
