@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from jejaring.accounts import cli as accounts_cli
+from jejaring.capability import cli as capability_cli
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.ecosystem import cli as ecosystem_cli
@@ -34,6 +35,7 @@ app.add_typer(synth_app, name="synth")
 app.add_typer(partnerships_cli.app, name="partnerships")
 app.add_typer(ecosystem_cli.app, name="ecosystem")
 app.add_typer(insights_cli.app, name="stats")
+app.add_typer(capability_cli.app, name="capability")
 app.command("intake")(intake_command)
 app.command("match")(matching_cli.match)
 app.add_typer(matching_cli.index_app, name="index")
@@ -72,6 +74,10 @@ def prepare_database(load_demo: bool) -> None:
         world = markets_cli.ensure_demo_world()
         if world:
             console.print(f"[green]Synthetic world trade generated:[/green] {world['flows']:,} flows")
+        from jejaring.capability import demo as capability_demo
+
+        with session_scope(get_engine(settings.database_url)) as session:
+            capability_demo.seed_if_empty(session)
 
 
 def load_demo_data(source: str, scale: float) -> dict[str, object] | None:

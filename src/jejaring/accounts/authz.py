@@ -103,6 +103,9 @@ POLICY: dict[str, tuple[bool, Rule]] = {
         lambda a, r: a.role == ADMIN,
     ),  # past partnerships, e.g. the demo's  # rebuild derived links nationally
     "ecosystem.read_values": (False, lambda a, r: a.role in (ADMIN, ANALIS) or (a.role == PETUGAS and in_scope(a, r))),
+    "capability.assess": (True, lambda a, r: _officer(a, r) or owns_firm(a, r)),  # self- or officer assessment
+    "capability.read": (False, lambda a, r: a.role == ANALIS or _officer(a, r) or owns_firm(a, r)),
+    "capability.programme": (True, _officer),  # create programmes, enrol, record completion (their province)
 }
 
 

@@ -19,6 +19,7 @@ MODEL_MODULES = (
     "jejaring.intake.models",
     "jejaring.notifications.models",
     "jejaring.ecosystem.models",
+    "jejaring.capability.models",
 )
 
 

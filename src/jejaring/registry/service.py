@@ -461,3 +461,10 @@ def ids_by_source(session: Session, *, entity_type: str, file_names: list[str]) 
             fid, seen = merged[fid], seen + 1
         found[key] = fid
     return found
+
+
+def firms_by_ids(session: Session, *, ids: list[int]) -> dict[int, Firm]:
+    """Firms by internal id (for other domains' lists that hold ids)."""
+    if not ids:
+        return {}
+    return {f.id: f for f in session.scalars(select(Firm).where(Firm.id.in_(ids)))}

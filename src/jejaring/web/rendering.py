@@ -25,6 +25,7 @@ TEMPLATE_PACKAGES = (
     "jejaring.markets",
     "jejaring.notifications",
     "jejaring.ecosystem",
+    "jejaring.capability",
 )
 
 

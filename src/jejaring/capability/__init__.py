@@ -1,0 +1,1 @@
+"""Capability and export readiness: assessments, gaps, development plans and programmes."""
