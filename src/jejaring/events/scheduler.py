@@ -182,7 +182,6 @@ def schedule(
     free, slots, cap = feasible(problem)
     if sum(len(v) for v in slots.values()) > exact_limit:
         chosen, bound = decompose.solve(problem, free, slots, cap, time_limit=time_limit)
-        placed = sum(problem.by_id()[rid].weight for rid, _ in chosen)
         return _result(problem, chosen, bound, False, started)
     lp, _ = decompose.lp_bound(problem, free, slots, sum(cap))
     base = _Model(problem)
