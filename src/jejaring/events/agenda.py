@@ -49,7 +49,7 @@ def agenda(
     )
     if not include_drafts:
         stmt = stmt.where(Meeting.published.is_(True))
-    rows = list(session.execute(stmt).tuples())
+    rows = [(m, r) for m, r in session.execute(stmt)]
     other_ids = [r.to_id if r.from_id == participant.id else r.from_id for _, r in rows]
     others = {p.id: p for p in session.scalars(select(Participant).where(Participant.id.in_(other_ids)))}
     from jejaring.registry import service as registry_service
@@ -149,17 +149,8 @@ def dashboard(session: Session, *, actor: Actor, event: Event) -> dict[str, Any]
     requests_service.expire_pending(session, event=event)
     people = service.participants(session, event=event)
     status = Counter(p.status for p in people)
-    reqs = Counter(
-        dict(
-            session.execute(
-                select(MeetingRequest.status, func.count())
-                .where(MeetingRequest.event_id == event.id)
-                .group_by(MeetingRequest.status)
-            )
-            .tuples()
-            .all()
-        )
-    )
+    stmt = select(MeetingRequest.status, func.count()).where(MeetingRequest.event_id == event.id)
+    reqs: Counter[str] = Counter({str(k): int(v) for k, v in session.execute(stmt.group_by(MeetingRequest.status))})
     answered = reqs[RequestStatus.DITERIMA] + reqs[RequestStatus.DITOLAK] + reqs[RequestStatus.KEDALUWARSA]
     ms = list(session.scalars(select(Meeting).where(Meeting.event_id == event.id)))
     per_person: Counter[int] = Counter()

@@ -101,19 +101,20 @@ def request_meeting(
         if receiver.firm_id in found:
             _, score, why = found[receiver.firm_id]
     now = utcnow()
-    req = MeetingRequest(
-        public_id=new_public_id("Q"),
-        event_id=event.id,
-        from_id=sender.id,
-        to_id=receiver.id,
-        priority=data.priority,
-        online=data.online,
-        message=data.message,
-        score=score if score is not None else 0.5,
-        why="\n".join(why or []),
-        created_at=now,
-        expires_at=now + timedelta(days=event.request_days),
+    req = session.scalar(  # an expired or declined request of the same direction is asked again
+        select(MeetingRequest).where(
+            MeetingRequest.event_id == event.id,
+            MeetingRequest.from_id == sender.id,
+            MeetingRequest.to_id == receiver.id,
+        )
     )
+    if req is None:
+        req = MeetingRequest(public_id=new_public_id("Q"), event_id=event.id, from_id=sender.id, to_id=receiver.id)
+    req.status, req.answered_at = RequestStatus.MENUNGGU, None
+    req.priority, req.online, req.message = data.priority, data.online, data.message
+    req.score = score if score is not None else 0.5
+    req.why = "\n".join(why or [])
+    req.created_at, req.expires_at = now, now + timedelta(days=event.request_days)
     session.add(req)
     session.flush()
     audit.record(
