@@ -11,6 +11,7 @@ from rich.console import Console
 from jejaring.accounts import cli as accounts_cli
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
+from jejaring.events import cli as events_cli
 from jejaring.insights import cli as insights_cli
 from jejaring.intake.cli import intake as intake_command
 from jejaring.matching import cli as matching_cli
@@ -30,6 +31,7 @@ app.add_typer(accounts_cli.tokens_app, name="tokens")
 app.add_typer(resolution_cli.app, name="resolve")
 app.add_typer(synth_app, name="synth")
 app.add_typer(partnerships_cli.app, name="partnerships")
+app.add_typer(events_cli.app, name="events")
 app.add_typer(insights_cli.app, name="stats")
 app.command("intake")(intake_command)
 app.command("match")(matching_cli.match)
@@ -65,6 +67,15 @@ def prepare_database(load_demo: bool) -> None:
         loaded = load_demo_data(settings.demo_source, settings.demo_scale)
         if loaded:
             console.print(f"[green]Demo data loaded:[/green] {loaded}")
+        _load_demo_event()
+
+
+def _load_demo_event() -> None:
+    from jejaring.events import demo as events_demo
+
+    with session_scope(get_engine(get_settings().database_url)) as session:
+        if events_demo.load_demo_event(session):
+            console.print("[green]Demo event (temu bisnis) created.[/green]")
 
 
 def load_demo_data(source: str, scale: float) -> dict[str, object] | None:

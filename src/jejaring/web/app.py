@@ -93,6 +93,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = session_factory(engine)
 
     from jejaring.accounts import wiring as accounts_wiring
+    from jejaring.events import api as events_api
+    from jejaring.events import participant_views as events_participant_views
+    from jejaring.events import views as events_views
     from jejaring.insights import api as insights_api
     from jejaring.insights import views as insights_views
     from jejaring.intake import api as intake_api
@@ -125,6 +128,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(matching_api.router, prefix=API_PREFIX)
     app.include_router(partnerships_views.router)
     app.include_router(partnerships_api.router, prefix=API_PREFIX)
+    app.include_router(events_views.router)
+    app.include_router(events_participant_views.router)
+    app.include_router(events_api.router, prefix=API_PREFIX)
     app.mount("/static/insights", StaticFiles(directory=INSIGHTS_STATIC_DIR / "insights"), name="insights-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)

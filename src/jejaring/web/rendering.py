@@ -22,6 +22,7 @@ TEMPLATE_PACKAGES = (
     "jejaring.intake",
     "jejaring.matching",
     "jejaring.partnerships",
+    "jejaring.events",
 )
 
 
