@@ -13,6 +13,7 @@ from jejaring.capability import cli as capability_cli
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.ecosystem import cli as ecosystem_cli
+from jejaring.events import cli as events_cli
 from jejaring.insights import cli as insights_cli
 from jejaring.intake.cli import intake as intake_command
 from jejaring.markets import cli as markets_cli
@@ -34,6 +35,7 @@ app.add_typer(resolution_cli.app, name="resolve")
 app.add_typer(synth_app, name="synth")
 app.add_typer(partnerships_cli.app, name="partnerships")
 app.add_typer(ecosystem_cli.app, name="ecosystem")
+app.add_typer(events_cli.app, name="events")
 app.add_typer(insights_cli.app, name="stats")
 app.add_typer(capability_cli.app, name="capability")
 app.command("intake")(intake_command)
@@ -78,6 +80,15 @@ def prepare_database(load_demo: bool) -> None:
 
         with session_scope(get_engine(settings.database_url)) as session:
             capability_demo.seed_if_empty(session)
+        _load_demo_event()
+
+
+def _load_demo_event() -> None:
+    from jejaring.events import demo as events_demo
+
+    with session_scope(get_engine(get_settings().database_url)) as session:
+        if events_demo.load_demo_event(session):
+            console.print("[green]Demo event (temu bisnis) created.[/green]")
 
 
 def load_demo_data(source: str, scale: float) -> dict[str, object] | None:

@@ -92,6 +92,8 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "audit.read": (False, lambda a, r: a.role == ADMIN or (a.role == PETUGAS and r is not None and in_scope(a, r))),
     "user.manage": (True, lambda a, r: a.role == ADMIN),
     "event.manage": (True, lambda a, r: a.role in (ADMIN, PENYELENGGARA)),
+    "event.participate": (True, lambda a, r: _officer(a, r) or owns_firm(a, r)),  # r: the firm taking part
+    "event.view_own": (False, lambda a, r: a.role in (ADMIN, PENYELENGGARA) or _officer(a, r) or owns_firm(a, r)),
     "insights.read": (False, lambda a, r: a.role in (ADMIN, ANALIS, PETUGAS)),
     "account.self": (True, lambda a, r: True),  # own password and tokens
     "notification.read": (False, lambda a, r: r is None or getattr(r, "user_id", None) == a.user_id),

@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "jejaring.notifications.models",
     "jejaring.ecosystem.models",
     "jejaring.capability.models",
+    "jejaring.events.models",
 )
 
 

@@ -242,3 +242,28 @@ def accepted_proposal_facts(session: Session) -> list[dict[str, Any]]:
         }
         for p, kind, text in session.execute(stmt)
     ]
+
+
+def partners_among(
+    session: Session, settings: object, *, firm: Firm, candidates: set[int], lang: str = "id", per_need: int = 20
+) -> dict[int, tuple[Firm, float, list[str]]]:
+    """Partner-search results for ``firm`` restricted to ``candidates`` (firm ids): firm, score and reasons.
+
+    Both directions count: partners for the firm's own open needs, and firms whose open needs it could supply.
+    Used by events to recommend meeting partners among an event's participants.
+    """
+    from jejaring.matching import search  # search imports this module
+
+    out: dict[int, tuple[Firm, float, list[str]]] = {}
+    for _need, ranked in search.partners_for_firm(session, settings, firm=firm, lang=lang, per_need=per_need):  # type: ignore[arg-type]
+        for r in ranked:
+            fid = r.candidate.doc.firm_id
+            if fid in candidates and (fid not in out or out[fid][1] < r.score):
+                other = session.get(Firm, fid)
+                if other is not None:
+                    out[fid] = (other, round(r.score, 4), r.why[:3])
+    for s in search.needs_for_firm(session, firm=firm, lang=lang, limit=50):
+        buyer = s.buyer
+        if buyer is not None and buyer.id in candidates and (buyer.id not in out or out[buyer.id][1] < s.score):
+            out[buyer.id] = (buyer, round(s.score, 4), s.why)
+    return out

@@ -320,3 +320,23 @@ def import_history(session: Session, *, actor: Actor, rows: list[dict[str, Any]]
     )
     session.flush()
     return made
+
+
+def outcomes_by_origin(session: Session, *, refs: list[str]) -> dict[str, dict[str, Any]]:
+    """Per origin reference (e.g. an event meeting's public ID): proposals, agreements, first orders, value.
+
+    Value is what was delivered (delivered quantity × unit price), as in ``outcomes.outcome_metrics``.
+    """
+    from jejaring.partnerships import ledger
+
+    out: dict[str, dict[str, Any]] = {}
+    if not refs:
+        return out
+    for p in session.scalars(select(Partnership).where(Partnership.origin_ref.in_(refs))):
+        g = out.setdefault(p.origin_ref or "", {"proposals": 0, "agreements": 0, "first_order": 0, "value": 0})
+        ag = p.agreement
+        g["proposals"] += 1
+        g["agreements"] += bool(ag and ag.signed_larger_at and ag.signed_smaller_at)
+        g["first_order"] += len(p.orders) >= 1
+        g["value"] += sum(round(ledger.delivered_quantity(o) * o.unit_price) for o in p.orders)
+    return out

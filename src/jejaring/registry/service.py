@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -201,6 +202,12 @@ def get_firm(session: Session, *, public_id: str) -> Firm:
     if firm is None:
         raise NotFound("error.firm_not_found", field="public_id", value=public_id)
     return firm
+
+
+def firms_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Firm]:
+    """Firms keyed by their internal id (for domains that keep a firm id, e.g. events)."""
+    wanted = set(ids)
+    return {f.id: f for f in session.scalars(select(Firm).where(Firm.id.in_(wanted)))} if wanted else {}
 
 
 def _firm_query(filters: FirmFilter) -> Select[Firm]:

@@ -102,6 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from jejaring.ecosystem import views as ecosystem_views
     from jejaring.capability import api as capability_api
     from jejaring.capability import views as capability_views
+    from jejaring.events import api as events_api
+    from jejaring.events import participant_views as events_participant_views
+    from jejaring.events import views as events_views
     from jejaring.insights import api as insights_api
     from jejaring.insights import views as insights_views
     from jejaring.intake import api as intake_api
@@ -146,6 +149,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ecosystem_api.router, prefix=API_PREFIX)
     app.include_router(capability_views.router)
     app.include_router(capability_api.router, prefix=API_PREFIX)
+    app.include_router(events_views.router)
+    app.include_router(events_participant_views.router)
+    app.include_router(events_api.router, prefix=API_PREFIX)
     app.mount("/static/insights", StaticFiles(directory=INSIGHTS_STATIC_DIR / "insights"), name="insights-static")
     app.mount("/static/markets", StaticFiles(directory=MARKETS_STATIC_DIR / "markets"), name="markets-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

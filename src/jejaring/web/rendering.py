@@ -26,6 +26,7 @@ TEMPLATE_PACKAGES = (
     "jejaring.notifications",
     "jejaring.ecosystem",
     "jejaring.capability",
+    "jejaring.events",
 )
 
 

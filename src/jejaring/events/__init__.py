@@ -1,0 +1,1 @@
+"""Temu bisnis: business-matching events, meeting requests and the optimal meeting schedule."""

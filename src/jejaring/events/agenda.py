@@ -1,0 +1,193 @@
+"""Agendas (page, print, .ics), table plans, meeting outcomes, the organiser's dashboard and the event report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from jejaring.accounts import audit
+from jejaring.accounts.authz import authorize
+from jejaring.accounts.roles import Actor
+from jejaring.core.errors import DomainError, NotFound
+from jejaring.events import requests as requests_service
+from jejaring.events import service
+from jejaring.events.enums import ParticipantStatus, RequestStatus
+from jejaring.events.models import Event, Meeting, MeetingRequest, Participant
+from jejaring.events.schemas import OutcomeIn
+from jejaring.partnerships import service as partnerships_service
+
+
+@dataclass
+class AgendaItem:
+    """One meeting as a participant sees it."""
+
+    meeting: Meeting
+    start: datetime
+    end: datetime
+    partner: Any  # the other firm
+    online: bool
+
+
+def agenda(
+    session: Session, *, actor: Actor, participant: Participant, include_drafts: bool = False
+) -> list[AgendaItem]:
+    """The participant's published meetings in time order (only its own firm's people and the organiser)."""
+    firm = service.firm_of(session, participant)
+    authorize(actor, "event.view_own", firm)
+    event = session.get(Event, participant.event_id)
+    assert event is not None
+    stmt = (
+        select(Meeting, MeetingRequest)
+        .join(MeetingRequest, MeetingRequest.id == Meeting.request_id)
+        .where(or_(MeetingRequest.from_id == participant.id, MeetingRequest.to_id == participant.id))
+        .order_by(Meeting.slot)
+    )
+    if not include_drafts:
+        stmt = stmt.where(Meeting.published.is_(True))
+    rows = [(m, r) for m, r in session.execute(stmt)]
+    other_ids = [r.to_id if r.from_id == participant.id else r.from_id for _, r in rows]
+    others = {p.id: p for p in session.scalars(select(Participant).where(Participant.id.in_(other_ids)))}
+    from jejaring.registry import service as registry_service
+
+    firms = registry_service.firms_by_ids(session, [p.firm_id for p in others.values()])
+    out = []
+    for (m, _), oid in zip(rows, other_ids, strict=True):
+        start, end = service.slot_times(event, m.slot)
+        out.append(AgendaItem(m, start, end, firms.get(others[oid].firm_id), m.table_no is None))
+    return out
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    data = line.encode()
+    parts = []
+    while len(data) > 74:
+        cut = 74
+        while (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 sequence
+            cut -= 1
+        parts.append(data[:cut].decode())
+        data = data[cut:]
+    parts.append(data.decode())
+    return "\r\n ".join(parts)
+
+
+def ics(event: Event, items: list[AgendaItem], *, stamp: datetime) -> str:
+    """An iCalendar (RFC 5545) file of the agenda; times are the venue's local ("floating") times."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Jejaring//Temu bisnis//ID", "CALSCALE:GREGORIAN"]
+    for it in items:
+        where = f"{event.place} · meja {it.meeting.table_no}" if it.meeting.table_no else "daring / online"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{it.meeting.public_id}@jejaring",
+            f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}",
+            f"DTSTART:{it.start.strftime('%Y%m%dT%H%M%S')}",
+            f"DTEND:{it.end.strftime('%Y%m%dT%H%M%S')}",
+            "SUMMARY:" + _ics_text(event.name + ": " + str(getattr(it.partner, "name", ""))),
+            f"LOCATION:{_ics_text(where)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(x) for x in lines) + "\r\n"
+
+
+def table_plan(session: Session, *, actor: Actor, event: Event) -> dict[int, list[tuple[Meeting, Any, Any]]]:
+    """Per slot, the meetings with both firms, table by table (for the organiser's printed plan)."""
+    authorize(actor, "event.manage")
+    people = {p.id: p for p in service.participants(session, event=event)}
+    from jejaring.registry import service as registry_service
+
+    firms = registry_service.firms_by_ids(session, [p.firm_id for p in people.values()])
+    reqs = {r.id: r for r in session.scalars(select(MeetingRequest).where(MeetingRequest.event_id == event.id))}
+    plan: dict[int, list[tuple[Meeting, Any, Any]]] = {}
+    for m in session.scalars(
+        select(Meeting).where(Meeting.event_id == event.id).order_by(Meeting.slot, Meeting.table_no)
+    ):
+        r = reqs[m.request_id]
+        plan.setdefault(m.slot, []).append((m, firms[people[r.from_id].firm_id], firms[people[r.to_id].firm_id]))
+    return plan
+
+
+def get_meeting(session: Session, *, public_id: str) -> Meeting:
+    """A meeting by its public ID."""
+    m = session.scalar(select(Meeting).where(Meeting.public_id == public_id.strip().upper()))
+    if m is None:
+        raise NotFound("events.error.meeting_not_found", field="public_id", value=public_id)
+    return m
+
+
+def set_outcome(session: Session, *, actor: Actor, meeting: Meeting, data: OutcomeIn) -> Meeting:
+    """A party to the meeting (or the organiser) records what came of it."""
+    req = session.get(MeetingRequest, meeting.request_id)
+    assert req is not None
+    requests_service.require_party(session, actor, req)
+    if not meeting.published:
+        raise DomainError("events.error.not_published")
+    meeting.outcome, meeting.outcome_note = data.outcome, data.note
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="event.outcome",
+        entity_type="event_meeting",
+        entity_id=meeting.public_id,
+        after={"outcome": str(data.outcome)},
+    )
+    return meeting
+
+
+def dashboard(session: Session, *, actor: Actor, event: Event) -> dict[str, Any]:
+    """Registrations, requests, acceptance rate, meetings per participant and table use."""
+    authorize(actor, "event.manage")
+    requests_service.expire_pending(session, event=event)
+    people = service.participants(session, event=event)
+    status = Counter(p.status for p in people)
+    stmt = select(MeetingRequest.status, func.count()).where(MeetingRequest.event_id == event.id)
+    reqs: Counter[str] = Counter({str(k): int(v) for k, v in session.execute(stmt.group_by(MeetingRequest.status))})
+    answered = reqs[RequestStatus.DITERIMA] + reqs[RequestStatus.DITOLAK] + reqs[RequestStatus.KEDALUWARSA]
+    ms = list(session.scalars(select(Meeting).where(Meeting.event_id == event.id)))
+    per_person: Counter[int] = Counter()
+    reqs_by_id = {r.id: r for r in session.scalars(select(MeetingRequest).where(MeetingRequest.event_id == event.id))}
+    for m in ms:
+        r = reqs_by_id[m.request_id]
+        per_person.update([r.from_id, r.to_id])
+    registered = [p for p in people if p.status != ParticipantStatus.DIUNDANG]
+    open_slots = event.days * (event.slots_per_day - len(service.break_positions(event)))
+    table_slots = event.tables * open_slots
+    return {
+        "invited": status[ParticipantStatus.DIUNDANG],
+        "registered": len(registered),
+        "present": status[ParticipantStatus.HADIR],
+        "no_show": status[ParticipantStatus.TIDAK_HADIR],
+        "requests": sum(reqs.values()),
+        "by_status": {s.value: reqs[s] for s in RequestStatus},
+        "acceptance_rate": reqs[RequestStatus.DITERIMA] / answered if answered else None,
+        "meetings": len(ms),
+        "published": sum(1 for m in ms if m.published),
+        "meetings_per_participant": sum(per_person.values()) / len(registered) if registered else 0.0,
+        "without_meeting": sum(1 for p in registered if per_person[p.id] == 0),
+        "table_use": sum(1 for m in ms if m.table_no is not None) / table_slots if table_slots else None,
+    }
+
+
+def report(session: Session, *, actor: Actor, event: Event | None = None) -> list[dict[str, Any]]:
+    """Meetings → interest → proposals → agreements → first orders → value, per event (all events if None)."""
+    authorize(actor, "event.manage")
+    events = [event] if event is not None else service.list_events(session)
+    rows = []
+    for ev in events:
+        ms = list(session.scalars(select(Meeting).where(Meeting.event_id == ev.id, Meeting.published.is_(True))))
+        follow = partnerships_service.outcomes_by_origin(session, refs=[m.public_id for m in ms])
+        row: dict[str, Any] = {"event": ev.public_id, "name": ev.name, "starts_on": ev.starts_on, "meetings": len(ms)}
+        row["interest"] = sum(1 for m in ms if m.outcome in ("minat", "tindak_lanjut"))
+        for key in ("proposals", "agreements", "first_order", "value"):
+            row[key] = sum(g[key] for g in follow.values())
+        rows.append(row)
+    return rows

@@ -1,0 +1,173 @@
+"""HTML pages of events for the organiser: list, create, event page with dashboard, invitations, check-in,
+booths, schedule and publish, the printable table plan and the outcome report."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from jejaring.accounts.deps import ActorDep, UserDep
+from jejaring.accounts.roles import Actor
+from jejaring.events import agenda, requests, scheduling, service
+from jejaring.events.enums import EventMode
+from jejaring.events.models import Event
+from jejaring.events.schemas import EventIn
+from jejaring.registry import service as registry_service
+from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+M = TypeVar("M", bound=BaseModel)
+
+
+async def form_model(request: Request, model: type[M]) -> M:
+    """Validate a posted form against ``model`` (empty fields are left out; checkboxes are booleans)."""
+    form = await request.form()
+    data: dict[str, Any] = {}
+    for key, field in model.model_fields.items():
+        if field.annotation is bool:
+            data[key] = key in form
+        elif key in form and form[key] != "":
+            value = form[key]
+            data[key] = value if isinstance(value, str) else None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
+
+
+def to_event(event: Event, anchor: str = "") -> RedirectResponse:
+    """Back to the event page."""
+    return RedirectResponse(f"/events/{event.public_id}{anchor}", status_code=303)
+
+
+def slot_labels(event: Event) -> list[dict[str, Any]]:
+    """Every slot with its day, time and whether it is a break."""
+    breaks = service.break_positions(event)
+    out = []
+    for s in range(service.slot_count(event)):
+        start, end = service.slot_times(event, s)
+        out.append({"slot": s, "start": start, "end": end, "break": s % event.slots_per_day in breaks})
+    return out
+
+
+def _organiser_context(session: Session, actor: Actor, event: Event) -> dict[str, Any]:
+    people = service.participants(session, event=event)
+    firms = registry_service.firms_by_ids(session, [p.firm_id for p in people])
+    return {
+        "dash": agenda.dashboard(session, actor=actor, event=event),
+        "people": [(p, firms.get(p.firm_id)) for p in people],
+    }
+
+
+@router.get("/events")
+def list_page(request: Request, session: SessionDep, lang: LangDep, actor: ActorDep) -> Response:
+    """All events; organisers can create one."""
+    return render(request, "events/list.html", {"events": service.list_events(session)}, lang=lang)
+
+
+@router.get("/events/new")
+def new_page(request: Request, lang: LangDep, actor: UserDep) -> Response:
+    """The create-event form (organisers)."""
+    return render(request, "events/new.html", {"modes": list(EventMode)}, lang=lang)
+
+
+@router.post("/events")
+async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """Create an event."""
+    data = await form_model(request, EventIn)
+    return to_event(service.create_event(session, actor=actor, data=data))
+
+
+@router.get("/events/report")
+def report_all(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """Meetings → proposals → agreements → first orders → value across all events."""
+    rows = agenda.report(session, actor=actor)
+    return render(request, "events/report.html", {"rows": rows, "event": None}, lang=lang)
+
+
+@router.get("/events/{public_id}")
+def event_page(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: ActorDep) -> Response:
+    """The event: details; the organiser's dashboard; the visitor's firms to register or open."""
+    event = service.get_event(session, public_id=public_id)
+    mine = {p.firm_id: p for p in service.my_participations(session, actor=actor, event=event)}
+    own_firms = registry_service.firms_by_ids(session, actor.firm_ids)
+    context: dict[str, Any] = {
+        "event": event,
+        "own": [(f, mine.get(fid)) for fid, f in sorted(own_firms.items())],
+        "organiser": actor.may("event.manage"),
+        "slots": slot_labels(event),
+    }
+    if context["organiser"]:
+        context.update(_organiser_context(session, actor, event))
+    return render(request, "events/event.html", context, lang=lang)
+
+
+@router.post("/events/{public_id}/invite")
+async def invite(public_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """Invite a firm by its public ID."""
+    event = service.get_event(session, public_id=public_id)
+    form = await request.form()
+    service.invite(session, actor=actor, event=event, firm=str(form.get("firm", "")))
+    return to_event(event, "#participants")
+
+
+@router.post("/events/{public_id}/participants/{pid}/check-in")
+async def check_in(public_id: str, pid: int, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """Record a participant as present or as a no-show."""
+    event = service.get_event(session, public_id=public_id)
+    form = await request.form()
+    p = next(p for p in service.participants(session, event=event) if p.id == pid)
+    service.check_in(session, actor=actor, participant=p, present=form.get("present") == "1")
+    return to_event(event, "#participants")
+
+
+@router.post("/events/{public_id}/participants/{pid}/booth")
+async def booth(public_id: str, pid: int, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """Make a participant a hosted buyer at a booth (empty: undo)."""
+    event = service.get_event(session, public_id=public_id)
+    form = await request.form()
+    p = next(p for p in service.participants(session, event=event) if p.id == pid)
+    value = str(form.get("booth", "")).strip()
+    service.set_booth(session, actor=actor, participant=p, booth=int(value) if value.isdigit() else None)
+    return to_event(event, "#participants")
+
+
+@router.post("/events/{public_id}/schedule")
+def run_schedule(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """Run the scheduler (published meetings stay) and show the result next to the greedy baseline."""
+    event = service.get_event(session, public_id=public_id)
+    requests.expire_pending(session, event=event)
+    comparison = scheduling.run_schedule(session, actor=actor, event=event, time_limit=20)
+    context = {"event": event, "c": comparison}
+    return render(request, "events/scheduled.html", context, lang=lang)
+
+
+@router.post("/events/{public_id}/publish")
+def publish(public_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Publish the schedule to the participants."""
+    event = service.get_event(session, public_id=public_id)
+    scheduling.publish(session, actor=actor, event=event)
+    return to_event(event)
+
+
+@router.get("/events/{public_id}/tables")
+def table_plan(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """The printable table plan: per slot, who sits at which table."""
+    event = service.get_event(session, public_id=public_id)
+    plan = agenda.table_plan(session, actor=actor, event=event)
+    labels = {s["slot"]: s for s in slot_labels(event)}
+    return render(request, "events/tables.html", {"event": event, "plan": plan, "labels": labels}, lang=lang)
+
+
+@router.get("/events/{public_id}/report")
+def report(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """The event's outcome report."""
+    event = service.get_event(session, public_id=public_id)
+    rows = agenda.report(session, actor=actor, event=event)
+    return render(request, "events/report.html", {"rows": rows, "event": event}, lang=lang)

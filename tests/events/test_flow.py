@@ -1,0 +1,199 @@
+"""Events on SQLite and PostgreSQL: registration, requests, expiry, scoping, scheduling with the checker on
+every stored schedule, re-optimisation around published meetings, outcomes and the report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jejaring.accounts.authz import Forbidden
+from jejaring.core.db import utcnow
+from jejaring.core.errors import DomainError
+from jejaring.events import agenda, requests, scheduling, service
+from jejaring.events.enums import MeetingOutcome, ParticipantRole, RequestStatus
+from jejaring.events.models import Event, Participant
+from jejaring.events.problem import Placement, check
+from jejaring.events.schemas import OutcomeIn, RegistrationIn, RequestIn
+from jejaring.partnerships import service as partnerships_service
+from jejaring.partnerships.schemas import ProposalIn
+from tests.events.conftest import ORGANISER, World, owner
+
+
+def register(session: Session, world: World, *keys: str) -> dict[str, Participant]:
+    out = {}
+    for k in keys:
+        f = world.firms[k]
+        out[k] = service.register(
+            session, actor=owner(f), event=world.event, data=RegistrationIn(firm=f.public_id, seeks="komponen")
+        )
+    return out
+
+
+def ask(session: Session, world: World, a: str, b: str, **kw: object):
+    fa, fb = world.firms[a], world.firms[b]
+    data = RequestIn(from_firm=fa.public_id, to_firm=fb.public_id, **kw)  # type: ignore[arg-type]
+    return requests.request_meeting(session, None, actor=owner(fa), event=world.event, data=data, score=0.8)
+
+
+def stored_schedule_is_valid(session: Session, event: Event) -> list[Placement]:
+    problem = scheduling.build_problem(session, event)
+    stored = [Placement(m.request_id, m.slot, m.table_no) for m in scheduling.meetings(session, event=event)]
+    problem.fixed = []  # the stored meetings are checked as a whole
+    assert check(problem, stored) == []
+    return stored
+
+
+def test_request_accept_schedule_publish_agenda(session: Session, world: World) -> None:
+    register(session, world, "astra", "presisi", "las")
+    r1 = ask(session, world, "presisi", "astra")
+    r2 = ask(session, world, "las", "astra")
+    r3 = ask(session, world, "las", "presisi")
+    requests.answer(session, actor=owner(world.firms["astra"]), request=r1, accept=True)
+    requests.answer(session, actor=owner(world.firms["astra"]), request=r2, accept=True)
+    requests.answer(session, actor=owner(world.firms["presisi"]), request=r3, accept=False)
+    with pytest.raises(Forbidden):  # only the receiver answers
+        requests.answer(session, actor=owner(world.firms["las"]), request=r3, accept=True)
+    comparison = scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    # 4 slots, slot 3 is the break, one table: astra's two meetings fit in two of slots 0, 1, 3
+    assert comparison.result.weight_optimal and len(comparison.result.placements) == 2
+    stored = stored_schedule_is_valid(session, world.event)
+    assert {p.slot for p in stored} <= {0, 1, 3} and all(p.table == 1 for p in stored)
+    # not published yet: participants see nothing
+    presisi = service.get_participant(session, event=world.event, firm=world.firms["presisi"].public_id)
+    assert agenda.agenda(session, actor=owner(world.firms["presisi"]), participant=presisi) == []
+    assert scheduling.publish(session, actor=ORGANISER, event=world.event) == 2
+    items = agenda.agenda(session, actor=owner(world.firms["presisi"]), participant=presisi)
+    assert [i.partner.id for i in items] == [world.firms["astra"].id]
+    astra = service.get_participant(session, event=world.event, firm=world.firms["astra"].public_id)
+    assert len(agenda.agenda(session, actor=owner(world.firms["astra"]), participant=astra)) == 2
+    ics = agenda.ics(world.event, items, stamp=utcnow())
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.count("BEGIN:VEVENT") == 1
+    assert "DTSTART:20270310T09" in ics and world.firms["astra"].name[:20] in ics.replace("\r\n ", "")
+    dash = agenda.dashboard(session, actor=ORGANISER, event=world.event)
+    assert dash["registered"] == 3 and dash["requests"] == 3 and dash["meetings"] == 2
+    assert dash["acceptance_rate"] == pytest.approx(2 / 3)
+    assert dash["table_use"] == pytest.approx(2 / 3)  # 2 of 1 table × 3 open slots
+
+
+def test_participants_see_only_their_own(session: Session, world: World) -> None:
+    p = register(session, world, "astra", "presisi", "las")
+    ask(session, world, "presisi", "astra")
+    outsider = owner(world.firms["las"])
+    with pytest.raises(Forbidden):
+        requests.requests_of(session, actor=outsider, participant=p["astra"])
+    with pytest.raises(Forbidden):
+        agenda.agenda(session, actor=outsider, participant=p["presisi"])
+    with pytest.raises(Forbidden):
+        agenda.dashboard(session, actor=outsider, event=world.event)
+    assert len(requests.requests_of(session, actor=owner(world.firms["astra"]), participant=p["astra"])) == 1
+    assert requests.requests_of(session, actor=outsider, participant=p["las"]) == []
+    with pytest.raises(Forbidden):  # nobody registers someone else's firm
+        service.register(
+            session, actor=outsider, event=world.event, data=RegistrationIn(firm=world.firms["jati"].public_id)
+        )
+    with pytest.raises(Forbidden):  # nor asks on another firm's behalf
+        requests.request_meeting(
+            session,
+            None,
+            actor=outsider,
+            event=world.event,
+            data=RequestIn(from_firm=world.firms["presisi"].public_id, to_firm=world.firms["astra"].public_id),
+        )
+
+
+def test_pending_requests_expire(session: Session, world: World) -> None:
+    register(session, world, "astra", "presisi")
+    r = ask(session, world, "presisi", "astra")
+    assert requests.expire_pending(session, event=world.event, now=utcnow() + timedelta(days=6)) == 0
+    assert requests.expire_pending(session, event=world.event, now=utcnow() + timedelta(days=8)) == 1
+    session.refresh(r)
+    assert r.status == RequestStatus.KEDALUWARSA
+    with pytest.raises(DomainError):
+        requests.answer(session, actor=owner(world.firms["astra"]), request=r, accept=True)
+    again = ask(session, world, "presisi", "astra")  # an expired request may be asked again
+    assert again.id == r.id and again.status == RequestStatus.MENUNGGU
+
+
+def test_registration_rules(session: Session, world: World) -> None:
+    f = world.firms["presisi"]
+    with pytest.raises(DomainError):
+        service.register(
+            session, actor=owner(f), event=world.event, data=RegistrationIn(firm=f.public_id), today=date(2027, 3, 5)
+        )
+    with pytest.raises(Forbidden):  # hosted buyers are named by the organiser
+        service.register(
+            session,
+            actor=owner(f),
+            event=world.event,
+            data=RegistrationIn(firm=f.public_id, role=ParticipantRole.PEMBELI_TAMU),
+        )
+    invited = service.invite(session, actor=ORGANISER, event=world.event, firm=world.firms["astra"].public_id)
+    register(session, world, "presisi")
+    with pytest.raises(DomainError):  # invited but not registered yet
+        ask(session, world, "presisi", "astra")
+    register(session, world, "astra")
+    assert invited.status == "terdaftar"
+    ask(session, world, "presisi", "astra")
+    with pytest.raises(DomainError):  # one live request per pair, either direction
+        ask(session, world, "astra", "presisi")
+    session.commit()
+    session.add(Participant(event_id=world.event.id, firm_id=f.id))
+    with pytest.raises(IntegrityError):  # one participation per firm and event
+        session.flush()
+    session.rollback()
+
+
+def test_reoptimisation_keeps_published_meetings(session: Session, world: World) -> None:
+    p = register(session, world, "astra", "presisi", "las", "mebel")
+    service.set_booth(session, actor=ORGANISER, participant=p["mebel"], booth=1)
+    world.event.tables = 2
+    for a, b in (("presisi", "astra"), ("las", "mebel"), ("presisi", "mebel")):
+        r = ask(session, world, a, b)
+        requests.answer(session, actor=owner(world.firms[b]), request=r, accept=True)
+    service.set_availability(session, actor=owner(world.firms["las"]), participant=p["las"], unavailable={0})
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    first = stored_schedule_is_valid(session, world.event)
+    assert len(first) == 3
+    booth_meetings = [m for m in first if m.table == 1]
+    assert len(booth_meetings) == 2  # both meetings with the hosted buyer are at its booth
+    scheduling.publish(session, actor=ORGANISER, event=world.event)
+    late = ask(session, world, "las", "presisi", priority=3)
+    requests.answer(session, actor=owner(world.firms["presisi"]), request=late, accept=True)
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    second = stored_schedule_is_valid(session, world.event)
+    assert set(first) <= set(second)  # published meetings did not move
+    assert late.id in {m.request_id for m in second}
+
+
+def test_outcome_and_handover_to_partnership_feed_the_report(session: Session, world: World) -> None:
+    register(session, world, "astra", "presisi")
+    r = ask(session, world, "presisi", "astra")
+    requests.answer(session, actor=owner(world.firms["astra"]), request=r, accept=True)
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    scheduling.publish(session, actor=ORGANISER, event=world.event)
+    meeting = scheduling.meetings(session, event=world.event)[0]
+    with pytest.raises(Forbidden):
+        agenda.set_outcome(
+            session, actor=owner(world.firms["las"]), meeting=meeting, data=OutcomeIn(outcome=MeetingOutcome.MINAT)
+        )
+    agenda.set_outcome(
+        session, actor=owner(world.firms["presisi"]), meeting=meeting, data=OutcomeIn(outcome=MeetingOutcome.MINAT)
+    )
+    partnerships_service.propose(
+        session,
+        actor=owner(world.firms["presisi"]),
+        data=ProposalIn(
+            proposer_firm=world.firms["presisi"].public_id,
+            partner_firm=world.firms["astra"].public_id,
+            pattern="subkontrak",
+            title="Bracket knalpot",
+            origin_ref=meeting.public_id,
+        ),
+    )
+    rows = agenda.report(session, actor=ORGANISER, event=world.event)
+    assert rows[0]["meetings"] == 1 and rows[0]["interest"] == 1 and rows[0]["proposals"] == 1
+    assert rows[0]["agreements"] == 0 and rows[0]["value"] == 0
+    assert len(agenda.report(session, actor=ORGANISER)) == 1
