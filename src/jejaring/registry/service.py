@@ -206,8 +206,11 @@ def get_firm(session: Session, *, public_id: str) -> Firm:
 
 def firms_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Firm]:
     """Firms keyed by their internal id (for domains that keep a firm id, e.g. events)."""
-    wanted = set(ids)
-    return {f.id: f for f in session.scalars(select(Firm).where(Firm.id.in_(wanted)))} if wanted else {}
+    wanted = sorted(set(ids))
+    out: dict[int, Firm] = {}
+    for i in range(0, len(wanted), 1000):  # stays under every backend's bound-parameter limit
+        out.update((f.id, f) for f in session.scalars(select(Firm).where(Firm.id.in_(wanted[i : i + 1000]))))
+    return out
 
 
 def _firm_query(filters: FirmFilter) -> Select[Firm]:
@@ -468,10 +471,3 @@ def ids_by_source(session: Session, *, entity_type: str, file_names: list[str]) 
             fid, seen = merged[fid], seen + 1
         found[key] = fid
     return found
-
-
-def firms_by_ids(session: Session, *, ids: list[int]) -> dict[int, Firm]:
-    """Firms by internal id (for other domains' lists that hold ids)."""
-    if not ids:
-        return {}
-    return {f.id: f for f in session.scalars(select(Firm).where(Firm.id.in_(ids)))}

@@ -98,10 +98,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = session_factory(engine)
 
     from jejaring.accounts import wiring as accounts_wiring
-    from jejaring.ecosystem import api as ecosystem_api
-    from jejaring.ecosystem import views as ecosystem_views
     from jejaring.capability import api as capability_api
     from jejaring.capability import views as capability_views
+    from jejaring.ecosystem import api as ecosystem_api
+    from jejaring.ecosystem import views as ecosystem_views
     from jejaring.events import api as events_api
     from jejaring.events import participant_views as events_participant_views
     from jejaring.events import views as events_views
