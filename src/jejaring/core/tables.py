@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table
 from jejaring.core.db import Base
 
 FETCH_ROWS = 100_000
+SQLITE_CHUNK = 10_000  # keys per IN (...) on SQLite (limit 32 766 parameters)
 _SQL_TYPES: dict[Any, str] = {pl.Int64: "BIGINT", pl.Int32: "BIGINT", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT"}
 
 
@@ -242,3 +243,25 @@ def analyze(conn: Connection, names: Sequence[str]) -> None:
     conn.exec_driver_sql("PRAGMA analysis_limit = 2000")
     for name in names:
         conn.exec_driver_sql(f"ANALYZE {name}")
+
+
+def select_in(
+    conn: Connection, sql: str, values: pl.Series | list[Any], params: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """Run ``sql`` (with one ``IN ({in})`` placeholder, after ``params``) for every chunk of ``values``."""
+    out: list[tuple[Any, ...]] = []
+    if len(values) == 0:
+        return out
+    if conn.dialect.name == "postgresql":
+        series = values if isinstance(values, pl.Series) else pl.Series(values)
+        with psycopg_connection(conn).cursor() as cur:
+            cur.execute(sql.replace("IN ({in})", "= ANY(%s)"), (*params, pg_array(series)))
+            out.extend(cur.fetchall())
+        return out
+    items = values.to_list() if isinstance(values, pl.Series) else values
+    for start in range(0, len(items), SQLITE_CHUNK):
+        chunk = items[start : start + SQLITE_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.exec_driver_sql(sql.replace("{in}", marks), (*params, *chunk)).fetchall()
+        out.extend(tuple(r) for r in rows)
+    return out
