@@ -16,9 +16,9 @@ import psycopg
 from sqlalchemy import Connection, Table
 
 from jejaring.core.db import Base
+from jejaring.core.dialects import dialect
 
 FETCH_ROWS = 100_000
-SQLITE_CHUNK = 10_000  # keys per IN (...) on SQLite (limit 32 766 parameters)
 _SQL_TYPES: dict[Any, str] = {pl.Int64: "BIGINT", pl.Int32: "BIGINT", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT"}
 
 
@@ -235,33 +235,12 @@ def delete_for_ids(conn: Connection, table: str, column: str, ids: pl.Series) ->
 
 
 def analyze(conn: Connection, names: Sequence[str]) -> None:
-    """Refresh the query planner's statistics of ``names`` after bulk loads (PostgreSQL samples each table;
-    on SQLite ``analysis_limit`` bounds the rows read per index, so a national registry takes seconds)."""
-    if is_pg(conn):
-        conn.exec_driver_sql("ANALYZE " + ", ".join(names))
-        return
-    conn.exec_driver_sql("PRAGMA analysis_limit = 2000")
-    for name in names:
-        conn.exec_driver_sql(f"ANALYZE {name}")
+    """Refresh the query planner's statistics of ``names`` after bulk loads."""
+    dialect(conn).analyse(conn, names)
 
 
 def select_in(
     conn: Connection, sql: str, values: pl.Series | list[Any], params: tuple[Any, ...] = ()
 ) -> list[tuple[Any, ...]]:
-    """Run ``sql`` (with one ``IN ({in})`` placeholder, after ``params``) for every chunk of ``values``."""
-    out: list[tuple[Any, ...]] = []
-    if len(values) == 0:
-        return out
-    if conn.dialect.name == "postgresql":
-        series = values if isinstance(values, pl.Series) else pl.Series(values)
-        with psycopg_connection(conn).cursor() as cur:
-            cur.execute(sql.replace("IN ({in})", "= ANY(%s)"), (*params, pg_array(series)))
-            out.extend(cur.fetchall())
-        return out
-    items = values.to_list() if isinstance(values, pl.Series) else values
-    for start in range(0, len(items), SQLITE_CHUNK):
-        chunk = items[start : start + SQLITE_CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        rows = conn.exec_driver_sql(sql.replace("{in}", marks), (*params, *chunk)).fetchall()
-        out.extend(tuple(r) for r in rows)
-    return out
+    """Run ``sql`` (with one ``IN ({in})`` placeholder, after ``params``) for every value of ``values``."""
+    return dialect(conn).select_in(conn, sql, values, params)

@@ -6,6 +6,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from jejaring.core import tables
+from jejaring.core.dialects import dialect
 from jejaring.registry import service as registry_service
 from jejaring.registry.contracts import BulkSource
 from jejaring.registry.keys import name_key_expr
@@ -59,9 +60,5 @@ def link_sentra(session: Session, *, rows: pl.DataFrame, firms: pl.DataFrame, so
     )
     pairs = named.join(ids, on=["_skey", "regency_code"]).select("sentra_id", pl.col("_firm").alias("firm_id")).unique()
     sql = "INSERT INTO sentra_membership (sentra_id, firm_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
-    if conn.dialect.name == "postgresql":
-        with tables.psycopg_connection(conn).cursor() as cur:
-            cur.executemany(sql.replace("?", "%s"), pairs.rows())
-    else:
-        conn.exec_driver_sql(sql, pairs.rows())
+    dialect(conn).executemany(conn, sql, pairs.rows())
     return created

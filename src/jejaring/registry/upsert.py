@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.core import tables
 from jejaring.core.db import NO_AUTOCHECKPOINT, utcnow
+from jejaring.core.dialects import dialect
 from jejaring.core.ids import new_public_ids
 from jejaring.registry.contracts import FIRM_COLUMNS, PRIVATE_COLUMNS, PROVENANCE_FIELDS, BulkResult, BulkSource
 from jejaring.registry.deferred import KnownKeys
@@ -50,15 +51,10 @@ def _insert_firms(conn: Connection, firms: pl.DataFrame) -> list[int]:
     (a rowid table without an explicit id gives ``max(rowid) + 1``).
     """
     n = firms.height
-    if conn.dialect.name == "postgresql":
-        with tables.psycopg_connection(conn).cursor() as cur:
-            # the sequence is named once: pg_get_serial_sequence() per row made this 8x slower
-            cur.execute("SELECT pg_get_serial_sequence('firm', 'id')")
-            sequence = cur.fetchone()[0]  # type: ignore[index]
-            cur.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (sequence, n))
-            ids = [r[0] for r in cur.fetchall()]
-        tables.write_checked(conn, "firm", firms.with_columns(pl.Series("id", ids, dtype=pl.Int64)))
-        return ids
+    drawn = dialect(conn).next_ids(conn, "firm", n)
+    if drawn is not None:
+        tables.write_checked(conn, "firm", firms.with_columns(pl.Series("id", drawn, dtype=pl.Int64)))
+        return drawn
     tables.write_checked(conn, "firm", firms)
     last = conn.exec_driver_sql("SELECT max(id) FROM firm").scalar_one()
     ids = list(range(last - n + 1, last + 1))
@@ -237,7 +233,7 @@ def _write_sightings(conn: Connection, df: pl.DataFrame, source: BulkSource, sta
     """
     if df.height == 0:
         return
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    mark = dialect(conn).mark
     same_file = "file_name IS NULL" if source.file_name is None else f"file_name = {mark}"
     recorded = tables.select_in(
         conn,
@@ -287,17 +283,6 @@ def _update_changed(conn: Connection, changed: pl.DataFrame, source: BulkSource,
     assignments = ", ".join(f"{c} = ?" for c in set_cols) + ", updated_at = ?"
     params = changed.select([pl.col(FIRM_COLUMNS[c]) for c in set_cols] + [pl.lit(stamp), pl.col("_id")]).rows()
     sql = f"UPDATE firm SET {assignments} WHERE id = ?"
-    if conn.dialect.name == "postgresql":
-        with tables.psycopg_connection(conn).cursor() as cur:
-            cur.executemany(sql.replace("?", "%s"), params)
-    else:
-        conn.exec_driver_sql(sql, params)
+    dialect(conn).executemany(conn, sql, params)
     for table in ("firm_private", "certification"):
-        for start in range(0, len(ids), tables.SQLITE_CHUNK):
-            chunk = ids[start : start + tables.SQLITE_CHUNK]
-            if conn.dialect.name == "postgresql":
-                with tables.psycopg_connection(conn).cursor() as cur:
-                    cur.execute(f"DELETE FROM {table} WHERE firm_id = ANY(%s)", (chunk,))
-            else:
-                marks = ", ".join("?" for _ in chunk)
-                conn.exec_driver_sql(f"DELETE FROM {table} WHERE firm_id IN ({marks})", tuple(chunk))
+        dialect(conn).delete_in(conn, table, "firm_id", ids)
