@@ -176,7 +176,7 @@ def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
     load's own deferred indexes and end-of-load builds, and nothing else: no reading, validation, keys or
     provenance to compute, one statement per table (PostgreSQL: ``COPY`` of the table's own rows; SQLite:
     ``INSERT ... SELECT`` from a copy in the same database). The least any load into this schema can cost here."""
-    from jejaring.registry import bulk
+    from jejaring.registry import bulk, deferred
 
     pg = engine.dialect.name == "postgresql"
     dumps: dict[str, Path] = {}
@@ -219,7 +219,7 @@ def _floor(engine: Any, workdir: Path) -> dict[str, float | None]:
                 raw.execute(f"INSERT INTO {table} SELECT * FROM floor_{table}")
     writes = time.perf_counter() - start
     builds_start = time.perf_counter()
-    bulk._restore(engine)
+    deferred._restore(engine)
     builds = time.perf_counter() - builds_start
     server_after = _server_cpu_s(engine)
     for path in dumps.values():
@@ -256,7 +256,7 @@ def _peak_rss_mb() -> int:
 
 
 class _IndexBuildTimer(logging.Handler):
-    """Seconds the load spent building its deferred indexes at its end (from ``registry.bulk``'s log)."""
+    """Seconds the load spent building its deferred indexes at its end (from ``registry.deferred``'s log)."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
@@ -289,7 +289,7 @@ def child(backend: str, workdir: Path, paths: list[Path], *, floor: bool = False
         settings = Settings(database_url=url, data_dir=workdir / f"var_{backend}", load_demo=False)
         rows = accepted = quarantined = 0
         index_timer = _IndexBuildTimer()
-        bulk_log = logging.getLogger("jejaring.registry.bulk")
+        bulk_log = logging.getLogger("jejaring.registry.deferred")
         bulk_log.setLevel(logging.INFO)
         bulk_log.addHandler(index_timer)
         load_before = os.getloadavg()[0]

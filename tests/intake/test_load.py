@@ -16,7 +16,8 @@ from jejaring.core.db import session_scope
 from jejaring.core.errors import DomainError
 from jejaring.intake import jobs, service
 from jejaring.intake.models import ImportJob
-from jejaring.registry import bulk, locks
+from jejaring.registry import bulk, locks, upsert
+from jejaring.registry import deferred as deferred_mod
 from jejaring.registry import service as registry_service
 from jejaring.registry.models import Firm
 from jejaring.registry.schemas import FirmCreate
@@ -27,7 +28,7 @@ DEFERRED = {*bulk.DEFERRED_INDEXES, *bulk.DEFERRED_UNIQUE_INDEXES}
 
 def _indexes(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return bulk._index_names(conn)
+        return deferred_mod._index_names(conn)
 
 
 def _jobs(engine: Engine, settings: Settings, paths: list[Path]) -> list[int]:
@@ -48,7 +49,7 @@ def _firms(engine: Engine) -> int:
 def test_a_load_as_large_as_the_registry_builds_secondary_indexes_at_its_end(
     engine: Engine, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bulk, "DEFER_MIN_ROWS", 5)
+    monkeypatch.setattr(deferred_mod, "DEFER_MIN_ROWS", 5)
     deferred = DEFERRED | (set(bulk.DEFERRED_PG_CONSTRAINTS) if engine.dialect.name == "postgresql" else set())
     assert deferred <= _indexes(engine)
     seen: list[set[str]] = []
@@ -73,7 +74,7 @@ def test_a_load_as_large_as_the_registry_builds_secondary_indexes_at_its_end(
 
 def test_deferred_indexes_come_back_after_an_error_and_after_a_kill(engine: Engine) -> None:
     deferred = DEFERRED
-    with pytest.raises(RuntimeError), bulk.deferred_indexes(engine, incoming_rows=bulk.DEFER_MIN_ROWS) as keys:
+    with pytest.raises(RuntimeError), bulk.deferred_indexes(engine, incoming_rows=deferred_mod.DEFER_MIN_ROWS) as keys:
         assert keys is not None and not (deferred & _indexes(engine))
         raise RuntimeError("the load failed")
     assert deferred <= _indexes(engine)
@@ -102,7 +103,7 @@ def test_a_deferred_load_knows_its_own_keys_and_forgets_a_rolled_back_batch(
 ) -> None:
     """Without the intake-key index the load recognises firms it wrote in earlier files and earlier batches, applies
     a later corrected row as an update, and after a batch that rolled back writes that batch again on resume."""
-    monkeypatch.setattr(bulk, "DEFER_MIN_ROWS", 5)
+    monkeypatch.setattr(deferred_mod, "DEFER_MIN_ROWS", 5)
     settings = settings.model_copy(update={"intake_batch_rows": 3})
     first = write_csv(tmp_path / "a.csv", [good_row(i) for i in range(1, 7)])
     again = write_csv(  # firms 1-3 again (2 corrected, and listed twice), plus 7-9
@@ -148,7 +149,7 @@ def test_other_batches_wait_while_a_deferred_load_holds_the_lock(
     """An upload arriving during a load that writes without the unique intake key waits for it, then writes."""
     [job_id] = _jobs(engine, settings, [write_csv(tmp_path / "a.csv", [good_row(i) for i in range(1, 4)])])
     finished: list[ImportJob] = []
-    with bulk.deferred_indexes(engine, incoming_rows=bulk.DEFER_MIN_ROWS) as keys:
+    with bulk.deferred_indexes(engine, incoming_rows=deferred_mod.DEFER_MIN_ROWS) as keys:
         assert keys is not None
         upload = threading.Thread(target=lambda: finished.append(jobs.run_job(engine, job_id, settings)))
         upload.start()
@@ -223,16 +224,16 @@ def test_a_sqlite_load_checkpoints_its_wal_on_its_own_connection(
     """The batches' commits leave the WAL to the load's checkpointer; pooled connections checkpoint again after."""
     if engine.dialect.name != "sqlite":
         pytest.skip("SQLite only: PostgreSQL has no per-connection WAL checkpoints")
-    monkeypatch.setattr(bulk, "DEFER_MIN_ROWS", 5)
-    monkeypatch.setattr(bulk, "CHECKPOINT_EVERY_S", 0.01)
+    monkeypatch.setattr(deferred_mod, "DEFER_MIN_ROWS", 5)
+    monkeypatch.setattr(deferred_mod, "CHECKPOINT_EVERY_S", 0.01)
     during: list[int] = []
-    real = bulk._upsert
+    real = upsert._upsert
 
     def spy(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
         during.append(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
         return real(conn, *args, **kwargs)
 
-    monkeypatch.setattr(bulk, "_upsert", spy)
+    monkeypatch.setattr(upsert, "_upsert", spy)
     paths = [write_csv(tmp_path / f"{n}.csv", [good_row(i) for i in range(n * 10, n * 10 + 10)]) for n in (1, 2)]
     finals = jobs.run_jobs(engine, _jobs(engine, settings, paths), settings)
     assert [(j.status, j.inserted) for j in finals] == [("done", 10), ("done", 10)]

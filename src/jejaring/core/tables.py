@@ -16,6 +16,7 @@ import psycopg
 from sqlalchemy import Connection, Table
 
 from jejaring.core.db import Base
+from jejaring.core.dialects import dialect
 
 FETCH_ROWS = 100_000
 _SQL_TYPES: dict[Any, str] = {pl.Int64: "BIGINT", pl.Int32: "BIGINT", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT"}
@@ -234,11 +235,12 @@ def delete_for_ids(conn: Connection, table: str, column: str, ids: pl.Series) ->
 
 
 def analyze(conn: Connection, names: Sequence[str]) -> None:
-    """Refresh the query planner's statistics of ``names`` after bulk loads (PostgreSQL samples each table;
-    on SQLite ``analysis_limit`` bounds the rows read per index, so a national registry takes seconds)."""
-    if is_pg(conn):
-        conn.exec_driver_sql("ANALYZE " + ", ".join(names))
-        return
-    conn.exec_driver_sql("PRAGMA analysis_limit = 2000")
-    for name in names:
-        conn.exec_driver_sql(f"ANALYZE {name}")
+    """Refresh the query planner's statistics of ``names`` after bulk loads."""
+    dialect(conn).analyse(conn, names)
+
+
+def select_in(
+    conn: Connection, sql: str, values: pl.Series | list[Any], params: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
+    """Run ``sql`` (with one ``IN ({in})`` placeholder, after ``params``) for every value of ``values``."""
+    return dialect(conn).select_in(conn, sql, values, params)

@@ -13,24 +13,11 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from jejaring.intake import lookups
+from jejaring.intake import lookups, rules
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.numbers import amount, decimal
 from jejaring.reference import catalog
 from jejaring.registry import bulk
-
-# Indonesia with its outlying islands (Sabang to Merauke, Miangas to Rote)
-LAT_MIN, LAT_MAX = -11.5, 6.5
-LON_MIN, LON_MAX = 94.5, 141.5
-MAX_WORKERS = 100_000
-MAX_AMOUNT = 1e16  # Rp10 000 trillion: anything above is a typing error
-MAX_CAPACITY = 1e12
-MIN_FOUNDED_YEAR = 1900
-MIN_DATA_YEAR = 1990
-_EMAIL = (
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
-)
-_PHONE_DIGITS = r"^(?:\+?62|0)(\d{7,12})$"
 
 
 @dataclass
@@ -40,10 +27,6 @@ class Validated:
     accepted: pl.DataFrame  # clean typed columns + _row + intake_key + content_hash
     errors: pl.DataFrame  # _row, field, value, key
     raw: pl.DataFrame  # the text as uploaded (template fields + _row), for quarantine
-
-
-def _err(cond: pl.Expr, field: str, key: str) -> pl.Expr:
-    return pl.when(cond).then(pl.lit(f"{field}|{key}")).otherwise(None)
 
 
 def _split_check(df: pl.DataFrame, col: str, valid: pl.Expr, clean: pl.Expr, sep: str = r"[;,/]") -> pl.DataFrame:
@@ -150,110 +133,13 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
         sep="[;,]",
     )
 
-    # --- rules: each yields "field|message-key" or null ---------------------------------------
-    def present(c: str) -> pl.Expr:
-        return pl.col(c).is_not_null()
-
-    def whole(c: str) -> pl.Expr:
-        return (pl.col(c) - pl.col(c).round(0)).abs() < 1e-9
-
-    rules = [
-        _err(~present("nama_usaha"), "nama_usaha", "intake.err.required"),
-        _err(~present("produk"), "produk", "intake.err.required"),
-        _err(present("nib") & ~pl.col("_nib").str.contains(r"^\d{13}$"), "nib", "intake.err.nib_format"),
-        _err(~present("kbli"), "kbli", "intake.err.required"),
-        _err(present("kbli") & ~pl.col("_kbli").str.contains(r"^\d{5}$"), "kbli", "intake.err.kbli_format"),
-        _err(
-            pl.col("_kbli").str.contains(r"^\d{5}$") & ~pl.col("_kbli").is_in(kbli_set),
-            "kbli",
-            "intake.err.kbli_unknown",
-        ),
-        _err(
-            ~present("kode_wilayah") & ~present("kabupaten_kota"),
-            "kode_wilayah",
-            "intake.err.wilayah_required",
-        ),
-        _err(present("kode_wilayah") & pl.col("_kw_reg").is_null(), "kode_wilayah", "intake.err.wilayah_format"),
-        _err(
-            pl.col("_kw_reg").is_not_null() & pl.col("regency_code").is_null(),
-            "kode_wilayah",
-            "intake.err.wilayah_unknown",
-        ),
-        pl.when(~present("kode_wilayah") & present("kabupaten_kota") & pl.col("_res_reason").is_not_null())
-        .then(pl.lit("kabupaten_kota|") + pl.col("_res_reason"))
-        .otherwise(None),
-        _err(
-            present("kecamatan") & pl.col("regency_code").is_not_null() & pl.col("district_code").is_null(),
-            "kecamatan",
-            "intake.err.kecamatan_unknown",
-        ),
-        _err(present("latitude") & pl.col("_lat").is_null(), "latitude", "intake.err.not_a_number"),
-        _err(present("longitude") & pl.col("_lon").is_null(), "longitude", "intake.err.not_a_number"),
-        _err(present("latitude") ^ present("longitude"), "latitude", "intake.err.coordinates_pair"),
-        _err(~pl.col("_lat").is_between(LAT_MIN, LAT_MAX), "latitude", "intake.err.outside_indonesia"),
-        _err(~pl.col("_lon").is_between(LON_MIN, LON_MAX), "longitude", "intake.err.outside_indonesia"),
-        _err(
-            pl.col("_lat").is_between(LAT_MIN, LAT_MAX)
-            & pl.col("_lon").is_between(LON_MIN, LON_MAX)
-            & (pl.col("_km") > pl.col("_radius")),
-            "latitude",
-            "intake.err.far_from_regency",
-        ),
-        _err(present("tenaga_kerja") & pl.col("_workers").is_null(), "tenaga_kerja", "intake.err.not_a_number"),
-        _err(
-            pl.col("_workers").is_not_null() & (~whole("_workers") | (pl.col("_workers") < 1)),
-            "tenaga_kerja",
-            "intake.err.workers_min",
-        ),
-        _err(pl.col("_workers") > MAX_WORKERS, "tenaga_kerja", "intake.err.too_large"),
-    ]
-    for field, col, limit in (
-        ("nilai_investasi", "_investment", MAX_AMOUNT),
-        ("nilai_produksi", "_production", MAX_AMOUNT),
-        ("kapasitas_produksi", "_capacity", MAX_CAPACITY),
-    ):
-        rules += [
-            _err(present(field) & pl.col(col).is_null(), field, "intake.err.not_a_number"),
-            _err(pl.col(col) < 0, field, "intake.err.negative"),
-            _err(pl.col(col) > limit, field, "intake.err.too_large"),
-        ]
-    rules += [
-        _err(pl.col("_hs_bad").fill_null(False), "hs", "intake.err.hs_unknown"),
-        _err(pl.col("_sertifikat_bad").fill_null(False), "sertifikat", "intake.err.certificate_unknown"),
-        _err(present("email") & ~pl.col("_email").str.contains(_EMAIL), "email", "intake.err.email_format"),
-        _err(present("telepon") & ~pl.col("_tel").str.contains(_PHONE_DIGITS), "telepon", "intake.err.phone_format"),
-        _err(~present("tahun_data"), "tahun_data", "intake.err.required"),
-        _err(
-            present("tahun_data")
-            & (
-                pl.col("_year").is_null()
-                | ~whole("_year")
-                | ~pl.col("_year").is_between(MIN_DATA_YEAR, this_year).fill_null(False)
-            ),
-            "tahun_data",
-            "intake.err.year_data",
-        ),
-        _err(
-            present("tahun_berdiri")
-            & (
-                pl.col("_founded").is_null()
-                | ~whole("_founded")
-                | ~pl.col("_founded").is_between(MIN_FOUNDED_YEAR, this_year).fill_null(False)
-            ),
-            "tahun_berdiri",
-            "intake.err.year_founded",
-        ),
-        _err(
-            pl.col("_founded").is_between(MIN_FOUNDED_YEAR, this_year) & (pl.col("_founded") > pl.col("_year")),
-            "tahun_berdiri",
-            "intake.err.founded_after_data",
-        ),
-    ]
-    rules += [_err(pl.col(f).str.len_chars() > max_cell_chars, f, "intake.err.too_long") for f in FIELDS]
+    # --- rules: each yields "field|message-key" or null (intake/rules.py, one function per rule) ------
+    context = rules.Context(kbli=kbli_set, this_year=this_year, max_cell_chars=max_cell_chars)
+    checks = rules.expressions(context)
     # flag rows with any error first (cheap), then list the errors of those rows only
-    df = df.lazy().with_columns(pl.any_horizontal([r.is_not_null() for r in rules]).alias("_bad")).collect()
+    df = df.lazy().with_columns(pl.any_horizontal([r.is_not_null() for r in checks]).alias("_bad")).collect()
     bad = df.filter(pl.col("_bad")).with_columns(
-        pl.concat_list([r.fill_null(pl.lit(None, dtype=pl.Utf8)) for r in rules]).list.drop_nulls().alias("_errs")
+        pl.concat_list([r.fill_null(pl.lit(None, dtype=pl.Utf8)) for r in checks]).list.drop_nulls().alias("_errs")
     )
     df = pl.concat(
         [
@@ -276,7 +162,7 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
         pl.col("_capacity").alias("kapasitas_produksi"),
         pl.col("_production").round(0).cast(pl.Int64, strict=False).alias("nilai_produksi"),
         pl.col("_sertifikat_clean").alias("sertifikat"),
-        pl.col("_tel").str.replace(_PHONE_DIGITS, "+62$1").alias("telepon"),
+        pl.col("_tel").str.replace(rules.PHONE_DIGITS, "+62$1").alias("telepon"),
         pl.col("_email").alias("email"),
         pl.col("_founded").cast(pl.Int64, strict=False).alias("tahun_berdiri"),
         pl.col("_year").cast(pl.Int64, strict=False).alias("tahun_data"),

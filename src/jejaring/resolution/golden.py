@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from jejaring.core import tables
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError
+from jejaring.registry.keys import name_key_expr, size_class_expr
 from jejaring.registry.models import Firm
-from jejaring.registry.service import MEDIUM_MAX_INVESTMENT, SMALL_MAX_INVESTMENT, SMALL_MAX_WORKERS
 from jejaring.resolution.models import MergeEvent
 from jejaring.resolution.pipeline import components
 
@@ -113,30 +113,6 @@ def ensure_snapshots(session: Session, firm_ids: pl.Series) -> None:
             pl.lit(0, dtype=pl.Int64).alias("verified"),
             pl.lit(tables.stamp(conn, utcnow())).alias("created_at"),
         ),
-    )
-
-
-def name_key_expr(col: pl.Expr) -> pl.Expr:
-    """Vectorised :func:`jejaring.registry.service.name_key`."""
-    return (
-        col.str.normalize("NFKD")
-        .str.replace_all(r"[^\x00-\x7f]", "")
-        .str.to_lowercase()
-        .str.replace_all(r"[^a-z0-9]+", " ")
-        .str.strip_chars(" ")
-    )
-
-
-def size_class_expr(workers: pl.Expr, investment: pl.Expr) -> pl.Expr:
-    """Vectorised :func:`jejaring.registry.service.classify_size`."""
-    return (
-        pl.when(workers.is_null() | investment.is_null())
-        .then(None)
-        .when(workers <= SMALL_MAX_WORKERS)
-        .then(pl.when(investment < SMALL_MAX_INVESTMENT).then(pl.lit("kecil")).otherwise(pl.lit("menengah")))
-        .when(investment <= MEDIUM_MAX_INVESTMENT)
-        .then(pl.lit("menengah"))
-        .otherwise(pl.lit("besar"))
     )
 
 
