@@ -233,6 +233,9 @@ def iter_all_frames(session: Session, *, batch: int = BATCH) -> Iterator[pl.Data
         last = hi
 
 
+ID_CHUNK = 5_000  # ids per query when re-indexing changed firms
+
+
 def _id_range(lo: int, hi: int) -> Callable[[Any], ColumnElement[bool]]:
     def between(column: Any) -> ColumnElement[bool]:
         return column.between(lo, hi)
@@ -240,9 +243,24 @@ def _id_range(lo: int, hi: int) -> Callable[[Any], ColumnElement[bool]]:
     return between
 
 
+def _id_list(ids: list[int]) -> Callable[[Any], ColumnElement[bool]]:
+    def among(column: Any) -> ColumnElement[bool]:
+        return column.in_(ids)
+
+    return among
+
+
 def frame_for_ids(session: Session, firm_ids: list[int]) -> tuple[pl.DataFrame, list[int]]:
-    """Documents of the active firms among ``firm_ids`` and the ids to remove (gone or merged)."""
-    frame = _frame(session, lambda column: column.in_(firm_ids)) if firm_ids else pl.DataFrame(schema=FRAME_SCHEMA)
+    """Documents of the active firms among ``firm_ids`` and the ids to remove (gone or merged).
+
+    Read in chunks of ``ID_CHUNK`` ids: one ``IN`` list of every id changed by a national import exceeds the
+    databases' bind-parameter limits (65,535 on PostgreSQL)."""
+    parts = []
+    for i in range(0, len(firm_ids), ID_CHUNK):
+        part = _frame(session, _id_list(firm_ids[i : i + ID_CHUNK]))
+        if part.height:
+            parts.append(part)
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=FRAME_SCHEMA)
     active = set(frame["firm_id"].to_list())
     return frame, [i for i in firm_ids if i not in active]
 
