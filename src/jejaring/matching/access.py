@@ -33,6 +33,17 @@ class Writer:
 
         authorize(self.actor, "firm.act", firm)
 
+    def check_close(self, listing: Any, firm: Any) -> None:
+        """Refuse closing ``listing`` unless the actor acts for its firm, or (no firm) posted it, or is admin."""
+        if firm is not None:
+            self.check_firm(firm)
+            return
+        if self.actor is None:
+            return
+        from jejaring.accounts.authz import authorize
+
+        authorize(self.actor, "listing.close", listing)
+
 
 async def _accounts_writer(request: Request) -> Writer:
     from jejaring.accounts.deps import current_user

@@ -91,8 +91,7 @@ def need_matches(public_id: str, request: Request, session: SessionDep, lang: La
 def close_need(public_id: str, session: SessionDep, writer: WriterDep) -> ListingOut:
     """Close a need (the posting firm's owner or an admin)."""
     need = service.get_need(session, public_id=public_id)
-    if need.firm_id:
-        writer.check_firm(service.listing_firm(session, need))
+    writer.check_close(need, service.listing_firm(session, need))
     service.close_listing(session, listing=need)
     return _listing_out(session, need)
 
