@@ -75,3 +75,54 @@ def test_dashboard_map_charts_province_click_and_language(seeded_db: str, live_s
     expect(page.locator("#chart-strength canvas").first).to_be_visible()
     screenshot(page, f"insights-clusters-{backend}")
     assert errors == []
+
+
+HOSTILE = 'Sentra <img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+@pytest.fixture
+def hostile_db(db_url: str) -> str:
+    """Generated firms with one sentra renamed to an HTML payload (as an upload's Nama Sentra could carry it)."""
+    from sqlalchemy import text
+
+    engine = build_engine(db_url)
+    with session_scope(engine) as session:
+        insert_rows(session, make_rows(1500, seed=7, n_sentra=12))
+        fix_sequences(session)
+        # the largest sentra: its point on the strength chart stands alone (small ones overlap near LQ 0)
+        biggest = "SELECT sentra_id FROM sentra_membership GROUP BY sentra_id ORDER BY count(*) DESC, sentra_id LIMIT 1"
+        session.execute(text(f"UPDATE sentra SET name = :n WHERE id = ({biggest})"), {"n": HOSTILE})
+    with session_scope(engine) as session:
+        service.refresh_rollups(session)
+    engine.dispose()
+    return db_url
+
+
+def test_hostile_sentra_name_in_chart_tooltip_runs_no_script(hostile_db: str, live_server: str, page) -> None:  # type: ignore[no-untyped-def]
+    response = page.goto(live_server + "/insights/clusters")
+    csp = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    expect(page.locator("#chart-strength canvas").first).to_be_visible()
+    page.locator("#chart-strength").scroll_into_view_if_needed()
+    point = page.evaluate(
+        """(name) => {
+            const el = document.getElementById('chart-strength');
+            const chart = echarts.getInstanceByDom(el);
+            const data = chart.getOption().series[0].data;
+            const i = data.findIndex((d) => d.name === name);
+            if (i < 0) return null;
+            const px = chart.convertToPixel({seriesIndex: 0}, data[i].value.slice(0, 2));
+            const box = el.getBoundingClientRect();
+            return [box.left + px[0], box.top + px[1]];
+        }""",
+        HOSTILE,
+    )
+    assert point is not None, "the hostile sentra is not on the strength chart"
+    page.mouse.move(point[0] - 6, point[1] - 6)
+    page.mouse.move(point[0], point[1])
+    tooltip = page.locator("#chart-strength div", has_text="onerror")
+    expect(tooltip.last).to_be_visible()
+    assert "<img src=x" in tooltip.last.inner_text()  # shown as text, not parsed as a tag
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#chart-strength img").count() == 0

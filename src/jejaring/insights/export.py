@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from jejaring.insights.tables import Table
@@ -25,6 +26,8 @@ def neutralise(value: Any) -> Any:
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, str):  # control characters (typed or uploaded) make an XLSX file unreadable
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return neutralise(value)
 
 

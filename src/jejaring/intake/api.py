@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from jejaring.intake import quarantine, service, uploads
 from jejaring.intake.deps import ApiUploaderDep, Uploader
@@ -97,7 +98,7 @@ async def upload(
         uploaded_by=uploader.name,
         actor=uploader.actor,
     )
-    uploads.start(request, session, job)
+    await run_in_threadpool(uploads.start, request, session, job)
     return JobOut.of(job, unmapped)
 
 

@@ -8,13 +8,13 @@ re-reads the file and continues with the first uncommitted batch.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -404,18 +404,48 @@ def refresh_insights(engine: Engine) -> None:
         log.exception("insights rollups not refreshed after the import; run `jejaring stats refresh`")
 
 
-def start_in_thread(engine: Engine, job_id: int, settings: Settings) -> threading.Thread:
-    """Run a job in a background thread of the web process."""
+# Jobs of the web process run one at a time, in upload order: concurrent uploads wait in the queue
+# instead of fighting over the database's write lock (SQLite) or the same new keys (PostgreSQL).
+_QUEUE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-job")
+RUN_LOCK_KEY = 0x4A4A4951  # PostgreSQL advisory lock: one running import job per database, across processes
+
+
+@contextmanager
+def run_turn(engine: Engine) -> Iterator[None]:
+    """One import job at a time per database, across web processes (advisory lock / ``flock``); waits its turn."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({RUN_LOCK_KEY})")
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({RUN_LOCK_KEY})")
+                conn.commit()
+        return
+    path = locks.lock_file(engine)
+    if path is None:
+        yield
+        return
+    with open(path.removesuffix(".load-lock") + ".intake-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def start_in_thread(engine: Engine, job_id: int, settings: Settings) -> Future[None]:
+    """Queue a job to run in the background of the web process (one job at a time)."""
 
     def target() -> None:
         try:
-            final = run_job(engine, job_id, settings)
+            with run_turn(engine):
+                final = run_job(engine, job_id, settings)
         except Exception:  # the job stays resumable; the log has the cause
             log.exception("import job %s stopped", job_id)
             return
         if final.inserted or final.updated:
             refresh_insights(engine)
 
-    thread = threading.Thread(target=target, name=f"intake-job-{job_id}", daemon=True)
-    thread.start()
-    return thread
+    return _QUEUE.submit(target)

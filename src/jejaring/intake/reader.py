@@ -133,6 +133,13 @@ def _headers_from(row: list[str | None]) -> list[str]:
 
 def read_csv_bytes(raw: bytes) -> Sheet:
     """Parse CSV bytes (UTF-8 with/without BOM or Windows-1252; ``;``, ``,`` or tab separated)."""
+    try:
+        return _read_csv(raw)
+    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+        raise FileError("intake.file.unreadable", detail=str(exc)[:200]) from exc
+
+
+def _read_csv(raw: bytes) -> Sheet:
     text = _decode(raw)
     head_lines, _ = _lines(text, 0)
     delim = _sniff_delimiter(head_lines)

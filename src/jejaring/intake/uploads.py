@@ -44,8 +44,9 @@ async def receive(
     if size == 0:
         Path(tmp.name).unlink(missing_ok=True)
         raise FileError("intake.file.empty")
-    try:
-        job = service.create_job(
+    try:  # database work off the event loop: a write waiting for SQLite's lock must not stall every request
+        job = await run_in_threadpool(
+            service.create_job,
             session,
             source=Path(tmp.name),
             file_name=upload.filename or "upload.csv",

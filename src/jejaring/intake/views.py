@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from jejaring.core.i18n import translate
 from jejaring.intake import jobs, quarantine, service, uploads
@@ -68,7 +70,7 @@ async def upload(
         uploaded_by=uploader.name,
         actor=uploader.actor,
     )
-    uploads.start(request, session, job)
+    await run_in_threadpool(uploads.start, request, session, job)
     if unmapped:
         return _see(f"/intake/jobs/{job.id}/mapping")
     return _see(f"/intake/jobs/{job.id}")
@@ -208,8 +210,10 @@ async def correct_row(
     row = quarantine.get_row(session, job=job, row_id=row_id)
     form = await request.form()
     values = {f: str(form.get(f, "")) for f in FIELDS}
-    ok = quarantine.correct_row(
-        session, job=job, row=row, values=values, settings=request.app.state.settings, actor=uploader.actor
+    ok = await run_in_threadpool(  # a registry write: off the event loop
+        partial(quarantine.correct_row, session, job=job, row=row, values=values),
+        settings=request.app.state.settings,
+        actor=uploader.actor,
     )
     if ok:
         return _see(f"/intake/jobs/{job_id}?fixed={row.row_number}")

@@ -22,6 +22,9 @@ Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
 
 
+MAX_PRICE = 10**15  # Rp1 000 trillion: anything above is a typing error (and beyond the database's integers)
+
+
 class ListingIn(BaseModel):
     """What a need and an offer share, as submitted."""
 
@@ -44,8 +47,8 @@ class ListingIn(BaseModel):
     location: Place | None = Field(default=None, description="kode wilayah (32.09) or regency name")
     max_distance_km: float | None = Field(default=None, gt=0, le=5000)
     deadline: date | None = None
-    price_min: int | None = Field(default=None, ge=0)
-    price_max: int | None = Field(default=None, ge=0)
+    price_min: int | None = Field(default=None, ge=0, le=MAX_PRICE)
+    price_max: int | None = Field(default=None, ge=0, le=MAX_PRICE)
 
     @model_validator(mode="after")
     def _consistent(self) -> ListingIn:
@@ -116,8 +119,12 @@ class MatchQuery(BaseModel):
     hs_codes: list[Annotated[str, StringConstraints(pattern=r"^\d{2,6}$")]] = Field(default_factory=list)
     province: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = None
     min_capacity: bool = Field(default=False, description="only firms that can supply the quantity alone")
-    price_min: int | None = Field(default=None, ge=0, description="budget: lowest price per unit (Rupiah)")
-    price_max: int | None = Field(default=None, ge=0, description="budget: highest price per unit (Rupiah)")
+    price_min: int | None = Field(
+        default=None, ge=0, le=MAX_PRICE, description="budget: lowest price per unit (Rupiah)"
+    )
+    price_max: int | None = Field(
+        default=None, ge=0, le=MAX_PRICE, description="budget: highest price per unit (Rupiah)"
+    )
     limit: int = Field(default=20, ge=1, le=100)
     understand: bool = Field(default=True, description="read quantity, place, certificates … from the text")
     ignore: list[Literal["quantity", "certificates", "place", "radius_km", "deadline", "price"]] = Field(

@@ -77,7 +77,7 @@ def list_sentra(
     session: SessionDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
     province: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Page[SentraOut]:
     """Sentra matching a query and province, paginated."""
     size = request.app.state.settings.page_size

@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from jejaring.registry import views as registry_views
     from jejaring.resolution import api as resolution_api
     from jejaring.resolution import views as resolution_views
+    from jejaring.web import guards
     from jejaring.web import views as web_views
 
     app.include_router(web_views.router)
@@ -156,5 +157,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/markets", StaticFiles(directory=MARKETS_STATIC_DIR / "markets"), name="markets-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _install_error_handlers(app)
+    guards.install(app)  # out-of-range integers and NUL characters: 422, not 500
     accounts_wiring.install(app, api_prefix=API_PREFIX)
     return app

@@ -10,6 +10,13 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
+  // tooltips are HTML: every value from the data (names typed by users) is escaped before it reaches them
+  function esc(v) {
+    return String(v === null || v === undefined ? "" : v).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function fmt(lang, v) {
     return Number(v || 0).toLocaleString(lang === "en" ? "en-US" : "id-ID");
   }
@@ -38,10 +45,10 @@
         trigger: "item",
         formatter: function (p) {
           if (p.seriesType === "scatter") {
-            return p.name + "<br>" + L.units + ": " + fmt(lang, p.value[2]) + "<br>" + L.workers + ": " + fmt(lang, p.value[3]);
+            return esc(p.name) + "<br>" + esc(L.units) + ": " + fmt(lang, p.value[2]) + "<br>" + esc(L.workers) + ": " + fmt(lang, p.value[3]);
           }
           var d = p.data || {};
-          return (d.label || p.name) + "<br>" + L.units + ": " + fmt(lang, d.value) + "<br>" + L.workers + ": " + fmt(lang, d.workers);
+          return esc(d.label || p.name) + "<br>" + esc(L.units) + ": " + fmt(lang, d.value) + "<br>" + esc(L.workers) + ": " + fmt(lang, d.workers);
         }
       },
       visualMap: {
@@ -127,7 +134,7 @@
     if (hm) hm.setOption({
       tooltip: {
         formatter: function (p) {
-          return data.heatmap.regions[p.value[1]] + " · KBLI " + data.heatmap.divisions[p.value[0]] + "<br>" + data.labels.lq + ": " + p.value[2];
+          return esc(data.heatmap.regions[p.value[1]]) + " · KBLI " + esc(data.heatmap.divisions[p.value[0]]) + "<br>" + esc(data.labels.lq) + ": " + esc(p.value[2]);
         }
       },
       grid: { left: 10, right: 10, top: 10, bottom: 60, containLabel: true },
@@ -143,7 +150,9 @@
     if (st) st.setOption({
       color: [PALETTE[1]],
       tooltip: {
-        formatter: function (p) { return p.name + "<br>" + data.labels.units + ": " + p.value[0] + "<br>LQ: " + p.value[1] + "<br>" + p.value[2]; }
+        formatter: function (p) {
+          return esc(p.name) + "<br>" + esc(data.labels.units) + ": " + esc(p.value[0]) + "<br>LQ: " + esc(p.value[1]) + "<br>" + esc(p.value[2]);
+        }
       },
       grid: { left: 50, right: 20, top: 20, bottom: 40 },
       xAxis: { type: "log", name: data.labels.units, nameLocation: "middle", nameGap: 25, min: 1 },
