@@ -99,3 +99,28 @@ def test_ledger_errors_keep_input_and_explain(client: TestClient, parties: Parti
     assert "Rp10.000" in page  # the order's total
     history = page.split('id="history"')[1]
     assert "Pesanan (PO) PO-7" in history and "Pengiriman dengan BAST BAST-12" in history
+
+
+def test_printed_agreement_has_signers_dates_meterai_and_pdf(client: TestClient, parties: Parties) -> None:  # noqa: F811
+    c = client
+    pid = _agreed_and_active(c, parties)
+    big = TestClient(c.app)
+    csrf = login(big, parties.big_email)
+    form = {"signer_name": "Budi Santoso", "signer_title": "Direktur Pengadaan", "csrf_token": csrf}
+    assert big.post(f"/partnerships/{pid}/sign", data=form, follow_redirects=False).status_code == 303
+    ikm = TestClient(c.app)
+    csrf = login(ikm, parties.ikm_email)
+    form = {"signer_name": "Sri Rahayu", "signer_title": "Pemilik", "csrf_token": csrf}
+    assert ikm.post(f"/partnerships/{pid}/sign", data=form, follow_redirects=False).status_code == 303
+    page = ikm.get(f"/partnerships/{pid}/agreement/print").text
+    assert "Budi Santoso" in page and "Direktur Pengadaan" in page and "Sri Rahayu" in page
+    assert "Meterai Rp10.000" in page and "1 Januari 2026" in page  # the start date in Indonesian
+    months = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+    assert re.search(r'id="place-date">\w[\w ]*, \d{1,2} (' + months + r") \d{4}<", page)
+    pdf = ikm.get(f"/partnerships/{pid}/agreement.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-") and len(pdf.content) > 1500
+    assert f"perjanjian-{pid}.pdf" in pdf.headers["content-disposition"]
+    stranger = TestClient(c.app)
+    login(stranger, "lain@uji.example")
+    assert stranger.get(f"/partnerships/{pid}/agreement.pdf").status_code in (403, 404)

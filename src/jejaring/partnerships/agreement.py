@@ -133,8 +133,16 @@ def missing(partnership: Partnership) -> list[str]:
     return gaps
 
 
-def sign(session: Session, *, actor: Actor, partnership: Partnership) -> Agreement:
-    """The actor's party signs; when both have signed, the partnership becomes ``disepakati``."""
+def sign(
+    session: Session,
+    *,
+    actor: Actor,
+    partnership: Partnership,
+    signer_name: str | None = None,
+    signer_title: str | None = None,
+) -> Agreement:
+    """The actor's party signs (by name and title, printed on the agreement); when both have signed, the
+    partnership becomes ``disepakati``."""
     firm_id = access.require_party(actor, partnership)
     if partnership.status != "negosiasi":
         raise DomainError("partnerships.error.sign_state", field="status", current=partnership.status)
@@ -147,10 +155,12 @@ def sign(session: Session, *, actor: Actor, partnership: Partnership) -> Agreeme
     if mine is not None:
         raise DomainError("partnerships.error.already_signed", field="agreement")
     now = utcnow()
+    name = " ".join((signer_name or actor.name or actor.label).split())[:200]
+    title = " ".join((signer_title or "Pemilik").split())[:200]
     if firm_id == partnership.larger_firm_id:
-        ag.signed_larger_at = now
+        ag.signed_larger_at, ag.signer_larger_name, ag.signer_larger_title = now, name, title
     else:
-        ag.signed_smaller_at = now
+        ag.signed_smaller_at, ag.signer_smaller_name, ag.signer_smaller_title = now, name, title
     other = partnership.smaller_firm_id if firm_id == partnership.larger_firm_id else partnership.larger_firm_id
     notify.notify(session, firm_id=other, partnership=partnership, kind="signature", key="partnerships.note.signed")
     audit.record(
@@ -160,7 +170,12 @@ def sign(session: Session, *, actor: Actor, partnership: Partnership) -> Agreeme
         entity_type="partnership",
         entity_id=partnership.public_id,
         province_code=partnership.province_code,
-        after={"party": "larger" if firm_id == partnership.larger_firm_id else "smaller", "signed_at": now},
+        after={
+            "party": "larger" if firm_id == partnership.larger_firm_id else "smaller",
+            "signed_at": now,
+            "signer": name,
+            "title": title,
+        },
     )
     session.flush()
     if ag.signed_larger_at and ag.signed_smaller_at:

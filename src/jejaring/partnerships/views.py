@@ -20,7 +20,7 @@ from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import translate, validation_message
-from jejaring.partnerships import access, agreement, drafting, ledger, notify, outcomes, service
+from jejaring.partnerships import access, agreement, drafting, ledger, notify, outcomes, printing, service
 from jejaring.partnerships.models import STATES, Partnership
 from jejaring.partnerships.schemas import (
     AgreementIn,
@@ -258,19 +258,46 @@ async def save_agreement(
     return await _act(request, session, actor, lang, public_id, do, "#agreement", "partnerships/agreement.html")
 
 
+def _print_context(session: Session, actor: Actor, p: Partnership, lang: str) -> dict[str, Any]:
+    context = _detail_context(session, actor, p, lang)
+    ag = p.agreement
+    both = ag is not None and ag.signed_larger_at is not None and ag.signed_smaller_at is not None
+    context["place"] = printing.place_of(context["smaller"])
+    context["signed_on"] = max(ag.signed_larger_at, ag.signed_smaller_at) if both and ag else None  # type: ignore[type-var]
+    return context
+
+
 @router.get("/partnerships/{public_id}/agreement/print")
 def print_page(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """The printable agreement (Bahasa Indonesia; bilingual when a party is foreign)."""
     p = service.get(session, actor=actor, public_id=public_id)
-    return render(request, "partnerships/print.html", _detail_context(session, actor, p, lang), lang=lang)
+    return render(request, "partnerships/print.html", _print_context(session, actor, p, lang), lang=lang)
+
+
+@router.get("/partnerships/{public_id}/agreement.pdf")
+def agreement_pdf(public_id: str, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """The agreement as a PDF download."""
+    p = service.get(session, actor=actor, public_id=public_id)
+    content = printing.agreement_pdf(_print_context(session, actor, p, lang))
+    headers = {
+        "Content-Disposition": f'attachment; filename="perjanjian-{p.public_id}.pdf"',
+        "Cache-Control": "no-store",
+    }
+    return Response(content, media_type="application/pdf", headers=headers)
 
 
 @router.post("/partnerships/{public_id}/sign")
 async def sign(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """Sign for the caller's party."""
-    return await _act(
-        request, session, actor, lang, public_id, lambda p: agreement.sign(session, actor=actor, partnership=p), ""
-    )
+    form = await request.form()
+    name, title = str(form.get("signer_name", "")).strip(), str(form.get("signer_title", "")).strip()
+
+    def do(p: Partnership) -> None:
+        agreement.sign(
+            session, actor=actor, partnership=p, signer_name=name[:200] or None, signer_title=title[:200] or None
+        )
+
+    return await _act(request, session, actor, lang, public_id, do, "#agreement")
 
 
 @router.post("/partnerships/{public_id}/transition")

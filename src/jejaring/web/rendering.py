@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
+from jejaring.core.dates import long_date
 from jejaring.core.i18n import translate
 from jejaring.reference import catalog, wilayah
 
@@ -65,6 +66,7 @@ def environment() -> Environment:
     )
     env.filters["number"] = _number
     env.filters["rupiah"] = _rupiah
+    env.filters["longdate"] = long_date
     env.globals["kbli_title"] = _kbli_title
     env.globals["province_name"] = _province_name
     env.globals["regency_name"] = _regency_name
