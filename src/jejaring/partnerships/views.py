@@ -187,6 +187,9 @@ def list_page(request: Request, session: SessionDep, lang: LangDep, actor: UserD
         "rows": [(p, *service.parties(session, p)) for p in rows],
         "notes": [(n, json.loads(n.params)) for n in notes[:20]],
         "can_propose": bool(actor.firm_ids),
+        "pattern_names": {
+            x["code"]: x["name_id" if lang == "id" else "name_en"] for x in catalog.partnership_patterns()
+        },
     }
     return render(request, "partnerships/list.html", context, lang=lang)
 

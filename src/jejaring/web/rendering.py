@@ -31,11 +31,11 @@ def _number(value: float | int | None, lang: str = "id") -> str:
     if value is None:
         return "–"
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return text.replace(",", "\u2009").replace(".", ",") if lang == "id" else text
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if lang == "id" else text  # 1.250.000,5
 
 
 def _rupiah(value: int | None, lang: str = "id") -> str:
-    return "–" if value is None else "Rp" + _number(value, lang).replace("\u2009", ".")
+    return "–" if value is None else "Rp" + _number(value, lang)
 
 
 def _kbli_title(code: str | None, lang: str = "id") -> str:
