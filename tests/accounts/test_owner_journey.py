@@ -166,3 +166,31 @@ def test_favicon(app_client: TestClient) -> None:
     r = app_client.get("/favicon.ico")
     assert r.status_code == 200 and r.headers["content-type"] == "image/x-icon"
     assert r.content[:4] == b"\x00\x00\x01\x00"
+
+
+def test_claim_review_sets_the_claim_beside_the_registry(app_client: TestClient, world: World) -> None:
+    from tests.accounts.conftest import PRIVATE_B
+
+    owner = TestClient(app_client.app)
+    token = login(owner, "pemilik_a@uji.example")
+    form = {
+        "evidence_text": "Saya pemilik UD Ukiran Badung Uji; akta dan NIB terlampir di berkas.",
+        "claimed_nib": PRIVATE_B["nib"],
+        "claimed_owner": "Made Wirawan",
+        "claimed_address": "",
+        "csrf_token": token,
+    }
+    bad = owner.post(f"/firms/{world.firm_b}/claim", data={**form, "claimed_nib": "12345"}, follow_redirects=False)
+    assert bad.status_code == 422 and "13 angka" in bad.text and 'value="Made Wirawan"' in bad.text
+    r = owner.post(f"/firms/{world.firm_b}/claim", data=form, follow_redirects=False)
+    assert r.status_code == 303
+    claim_path = r.headers["location"]
+    mine = owner.get(claim_path).text
+    assert 'id="claim-compare"' not in mine and PRIVATE_B["owner"] not in mine  # no registry data for the claimant
+    officer = TestClient(app_client.app)
+    login(officer, "petugas_51@uji.example")
+    page = officer.get(claim_path).text
+    table = page.split('id="claim-compare"')[1].split("</table>")[0]
+    nib_row, owner_row = table.split("<tr")[2], table.split("<tr")[3]
+    assert PRIVATE_B["nib"] in nib_row and "cocok" in nib_row and "tidak cocok" not in nib_row
+    assert "Made Wirawan" in owner_row and PRIVATE_B["owner"] in owner_row and "tidak cocok" in owner_row

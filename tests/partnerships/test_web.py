@@ -127,7 +127,7 @@ def test_api_path_and_refusals(client: TestClient, parties: Parties) -> None:
     r = client.post(
         f"{base}/{pid}/orders/{oid}/invoices",
         headers=bearer(parties.ikm_token),
-        json={"number": "INV-9", "issued_on": "2020-01-01", "amount": 10_000},
+        json={"number": "INV-9", "issued_on": "2026-02-10", "amount": 10_000},  # long due: overdue
     )
     invoice = r.json()["orders"][0]["invoices"][0]
     assert invoice["status"] == "terlambat"

@@ -132,3 +132,9 @@ def list_events(
 def loads(text: str | None) -> dict[str, Any] | None:
     """The stored JSON of ``before``/``after`` as a dict."""
     return None if text is None else json.loads(text)
+
+
+def entity_events(session: Session, *, entity_type: str, entity_id: str, limit: int = 200) -> list[AuditEvent]:
+    """The audit events of one entity, oldest first; the calling domain decides who may see them."""
+    stmt = select(AuditEvent).where(AuditEvent.entity_type == entity_type, AuditEvent.entity_id == entity_id)
+    return list(session.scalars(stmt.order_by(AuditEvent.at, AuditEvent.id).limit(limit)))

@@ -25,7 +25,8 @@ def claim_form(public_id: str, request: Request, session: SessionDep, lang: Lang
     """The claim form for a firm (owners only)."""
     firm = claims.firm_for_claim(session, public_id=public_id)
     authorize(actor, "claim.submit", firm)
-    return render(request, "accounts/claim_form.html", {"firm": firm, "error": None, "text": ""}, lang=lang)
+    context: dict[str, object] = {"firm": firm, "error": None, "text": "", "facts": {}}
+    return render(request, "accounts/claim_form.html", context, lang=lang)
 
 
 @router.post("/firms/{public_id}/claim")
@@ -37,6 +38,9 @@ async def submit_claim(
     actor: UserDep,
     evidence_text: Annotated[str, Form(max_length=20_000)],
     evidence_file: Annotated[UploadFile | None, File()] = None,
+    claimed_nib: Annotated[str, Form(max_length=40)] = "",
+    claimed_owner: Annotated[str, Form(max_length=200)] = "",
+    claimed_address: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Submit a claim with evidence text and an optional file (PDF, JPEG, PNG)."""
     settings = request.app.state.settings
@@ -48,12 +52,26 @@ async def submit_claim(
         content = await evidence_file.read(limit + 1)
         evidence = claims.Evidence(filename=evidence_file.filename, content=content)
     try:
+        facts = claims.ClaimFacts(
+            nib=claimed_nib.replace(" ", "").strip(), owner=claimed_owner.strip(), address=claimed_address.strip()
+        )
         claim = claims.submit_claim(
-            session, actor=actor, firm=firm, evidence_text=evidence_text, evidence=evidence, settings=settings
+            session,
+            actor=actor,
+            firm=firm,
+            evidence_text=evidence_text,
+            evidence=evidence,
+            settings=settings,
+            facts=facts,
         )
     except DomainError as exc:
         session.rollback()
-        context = {"firm": firm, "error": translate(exc.key, lang, **exc.params), "text": evidence_text}
+        context = {
+            "firm": firm,
+            "error": translate(exc.key, lang, **exc.params),
+            "text": evidence_text,
+            "facts": {"nib": claimed_nib, "owner": claimed_owner, "address": claimed_address},
+        }
         return render(request, "accounts/claim_form.html", context, lang=lang, status_code=422)
     return RedirectResponse(f"/claims/{claim.public_id}", status_code=303)
 
@@ -72,11 +90,11 @@ def claim_list(
 def claim_detail(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """One claim, with the review form for the officer in charge."""
     claim = claims.get_claim(session, actor=actor, public_id=public_id)
+    reviewer = claim.user_id != actor.user_id and allowed(actor, "claim.review", claim)
     context = {
         "claim": claims.claim_out(session, claim),
-        "can_review": claim.status == "pending"
-        and claim.user_id != actor.user_id
-        and allowed(actor, "claim.review", claim),
+        "can_review": claim.status == "pending" and reviewer,
+        "compare": claims.comparison(session, actor=actor, claim=claim) if reviewer else [],
         "error": None,
     }
     return render(request, "accounts/claim_detail.html", context, lang=lang)
@@ -105,7 +123,12 @@ def review_claim(
         else:
             message = translate("accounts.error.bad_decision", lang)
         claim = claims.get_claim(session, actor=actor, public_id=public_id)
-        context = {"claim": claims.claim_out(session, claim), "can_review": True, "error": message}
+        context = {
+            "claim": claims.claim_out(session, claim),
+            "can_review": True,
+            "compare": claims.comparison(session, actor=actor, claim=claim),
+            "error": message,
+        }
         return render(request, "accounts/claim_detail.html", context, lang=lang, status_code=422)
     return RedirectResponse(f"/claims/{claim.public_id}", status_code=303)
 

@@ -35,6 +35,15 @@ MIN_EVIDENCE_CHARS = 20
 
 
 @dataclass(frozen=True)
+class ClaimFacts:
+    """What the claimant states about the firm, to set beside the registry's record."""
+
+    nib: str = ""
+    owner: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
 class Evidence:
     """An uploaded evidence file: the name the user gave and its bytes."""
 
@@ -83,9 +92,16 @@ def submit_claim(
     evidence_text: str,
     evidence: Evidence | None,
     settings: Settings,
+    facts: ClaimFacts | None = None,
 ) -> Claim:
-    """An owner (pemilik usaha) asks to manage ``firm``; the evidence file is kept under ``data_dir/claims``."""
+    """An owner (pemilik usaha) asks to manage ``firm``; the evidence file is kept under ``data_dir/claims``.
+
+    ``facts`` (NIB, owner name, address as the claimant states them) are shown beside the registry's record.
+    """
     authorize(actor, "claim.submit", firm)
+    facts = facts or ClaimFacts()
+    if facts.nib and not re.fullmatch(r"\d{13}", facts.nib):
+        raise DomainError("accounts.claim.bad_nib", field="claimed_nib", value=facts.nib)
     text = (evidence_text or "").strip()
     if len(text) < MIN_EVIDENCE_CHARS:
         raise DomainError("accounts.error.evidence_short", field="evidence_text", min=MIN_EVIDENCE_CHARS)
@@ -107,6 +123,9 @@ def submit_claim(
         status="pending",
         evidence_text=text,
         created_at=utcnow(),
+        claimed_nib=facts.nib or None,
+        claimed_owner=facts.owner[:200] if facts.owner else None,
+        claimed_address=facts.address[:2000] if facts.address else None,
     )
     if evidence is not None and evidence.content:
         _save_evidence(claim, evidence, settings)
@@ -212,3 +231,39 @@ def claim_out(session: Session, claim: Claim) -> ClaimOut:
 def firm_for_claim(session: Session, *, public_id: str) -> Firm:
     """The firm a claim is about (through the registry service)."""
     return registry_service.get_firm(session, public_id=public_id)
+
+
+def _words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", (text or "").casefold()) if len(w) > 1}
+
+
+def _agree(field: str, claimed: str | None, registry: str | None) -> bool | None:
+    """True/False when both sides state something, None when one side is empty."""
+    if not claimed or not registry:
+        return None
+    if field == "nib":
+        return claimed.strip() == registry.strip()
+    a, b = _words(claimed), _words(registry)
+    if not a or not b:
+        return None
+    overlap = len(a & b) / min(len(a), len(b))
+    return overlap >= (0.99 if field == "owner" else 0.6)
+
+
+def comparison(session: Session, *, actor: Actor, claim: Claim) -> list[dict[str, object]]:
+    """The claimant's statements beside the registry's record (reviewers only: it shows private data)."""
+    from jejaring.registry import edits as registry_edits
+
+    firm = session.get(Firm, claim.firm_id)
+    assert firm is not None
+    private = registry_edits.firm_private(session, actor=actor, firm=firm)
+    rows: list[dict[str, object]] = []
+    for field, claimed, registry in (
+        ("nib", claim.claimed_nib, private.nib),
+        ("owner", claim.claimed_owner, private.owner_name),
+        ("address", claim.claimed_address, firm.address),
+    ):
+        rows.append(
+            {"field": field, "claimed": claimed, "registry": registry, "agrees": _agree(field, claimed, registry)}
+        )
+    return rows

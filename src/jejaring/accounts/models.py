@@ -122,6 +122,9 @@ class Claim(Base):
     evidence_file: Mapped[str | None] = mapped_column(String(300))  # path under data_dir
     evidence_filename: Mapped[str | None] = mapped_column(String(200))  # the name the user gave
     evidence_content_type: Mapped[str | None] = mapped_column(String(100))
+    claimed_nib: Mapped[str | None] = mapped_column(String(13))  # as the claimant states them, compared
+    claimed_owner: Mapped[str | None] = mapped_column(String(200))  # with the registry at review
+    claimed_address: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account_user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

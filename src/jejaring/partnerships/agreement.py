@@ -82,12 +82,26 @@ def save(session: Session, *, actor: Actor, partnership: Partnership, data: Agre
         raise DomainError("partnerships.error.unknown_checklist_item", field="checklist", value=", ".join(unknown))
     ag = partnership.agreement or Agreement(partnership_id=partnership.id)
     before = {f: getattr(ag, f, None) for f in (*MANDATORY, "checklist", "independence_declared", "bilingual")}
+    was_signed = bool(ag.signed_larger_at or ag.signed_smaller_at)
     for field, value in data.model_dump().items():
         setattr(ag, field, json.dumps(sorted(set(value))) if field == "checklist" else value)
     larger, smaller = service.parties(session, partnership)
     ag.independence_flags = json.dumps(independence_flags(larger, smaller))
-    ag.signed_larger_at = None
-    ag.signed_smaller_at = None
+    changed = [f for f in before if before[f] != getattr(ag, f, None)]
+    if changed:  # any change voids the signatures; both parties are told which clauses changed
+        ag.signed_larger_at = None
+        ag.signed_smaller_at = None
+        key = "partnerships.note.agreement_changed_signed" if was_signed else "partnerships.note.agreement_changed"
+        for party in (partnership.larger_firm_id, partnership.smaller_firm_id):
+            if party != firm_id or was_signed:
+                notify.notify(
+                    session,
+                    firm_id=party,
+                    partnership=partnership,
+                    kind="agreement",
+                    key=key,
+                    count=len(changed),
+                )
     session.add(ag)
     if partnership.status == "usulan" and firm_id != partnership.proposer_firm_id:
         service.transition(session, actor=actor, partnership=partnership, to="negosiasi")
@@ -114,8 +128,16 @@ def missing(partnership: Partnership) -> list[str]:
     return gaps
 
 
-def sign(session: Session, *, actor: Actor, partnership: Partnership) -> Agreement:
-    """The actor's party signs; when both have signed, the partnership becomes ``disepakati``."""
+def sign(
+    session: Session,
+    *,
+    actor: Actor,
+    partnership: Partnership,
+    signer_name: str | None = None,
+    signer_title: str | None = None,
+) -> Agreement:
+    """The actor's party signs (by name and title, printed on the agreement); when both have signed, the
+    partnership becomes ``disepakati``."""
     firm_id = access.require_party(actor, partnership)
     if partnership.status != "negosiasi":
         raise DomainError("partnerships.error.sign_state", field="status", current=partnership.status)
@@ -124,15 +146,25 @@ def sign(session: Session, *, actor: Actor, partnership: Partnership) -> Agreeme
         raise DomainError("partnerships.error.agreement_incomplete", field="agreement", fields=", ".join(gaps))
     ag = partnership.agreement
     assert ag is not None
+    mine = ag.signed_larger_at if firm_id == partnership.larger_firm_id else ag.signed_smaller_at
+    if mine is not None:
+        raise DomainError("partnerships.error.already_signed", field="agreement")
     now = utcnow()
+    name = " ".join((signer_name or actor.name or actor.label).split())[:200]
+    title = " ".join((signer_title or "Pemilik").split())[:200]
     if firm_id == partnership.larger_firm_id:
-        ag.signed_larger_at = now
+        ag.signed_larger_at, ag.signer_larger_name, ag.signer_larger_title = now, name, title
     else:
-        ag.signed_smaller_at = now
+        ag.signed_smaller_at, ag.signer_smaller_name, ag.signer_smaller_title = now, name, title
     other = partnership.smaller_firm_id if firm_id == partnership.larger_firm_id else partnership.larger_firm_id
     notify.notify(session, firm_id=other, partnership=partnership, kind="signature", key="partnerships.note.signed")
-    side = "larger" if firm_id == partnership.larger_firm_id else "smaller"
-    audit.log(session, actor, "partnership.agreement.sign", "partnership", partnership, after={"signed": side})
+    after = {
+        "party": "larger" if firm_id == partnership.larger_firm_id else "smaller",
+        "signed_at": now,
+        "signer": name,
+        "title": title,
+    }
+    audit.log(session, actor, "partnership.sign", "partnership", partnership, after=after)
     if ag.signed_larger_at and ag.signed_smaller_at:
         service.mark_agreed(session, actor=actor, partnership=partnership)
     return ag

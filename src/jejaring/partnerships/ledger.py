@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,10 +30,34 @@ def _audit(session: Session, actor: Actor, p: Partnership, action: str, after: d
     audit.log(session, actor, action, "partnership", p, after=after)
 
 
+def agreement_period(partnership: Partnership) -> tuple[date, date] | None:
+    """First and last day of the agreement (start date plus its duration in months), when both are set."""
+    ag = partnership.agreement
+    if ag is None or ag.start_date is None or not ag.duration_months:
+        return None
+    months = ag.start_date.month - 1 + ag.duration_months
+    year, month = ag.start_date.year + months // 12, months % 12 + 1
+    end = date(year, month, min(ag.start_date.day, calendar.monthrange(year, month)[1])) - timedelta(days=1)
+    return ag.start_date, end
+
+
+def _check_in_period(partnership: Partnership, day: date, field: str) -> None:
+    period = agreement_period(partnership)
+    if period is not None and not period[0] <= day <= period[1]:
+        raise DomainError(
+            "partnerships.error.outside_period",
+            field=field,
+            day=day.strftime("%d-%m-%Y"),
+            start=period[0].strftime("%d-%m-%Y"),
+            end=period[1].strftime("%d-%m-%Y"),
+        )
+
+
 def add_order(session: Session, *, actor: Actor, partnership: Partnership, data: OrderIn) -> PurchaseOrder:
-    """Record a purchase order (either party; the partnership must be active)."""
+    """Record a purchase order (either party; the partnership must be active; dated within the agreement)."""
     firm_id = access.require_party(actor, partnership)
     _require_active(partnership)
+    _check_in_period(partnership, data.issued_on, "issued_on")
     order = PurchaseOrder(partnership_id=partnership.id, **data.model_dump())
     session.add(order)
     session.flush()
@@ -67,12 +92,23 @@ def add_delivery(
     """Record a delivery and its handover record (BAST); deliveries may not exceed the order."""
     firm_id = access.require_party(actor, partnership)
     _require_active(partnership)
-    if data.accepted and delivered_quantity(order) + data.quantity > order.quantity + 1e-9:
+    if data.delivered_on < order.issued_on:
         raise DomainError(
-            "partnerships.error.over_delivery",
+            "partnerships.error.delivery_before_order",
+            field="delivered_on",
+            day=data.delivered_on.strftime("%d-%m-%Y"),
+            ordered_on=order.issued_on.strftime("%d-%m-%Y"),
+        )
+    if data.accepted and delivered_quantity(order) + data.quantity > order.quantity + 1e-9:
+        remaining = max(order.quantity - delivered_quantity(order), 0)
+        raise DomainError(
+            "partnerships.error.over_delivery_explained",
             field="quantity",
-            ordered=order.quantity,
-            delivered=delivered_quantity(order),
+            quantity=f"{data.quantity:g}",
+            ordered=f"{order.quantity:g}",
+            delivered=f"{delivered_quantity(order):g}",
+            remaining=f"{remaining:g}",
+            unit=order.unit,
         )
     delivery = Delivery(order_id=order.id, **data.model_dump())
     session.add(delivery)
@@ -101,6 +137,13 @@ def add_invoice(
     """Invoice delivered goods; due after the agreement's payment period; never more than was delivered."""
     firm_id = access.require_party(actor, partnership)
     _require_active(partnership)
+    if data.issued_on < order.issued_on:
+        raise DomainError(
+            "partnerships.error.invoice_before_order",
+            field="issued_on",
+            day=data.issued_on.strftime("%d-%m-%Y"),
+            ordered_on=order.issued_on.strftime("%d-%m-%Y"),
+        )
     deliverable_value = round(delivered_quantity(order) * order.unit_price)
     if invoiced_amount(order) + data.amount > deliverable_value:
         raise DomainError(

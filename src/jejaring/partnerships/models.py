@@ -63,6 +63,10 @@ class Agreement(Base):
     text_en: Mapped[str | None] = mapped_column(Text)  # English version when a party is foreign
     signed_larger_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_smaller_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signer_larger_name: Mapped[str | None] = mapped_column(String(200))
+    signer_larger_title: Mapped[str | None] = mapped_column(String(200))
+    signer_smaller_name: Mapped[str | None] = mapped_column(String(200))
+    signer_smaller_title: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     partnership: Mapped[Partnership] = relationship(back_populates="agreement")

@@ -4,6 +4,7 @@ ledger forms, notifications and realised outcomes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -13,9 +14,13 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from jejaring.accounts import audit
+from jejaring.accounts.authz import Forbidden, Unauthenticated
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
-from jejaring.partnerships import access, agreement, ledger, notify, outcomes, service
+from jejaring.core.errors import DomainError
+from jejaring.core.i18n import translate, validation_message
+from jejaring.partnerships import access, agreement, drafting, ledger, notify, outcomes, printing, service
 from jejaring.partnerships.models import STATES, Partnership
 from jejaring.partnerships.schemas import (
     AgreementIn,
@@ -77,8 +82,100 @@ def _detail_context(session: Session, actor: Actor, p: Partnership, lang: str) -
         "ledger": ledger,
         "today": today,
         "evaluations": ledger.evaluations(session, p),
-        "transitions": [to for (frm, to), who in service.TRANSITIONS.items() if frm == p.status and who != "system"],
+        "transitions": _my_transitions(p, access.party_firm_id(actor, p)),
+        "my_signature": _my_signature(p, access.party_firm_id(actor, p)),
+        "history": _history(session, p),
+        "last_change": _last_agreement_change(session, p),
+        "error": None,
+        "posted": {},
+        "error_at": "",
     }
+
+
+def _my_transitions(p: Partnership, party: int | None) -> list[str]:
+    """Only the moves this party may make now (the recipient's moves are not offered to the proposer)."""
+    if party is None:
+        return []
+    out = []
+    for (frm, to), who in service.TRANSITIONS.items():
+        if frm != p.status or who == "system" or (who == "recipient" and party == p.proposer_firm_id):
+            continue
+        out.append(to)
+    return out
+
+
+def _my_signature(p: Partnership, party: int | None) -> Any:
+    ag = p.agreement
+    if ag is None or party is None:
+        return None
+    return ag.signed_larger_at if party == p.larger_firm_id else ag.signed_smaller_at
+
+
+def _history(session: Session, p: Partnership) -> list[dict[str, Any]]:
+    """Riwayat: every recorded write on the partnership (state changes, agreement edits, signatures, orders,
+    BAST, invoices, payments, evaluations) with who and when, from the audit log."""
+    return [
+        {"at": e.at, "who": e.actor_label, "action": e.action, "after": audit.loads(e.after_json) or {}}
+        for e in audit.entity_events(session, entity_type="partnership", entity_id=p.public_id)
+    ]
+
+
+def _last_agreement_change(session: Session, p: Partnership) -> dict[str, Any] | None:
+    """The clauses the last agreement edit changed, before and after, for the side-by-side view."""
+    events = [
+        e
+        for e in audit.entity_events(session, entity_type="partnership", entity_id=p.public_id)
+        if e.action == "partnership.agreement.save"
+    ]
+    if not events:
+        return None
+    last = events[-1]
+    before, after = audit.loads(last.before_json) or {}, audit.loads(last.after_json) or {}
+    rows = [(k, before.get(k), after.get(k)) for k in after if k != "checklist" and before.get(k) != after.get(k)]
+    if before.get("checklist") != after.get("checklist"):
+        rows.append(("checklist", before.get("checklist"), after.get("checklist")))
+    return {"at": last.at, "who": last.actor_label, "rows": rows} if rows else None
+
+
+def _message(exc: Exception, lang: str) -> str:
+    if isinstance(exc, RequestValidationError):
+        parts = []
+        for err in exc.errors():
+            loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path")]
+            field = translate("partnerships.label." + (loc[-1] if loc else "-"), lang)
+            parts.append(translate("error.field", lang, field=field, message=validation_message(err, lang)))
+        return "; ".join(parts)
+    assert isinstance(exc, DomainError)
+    return translate(exc.key, lang, **exc.params)
+
+
+async def _act(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    lang: str,
+    public_id: str,
+    do: Callable[[Partnership], Any],
+    anchor: str,
+    template: str = "partnerships/detail.html",
+) -> Response:
+    """Run ``do``; on a refusal, show the same page again with the message and what was typed (no dead end)."""
+    p = service.get(session, actor=actor, public_id=public_id)
+    form = await request.form()
+    try:
+        result = do(p)
+        if hasattr(result, "__await__"):
+            await result
+    except (Unauthenticated, Forbidden):
+        raise
+    except (DomainError, RequestValidationError) as exc:
+        session.rollback()
+        p = service.get(session, actor=actor, public_id=public_id)
+        context = _detail_context(session, actor, p, lang)
+        posted = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+        context.update({"error": _message(exc, lang), "posted": posted, "error_at": anchor.lstrip("#")})
+        return render(request, template, context, lang=lang, status_code=422)
+    return _back(p, anchor)
 
 
 @router.get("/partnerships")
@@ -90,6 +187,9 @@ def list_page(request: Request, session: SessionDep, lang: LangDep, actor: UserD
         "rows": [(p, *service.parties(session, p)) for p in rows],
         "notes": [(n, json.loads(n.params)) for n in notes[:20]],
         "can_propose": bool(actor.firm_ids),
+        "pattern_names": {
+            x["code"]: x["name_id" if lang == "id" else "name_en"] for x in catalog.partnership_patterns()
+        },
     }
     return render(request, "partnerships/list.html", context, lang=lang)
 
@@ -142,85 +242,137 @@ def detail_page(public_id: str, request: Request, session: SessionDep, lang: Lan
 def agreement_page(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """The agreement form."""
     p = service.get(session, actor=actor, public_id=public_id)
-    return render(request, "partnerships/agreement.html", _detail_context(session, actor, p, lang), lang=lang)
+    context = _detail_context(session, actor, p, lang)
+    context["draft"] = drafting.draft(session, actor=actor, partnership=p)
+    return render(request, "partnerships/agreement.html", context, lang=lang)
 
 
 @router.post("/partnerships/{public_id}/agreement")
-async def save_agreement(public_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
-    """Save the agreement's contents."""
-    p = service.get(session, actor=actor, public_id=public_id)
-    data = await _form(request, AgreementIn, lists=("checklist",))
-    agreement.save(session, actor=actor, partnership=p, data=data)
-    return _back(p, "#agreement")
+async def save_agreement(
+    public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
+) -> Response:
+    """Save the agreement's contents (a refusal shows the form again with what was typed)."""
+
+    async def do(p: Partnership) -> None:
+        data = await _form(request, AgreementIn, lists=("checklist",))
+        agreement.save(session, actor=actor, partnership=p, data=data)
+
+    return await _act(request, session, actor, lang, public_id, do, "#agreement", "partnerships/agreement.html")
+
+
+def _print_context(session: Session, actor: Actor, p: Partnership, lang: str) -> dict[str, Any]:
+    context = _detail_context(session, actor, p, lang)
+    ag = p.agreement
+    both = ag is not None and ag.signed_larger_at is not None and ag.signed_smaller_at is not None
+    context["place"] = printing.place_of(context["smaller"])
+    context["signed_on"] = max(ag.signed_larger_at, ag.signed_smaller_at) if both and ag else None  # type: ignore[type-var]
+    return context
 
 
 @router.get("/partnerships/{public_id}/agreement/print")
 def print_page(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """The printable agreement (Bahasa Indonesia; bilingual when a party is foreign)."""
     p = service.get(session, actor=actor, public_id=public_id)
-    return render(request, "partnerships/print.html", _detail_context(session, actor, p, lang), lang=lang)
+    return render(request, "partnerships/print.html", _print_context(session, actor, p, lang), lang=lang)
+
+
+@router.get("/partnerships/{public_id}/agreement.pdf")
+def agreement_pdf(public_id: str, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """The agreement as a PDF download."""
+    p = service.get(session, actor=actor, public_id=public_id)
+    content = printing.agreement_pdf(_print_context(session, actor, p, lang))
+    headers = {
+        "Content-Disposition": f'attachment; filename="perjanjian-{p.public_id}.pdf"',
+        "Cache-Control": "no-store",
+    }
+    return Response(content, media_type="application/pdf", headers=headers)
 
 
 @router.post("/partnerships/{public_id}/sign")
-def sign(public_id: str, session: SessionDep, actor: UserDep) -> Response:
+async def sign(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """Sign for the caller's party."""
-    p = service.get(session, actor=actor, public_id=public_id)
-    agreement.sign(session, actor=actor, partnership=p)
-    return _back(p)
+    form = await request.form()
+    name, title = str(form.get("signer_name", "")).strip(), str(form.get("signer_title", "")).strip()
+
+    def do(p: Partnership) -> None:
+        agreement.sign(
+            session, actor=actor, partnership=p, signer_name=name[:200] or None, signer_title=title[:200] or None
+        )
+
+    return await _act(request, session, actor, lang, public_id, do, "#agreement")
 
 
 @router.post("/partnerships/{public_id}/transition")
-async def transition(public_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+async def transition(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """Move the partnership to another state."""
-    p = service.get(session, actor=actor, public_id=public_id)
     form = await request.form()
     to, note = str(form.get("to", "")), form.get("note")
-    service.transition(session, actor=actor, partnership=p, to=to, note=str(note) if note else None)
-    return _back(p)
+
+    def do(p: Partnership) -> None:
+        service.transition(session, actor=actor, partnership=p, to=to, note=str(note) if note else None)
+
+    return await _act(request, session, actor, lang, public_id, do, "#actions")
 
 
 @router.post("/partnerships/{public_id}/orders")
-async def add_order(public_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+async def add_order(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """Record a purchase order."""
-    p = service.get(session, actor=actor, public_id=public_id)
-    ledger.add_order(session, actor=actor, partnership=p, data=await _form(request, OrderIn))
-    return _back(p, "#orders")
+
+    async def do(p: Partnership) -> None:
+        ledger.add_order(session, actor=actor, partnership=p, data=await _form(request, OrderIn))
+
+    return await _act(request, session, actor, lang, public_id, do, "#orders")
 
 
 @router.post("/partnerships/{public_id}/orders/{order_id}/deliveries")
 async def add_delivery(
-    public_id: str, order_id: int, request: Request, session: SessionDep, actor: UserDep
+    public_id: str, order_id: int, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
 ) -> Response:
     """Record a delivery with its BAST."""
-    p = service.get(session, actor=actor, public_id=public_id)
-    order = ledger.get_order(session, p, order_id)
-    ledger.add_delivery(session, actor=actor, partnership=p, order=order, data=await _form(request, DeliveryIn))
-    return _back(p, "#orders")
+
+    async def do(p: Partnership) -> None:
+        order = ledger.get_order(session, p, order_id)
+        data = await _form(request, DeliveryIn)
+        ledger.add_delivery(session, actor=actor, partnership=p, order=order, data=data)
+
+    return await _act(request, session, actor, lang, public_id, do, f"#order-{order_id}")
 
 
 @router.post("/partnerships/{public_id}/orders/{order_id}/invoices")
-async def add_invoice(public_id: str, order_id: int, request: Request, session: SessionDep, actor: UserDep) -> Response:
+async def add_invoice(
+    public_id: str, order_id: int, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
+) -> Response:
     """Invoice delivered goods."""
-    p = service.get(session, actor=actor, public_id=public_id)
-    order = ledger.get_order(session, p, order_id)
-    ledger.add_invoice(session, actor=actor, partnership=p, order=order, data=await _form(request, InvoiceIn))
-    return _back(p, "#orders")
+
+    async def do(p: Partnership) -> None:
+        order = ledger.get_order(session, p, order_id)
+        data = await _form(request, InvoiceIn)
+        ledger.add_invoice(session, actor=actor, partnership=p, order=order, data=data)
+
+    return await _act(request, session, actor, lang, public_id, do, f"#order-{order_id}")
 
 
 @router.post("/partnerships/{public_id}/invoices/{invoice_id}/payments")
 async def add_payment(
-    public_id: str, invoice_id: int, request: Request, session: SessionDep, actor: UserDep
+    public_id: str, invoice_id: int, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
 ) -> Response:
     """Record a payment."""
-    p = service.get(session, actor=actor, public_id=public_id)
-    invoice = ledger.get_invoice(session, p, invoice_id)
-    ledger.add_payment(session, actor=actor, partnership=p, invoice=invoice, data=await _form(request, PaymentIn))
-    return _back(p, "#orders")
+
+    async def do(p: Partnership) -> None:
+        invoice = ledger.get_invoice(session, p, invoice_id)
+        data = await _form(request, PaymentIn)
+        ledger.add_payment(session, actor=actor, partnership=p, invoice=invoice, data=data)
+
+    return await _act(request, session, actor, lang, public_id, do, f"#invoice-{invoice_id}")
 
 
 @router.post("/partnerships/{public_id}/evaluations")
-async def add_evaluation(public_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+async def add_evaluation(
+    public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
+) -> Response:
     """Evaluate the other party."""
-    p = service.get(session, actor=actor, public_id=public_id)
-    ledger.add_evaluation(session, actor=actor, partnership=p, data=await _form(request, EvaluationIn))
-    return _back(p, "#evaluations")
+
+    async def do(p: Partnership) -> None:
+        ledger.add_evaluation(session, actor=actor, partnership=p, data=await _form(request, EvaluationIn))
+
+    return await _act(request, session, actor, lang, public_id, do, "#evaluations")

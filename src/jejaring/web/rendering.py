@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
+from jejaring.core.dates import long_date
 from jejaring.core.i18n import translate
 from jejaring.reference import catalog, wilayah
 
@@ -34,11 +35,11 @@ def _number(value: float | int | None, lang: str = "id") -> str:
     if value is None:
         return "–"
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return text.replace(",", "\u2009").replace(".", ",") if lang == "id" else text
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if lang == "id" else text  # 1.250.000,5
 
 
 def _rupiah(value: int | None, lang: str = "id") -> str:
-    return "–" if value is None else "Rp" + _number(value, lang).replace("\u2009", ".")
+    return "–" if value is None else "Rp" + _number(value, lang)
 
 
 def _kbli_title(code: str | None, lang: str = "id") -> str:
@@ -69,6 +70,7 @@ def environment() -> Environment:
     )
     env.filters["number"] = _number
     env.filters["rupiah"] = _rupiah
+    env.filters["longdate"] = long_date
     env.globals["kbli_title"] = _kbli_title
     env.globals["province_name"] = _province_name
     env.globals["regency_name"] = _regency_name

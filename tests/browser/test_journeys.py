@@ -1,0 +1,117 @@
+"""An owner's whole journey in Chromium, in Indonesian and English, at desktop and phone width: sign up,
+confirm, land on Usaha saya, register a firm typed as Indonesians type amounts, find it everywhere, be guided
+when proposing without a firm; every page is checked for raw codes and untranslated message keys."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from jejaring.core.i18n import catalog
+from tests.browser.conftest import ARTIFACTS, screenshot
+
+pytestmark = pytest.mark.browser
+PASSWORD = "sandi-perjalanan-123"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# Internal codes that must never reach a reader: roles, sectors, pattern kinds, checklist items, field keys.
+RAW_CODES = (
+    "pemilik_usaha",
+    "petugas_dinas",
+    "industri_besar",
+    "industri_kreatif",
+    "rantai_pasok",
+    "rp_role",
+    "kode_wilayah",
+    "pemasok_bahan_baku",
+    "layanan_purna_jual",
+)
+_KEY = re.compile(r"\b[a-z]+(?:\.[a-z_]+){1,4}\b")
+
+
+def assert_readable(page, where: str) -> None:  # type: ignore[no-untyped-def]
+    """Fail when the visible text shows a raw internal code or an untranslated message key."""
+    text = page.inner_text("body")
+    raw = [c for c in RAW_CODES if c in text]
+    keys = sorted({k for k in _KEY.findall(text) if k in catalog("id")})
+    if raw or keys:
+        screenshot(page, f"raw-codes-{where}")
+    assert not raw, f"{where}: raw codes on the page: {raw}"
+    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 1, f"{where}: the page is {wide}px wider than the window"
+    assert not keys, f"{where}: untranslated message keys: {keys}"
+
+
+def _journey(browser, base: str, lang: str, device: str, partner: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="id-ID" if lang == "id" else "en-US", viewport=VIEWPORTS[device])
+    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    tag = f"{lang}-{device}"
+    try:
+        page.goto(base + "/")
+        assert_readable(page, f"home-{tag}")
+        # the public sees neither the upload nor the data-matching menu
+        assert page.locator("#nav-intake").count() == 0 and page.locator("#nav-resolution").count() == 0
+        page.goto(base + "/signup")
+        assert_readable(page, f"signup-{tag}")
+        page.fill("input[name=name]", f"Ibu Uji {tag}")
+        page.fill("input[name=email]", f"owner-{tag}@uji.example")
+        page.fill("input[name=password]", PASSWORD)
+        page.fill("input[name=confirm_password]", PASSWORD)
+        page.click("#signup-submit")
+        page.wait_for_selector("#signup-done")
+        link = page.get_attribute("#signup-link", "href")
+        assert link and "/account/confirm/" in link
+        page.goto(base + "/account/confirm/" + link.rsplit("/", 1)[1])
+        page.wait_for_selector("#login-confirmed")
+        page.fill("input[name=email]", f"owner-{tag}@uji.example")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_selector("#my-no-firms")  # Usaha saya, with the way forward
+        assert_readable(page, f"my-empty-{tag}")
+        assert page.locator("#nav-intake").count() == 0 and page.locator("#nav-resolution").count() == 0
+        # proposing without a firm: guided, not an empty select
+        page.goto(f"{base}/partnerships/new?partner={partner}")
+        page.wait_for_selector("#proposal-no-firm")
+        assert page.locator("select[name=proposer_firm]").count() == 0
+        assert_readable(page, f"propose-no-firm-{tag}")
+        page.click("#proposal-register")
+        page.wait_for_selector("#new-firm-form")
+        assert_readable(page, f"firm-new-{tag}")
+        page.fill("input[name=name]", f"Batik Uji {tag}")
+        page.select_option("#new-firm-regency", "33.20")
+        page.fill("input[name=kbli_code]", "13134")
+        page.fill("textarea[name=products]", "batik tulis")
+        page.fill("input[name=workers]", "12")
+        page.fill("input[name=investment]", "300.000.000")
+        page.click("#new-firm-submit")
+        page.wait_for_url(re.compile(r"/firms/F-"))
+        assert_readable(page, f"firm-detail-{tag}")
+        body = page.inner_text("body")
+        assert ("Rp300.000.000" in body) if lang == "id" else ("Rp300,000,000" in body)
+        page.goto(base + "/my")
+        assert f"Batik Uji {tag}" in page.inner_text("#my-firms")
+        assert_readable(page, f"my-{tag}")
+        page.goto(base + "/account")
+        assert f"Batik Uji {tag}" in page.inner_text("#account-firms")
+        assert_readable(page, f"account-{tag}")
+        page.goto(base + "/notifications")
+        page.wait_for_selector("#notifications-none")
+        assert_readable(page, f"notifications-{tag}")
+        screenshot(page, f"journey-owner-{tag}")
+    except Exception:
+        screenshot(page, f"journey-owner-failed-{tag}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"journey-owner-failed-{tag}.html").write_text(page.content())
+        raise
+    finally:
+        context.close()
+
+
+def test_owner_journey_in_both_languages_at_desktop_and_phone_width(live_server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    partner = httpx.get(f"{live_server}/api/v1/firms", params={"page_size": 1}).json()["items"][0]["public_id"]
+    for lang in ("id", "en"):
+        for device in VIEWPORTS:
+            _journey(browser, live_server, lang, device, partner)
