@@ -228,7 +228,7 @@ def s_save(session: Session, settings: Settings) -> Write:
 
 def s_sign(session: Session, settings: Settings) -> Write:
     p, buyer, _ = _partnership(session, "negosiasi")
-    return (lambda: agreement.sign(session, actor=buyer, partnership=p)), "partnership.agreement.sign"
+    return (lambda: agreement.sign(session, actor=buyer, partnership=p)), "partnership.sign"
 
 
 def s_add_order(session: Session, settings: Settings) -> Write:

@@ -177,3 +177,17 @@ def test_need_suggestions_reach_the_supplier(engine: Engine, corpus: Corpus) -> 
         assert own and own[0][1] and all(r.candidate.doc.public_id != buyer.public_id for r in own[0][1])
         # both make keripik singkong balado (Garut's, nearer to the Jakarta buyer, or Bukittinggi's)
         assert own[0][1][0].candidate.doc.public_id in {corpus.keys["c7"], corpus.keys["n25"]}
+
+
+def test_warm_up_loads_model_reader_and_index_and_logs_the_time(
+    engine: Engine, corpus: Corpus, caplog: pytest.LogCaptureFixture
+) -> None:
+    from jejaring.matching import embedding, places
+
+    with session_scope(engine) as s:
+        lifecycle.build(s, corpus.settings)
+    with caplog.at_level("INFO", logger="jejaring.matching.lifecycle"):
+        seconds = lifecycle.warm_up(corpus.settings)
+    assert seconds > 0
+    assert embedding._model.cache_info().currsize == 1 and places.gazetteer.cache_info().currsize == 1
+    assert any("matching warm-up" in r.getMessage() for r in caplog.records)

@@ -215,3 +215,24 @@ def test_a_radius_without_a_place_is_dropped() -> None:
 )
 def test_numbers_as_indonesians_and_english_write_them(raw: str, value: float) -> None:
     assert number(raw) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "codes", "mode", "radius"),
+    [
+        ("sourced from Central Java or Yogyakarta", {"33", "34"}, "origin", None),
+        ("batik dari Jawa Tengah atau DIY, 200 lembar", {"33", "34"}, "origin", None),
+        ("tas kulit dari Garut dan Tasik", {"32.05", "32.06", "32.78"}, "origin", None),
+        (
+            "konveksi area Jabodetabek",
+            {"31", "32.01", "32.71", "32.76", "36.03", "36.71", "36.74", "32.16", "32.75"},
+            "near",
+            None,
+        ),
+        ("keripik dari Malang dan sekitarnya", {"35.07", "35.73"}, "radius", 50.0),
+    ],
+)
+def test_several_places_and_surroundings(text: str, codes: set[str], mode: str, radius: float | None) -> None:
+    u = understand(text, today=TODAY)
+    assert u.place is not None and set(u.place.codes) == codes and u.place.mode == mode
+    assert u.radius_km == radius

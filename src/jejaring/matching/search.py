@@ -114,8 +114,8 @@ def build_request(query: MatchQuery, understood: Understood | None = None) -> tu
         province, regency = up.codes[0][:2], (up.codes[0] if len(up.codes[0]) == 5 else None)
         if up.mode == "radius":
             radius = radius or u.radius_km
-        elif up.firm:
-            areas = list(up.codes)
+        elif up.firm:  # the supplier's region, a filter: not a point to measure the distance to the buyer from
+            areas, near = list(up.codes), None
     qty = to_base(per_month(quantity, period), unit) if quantity else None
     price_unit = (
         unit if (query.price_min is not None or query.price_max is not None) else (u.price_unit or unit) if u else unit

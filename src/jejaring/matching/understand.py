@@ -109,6 +109,9 @@ _NEAR = frozenset(
     ]
 )
 _IN = frozenset(["di", "in", "at", "ke", "to"])
+_OR = frozenset(["or", "atau", "and", "dan", "serta"])
+_AROUND = frozenset(["sekitarnya", "surroundings", "vicinity", "around", "sekitar"])
+AROUND_KM = 50.0  # "X dan sekitarnya"
 _CUE_RANK = {"radius": 4, "origin": 3, "in": 3, "near": 2, "at": 1, "bare": 0}
 # "di/in X" names where the supplier is ("pemasok aci di Pati"), unless it says where the buyer is
 # ("hotel kami di Bali", "our company in …", "untuk katering di Jogja"): then it is only a preference.
@@ -380,11 +383,27 @@ def _place(w: _Work, u: Understood) -> None:
     if best is None:
         return
     _, start, end, entry, mode = best
+    codes, name, level = entry.codes, entry.name, entry.level
+    j = next((k for k, (_, s, _) in enumerate(words) if s >= end), None)
+    while j is not None and j + 1 < len(words) and words[j][0] in _OR:  # "Jawa Tengah atau DIY", "Bali or Lombok"
+        for n in range(min(gaz.longest, len(words) - j - 1), 0, -1):
+            more = gaz.names.get(" ".join(t for t, _, _ in words[j + 1 : j + 1 + n]))
+            if more is not None:
+                codes = codes + tuple(c for c in more.codes if c not in codes)
+                name, level, end = f"{name}, {more.name}", "area", words[j + n][2]
+                j = j + 1 + n if j + 1 + n < len(words) else None
+                break
+        else:
+            break
+    if j is not None and j + 1 < len(words) and words[j][0] in _OR and words[j + 1][0] in _AROUND:
+        end = words[j + 1][2]  # "Malang dan sekitarnya", "Bandung and surroundings": a radius around it
+        u.radius_km = u.radius_km or AROUND_KM
+        u.spans["radius_km"] = f"{words[j][0]} {words[j + 1][0]}"
     if u.radius_km is not None:
         mode = "radius"
     taken = w.take(start, end)
-    point = places.coordinates(entry.codes)
-    u.place = UnderstoodPlace(entry.codes, entry.name, entry.level, mode, taken, *(point or (None, None)))
+    point = places.coordinates(codes)
+    u.place = UnderstoodPlace(codes, name, level, mode, taken, *(point or (None, None)))
     u.spans["place"] = taken
 
 

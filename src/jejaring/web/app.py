@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if settings.matching_warm_up:  # partner search: model + index loaded now, start-up time logged
+        if settings.matching_warm_up and settings.environment != "test":  # model + index now, time logged
             from jejaring.matching.lifecycle import warm_up
 
             warm_up(settings)
