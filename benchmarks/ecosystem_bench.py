@@ -76,9 +76,7 @@ def main() -> int:
             timings.append((time.perf_counter() - a) * 1000)
     got = {(g.kind.value, g.place) for g in found}
     ok = True
-    print(
-        f"links {len(net.links):,}, firms {len(net.firms):,}, sentra {len(net.sentra):,}, gaps {len(found):,}"
-    )
+    print(f"links {len(net.links):,}, firms {len(net.firms):,}, sentra {len(net.sentra):,}, gaps {len(found):,}")
     for kind in sorted({t["kind"] for t in truth}):
         tp = fp = fn = tn = 0
         for t in (t for t in truth if t["kind"] == kind):

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from jejaring.accounts.authz import Forbidden, allowed
+from jejaring.accounts.authz import Forbidden, Unauthenticated, allowed
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import NotFound
 from jejaring.ecosystem import gaps as gap_finder
@@ -67,11 +67,11 @@ def resolve_place(
     return Place(), "Indonesia"
 
 
-def _state(session: Session) -> tuple[int, int]:
-    return service.count_links(session), registry_service.count_firms(session)
+def _state(session: Session) -> tuple[Any, ...]:
+    return (*service.links_state(session), registry_service.count_firms(session))
 
 
-def _network(session: Session, state: tuple[int, int] | None = None) -> network.Network:
+def _network(session: Session, state: tuple[Any, ...] | None = None) -> network.Network:
     key = ("net", state or _state(session))
     with _LOCK:
         if key not in _CACHE:
@@ -249,6 +249,8 @@ def export_xlsx(rows: list[dict[str, Any]]) -> bytes:
 
 def check_export(actor: Actor, place: Place) -> None:
     """Gap reports are for officers (their province) and the ministry."""
+    if not actor.is_authenticated:
+        raise Unauthenticated("accounts.error.unauthenticated")
     if not service.can_see_values(actor, place.province):
         raise Forbidden("ecosystem.error.export_forbidden")
 

@@ -215,6 +215,12 @@ def count_links(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Link)) or 0
 
 
+def links_state(session: Session) -> tuple[Any, ...]:
+    """What identifies the current links: the database, their count, highest id and latest change."""
+    row = session.execute(select(func.count(), func.max(Link.id), func.max(Link.updated_at))).one()
+    return (session.get_bind().engine.url.render_as_string(hide_password=True), *row)
+
+
 def replace_io_structure(session: Session, *, actor: Actor, matrix: dict[tuple[str, str], float], source: str) -> int:
     """Replace the I–O structure (e.g. with BPS's table aggregated to KBLI divisions); empty = back to default."""
     from jejaring.ecosystem.models import IoCoefficient
