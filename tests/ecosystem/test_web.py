@@ -72,6 +72,8 @@ def test_national_summary_and_province_page(client: TestClient, world: dict[str,
     assert client.get("/ecosystem/provinsi/33").status_code == 200
     assert client.get("/ecosystem/kabupaten/33.75").status_code == 200
     assert client.get("/ecosystem/provinsi/99").status_code == 404
+    chooser = client.get("/ecosystem?province=33", follow_redirects=False)  # the place form without JavaScript
+    assert chooser.status_code == 303 and chooser.headers["location"] == "/ecosystem/provinsi/33"
 
 
 def test_link_values_are_scoped(client: TestClient, world: dict[str, str]) -> None:
