@@ -13,7 +13,6 @@ is below 0.9. With ``--work DIR`` the database is kept, and a second run skips t
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import statistics
 import sys
@@ -37,9 +36,8 @@ def main() -> int:
     from jejaring.core import migrate
     from jejaring.core.config import get_settings
     from jejaring.core.db import build_engine, session_scope
-    from jejaring.ecosystem import gaps, network, reports
+    from jejaring.ecosystem import evaluation, gaps, network, reports
     from jejaring.reference import service as reference_service
-    from jejaring.registry import service as registry_service
     from jejaring.synth import flows
 
     settings = get_settings()
@@ -52,21 +50,13 @@ def main() -> int:
         flows.load_synthetic_demo(engine, settings, scale=args.scale, report=lambda m: None)
         print(f"loaded the synthetic nation at scale {args.scale} in {time.perf_counter() - t0:.0f} s")
     out = work / "var" / "demo-synth"
-    truth = list(csv.DictReader((out / "ground_truth" / "ecosystem_gaps.csv").open(encoding="utf-8")))
     with session_scope(engine) as s:
-        sentra_rows = {}
-        for p in (out / "ground_truth" / "rows").glob("*.csv"):
-            for r in csv.DictReader(p.open(encoding="utf-8")):
-                if r["kind"] == "sentra":
-                    sentra_rows[(r["file"].split("/")[-1], int(r["row"]))] = r["entity_id"]
-        ids = registry_service.ids_by_source(s, entity_type="sentra", file_names=sorted({f for f, _ in sentra_rows}))
-        public = {row["id"]: row["public_id"] for row in registry_service.network_sentra(s)[0]}
-        sentra_pid = {sentra_rows[k]: public[v] for k, v in ids.items() if k in sentra_rows and v in public}
         t1 = time.perf_counter()
         net = network.load(s)
         t2 = time.perf_counter()
         found = gaps.find(net)
         t3 = time.perf_counter()
+        scores = evaluation.evaluate(s, out, found)
         timings = []
         provinces = sorted({g.province_code for g in found})
         reports.gaps_for(s, reports.Place())
@@ -74,25 +64,14 @@ def main() -> int:
             a = time.perf_counter()
             reports.gaps_for(s, reports.Place(province=code))
             timings.append((time.perf_counter() - a) * 1000)
-    got = {(g.kind.value, g.place) for g in found}
     ok = True
     print(f"links {len(net.links):,}, firms {len(net.firms):,}, sentra {len(net.sentra):,}, gaps {len(found):,}")
-    for kind in sorted({t["kind"] for t in truth}):
-        tp = fp = fn = tn = 0
-        for t in (t for t in truth if t["kind"] == kind):
-            place = sentra_pid.get(t["place"]) if t["place_kind"] == "sentra" else t["place"]
-            if place is None:
-                continue  # a sentra whose row did not load (none expected: sentra rows carry no injected faults)
-            hit = (kind, place) in got
-            planted = t["planted"] == "true"
-            tp += hit and planted
-            fp += hit and not planted
-            fn += planted and not hit
-            tn += not hit and not planted
-        precision = tp / (tp + fp) if tp + fp else 1.0
-        recall = tp / (tp + fn) if tp + fn else 1.0
-        ok &= precision >= TARGET and recall >= TARGET
-        print(f"{kind:24} planted {tp + fn:3}  controls {fp + tn:3}  precision {precision:.2f}  recall {recall:.2f}")
+    for kind, sc in sorted(scores.items()):
+        ok &= sc.precision >= TARGET and sc.recall >= TARGET
+        print(
+            f"{kind:24} planted {sc.tp + sc.fn:3}  controls {sc.fp + sc.tn:3}  "
+            f"precision {sc.precision:.2f}  recall {sc.recall:.2f}"
+        )
     p95 = statistics.quantiles(timings, n=20)[18] if len(timings) >= 2 else (timings[0] if timings else 0.0)
     print(f"load network {t2 - t1:.2f} s, find all gaps {t3 - t2:.2f} s, page gaps p95 {p95:.1f} ms (from the rollup)")
     return 0 if ok else 1
