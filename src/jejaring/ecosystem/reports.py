@@ -194,8 +194,11 @@ def flows_data(session: Session, *, place: Place) -> list[dict[str, Any]]:
     """Flows between places for the map: from the partner's regency to the firm's, by kind, with counts."""
     net = _network(session)
     count: Counter[tuple[str, str, str]] = Counter()
+    members = _members(net, place.sentra) if place.sentra else None
     for lk in net.links:
         if place.province and lk["province_code"] != place.province:
+            continue
+        if members is not None and lk["firm_id"] not in members:
             continue
         if place.regency and lk["regency_code"] != place.regency:
             continue
@@ -208,6 +211,11 @@ def flows_data(session: Session, *, place: Place) -> list[dict[str, Any]]:
         if a and b:
             out.append({"from": src, "to": dst, "kind": kind, "count": n, "coords": [[a[1], a[0]], [b[1], b[0]]]})
     return out
+
+
+def _members(net: network.Network, sentra: str) -> set[int]:
+    sid = next((i for i, s in net.sentra.items() if s["public_id"] == sentra), None)
+    return set(net.members.get(sid, [])) if sid is not None else set()
 
 
 def export_rows(session: Session, place: Place, lang: str) -> list[dict[str, Any]]:
