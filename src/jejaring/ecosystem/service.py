@@ -16,8 +16,6 @@ from jejaring.accounts.authz import allowed, authorize
 from jejaring.accounts.roles import Actor
 from jejaring.ecosystem.enums import DERIVED_SOURCES, KIND_OF_ROLE, LinkKind, LinkSource
 from jejaring.ecosystem.models import Link
-from jejaring.matching import service as matching_service
-from jejaring.partnerships import service as partnerships_service
 from jejaring.registry import service as registry_service
 
 FINANCE_PATTERNS = {"bagi_hasil", "usaha_patungan"}
@@ -100,6 +98,9 @@ def declare_links(session: Session, *, actor: Actor, links: list[LinkIn]) -> Cou
 
 def collect_links(session: Session, *, actor: Actor) -> dict[str, int]:
     """Rebuild the links Jejaring derives (partnerships and orders, accepted proposals, sentra membership)."""
+    from jejaring.matching import service as matching_service  # heavy imports only where they are needed
+    from jejaring.partnerships import service as partnerships_service
+
     authorize(actor, "ecosystem.collect")
     firms = {f["id"]: f for f in registry_service.network_firms(session)}
     rows: dict[str, dict[str, Any]] = {}
