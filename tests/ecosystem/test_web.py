@@ -29,6 +29,9 @@ def world(engine: Engine) -> dict[str, str]:
         for role, prov in (("petugas_dinas", "32"), ("petugas_dinas", "33"), ("analis", None)):
             user = create_user(s, role=role, province=prov)
             out[f"{role}.{prov}"] = create_token(s, user=user, scopes=["read"])
+        for regency in ("32.73", "32.04"):  # regency officers: Kota Bandung (the sentra's) and Kabupaten Bandung
+            user = create_user(s, role="petugas_dinas", province="32", regency=regency, email=f"k{regency}@uji.example")
+            out[f"regency.{regency}"] = create_token(s, user=user, scopes=["read"])
         return out
 
 
@@ -87,6 +90,11 @@ def test_link_values_are_scoped(client: TestClient, world: dict[str, str]) -> No
     assert not other["values_visible"] and {lk["value_per_year"] for lk in other["links"]} == {None}
     analyst = client.get(url, headers=bearer(world["analis.None"])).json()
     assert analyst["values_visible"]
+    assert client.get(url, headers=bearer(world["regency.32.73"])).json()["values_visible"]
+    assert not client.get(url, headers=bearer(world["regency.32.04"])).json()["values_visible"]
+    province_page = "/api/v1/ecosystem/links?province=32"
+    assert client.get(province_page, headers=bearer(world["petugas_dinas.32"])).json()["values_visible"]
+    assert not client.get(province_page, headers=bearer(world["regency.32.73"])).json()["values_visible"]
 
 
 def test_gap_report_exports(client: TestClient, world: dict[str, str]) -> None:

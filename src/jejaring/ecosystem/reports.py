@@ -37,6 +37,11 @@ class Place:
     sentra: str | None = None
 
     @property
+    def region(self) -> str | None:
+        """The regency code when the place lies in one, else the province code (None: the nation)."""
+        return self.regency or self.province
+
+    @property
     def kind(self) -> PlaceKind | None:
         """Sentra, regency, province or None for the nation."""
         if self.sentra:
@@ -105,7 +110,7 @@ def gaps_for(session: Session, place: Place) -> list[gap_finder.Gap]:
 def links_for(session: Session, *, actor: Actor, place: Place, limit: int = 500) -> list[dict[str, Any]]:
     """The links of a place with both ends named; values only for those entitled to them."""
     net = _network(session)
-    show_values = service.can_see_values(actor, place.province)
+    show_values = service.can_see_values(actor, place.region)
     members = set()
     if place.sentra:
         sid = next((i for i, s in net.sentra.items() if s["public_id"] == place.sentra), None)
@@ -259,7 +264,7 @@ def check_export(actor: Actor, place: Place) -> None:
     """Gap reports are for officers (their province) and the ministry."""
     if not actor.is_authenticated:
         raise Unauthenticated("accounts.error.unauthenticated")
-    if not service.can_see_values(actor, place.province):
+    if not service.can_see_values(actor, place.region):
         raise Forbidden("ecosystem.error.export_forbidden")
 
 
@@ -267,7 +272,7 @@ def firm_panel(session: Session, *, actor: Actor, public_id: str) -> dict[str, A
     """A firm's links (values for those entitled) and its single-source risks."""
     f = registry_service.get_firm(session, public_id=public_id)
     net = _network(session)
-    show = service.can_see_values(actor, f.province_code) or allowed(actor, "firm.read_private", f)
+    show = service.can_see_values(actor, f.regency_code) or allowed(actor, "firm.read_private", f)
     rows = []
     for lk in net.links:
         if lk["firm_id"] == f.id or lk["partner_firm_id"] == f.id:

@@ -188,11 +188,10 @@ def _derived(
     )
 
 
-def can_see_values(actor: Actor, province: str | None) -> bool:
-    """Officers see their province's private link values (admins and analysts all); the public sees counts."""
-    if province is None:
-        return allowed(actor, "ecosystem.read_values", None)
-    return allowed(actor, "ecosystem.read_values", province)
+def can_see_values(actor: Actor, region: str | None) -> bool:
+    """Officers see the private link values of their province (or regency) — ``region`` is a province or
+    regency code, None for the nation; admins and analysts see all; the public sees counts."""
+    return allowed(actor, "ecosystem.read_values", region)
 
 
 def all_links(session: Session, *, province: str | None = None) -> list[Link]:

@@ -35,7 +35,7 @@ def _page(request: Request, session: Session, actor: Actor, lang: str, place: re
         "more": max(0, len(found) - SHOWN_GAPS),
         "links": links,
         "link_total": len(links),
-        "values_visible": service.can_see_values(actor, place.province),
+        "values_visible": service.can_see_values(actor, place.region),
         "kinds": [k.value for k in LinkKind],
         "graph_json": json.dumps(reports.graph_data(session, actor=actor, place=place), ensure_ascii=False),
         "flows_json": json.dumps(
