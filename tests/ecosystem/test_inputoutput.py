@@ -97,3 +97,28 @@ def test_bps_table_aggregated_to_divisions(tmp_path: Path) -> None:
     assert matrix[("14", "14")] == pytest.approx(0.2)
     assert ("14", "10") not in matrix
     assert math.isclose(sum(matrix.values()), 0.525)
+
+
+def test_import_io_replaces_the_default(env_db: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from jejaring.cli import app
+    from jejaring.core.db import get_engine, session_scope
+    from jejaring.ecosystem import network
+
+    with session_scope(get_engine()) as s:
+        assert network.io_matrix(s)[1] == "default"
+    table = tmp_path / "io_2016.csv"
+    table.write_text("Kode;Uraian;001;003\n001;Beras;10;30\n003;Pakaian;0;40\n210;Jumlah input;100;200\n", "utf-8")
+    conc = tmp_path / "konkordansi.csv"
+    conc.write_text("io_code,kbli_division\n001,10\n003,14\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["ecosystem", "import-io", str(table), str(conc)])
+    assert result.exit_code == 0, result.output
+    with session_scope(get_engine()) as s:
+        matrix, source = network.io_matrix(s)
+    assert source == "io_2016.csv"
+    assert matrix == {
+        ("10", "10"): pytest.approx(0.1),
+        ("10", "14"): pytest.approx(0.15),
+        ("14", "14"): pytest.approx(0.2),
+    }

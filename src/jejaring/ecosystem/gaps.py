@@ -118,9 +118,9 @@ def _division_title(code: str) -> str:
 
 def _place_label(place_kind: PlaceKind, code: str, net: Network) -> str:
     if place_kind is PlaceKind.SENTRA:
-        for s in net.sentra.values():
-            if s["public_id"] == code:
-                return str(s["name"])
+        if not net.sentra_names:
+            net.sentra_names.update({str(s["public_id"]): str(s["name"]) for s in net.sentra.values()})
+        return net.sentra_names.get(code, code)
     reg = wilayah.regency(code)
     return reg["name"] if reg else code
 

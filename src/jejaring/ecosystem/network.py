@@ -65,6 +65,7 @@ class Network:
     partners: dict[int, dict[str, Any]] = field(default_factory=dict)  # registered partners, any province
     suppliers: dict[str, Points] = field(default_factory=dict)  # input division → supplier firms
     services: Points | None = None
+    sentra_names: dict[str, str] = field(default_factory=dict)  # public ID → name, filled on first use
 
     def point(self, firm: dict[str, Any]) -> tuple[float, float] | None:
         """A firm's coordinates, else its regency's seat."""

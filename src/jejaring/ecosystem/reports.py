@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from jejaring.accounts.authz import Forbidden, allowed
+from jejaring.accounts.authz import Forbidden, Unauthenticated, allowed
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import NotFound
 from jejaring.ecosystem import gaps as gap_finder
@@ -35,6 +35,11 @@ class Place:
     province: str | None = None
     regency: str | None = None
     sentra: str | None = None
+
+    @property
+    def region(self) -> str | None:
+        """The regency code when the place lies in one, else the province code (None: the nation)."""
+        return self.regency or self.province
 
     @property
     def kind(self) -> PlaceKind | None:
@@ -67,11 +72,11 @@ def resolve_place(
     return Place(), "Indonesia"
 
 
-def _state(session: Session) -> tuple[int, int]:
-    return service.count_links(session), registry_service.count_firms(session)
+def _state(session: Session) -> tuple[Any, ...]:
+    return (*service.links_state(session), registry_service.count_firms(session))
 
 
-def _network(session: Session, state: tuple[int, int] | None = None) -> network.Network:
+def _network(session: Session, state: tuple[Any, ...] | None = None) -> network.Network:
     key = ("net", state or _state(session))
     with _LOCK:
         if key not in _CACHE:
@@ -105,7 +110,7 @@ def gaps_for(session: Session, place: Place) -> list[gap_finder.Gap]:
 def links_for(session: Session, *, actor: Actor, place: Place, limit: int = 500) -> list[dict[str, Any]]:
     """The links of a place with both ends named; values only for those entitled to them."""
     net = _network(session)
-    show_values = service.can_see_values(actor, place.province)
+    show_values = service.can_see_values(actor, place.region)
     members = set()
     if place.sentra:
         sid = next((i for i, s in net.sentra.items() if s["public_id"] == place.sentra), None)
@@ -194,8 +199,11 @@ def flows_data(session: Session, *, place: Place) -> list[dict[str, Any]]:
     """Flows between places for the map: from the partner's regency to the firm's, by kind, with counts."""
     net = _network(session)
     count: Counter[tuple[str, str, str]] = Counter()
+    members = _members(net, place.sentra) if place.sentra else None
     for lk in net.links:
         if place.province and lk["province_code"] != place.province:
+            continue
+        if members is not None and lk["firm_id"] not in members:
             continue
         if place.regency and lk["regency_code"] != place.regency:
             continue
@@ -208,6 +216,11 @@ def flows_data(session: Session, *, place: Place) -> list[dict[str, Any]]:
         if a and b:
             out.append({"from": src, "to": dst, "kind": kind, "count": n, "coords": [[a[1], a[0]], [b[1], b[0]]]})
     return out
+
+
+def _members(net: network.Network, sentra: str) -> set[int]:
+    sid = next((i for i, s in net.sentra.items() if s["public_id"] == sentra), None)
+    return set(net.members.get(sid, [])) if sid is not None else set()
 
 
 def export_rows(session: Session, place: Place, lang: str) -> list[dict[str, Any]]:
@@ -249,7 +262,9 @@ def export_xlsx(rows: list[dict[str, Any]]) -> bytes:
 
 def check_export(actor: Actor, place: Place) -> None:
     """Gap reports are for officers (their province) and the ministry."""
-    if not service.can_see_values(actor, place.province):
+    if not actor.is_authenticated:
+        raise Unauthenticated("accounts.error.unauthenticated")
+    if not service.can_see_values(actor, place.region):
         raise Forbidden("ecosystem.error.export_forbidden")
 
 
@@ -257,7 +272,7 @@ def firm_panel(session: Session, *, actor: Actor, public_id: str) -> dict[str, A
     """A firm's links (values for those entitled) and its single-source risks."""
     f = registry_service.get_firm(session, public_id=public_id)
     net = _network(session)
-    show = service.can_see_values(actor, f.province_code) or allowed(actor, "firm.read_private", f)
+    show = service.can_see_values(actor, f.regency_code) or allowed(actor, "firm.read_private", f)
     rows = []
     for lk in net.links:
         if lk["firm_id"] == f.id or lk["partner_firm_id"] == f.id:

@@ -16,8 +16,6 @@ from jejaring.accounts.authz import allowed, authorize
 from jejaring.accounts.roles import Actor
 from jejaring.ecosystem.enums import DERIVED_SOURCES, KIND_OF_ROLE, LinkKind, LinkSource
 from jejaring.ecosystem.models import Link
-from jejaring.matching import service as matching_service
-from jejaring.partnerships import service as partnerships_service
 from jejaring.registry import service as registry_service
 
 FINANCE_PATTERNS = {"bagi_hasil", "usaha_patungan"}
@@ -100,6 +98,9 @@ def declare_links(session: Session, *, actor: Actor, links: list[LinkIn]) -> Cou
 
 def collect_links(session: Session, *, actor: Actor) -> dict[str, int]:
     """Rebuild the links Jejaring derives (partnerships and orders, accepted proposals, sentra membership)."""
+    from jejaring.matching import service as matching_service  # heavy imports only where they are needed
+    from jejaring.partnerships import service as partnerships_service
+
     authorize(actor, "ecosystem.collect")
     firms = {f["id"]: f for f in registry_service.network_firms(session)}
     rows: dict[str, dict[str, Any]] = {}
@@ -187,11 +188,10 @@ def _derived(
     )
 
 
-def can_see_values(actor: Actor, province: str | None) -> bool:
-    """Officers see their province's private link values (admins and analysts all); the public sees counts."""
-    if province is None:
-        return allowed(actor, "ecosystem.read_values", None)
-    return allowed(actor, "ecosystem.read_values", province)
+def can_see_values(actor: Actor, region: str | None) -> bool:
+    """Officers see the private link values of their province (or regency) — ``region`` is a province or
+    regency code, None for the nation; admins and analysts see all; the public sees counts."""
+    return allowed(actor, "ecosystem.read_values", region)
 
 
 def all_links(session: Session, *, province: str | None = None) -> list[Link]:
@@ -213,6 +213,12 @@ def links_of_firms(session: Session, firm_ids: list[int]) -> list[Link]:
 def count_links(session: Session) -> int:
     """How many links are recorded."""
     return session.scalar(select(func.count()).select_from(Link)) or 0
+
+
+def links_state(session: Session) -> tuple[Any, ...]:
+    """What identifies the current links: the database, their count, highest id and latest change."""
+    row = session.execute(select(func.count(), func.max(Link.id), func.max(Link.updated_at))).one()
+    return (session.get_bind().engine.url.render_as_string(hide_password=True), *row)
 
 
 def replace_io_structure(session: Session, *, actor: Actor, matrix: dict[tuple[str, str], float], source: str) -> int:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import ActorDep
@@ -35,7 +35,7 @@ def _page(request: Request, session: Session, actor: Actor, lang: str, place: re
         "more": max(0, len(found) - SHOWN_GAPS),
         "links": links,
         "link_total": len(links),
-        "values_visible": service.can_see_values(actor, place.province),
+        "values_visible": service.can_see_values(actor, place.region),
         "kinds": [k.value for k in LinkKind],
         "graph_json": json.dumps(reports.graph_data(session, actor=actor, place=place), ensure_ascii=False),
         "flows_json": json.dumps(
@@ -64,8 +64,14 @@ def _io_rows(place: reports.Place) -> list[dict[str, Any]]:
 
 
 @router.get("/ecosystem")
-def national(request: Request, session: SessionDep, actor: ActorDep, lang: LangDep) -> Response:
-    """The national summary: share of IKM with at least one link of each kind, and the largest gaps."""
+def national(
+    request: Request, session: SessionDep, actor: ActorDep, lang: LangDep, province: str | None = None
+) -> Response:
+    """The national summary: share of IKM with at least one link of each kind, and the largest gaps.
+
+    ``?province=K`` (the place chooser without JavaScript) leads to the province's page."""
+    if province:
+        return RedirectResponse(f"/ecosystem/provinsi/{quote(province.strip())}", status_code=303)
     return _page(request, session, actor, lang, reports.Place(), "Indonesia")
 
 

@@ -127,7 +127,7 @@ class _Planter:
 
     def after_sales(self) -> None:
         machine = self.entities.filter(pl.col("kbli").str.slice(0, 2).is_in(list(inputoutput.MACHINE_DIVISIONS)))
-        counts = machine.group_by("kode_wilayah").len().filter(pl.col("len") >= 3)
+        counts = machine.group_by("kode_wilayah").len().filter(pl.col("len") >= 3).sort("kode_wilayah")
         repair = self.entities.filter(pl.col("kbli").str.starts_with("33"))
         rep_lat = np.array([self.seat.get(c, (np.nan, np.nan))[0] for c in repair["kode_wilayah"]])
         rep_lon = np.array([self.seat.get(c, (np.nan, np.nan))[1] for c in repair["kode_wilayah"]])
@@ -167,7 +167,11 @@ class _Planter:
             controls += 1
 
     def single_source(self, links: pl.DataFrame) -> pl.DataFrame:
-        members = self.entities.filter(pl.col("sentra_id").is_not_null()).group_by("sentra_id").agg(pl.col("entity_id"))
+        members = (
+            self.entities.filter(pl.col("sentra_id").is_not_null())
+            .group_by("sentra_id")
+            .agg(pl.col("entity_id").sort())
+        )
         members = members.filter(pl.col("entity_id").list.len() >= 3).sort("sentra_id")
         suppliers = self.frames["pemasok_bahan_baku"]["entity_id"].to_list()
         if not len(members) or len(suppliers) < 6:
