@@ -90,6 +90,7 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "event.manage": (True, lambda a, r: a.role in (ADMIN, PENYELENGGARA)),
     "insights.read": (False, lambda a, r: a.role in (ADMIN, ANALIS, PETUGAS)),
     "account.self": (True, lambda a, r: True),  # own password and tokens
+    "markets.set_hs": (True, lambda a, r: _officer(a, r) or owns_firm(a, r)),  # a firm's HS codes
 }
 
 

@@ -17,6 +17,7 @@ MODEL_MODULES = (
     "jejaring.resolution.models",
     "jejaring.partnerships.models",
     "jejaring.intake.models",
+    "jejaring.markets.models",
 )
 
 

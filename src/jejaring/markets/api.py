@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
 
+from jejaring.accounts.deps import UserDep
 from jejaring.core.errors import NotFound
 from jejaring.markets import service
 from jejaring.markets.views import data_dir
@@ -65,3 +67,30 @@ def leading(
         "synthetic": meta.get("synthetic"),
         "products": service.leading_products(session, code=code, lang=lang, limit=limit, data_dir=data_dir(request)),
     }
+
+
+class HsIn(BaseModel):
+    """An HS6 code to confirm or correct for a firm (``remove``: drop it)."""
+
+    hs6: str = Field(pattern=r"^\d{6}$")
+    product_text: str | None = Field(default=None, max_length=500)
+    remove: bool = False
+
+
+@router.post("/markets/firms/{public_id}/hs")
+def set_firm_hs(public_id: str, data: HsIn, session: SessionDep, actor: UserDep) -> dict[str, Any]:
+    """Confirm, correct or remove an HS6 code of a firm (its owner, the officer of its province, or admin); audited."""
+    return service.set_firm_hs(
+        session, actor=actor, public_id=public_id, hs6=data.hs6, product_text=data.product_text, remove=data.remove
+    )
+
+
+@router.get("/markets/hs-suggest")
+def hs_suggest(
+    session: SessionDep,
+    text: str = Query(..., min_length=2, max_length=300),
+    firm: str | None = None,
+    top: int = Query(5, ge=1, le=20),
+) -> dict[str, Any]:
+    """HS6 codes for a product description (Indonesian or English), with confidence; a firm narrows the chapters."""
+    return {"text": text, "suggestions": service.suggest_hs(session, text=text, firm_public_id=firm, top=top)}

@@ -92,10 +92,13 @@ def _add(hs: dict[str, dict[str, Any]], code: str, weight: float, source: str, c
 
 def firm_profile(session: Session, *, public_id: str) -> Profile:
     """What a firm makes: HS codes it declared, else the KBLI correspondence; and its certificates."""
+    from jejaring.markets import hscodes
     from jejaring.registry import service as registry_service
 
     firm = registry_service.get_firm(session, public_id=public_id)
     hs: dict[str, dict[str, Any]] = {}
+    for row in hscodes.firm_codes(session, firm_id=firm.id):
+        _add(hs, row.hs6, 1.0, row.source, row.confidence)
     for item in firm.product_items:
         for code in (item.hs_codes or "").split(";"):
             _add(hs, code, 1.0, "declared", 1.0)
@@ -140,6 +143,33 @@ def province_profile(session: Session, *, code: str, lang: str = "id") -> Profil
         for hs6, conf in guesses.items():
             _add(hs, hs6, units / max(len(guesses), 1), "kbli", conf)
     return Profile("province", code, names[code], hs, set())
+
+
+def set_firm_hs(
+    session: Session, *, actor: Any, public_id: str, hs6: str, product_text: str | None = None, remove: bool = False
+) -> dict[str, Any]:
+    """Confirm, correct or remove an HS6 code of a firm (its owner or an officer); audited. Returns the firm's codes."""
+    from jejaring.markets import hscodes
+    from jejaring.registry import service as registry_service
+
+    firm = registry_service.get_firm(session, public_id=public_id)
+    hscodes.set_firm_hs(session, actor=actor, firm=firm, hs6=hs6, product_text=product_text, remove=remove)
+    return {
+        "firm": firm.public_id,
+        "codes": [
+            {"hs6": r.hs6, "source": r.source, "product_text": r.product_text, "set_by": r.set_by}
+            for r in hscodes.firm_codes(session, firm_id=firm.id)
+        ],
+    }
+
+
+def suggest_hs(session: Session, *, text: str, firm_public_id: str | None = None, top: int = 5) -> list[dict[str, Any]]:
+    """HS6 codes for a product text (within the firm's KBLI chapters when a firm is given), with confidence."""
+    from jejaring.markets import hscodes
+    from jejaring.registry import service as registry_service
+
+    kbli = registry_service.get_firm(session, public_id=firm_public_id).kbli_code if firm_public_id else None
+    return hscodes.suggest(text, kbli=kbli, top=top)
 
 
 def profile(session: Session, *, kind: str, ref: str, lang: str = "id") -> Profile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -26,6 +27,13 @@ class Place:
     latitude: float | None
     longitude: float | None
     label: str
+
+
+def embed_texts(texts: list[str]) -> Any:
+    """Unit vectors (n × 512) of ``texts`` from the multilingual encoder partner search uses (for other domains)."""
+    from jejaring.matching import embedding
+
+    return embedding.embed(texts)
 
 
 def resolve_place(value: str, *, field: str = "location") -> Place:
