@@ -81,3 +81,31 @@ def test_without_trade_data_the_page_says_how_to_get_it(settings: Settings) -> N
         page = c.get("/markets")
         assert page.status_code == 200 and "jejaring markets synth" in page.text
         assert c.get("/api/v1/markets/status").status_code == 404
+
+
+def test_officer_corrects_hs_through_the_page_and_api(client: TestClient, session: Session, firm_id: str) -> None:
+    from tests.accounts.helpers import create_token, create_user, login
+
+    officer = create_user(session, role="petugas_dinas", province="33")
+    elsewhere = create_user(session, role="petugas_dinas", province="32")
+    session.commit()
+    anonymous = client.get(f"/markets?firm={firm_id}")
+    assert "markets-correct" not in anonymous.text
+    csrf = login(client, officer.email)
+    page = client.get(f"/markets?firm={firm_id}&suggest=kursi rotan")
+    soup = BeautifulSoup(page.text, "html.parser")
+    assert soup.select_one("#markets-correct") and soup.select("#markets-suggestions tbody tr")
+    saved = client.post(
+        f"/markets/firm/{firm_id}/hs", data={"hs6": "940161", "csrf_token": csrf}, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    after = BeautifulSoup(client.get(f"/markets?firm={firm_id}").text, "html.parser")
+    assert "940161" in after.select_one("#markets-products").text
+    bad = client.post(f"/markets/firm/{firm_id}/hs", data={"hs6": "999999", "csrf_token": csrf}, follow_redirects=False)
+    assert bad.status_code == 303 and "error=markets.error.unknown_hs" in bad.headers["location"]
+    token = create_token(session, user=elsewhere, scopes=["read", "write"])
+    session.commit()
+    refused = client.post(
+        f"/api/v1/markets/firms/{firm_id}/hs", json={"hs6": "940383"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert refused.status_code == 403

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from openpyxl import Workbook
 
-from jejaring.core.errors import NotFound
+from jejaring.accounts.authz import allowed
+from jejaring.accounts.deps import ActorDep, UserDep
+from jejaring.core.errors import DomainError, NotFound
 from jejaring.markets import service, store, worldmap
 from jejaring.reference import service as reference_service
 from jejaring.web.deps import LangDep, SessionDep
@@ -64,13 +66,46 @@ def page(
     request: Request,
     session: SessionDep,
     lang: LangDep,
+    actor: ActorDep,
     firm: str | None = None,
     sentra: str | None = None,
     province: str | None = Query(None, pattern=r"^\d{2}$"),
+    suggest: str | None = Query(None, max_length=300),
+    error: str | None = Query(None, max_length=60),
 ) -> Response:
     """Peluang Pasar: world map of unrealised potential, product space, best markets and nearby products."""
     ctx = _context(session, data_dir(request), lang, firm or None, sentra or None, province or None)
+    ctx.update(can_correct=False, suggestions=[], suggest=suggest or "", error=None)
+    if firm and ctx["result"] is not None:
+        from jejaring.registry import service as registry_service
+
+        ctx["can_correct"] = allowed(actor, "markets.set_hs", registry_service.get_firm(session, public_id=firm))
+        if ctx["can_correct"] and suggest:
+            ctx["suggestions"] = service.suggest_hs(session, text=suggest, firm_public_id=firm)
+    if error and error.startswith("markets.error."):
+        ctx["error"] = error
     return render(request, "markets/page.html", ctx, lang=lang)
+
+
+@router.post("/markets/firm/{public_id}/hs")
+async def correct_hs(public_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """Confirm, correct or remove an HS6 code of a firm from the page's form (authorised and audited)."""
+    form = await request.form()
+    try:
+        service.set_firm_hs(
+            session,
+            actor=actor,
+            public_id=public_id,
+            hs6=str(form.get("hs6", "")).strip(),
+            product_text=str(form.get("product_text", "")).strip() or None,
+            remove=form.get("remove") == "1",
+        )
+    except DomainError as exc:
+        if exc.status_code in (401, 403):
+            raise
+        session.rollback()
+        return RedirectResponse(f"/markets?firm={public_id}&error={exc.key}", status_code=303)
+    return RedirectResponse(f"/markets?firm={public_id}", status_code=303)
 
 
 @router.get("/markets/panel/{kind}/{ref}")
