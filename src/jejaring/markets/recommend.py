@@ -47,7 +47,8 @@ def _t(key: str, **params: Any) -> dict[str, str]:
 
 
 def resolve(profile: Profile, data_dir: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The profile's products that the trade data know: exact HS6, else the HS4 siblings (half weight)."""
+    """The profile's products that the trade data know: exact HS6, else the HS4 siblings (half weight); an HS4
+    code stands for its children."""
     known = set(store.table("products", data_dir)["hs6"].to_list())
     out: dict[str, dict[str, Any]] = {}
     for hs6, info in profile.hs.items():

@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from jejaring.core.errors import NotFound
-from jejaring.markets import baci, correspondence, indicators, recommend, store, synth
+from jejaring.markets import atlas, baci, correspondence, indicators, recommend, store, synth
 from jejaring.markets.recommend import Profile
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,14 @@ DEMO_COUNTRIES = 50
 def demo_spec() -> synth.WorldSpec:
     """The small synthetic world loaded at demo start: 50 largest economies (plus planted ones) and the best
     HS6 code of every KBLI of category C."""
-    extra = tuple(sorted({g[0].hs6 for g in correspondence.table().values() if g}))
+    from jejaring.synth.products import product_rows
+
+    best = {g[0].hs6 for g in correspondence.table().values() if g}
+    hs4 = {h[:4] for row in product_rows() for h in row.hs}  # what the synthetic nation's IKM declare
+    first_child: dict[str, str] = {}
+    for code in atlas.hs6_products()["hs6"].to_list():
+        first_child.setdefault(code[:4], code)
+    extra = tuple(sorted(best | {first_child[h] for h in hs4 if h in first_child}))
     return synth.WorldSpec(countries=DEMO_COUNTRIES, products=len(extra), extra_products=extra)
 
 
@@ -76,9 +83,9 @@ def status(data_dir: Path | None = None) -> dict[str, Any] | None:
 
 def _add(hs: dict[str, dict[str, Any]], code: str, weight: float, source: str, confidence: float) -> None:
     code = code.strip().replace(".", "")
-    if len(code) < 6 or not code[:6].isdigit():
+    if len(code) < 4 or not code.isdigit():
         return
-    code = code[:6]
+    code = code[:6] if len(code) >= 6 else code[:4]  # an HS4 stands for its six-digit children
     old = hs.get(code)
     if old is None or old["confidence"] < confidence:
         hs[code] = {
