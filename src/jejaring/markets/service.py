@@ -140,6 +140,10 @@ def province_profile(session: Session, *, code: str, lang: str = "id") -> Profil
     names = {p.code: p.name for p in reference_service.list_provinces(session)}
     if code not in names:
         raise NotFound("markets.no_province")
+    from jejaring.core.config import get_settings
+
+    # small registries refresh stale rollups themselves (JEJARING_INSIGHTS_AUTO_REFRESH_MAX_FIRMS)
+    insights_service.ensure_fresh(session, max_firms=get_settings().insights_auto_refresh_max_firms)
     rows = insights_service.breakdown(session, dim="kbli_group", scope=insights_service.Scope(province=code), lang=lang)
     hs: dict[str, dict[str, Any]] = {}
     for row in rows:
