@@ -109,3 +109,22 @@ def test_officer_corrects_hs_through_the_page_and_api(client: TestClient, sessio
         f"/api/v1/markets/firms/{firm_id}/hs", json={"hs6": "940383"}, headers={"Authorization": f"Bearer {token}"}
     )
     assert refused.status_code == 403
+
+
+def test_sentra_panel(client: TestClient, session: Session, firm_id: str) -> None:
+    from jejaring.registry import service as registry_service
+    from jejaring.registry.schemas import SentraCreate
+
+    sentra = registry_service.create_sentra(
+        session, data=SentraCreate(name="Sentra Rotan Panel", regency_code="33.20", kbli_code="31009")
+    )
+    registry_service.add_sentra_member(
+        session, sentra=sentra, firm=registry_service.get_firm(session, public_id=firm_id)
+    )
+    session.commit()
+    detail = client.get(f"/sentra/{sentra.public_id}")
+    assert f"/markets/panel/sentra/{sentra.public_id}" in detail.text
+    panel = BeautifulSoup(client.get(f"/markets/panel/sentra/{sentra.public_id}").text, "html.parser")
+    rows = panel.select("#markets-best tbody tr")
+    assert rows and "Japan" in rows[0].text
+    assert client.get("/markets/panel/province/33").status_code == 404
