@@ -4,8 +4,9 @@ Method (documented in docs/markets.md): each KBLI division (two digits) may only
 listed in ``DIVISION_CHAPTERS`` (curated by hand from the ISIC Rev.4 division definitions, which KBLI
 2020 follows, and the HS 2022 chapter titles). Within those chapters the HS6 subheadings are ranked by
 the cosine similarity of multilingual sentence embeddings (Google USE multilingual v3, the model
-matching uses) between the KBLI title (Indonesian, with its English group/class title) and the HS
-description (English, from atlas-common-data's hs22.csv). The top five are kept with their similarity
+matching uses) between the KBLI title and the HS description (English, from atlas-common-data's
+hs22.csv): 0.7 × similarity to the title without generic words ("industri", "pengolahan", …) + 0.3 ×
+similarity to the full title with its English group/class title. The top five are kept with their similarity
 as the confidence; division 33 (repair and installation) maps to the goods it repairs and its
 confidence is halved. This is a machine-made draft correspondence, not an official BPS table: the
 confidence says how sure it is, and users correct product-level codes in the application.
@@ -16,6 +17,7 @@ Run: .venv/bin/python scripts/build_kbli_hs.py  (about two minutes)
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +74,13 @@ def main() -> None:
             parent = by_code.get(parent["parent"])
         return ". ".join(p for p in parts if p)
 
-    k_vec = embedding.embed([context(r) for r in kelompok])
+    generic = re.compile(
+        r"\b(industri|pengolahan|kegiatan|pembuatan|barang|produk|lainnya|ytdl|dan|dari|untuk|yang|"
+        r"sejenisnya|keperluan|bahan|jasa)\b",
+        re.IGNORECASE,
+    )
+    core = [re.sub(r"\s+", " ", generic.sub(" ", r["title_id"])).strip() or r["title_id"] for r in kelompok]
+    k_vec = 0.7 * embedding.embed(core) + 0.3 * embedding.embed([context(r) for r in kelompok])
     with OUT.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["kbli", "hs6", "rank", "confidence", "method"])

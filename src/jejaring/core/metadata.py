@@ -21,6 +21,7 @@ MODEL_MODULES = (
     "jejaring.ecosystem.models",
     "jejaring.capability.models",
     "jejaring.events.models",
+    "jejaring.markets.models",
 )
 
 

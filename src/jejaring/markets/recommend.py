@@ -47,17 +47,30 @@ def _t(key: str, **params: Any) -> dict[str, str]:
 
 
 def resolve(profile: Profile, data_dir: Path | None = None) -> dict[str, dict[str, Any]]:
-    """The profile's products that the trade data know: exact HS6, else the HS4 siblings (half weight)."""
-    known = set(store.table("products", data_dir)["hs6"].to_list())
+    """The profile's products that the trade data know: exact HS6, else the HS4 siblings (half weight); an HS4
+    code stands for its children."""
+    known, by_hs4 = store.derived("products", "known", _known, data_dir)
     out: dict[str, dict[str, Any]] = {}
     for hs6, info in profile.hs.items():
         if hs6 in known:
             out[hs6] = {**info, "via": hs6}
             continue
-        for k in known:
-            if k[:4] == hs6[:4] and k not in out:
+        for k in by_hs4.get(hs6[:4], ()):
+            if k not in out:
                 out[k] = {**info, "weight": info["weight"] * 0.5, "via": hs6}
     return out
+
+
+def _by_hs6(markets: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    return {str(k[0]): v for k, v in markets.partition_by("hs6", as_dict=True).items()}
+
+
+def _known(products: pl.DataFrame) -> tuple[frozenset[str], dict[str, list[str]]]:
+    codes = products["hs6"].to_list()
+    by_hs4: dict[str, list[str]] = {}
+    for c in codes:
+        by_hs4.setdefault(c[:4], []).append(c)
+    return frozenset(codes), by_hs4
 
 
 def _competitors(text: str | None) -> str:
@@ -77,9 +90,12 @@ def best_markets(profile: Profile, *, limit: int = 10, data_dir: Path | None = N
     if not made:
         return []
     weights = pl.DataFrame({"hs6": list(made), "weight": [m["weight"] for m in made.values()]})
-    markets = store.table("markets", data_dir)
+    parts = store.derived("markets", "by_hs6", _by_hs6, data_dir)
+    chosen = [parts[h] for h in made if h in parts]
+    if not chosen:
+        return []
     rows = (
-        markets.filter(pl.col("hs6").is_in(list(made)))
+        pl.concat(chosen)
         .join(weights, on="hs6")
         .with_columns((pl.col("unrealised") * pl.col("weight")).alias("score"))
         .sort("score", descending=True)
@@ -157,7 +173,9 @@ def nearby_products(profile: Profile, *, limit: int = 10, data_dir: Path | None 
         .group_by("near")
         .agg(pl.col("phi").sum().alias("phi_in"), pl.col("phi").max().alias("phi_max"), pl.col("hs6").first())
     )
-    totals = prox.group_by("near").agg(pl.col("phi").sum().alias("phi_all"))
+    totals = store.derived(
+        "proximity", "totals", lambda t: t.group_by("near").agg(pl.col("phi").sum().alias("phi_all")), data_dir
+    )
     rows = (
         near.join(totals, on="near")
         .join(products.rename({"hs6": "near"}), on="near")

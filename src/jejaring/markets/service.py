@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from jejaring.core.errors import NotFound
-from jejaring.markets import baci, correspondence, indicators, recommend, store, synth
+from jejaring.markets import atlas, baci, correspondence, indicators, recommend, store, synth
 from jejaring.markets.recommend import Profile
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,14 @@ DEMO_COUNTRIES = 50
 def demo_spec() -> synth.WorldSpec:
     """The small synthetic world loaded at demo start: 50 largest economies (plus planted ones) and the best
     HS6 code of every KBLI of category C."""
-    extra = tuple(sorted({g[0].hs6 for g in correspondence.table().values() if g}))
+    from jejaring.synth.products import product_rows
+
+    best = {g[0].hs6 for g in correspondence.table().values() if g}
+    hs4 = {h[:4] for row in product_rows() for h in row.hs}  # what the synthetic nation's IKM declare
+    first_child: dict[str, str] = {}
+    for code in atlas.hs6_products()["hs6"].to_list():
+        first_child.setdefault(code[:4], code)
+    extra = tuple(sorted(best | {first_child[h] for h in hs4 if h in first_child}))
     return synth.WorldSpec(countries=DEMO_COUNTRIES, products=len(extra), extra_products=extra)
 
 
@@ -76,9 +83,9 @@ def status(data_dir: Path | None = None) -> dict[str, Any] | None:
 
 def _add(hs: dict[str, dict[str, Any]], code: str, weight: float, source: str, confidence: float) -> None:
     code = code.strip().replace(".", "")
-    if len(code) < 6 or not code[:6].isdigit():
+    if len(code) < 4 or not code.isdigit():
         return
-    code = code[:6]
+    code = code[:6] if len(code) >= 6 else code[:4]  # an HS4 stands for its six-digit children
     old = hs.get(code)
     if old is None or old["confidence"] < confidence:
         hs[code] = {
@@ -92,10 +99,13 @@ def _add(hs: dict[str, dict[str, Any]], code: str, weight: float, source: str, c
 
 def firm_profile(session: Session, *, public_id: str) -> Profile:
     """What a firm makes: HS codes it declared, else the KBLI correspondence; and its certificates."""
+    from jejaring.markets import hscodes
     from jejaring.registry import service as registry_service
 
     firm = registry_service.get_firm(session, public_id=public_id)
     hs: dict[str, dict[str, Any]] = {}
+    for row in hscodes.firm_codes(session, firm_id=firm.id):
+        _add(hs, row.hs6, 1.0, row.source, row.confidence)
     for item in firm.product_items:
         for code in (item.hs_codes or "").split(";"):
             _add(hs, code, 1.0, "declared", 1.0)
@@ -130,6 +140,10 @@ def province_profile(session: Session, *, code: str, lang: str = "id") -> Profil
     names = {p.code: p.name for p in reference_service.list_provinces(session)}
     if code not in names:
         raise NotFound("markets.no_province")
+    from jejaring.core.config import get_settings
+
+    # small registries refresh stale rollups themselves (JEJARING_INSIGHTS_AUTO_REFRESH_MAX_FIRMS)
+    insights_service.ensure_fresh(session, max_firms=get_settings().insights_auto_refresh_max_firms)
     rows = insights_service.breakdown(session, dim="kbli_group", scope=insights_service.Scope(province=code), lang=lang)
     hs: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -140,6 +154,33 @@ def province_profile(session: Session, *, code: str, lang: str = "id") -> Profil
         for hs6, conf in guesses.items():
             _add(hs, hs6, units / max(len(guesses), 1), "kbli", conf)
     return Profile("province", code, names[code], hs, set())
+
+
+def set_firm_hs(
+    session: Session, *, actor: Any, public_id: str, hs6: str, product_text: str | None = None, remove: bool = False
+) -> dict[str, Any]:
+    """Confirm, correct or remove an HS6 code of a firm (its owner or an officer); audited. Returns the firm's codes."""
+    from jejaring.markets import hscodes
+    from jejaring.registry import service as registry_service
+
+    firm = registry_service.get_firm(session, public_id=public_id)
+    hscodes.set_firm_hs(session, actor=actor, firm=firm, hs6=hs6, product_text=product_text, remove=remove)
+    return {
+        "firm": firm.public_id,
+        "codes": [
+            {"hs6": r.hs6, "source": r.source, "product_text": r.product_text, "set_by": r.set_by}
+            for r in hscodes.firm_codes(session, firm_id=firm.id)
+        ],
+    }
+
+
+def suggest_hs(session: Session, *, text: str, firm_public_id: str | None = None, top: int = 5) -> list[dict[str, Any]]:
+    """HS6 codes for a product text (within the firm's KBLI chapters when a firm is given), with confidence."""
+    from jejaring.markets import hscodes
+    from jejaring.registry import service as registry_service
+
+    kbli = registry_service.get_firm(session, public_id=firm_public_id).kbli_code if firm_public_id else None
+    return hscodes.suggest(text, kbli=kbli, top=top)
 
 
 def profile(session: Session, *, kind: str, ref: str, lang: str = "id") -> Profile:

@@ -82,6 +82,23 @@ def table(name: str, data_dir: Path | None = None) -> pl.DataFrame:
     return frame
 
 
+_DERIVED: dict[tuple[str, str], tuple[int, Any]] = {}
+
+
+def derived(name: str, key: str, compute: Any, data_dir: Path | None = None) -> Any:
+    """``compute(table)`` for indicator table ``name``, memoised until the table's file changes."""
+    frame = table(name, data_dir)
+    cache_key = (str((indicators_dir(data_dir) / name).resolve()), key)
+    with _LOCK:
+        hit = _DERIVED.get(cache_key)
+        if hit and hit[0] == id(frame):
+            return hit[1]
+    value = compute(frame)
+    with _LOCK:
+        _DERIVED[cache_key] = (id(frame), value)
+    return value
+
+
 def ready(data_dir: Path | None = None) -> bool:
     """True when indicators have been computed."""
     return (indicators_dir(data_dir) / "meta.json").exists()

@@ -31,6 +31,13 @@ class Place:
     label: str
 
 
+def embed_texts(texts: list[str]) -> Any:
+    """Unit vectors (n × 512) of ``texts`` from the multilingual encoder partner search uses (for other domains)."""
+    from jejaring.matching import embedding
+
+    return embedding.embed(texts)
+
+
 def resolve_place(value: str, *, field: str = "location") -> Place:
     """A kode wilayah (province ``33``, regency ``33.75``, district ``33.75.01``) or a regency name."""
     text = value.strip()
