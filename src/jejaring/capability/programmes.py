@@ -14,6 +14,7 @@ from jejaring.accounts.authz import Forbidden, authorize, scope_province
 from jejaring.accounts.roles import Actor
 from jejaring.capability import catalogue, ranking, scoring, service
 from jejaring.capability.enums import EnrolmentStatus, ProgrammeStatus
+from jejaring.capability.interventions import all_interventions
 from jejaring.capability.models import Assessment, Enrolment, Programme
 from jejaring.capability.schemas import AssessmentIn, ProgrammeIn
 from jejaring.core.db import utcnow
@@ -30,10 +31,11 @@ STEPS: dict[str, set[str]] = {  # from → allowed next statuses
 }
 
 
-def _items(codes: list[str]) -> list[catalogue.Intervention]:
+def _items(session: Session, codes: list[str]) -> list[catalogue.Intervention]:
+    known = {iv.code: iv for iv in all_interventions(session)}
     out = []
     for code in codes:
-        iv = catalogue.intervention(code)
+        iv = known.get(code)
         if iv is None:
             raise DomainError("capability.error.unknown_intervention", field="interventions", value=code)
         out.append(iv)
@@ -43,7 +45,7 @@ def _items(codes: list[str]) -> list[catalogue.Intervention]:
 def create(session: Session, *, actor: Actor, data: ProgrammeIn) -> Programme:
     """A new programme in the officer's province."""
     authorize(actor, "capability.programme", data.province_code)
-    _items(data.interventions)
+    _items(session, data.interventions)
     p = Programme(
         public_id=new_public_id("P"),
         name=data.name,
@@ -95,7 +97,7 @@ def candidates(session: Session, *, actor: Actor, programme: Programme, limit: i
     ranked, n = ranking.rank(
         session,
         province=programme.province_code,
-        items=_items(programme.intervention_codes),
+        items=_items(session, programme.intervention_codes),
         exclude_programme=programme.id,
         limit=limit,
     )
@@ -114,7 +116,7 @@ def enrolments(session: Session, *, programme: Programme) -> list[tuple[Enrolmen
 def enrol(session: Session, *, actor: Actor, programme: Programme, firm_public_ids: list[str]) -> list[Enrolment]:
     """Select firms of the programme's province for it, keeping their current assessment as the 'before'."""
     authorize(actor, "capability.programme", programme.province_code)
-    items = _items(programme.intervention_codes)
+    items = _items(session, programme.intervention_codes)
     taken = {e.firm_id for e, _ in enrolments(session, programme=programme)}
     out = []
     for pid in firm_public_ids:
