@@ -155,3 +155,19 @@ def test_offices_add_interventions(session: Session) -> None:
         session, actor=officer("33"), data=_programme(session).model_copy(update={"interventions": [added.code]})
     )
     assert p.intervention_codes == ["klinik_ekspor_jateng"]
+
+
+def test_ranking_reads_vectors_of_an_older_catalogue(session: Session) -> None:
+    from jejaring.capability import catalogue, ranking
+
+    firms = demo_firms(session)
+    dinas = officer("33")
+    service.submit(session, actor=dinas, data=AssessmentIn(firm=firms["CV Jati Ukir Mandiri"].public_id))
+    b = service.submit(session, actor=dinas, data=AssessmentIn(firm=firms["Jepara Teak Craft"].public_id))
+    items = [iv for iv in catalogue.interventions() if iv.code in ("bimtek_quality", "e_smart_ikm")]
+    before, n = ranking.rank(session, province="33", items=items)
+    b.vector = b.vector[:-1]  # as stored by a catalogue one criterion shorter (the last, `costing`, unanswered)
+    session.flush()
+    after, m = ranking.rank(session, province="33", items=items)
+    assert n == m == 2
+    assert {(c.firm_id, c.gain) for c in before} == {(c.firm_id, c.gain) for c in after}
