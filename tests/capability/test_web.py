@@ -146,6 +146,8 @@ def test_pages(client: TestClient, world: World) -> None:
     assert page.status_code == 200
     assert 'id="gaps"' in page.text and "Kurang:" in page.text and "Bulan " in page.text
     assert "Rp1.000.000" in page.text  # the objective names the budget as Indonesians write it
+    english = client.get(f"/firms/{world.mebel}/capability", params={"region": "eu_uk", "lang": "en"})
+    assert "Missing:" in english.text and "Months " in english.text and "Kurang:" not in english.text
     block = client.get(f"/firms/{world.mebel}/capability/block")
     assert 'id="overall-score"' in block.text
     assert client.get(f"/firms/{world.tempe}/capability").status_code == 403
