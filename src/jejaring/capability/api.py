@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import UserDep
-from jejaring.capability import catalogue, deadlines, programmes, service
+from jejaring.capability import catalogue, deadlines, precheck, programmes, service
 from jejaring.capability import interventions as intervention_service
 from jejaring.capability.catalogue import Intervention
 from jejaring.capability.interventions import all_interventions
@@ -119,6 +119,13 @@ def firm_deadlines(public_id: str, session: SessionDep, actor: UserDep, lang: La
     """Mandatory certification deadlines that apply to the firm's products."""
     firm, _ = service.latest_for(session, actor=actor, firm_public_id=public_id)
     return [d.to_json() for d in deadlines.for_firm(firm, lang=lang)]
+
+
+@router.get("/firms/{public_id}/tkdn-precheck")
+def tkdn_precheck(public_id: str, session: SessionDep, actor: UserDep, lang: LangDep) -> list[dict[str, Any]]:
+    """The TKDN-IK pre-check: common reasons for rejection, checked against the registry where possible."""
+    firm, _ = service.latest_for(session, actor=actor, firm_public_id=public_id)
+    return [c.__dict__ for c in precheck.tkdn_ik(firm, lang)]
 
 
 @router.get("/deadlines")

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import ADMIN, ANALIS, PETUGAS
-from jejaring.capability import catalogue, deadlines, interventions, programmes, service
+from jejaring.capability import catalogue, deadlines, interventions, precheck, programmes, service
 from jejaring.capability.interventions import all_interventions
 from jejaring.capability.schemas import AssessmentIn, EnrolmentStatusIn, InterventionIn, PlanIn, ProgrammeIn
 from jejaring.core.errors import DomainError
@@ -139,6 +139,7 @@ def firm_page(
         "needs": matching_service.list_needs(session, limit=30),
         "can_assess": actor.may("capability.assess", firm),
         "target": None,
+        "precheck": precheck.tkdn_ik(firm, lang),
     }
     if (kind == "market" and region) or (kind == "pattern" and pattern) or (kind == "need" and need):
         data = _validated(
