@@ -111,6 +111,25 @@ def test_programme_scoping_and_limits(session: Session) -> None:
         programmes.enrol(
             session, actor=officer("33"), programme=p, firm_public_ids=[firms["CV Jati Ukir Mandiri"].public_id]
         )
+    small = programmes.create(
+        session, actor=officer("33"), data=_programme(session).model_copy(update={"budget": 4_000_000})
+    )
+    with pytest.raises(DomainError) as err:  # bimtek Rp3 juta + e-Smart IKM Rp2 juta > Rp4 juta
+        programmes.enrol(
+            session, actor=officer("33"), programme=small, firm_public_ids=[firms["Jepara Teak Craft"].public_id]
+        )
+    assert err.value.key == "capability.error.over_budget"
+    roomy = programmes.create(session, actor=officer("33"), data=_programme(session))
+    programmes.enrol(
+        session, actor=officer("33"), programme=roomy, firm_public_ids=[firms["Jepara Teak Craft"].public_id]
+    )
+    assert programmes.spent(session, programme=roomy) == 5_000_000
+    programmes.close(session, actor=officer("33"), programme=roomy)
+    with pytest.raises(DomainError) as err:
+        programmes.enrol(
+            session, actor=officer("33"), programme=roomy, firm_public_ids=[firms["CV Jati Ukir Mandiri"].public_id]
+        )
+    assert err.value.key == "capability.error.closed"
 
 
 def test_offices_add_interventions(session: Session) -> None:

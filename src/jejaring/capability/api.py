@@ -152,6 +152,14 @@ def _programme_json(p: Programme) -> dict[str, Any]:
     }
 
 
+@router.post("/programmes/{public_id}/close")
+def close_programme(public_id: str, session: SessionDep, actor: UserDep) -> dict[str, Any]:
+    """Close a programme to new participants."""
+    p = programmes.get(session, actor=actor, public_id=public_id)
+    programmes.close(session, actor=actor, programme=p)
+    return _programme_json(p)
+
+
 @router.get("/programmes")
 def list_programmes(session: SessionDep, actor: UserDep) -> list[dict[str, Any]]:
     """Programmes the caller may see (officers: their province)."""

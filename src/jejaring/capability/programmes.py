@@ -127,14 +127,19 @@ def enrol(session: Session, *, actor: Actor, programme: Programme, firm_public_i
             continue
         if len(taken) >= programme.cohort_size:
             raise DomainError("capability.error.cohort_full", field="firms", size=programme.cohort_size)
+        if programme.status == ProgrammeStatus.CLOSED:
+            raise DomainError("capability.error.closed", field="firms")
         before = service.latest(session, firm=firm)
         group = catalogue.product_group(firm.kbli_code)
-        gain, cost = 0.0, 0
+        target, _ = ranking._profile(items, firm.size_class, group)
+        cost = sum(iv.cost_gov for iv in ranking.open_to(items, firm.size_class, group))
+        gain = 0.0
         if before is not None:
             ranked = ranking.levels_matrix([before.vector])[0]
-            target, cost = ranking._profile(items, firm.size_class, group)
             weights = [c.weight for c in catalogue.criteria()]
             gain = float(sum(w * max(0.0, float(t - v)) for w, t, v in zip(weights, target, ranked, strict=True)))
+        if spent(session, programme=programme) + cost > programme.budget:
+            raise DomainError("capability.error.over_budget", field="firms", firm=firm.name, budget=programme.budget)
         e = Enrolment(
             programme_id=programme.id,
             firm_id=firm.id,
@@ -160,6 +165,34 @@ def enrol(session: Session, *, actor: Actor, programme: Programme, firm_public_i
     if programme.status == ProgrammeStatus.PLANNED and out:
         programme.status = str(ProgrammeStatus.RUNNING)
     return out
+
+
+def spent(session: Session, *, programme: Programme) -> int:
+    """Government cost committed to the programme's enrolments (dropped ones excluded)."""
+    rows = session.scalars(
+        select(Enrolment.cost_gov).where(
+            Enrolment.programme_id == programme.id, Enrolment.status != str(EnrolmentStatus.DROPPED)
+        )
+    )
+    return int(sum(rows))
+
+
+def close(session: Session, *, actor: Actor, programme: Programme) -> None:
+    """Close a programme: no more enrolments; completion and reassessment stay possible."""
+    authorize(actor, "capability.programme", programme.province_code)
+    before = programme.status
+    programme.status = str(ProgrammeStatus.CLOSED)
+    audit.record(
+        session,
+        actor=actor,
+        action="capability.programme.close",
+        entity_type="capability_programme",
+        entity_id=programme.public_id,
+        province_code=programme.province_code,
+        before={"status": before},
+        after={"status": programme.status},
+    )
+    session.flush()
 
 
 def get_enrolment(session: Session, *, programme: Programme, firm_public_id: str) -> Enrolment:

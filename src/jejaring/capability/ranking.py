@@ -50,15 +50,21 @@ def levels_matrix(vectors: Sequence[str]) -> np.ndarray:
     return _levels(raw.reshape(len(vectors), k))
 
 
+def open_to(items: Sequence[Intervention], size: str | None, group: str) -> list[Intervention]:
+    """The interventions a firm of this size class and product group may take."""
+    return [
+        iv
+        for iv in items
+        if not (iv.eligible_sizes and (size or "kecil") not in iv.eligible_sizes)
+        and not (iv.eligible_groups and group not in iv.eligible_groups)
+    ]
+
+
 def _profile(items: Sequence[Intervention], size: str | None, group: str) -> tuple[np.ndarray, int]:
     index = catalogue.criterion_index()
     target = np.zeros(len(index), dtype=np.float32)
     cost = 0
-    for iv in items:
-        if iv.eligible_sizes and (size or "kecil") not in iv.eligible_sizes:
-            continue
-        if iv.eligible_groups and group not in iv.eligible_groups:
-            continue
+    for iv in open_to(items, size, group):
         cost += iv.cost_gov + iv.cost_firm
         for c, level in iv.lifts.items():
             target[index[c]] = max(target[index[c]], level)

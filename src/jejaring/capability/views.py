@@ -240,6 +240,7 @@ def programme_page(public_id: str, request: Request, session: SessionDep, lang: 
         "enrolments": programmes.enrolments(session, programme=p),
         "candidates": programmes.candidates(session, actor=actor, programme=p, limit=50) if can_manage else None,
         "can_manage": can_manage,
+        "spent": programmes.spent(session, programme=p),
         "steps": programmes.STEPS,
         "interventions": [iv for iv in all_interventions(session) if iv.code in p.intervention_codes],
         "outcome": next(iter(o for o in programmes.outcomes(session, actor=actor) if o["group"] == p.public_id), None),
@@ -255,6 +256,14 @@ async def programme_enrol(public_id: str, request: Request, session: SessionDep,
     firms = [v for v in form.getlist("firms") if isinstance(v, str) and v]
     if firms:
         programmes.enrol(session, actor=actor, programme=p, firm_public_ids=firms)
+    return RedirectResponse(f"/capability/programmes/{p.public_id}", status_code=303)
+
+
+@router.post("/capability/programmes/{public_id}/close")
+async def programme_close(public_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Close the programme to new participants."""
+    p = programmes.get(session, actor=actor, public_id=public_id)
+    programmes.close(session, actor=actor, programme=p)
     return RedirectResponse(f"/capability/programmes/{p.public_id}", status_code=303)
 
 
