@@ -67,10 +67,10 @@ def prepare_database(load_demo: bool) -> None:
         loaded = load_demo_data(settings.demo_source, settings.demo_scale)
         if loaded:
             console.print(f"[green]Demo data loaded:[/green] {loaded}")
-        from jejaring.capability import demo as capability_demo
+            from jejaring.capability import demo as capability_demo
 
-        with session_scope(get_engine(settings.database_url)) as session:
-            capability_demo.seed_if_empty(session)
+            with session_scope(get_engine(settings.database_url)) as session:  # only with freshly loaded demo data
+                capability_demo.seed_if_empty(session)
 
 
 def load_demo_data(source: str, scale: float) -> dict[str, object] | None:
