@@ -73,13 +73,13 @@ def prepare_database(load_demo: bool) -> None:
         loaded = load_demo_data(settings.demo_source, settings.demo_scale)
         if loaded:
             console.print(f"[green]Demo data loaded:[/green] {loaded}")
+            from jejaring.capability import demo as capability_demo
+
+            with session_scope(get_engine(settings.database_url)) as session:  # only with freshly loaded demo data
+                capability_demo.seed_if_empty(session)
         world = markets_cli.ensure_demo_world()
         if world:
             console.print(f"[green]Synthetic world trade generated:[/green] {world['flows']:,} flows")
-        from jejaring.capability import demo as capability_demo
-
-        with session_scope(get_engine(settings.database_url)) as session:
-            capability_demo.seed_if_empty(session)
         _load_demo_event()
 
 

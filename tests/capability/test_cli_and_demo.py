@@ -78,3 +78,15 @@ def test_halal_deadlines(session: Session) -> None:
     assert tempe.id in {f.id for f, _ in everywhere}
     assert all(not d.met for _, d in everywhere)
     assert [d.days_left for _, d in everywhere] == sorted(d.days_left for _, d in everywhere)
+
+
+def test_tkdn_precheck(session: Session) -> None:
+    from jejaring.capability import precheck
+
+    firms = demo_firms(session)
+    small, medium = firms["Mebel Ukir Sumber Rejeki"], firms["CV Jati Ukir Mandiri"]
+    states = {c.code: c.state for c in precheck.tkdn_ik(small)}
+    assert states["small_industry"] == "ok" and states["own_production"] == "confirm"
+    assert states["nib_kbli"] == ("ok" if small.nib_present else "problem")
+    assert {c.code: c.state for c in precheck.tkdn_ik(medium)}["small_industry"] == "problem"  # 35 workers
+    assert len(precheck.tkdn_ik(small, "en")) == 6

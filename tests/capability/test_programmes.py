@@ -111,3 +111,82 @@ def test_programme_scoping_and_limits(session: Session) -> None:
         programmes.enrol(
             session, actor=officer("33"), programme=p, firm_public_ids=[firms["CV Jati Ukir Mandiri"].public_id]
         )
+    small = programmes.create(
+        session, actor=officer("33"), data=_programme(session).model_copy(update={"budget": 4_000_000})
+    )
+    with pytest.raises(DomainError) as err:  # bimtek Rp3 juta + e-Smart IKM Rp2 juta > Rp4 juta
+        programmes.enrol(
+            session, actor=officer("33"), programme=small, firm_public_ids=[firms["Jepara Teak Craft"].public_id]
+        )
+    assert err.value.key == "capability.error.over_budget"
+    roomy = programmes.create(session, actor=officer("33"), data=_programme(session))
+    programmes.enrol(
+        session, actor=officer("33"), programme=roomy, firm_public_ids=[firms["Jepara Teak Craft"].public_id]
+    )
+    assert programmes.spent(session, programme=roomy) == 5_000_000
+    programmes.close(session, actor=officer("33"), programme=roomy)
+    with pytest.raises(DomainError) as err:
+        programmes.enrol(
+            session, actor=officer("33"), programme=roomy, firm_public_ids=[firms["CV Jati Ukir Mandiri"].public_id]
+        )
+    assert err.value.key == "capability.error.closed"
+
+
+def test_offices_add_interventions(session: Session) -> None:
+    from jejaring.capability import interventions
+    from jejaring.capability.schemas import InterventionIn, PlanIn
+
+    firms = demo_firms(session)
+    data = InterventionIn(
+        code="klinik_ekspor_jateng",
+        kind="pendampingan",
+        provider="Disperindag Jawa Tengah",
+        name_id="Klinik ekspor Jawa Tengah",
+        name_en="Central Java export clinic",
+        cost_firm=0,
+        cost_gov=1_000_000,
+        duration=1,
+        lifts={"export_documents": 1.0, "hs_codes_known": 1.0},
+        source="Disperindag Jateng",
+        province_code="33",
+    )
+    with pytest.raises(Forbidden):
+        interventions.add(session, actor=officer("34"), data=data)
+    with pytest.raises(Forbidden):
+        interventions.add(session, actor=officer("33"), data=data.model_copy(update={"province_code": None}))
+    added = interventions.add(session, actor=officer("33"), data=data)
+    assert added.code in {iv.code for iv in interventions.all_interventions(session)}
+    with pytest.raises(DomainError):
+        interventions.add(session, actor=officer("33"), data=data)  # the code is taken
+    with pytest.raises(DomainError):
+        interventions.add(
+            session, actor=officer("33"), data=data.model_copy(update={"code": "lain", "lifts": {"x": 1.0}})
+        )
+    # the plan uses it: cheaper and quicker than export coaching for the same two criteria
+    mebel = firms["Mebel Ukir Sumber Rejeki"]
+    service.submit(session, actor=officer("33"), data=AssessmentIn(firm=mebel.public_id, answers={"nib": 1}))
+    _, _, _, plan = service.firm_plan(
+        session, actor=officer("33"), firm_public_id=mebel.public_id, data=PlanIn(kind="market", region="asean")
+    )
+    codes = {s.code for s in plan.steps}
+    assert "klinik_ekspor_jateng" in codes and "export_coaching" not in codes
+    p = programmes.create(
+        session, actor=officer("33"), data=_programme(session).model_copy(update={"interventions": [added.code]})
+    )
+    assert p.intervention_codes == ["klinik_ekspor_jateng"]
+
+
+def test_ranking_reads_vectors_of_an_older_catalogue(session: Session) -> None:
+    from jejaring.capability import catalogue, ranking
+
+    firms = demo_firms(session)
+    dinas = officer("33")
+    service.submit(session, actor=dinas, data=AssessmentIn(firm=firms["CV Jati Ukir Mandiri"].public_id))
+    b = service.submit(session, actor=dinas, data=AssessmentIn(firm=firms["Jepara Teak Craft"].public_id))
+    items = [iv for iv in catalogue.interventions() if iv.code in ("bimtek_quality", "e_smart_ikm")]
+    before, n = ranking.rank(session, province="33", items=items)
+    b.vector = b.vector[:-1]  # as stored by a catalogue one criterion shorter (the last, `costing`, unanswered)
+    session.flush()
+    after, m = ranking.rank(session, province="33", items=items)
+    assert n == m == 2
+    assert {(c.firm_id, c.gain) for c in before} == {(c.firm_id, c.gain) for c in after}

@@ -146,7 +146,36 @@ def test_pages(client: TestClient, world: World) -> None:
     assert page.status_code == 200
     assert 'id="gaps"' in page.text and "Kurang:" in page.text and "Bulan " in page.text
     assert "Rp1.000.000" in page.text  # the objective names the budget as Indonesians write it
+    english = client.get(f"/firms/{world.mebel}/capability", params={"region": "eu_uk", "lang": "en"})
+    assert "Missing:" in english.text and "Months " in english.text and "Kurang:" not in english.text
     block = client.get(f"/firms/{world.mebel}/capability/block")
     assert 'id="overall-score"' in block.text
     assert client.get(f"/firms/{world.tempe}/capability").status_code == 403
     assert client.get("/capability/criteria").status_code == 200
+
+
+def test_officer_adds_an_intervention_through_the_page(client: TestClient, world: World) -> None:
+    csrf = login(client, "dinas33@uji.example")
+    page = client.get("/capability/criteria")
+    assert 'id="intervention-form"' in page.text
+    form = {
+        "csrf_token": csrf,
+        "code": "klinik_kemasan_jepara",
+        "kind": "pendampingan",
+        "province_code": "33",
+        "name_id": "Klinik kemasan Jepara",
+        "name_en": "Jepara packaging clinic",
+        "provider": "Disperindag Jepara",
+        "cost_firm": "0",
+        "cost_gov": "750000",
+        "duration": "1",
+        "lifts": "packaging=1; labelling=1",
+        "requires": "",
+        "source": "Disperindag Jepara 2027",
+    }
+    r = client.post("/capability/interventions", data=form, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    listed = client.get("/api/v1/capability/interventions", headers=bearer(world.officer_token)).json()
+    assert "klinik_kemasan_jepara" in {i["code"] for i in listed}
+    bad = client.post("/capability/interventions", data={**form, "code": "lain_lagi", "lifts": "packaging=lots"})
+    assert bad.status_code == 422

@@ -8,9 +8,20 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import UserDep
-from jejaring.capability import catalogue, deadlines, programmes, service
+from jejaring.capability import catalogue, deadlines, precheck, programmes, service
+from jejaring.capability import interventions as intervention_service
+from jejaring.capability.catalogue import Intervention
+from jejaring.capability.interventions import all_interventions
 from jejaring.capability.models import Programme
-from jejaring.capability.schemas import AssessmentIn, EnrolIn, EnrolmentStatusIn, PlanIn, ProgrammeIn, TargetIn
+from jejaring.capability.schemas import (
+    AssessmentIn,
+    EnrolIn,
+    EnrolmentStatusIn,
+    InterventionIn,
+    PlanIn,
+    ProgrammeIn,
+    TargetIn,
+)
 from jejaring.web.deps import LangDep, SessionDep
 
 router = APIRouter(prefix="/capability", tags=["capability"])
@@ -28,12 +39,20 @@ def criteria(lang: LangDep) -> dict[str, Any]:
     }
 
 
+def _intervention_json(iv: Intervention, lang: str) -> dict[str, Any]:
+    return {**iv.__dict__, "name": iv.name(lang), "eligibility": iv.eligibility(lang)}
+
+
 @router.get("/interventions")
-def interventions(lang: LangDep) -> list[dict[str, Any]]:
-    """The intervention catalogue (the ministry's programmes by default), with costs and sources."""
-    return [
-        {**iv.__dict__, "name": iv.name(lang), "eligibility": iv.eligibility(lang)} for iv in catalogue.interventions()
-    ]
+def interventions(session: SessionDep, lang: LangDep) -> list[dict[str, Any]]:
+    """The intervention catalogue: the ministry's programmes by default, then those offices added."""
+    return [_intervention_json(iv, lang) for iv in all_interventions(session)]
+
+
+@router.post("/interventions", status_code=201)
+def add_intervention(data: InterventionIn, session: SessionDep, actor: UserDep, lang: LangDep) -> dict[str, Any]:
+    """Add an intervention to the catalogue (officers for their province, admins nationally)."""
+    return _intervention_json(intervention_service.add(session, actor=actor, data=data), lang)
 
 
 @router.get("/firms/{public_id}/assessment")
@@ -102,6 +121,13 @@ def firm_deadlines(public_id: str, session: SessionDep, actor: UserDep, lang: La
     return [d.to_json() for d in deadlines.for_firm(firm, lang=lang)]
 
 
+@router.get("/firms/{public_id}/tkdn-precheck")
+def tkdn_precheck(public_id: str, session: SessionDep, actor: UserDep, lang: LangDep) -> list[dict[str, Any]]:
+    """The TKDN-IK pre-check: common reasons for rejection, checked against the registry where possible."""
+    firm, _ = service.latest_for(session, actor=actor, firm_public_id=public_id)
+    return [c.__dict__ for c in precheck.tkdn_ik(firm, lang)]
+
+
 @router.get("/deadlines")
 def officer_deadlines(
     session: SessionDep, actor: UserDep, lang: LangDep, province: str | None = Query(None, pattern=r"^\d{2}$")
@@ -124,6 +150,14 @@ def _programme_json(p: Programme) -> dict[str, Any]:
         "interventions": p.intervention_codes,
         "status": p.status,
     }
+
+
+@router.post("/programmes/{public_id}/close")
+def close_programme(public_id: str, session: SessionDep, actor: UserDep) -> dict[str, Any]:
+    """Close a programme to new participants."""
+    p = programmes.get(session, actor=actor, public_id=public_id)
+    programmes.close(session, actor=actor, programme=p)
+    return _programme_json(p)
 
 
 @router.get("/programmes")

@@ -87,3 +87,27 @@ class Enrolment(Base):
     certificates_before: Mapped[str] = mapped_column(String(300), default="")  # ';'-separated codes
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CustomIntervention(Base):
+    """An intervention an office adds to the default catalogue (its own programme or a local provider's)."""
+
+    __tablename__ = "capability_intervention"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    provider: Mapped[str] = mapped_column(String(300))
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    cost_firm: Mapped[int] = mapped_column(BigInteger)
+    cost_gov: Mapped[int] = mapped_column(BigInteger)
+    duration: Mapped[float] = mapped_column(Float)  # months
+    requires: Mapped[str] = mapped_column(Text, default="{}")  # JSON: criterion → level
+    lifts: Mapped[str] = mapped_column(Text)  # JSON: criterion → level
+    eligible_sizes: Mapped[str] = mapped_column(String(100), default="")  # ';'-separated
+    eligible_groups: Mapped[str] = mapped_column(String(300), default="")  # ';'-separated
+    source: Mapped[str] = mapped_column(String(500))
+    province_code: Mapped[str | None] = mapped_column(String(2))  # the office that added it (None: national)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

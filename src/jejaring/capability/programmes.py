@@ -14,6 +14,7 @@ from jejaring.accounts.authz import Forbidden, authorize, scope_province
 from jejaring.accounts.roles import Actor
 from jejaring.capability import catalogue, ranking, scoring, service
 from jejaring.capability.enums import EnrolmentStatus, ProgrammeStatus
+from jejaring.capability.interventions import all_interventions
 from jejaring.capability.models import Assessment, Enrolment, Programme
 from jejaring.capability.schemas import AssessmentIn, ProgrammeIn
 from jejaring.core.db import utcnow
@@ -30,10 +31,11 @@ STEPS: dict[str, set[str]] = {  # from → allowed next statuses
 }
 
 
-def _items(codes: list[str]) -> list[catalogue.Intervention]:
+def _items(session: Session, codes: list[str]) -> list[catalogue.Intervention]:
+    known = {iv.code: iv for iv in all_interventions(session)}
     out = []
     for code in codes:
-        iv = catalogue.intervention(code)
+        iv = known.get(code)
         if iv is None:
             raise DomainError("capability.error.unknown_intervention", field="interventions", value=code)
         out.append(iv)
@@ -43,7 +45,7 @@ def _items(codes: list[str]) -> list[catalogue.Intervention]:
 def create(session: Session, *, actor: Actor, data: ProgrammeIn) -> Programme:
     """A new programme in the officer's province."""
     authorize(actor, "capability.programme", data.province_code)
-    _items(data.interventions)
+    _items(session, data.interventions)
     p = Programme(
         public_id=new_public_id("P"),
         name=data.name,
@@ -95,7 +97,7 @@ def candidates(session: Session, *, actor: Actor, programme: Programme, limit: i
     ranked, n = ranking.rank(
         session,
         province=programme.province_code,
-        items=_items(programme.intervention_codes),
+        items=_items(session, programme.intervention_codes),
         exclude_programme=programme.id,
         limit=limit,
     )
@@ -114,7 +116,7 @@ def enrolments(session: Session, *, programme: Programme) -> list[tuple[Enrolmen
 def enrol(session: Session, *, actor: Actor, programme: Programme, firm_public_ids: list[str]) -> list[Enrolment]:
     """Select firms of the programme's province for it, keeping their current assessment as the 'before'."""
     authorize(actor, "capability.programme", programme.province_code)
-    items = _items(programme.intervention_codes)
+    items = _items(session, programme.intervention_codes)
     taken = {e.firm_id for e, _ in enrolments(session, programme=programme)}
     out = []
     for pid in firm_public_ids:
@@ -125,14 +127,19 @@ def enrol(session: Session, *, actor: Actor, programme: Programme, firm_public_i
             continue
         if len(taken) >= programme.cohort_size:
             raise DomainError("capability.error.cohort_full", field="firms", size=programme.cohort_size)
+        if programme.status == ProgrammeStatus.CLOSED:
+            raise DomainError("capability.error.closed", field="firms")
         before = service.latest(session, firm=firm)
         group = catalogue.product_group(firm.kbli_code)
-        gain, cost = 0.0, 0
+        target, _ = ranking._profile(items, firm.size_class, group)
+        cost = sum(iv.cost_gov for iv in ranking.open_to(items, firm.size_class, group))
+        gain = 0.0
         if before is not None:
             ranked = ranking.levels_matrix([before.vector])[0]
-            target, cost = ranking._profile(items, firm.size_class, group)
             weights = [c.weight for c in catalogue.criteria()]
             gain = float(sum(w * max(0.0, float(t - v)) for w, t, v in zip(weights, target, ranked, strict=True)))
+        if spent(session, programme=programme) + cost > programme.budget:
+            raise DomainError("capability.error.over_budget", field="firms", firm=firm.name, budget=programme.budget)
         e = Enrolment(
             programme_id=programme.id,
             firm_id=firm.id,
@@ -158,6 +165,34 @@ def enrol(session: Session, *, actor: Actor, programme: Programme, firm_public_i
     if programme.status == ProgrammeStatus.PLANNED and out:
         programme.status = str(ProgrammeStatus.RUNNING)
     return out
+
+
+def spent(session: Session, *, programme: Programme) -> int:
+    """Government cost committed to the programme's enrolments (dropped ones excluded)."""
+    rows = session.scalars(
+        select(Enrolment.cost_gov).where(
+            Enrolment.programme_id == programme.id, Enrolment.status != str(EnrolmentStatus.DROPPED)
+        )
+    )
+    return int(sum(rows))
+
+
+def close(session: Session, *, actor: Actor, programme: Programme) -> None:
+    """Close a programme: no more enrolments; completion and reassessment stay possible."""
+    authorize(actor, "capability.programme", programme.province_code)
+    before = programme.status
+    programme.status = str(ProgrammeStatus.CLOSED)
+    audit.record(
+        session,
+        actor=actor,
+        action="capability.programme.close",
+        entity_type="capability_programme",
+        entity_id=programme.public_id,
+        province_code=programme.province_code,
+        before={"status": before},
+        after={"status": programme.status},
+    )
+    session.flush()
 
 
 def get_enrolment(session: Session, *, programme: Programme, firm_public_id: str) -> Enrolment:

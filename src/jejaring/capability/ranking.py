@@ -50,15 +50,21 @@ def levels_matrix(vectors: Sequence[str]) -> np.ndarray:
     return _levels(raw.reshape(len(vectors), k))
 
 
+def open_to(items: Sequence[Intervention], size: str | None, group: str) -> list[Intervention]:
+    """The interventions a firm of this size class and product group may take."""
+    return [
+        iv
+        for iv in items
+        if not (iv.eligible_sizes and (size or "kecil") not in iv.eligible_sizes)
+        and not (iv.eligible_groups and group not in iv.eligible_groups)
+    ]
+
+
 def _profile(items: Sequence[Intervention], size: str | None, group: str) -> tuple[np.ndarray, int]:
     index = catalogue.criterion_index()
     target = np.zeros(len(index), dtype=np.float32)
     cost = 0
-    for iv in items:
-        if iv.eligible_sizes and (size or "kecil") not in iv.eligible_sizes:
-            continue
-        if iv.eligible_groups and group not in iv.eligible_groups:
-            continue
+    for iv in open_to(items, size, group):
         cost += iv.cost_gov + iv.cost_firm
         for c, level in iv.lifts.items():
             target[index[c]] = max(target[index[c]], level)
@@ -70,7 +76,8 @@ def _groups(session: Session, province: str) -> list[tuple[str | None, str, np.n
 
     Each group comes back as ONE row whose firm ids and answer vectors are concatenated by the database
     (``group_concat`` on SQLite, ``string_agg`` on PostgreSQL), so 900,000 assessments cost a few rows,
-    not 900,000 Python objects. Vectors of another length (an older catalogue) are read row by row.
+    not 900,000 Python objects. A group holding vectors of another length (an older catalogue) is read
+    again row by row.
     """
     k = len(catalogue.criteria())
     where = (Assessment.province_code == province, Assessment.is_latest.is_(True))
@@ -78,21 +85,20 @@ def _groups(session: Session, province: str) -> list[tuple[str | None, str, np.n
     # to the i-th vector (tests check gains per named firm on both backends).
     agg = func.string_agg if session.get_bind().dialect.name == "postgresql" else func.group_concat
     size_col, group_col = Assessment.size_class, Assessment.product_group
-    stmt = select(size_col, group_col, agg(cast(Assessment.firm_id, Text), ","), agg(Assessment.vector, "")).where(
-        *where, func.length(Assessment.vector) == k
-    )
+    stmt = select(size_col, group_col, agg(cast(Assessment.firm_id, Text), ","), agg(Assessment.vector, ""))
     out = []
-    for size, group, ids, vectors in session.execute(stmt.group_by(size_col, group_col)).all():
+    for size, group, ids, vectors in session.execute(stmt.where(*where).group_by(size_col, group_col)).all():
         firm_ids = np.array(ids.split(","), dtype=np.int64)
-        raw = np.frombuffer(vectors.encode("ascii"), dtype=np.uint8).reshape(len(firm_ids), k)
-        out.append((size, group, firm_ids, _levels(raw)))
-    odd = session.execute(
-        select(Assessment.size_class, Assessment.product_group, Assessment.firm_id, Assessment.vector).where(
-            *where, func.length(Assessment.vector) != k
-        )
-    ).all()
-    for size, group, firm_id, vector in odd:
-        out.append((size, group, np.array([firm_id], dtype=np.int64), levels_matrix([vector])))
+        if len(vectors) == k * len(firm_ids):
+            raw = np.frombuffer(vectors.encode("ascii"), dtype=np.uint8).reshape(len(firm_ids), k)
+            out.append((size, group, firm_ids, _levels(raw)))
+            continue
+        rows = session.execute(
+            select(Assessment.firm_id, Assessment.vector).where(
+                *where, Assessment.size_class.is_(None) if size is None else size_col == size, group_col == group
+            )
+        ).all()
+        out.append((size, group, np.array([r[0] for r in rows], dtype=np.int64), levels_matrix([r[1] for r in rows])))
     return out
 
 

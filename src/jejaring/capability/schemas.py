@@ -74,3 +74,29 @@ class EnrolmentStatusIn(BaseModel):
     """A new status for an enrolment."""
 
     status: Literal["participating", "completed", "dropped"]
+
+
+class InterventionIn(BaseModel):
+    """An intervention added to the catalogue by an office."""
+
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9_]{3,40}$")]
+    kind: Literal["sertifikasi", "registrasi", "bimtek", "pendampingan", "restrukturisasi_mesin", "digital", "kurasi"]
+    provider: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
+    name_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+    name_en: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+    cost_firm: int = Field(ge=0, le=100_000_000_000)
+    cost_gov: int = Field(ge=0, le=100_000_000_000)
+    duration: float = Field(gt=0, le=60)
+    requires: dict[str, float] = Field(default_factory=dict)
+    lifts: dict[str, float] = Field(min_length=1)
+    eligible_sizes: list[Literal["kecil", "menengah", "besar"]] = Field(default_factory=list)
+    eligible_groups: list[Code] = Field(default_factory=list)
+    source: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=500)]
+    province_code: Annotated[str, StringConstraints(pattern=r"^\d{2}$")] | None = None
+
+    @model_validator(mode="after")
+    def _levels(self) -> InterventionIn:
+        for level in (*self.requires.values(), *self.lifts.values()):
+            if not 0 < level <= 1:
+                raise ValueError("levels are between 0 (exclusive) and 1")
+        return self

@@ -14,6 +14,7 @@ from jejaring.accounts.roles import PEMILIK, Actor
 from jejaring.capability import catalogue, scoring
 from jejaring.capability.enums import AssessorKind
 from jejaring.capability.gaps import Gap, Target, gaps, market_target, need_target, pattern_target
+from jejaring.capability.interventions import all_interventions
 from jejaring.capability.models import Assessment
 from jejaring.capability.plan import Plan, make_plan
 from jejaring.capability.schemas import AssessmentIn, PlanIn, TargetIn
@@ -190,7 +191,7 @@ def firm_plan(
     plan = make_plan(
         levels=firm_levels(session, firm),
         gaps=found,
-        catalogue=catalogue.interventions(),
+        catalogue=all_interventions(session),
         budget_firm=data.budget,
         months=data.months,
         budget_gov=data.budget_gov,

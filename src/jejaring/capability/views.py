@@ -12,8 +12,10 @@ from pydantic import ValidationError
 
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import ADMIN, ANALIS, PETUGAS
-from jejaring.capability import catalogue, deadlines, programmes, service
-from jejaring.capability.schemas import AssessmentIn, EnrolmentStatusIn, PlanIn, ProgrammeIn
+from jejaring.capability import catalogue, deadlines, interventions, precheck, programmes, service
+from jejaring.capability.interventions import all_interventions
+from jejaring.capability.schemas import AssessmentIn, EnrolmentStatusIn, InterventionIn, PlanIn, ProgrammeIn
+from jejaring.core.errors import DomainError
 from jejaring.matching import service as matching_service
 from jejaring.reference import catalog
 from jejaring.registry import service as registry_service
@@ -54,10 +56,42 @@ def home(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -
 
 
 @router.get("/capability/criteria")
-def criteria_page(request: Request, lang: LangDep, _actor: ActorDep) -> Response:
+def criteria_page(request: Request, session: SessionDep, lang: LangDep, actor: ActorDep) -> Response:
     """The criteria and intervention catalogues with weights, costs and sources (public)."""
-    context = {**_common(), "interventions": catalogue.interventions(), "precheck": catalogue.tkdn_precheck()}
+    context = {
+        **_common(),
+        "interventions": all_interventions(session),
+        "precheck": catalogue.tkdn_precheck(),
+        "can_add": actor.role in (ADMIN, PETUGAS),
+        "province": actor.province_code or "",
+    }
     return render(request, "capability/criteria.html", context, lang=lang)
+
+
+def _pairs(text: object) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for part in str(text or "").split(";"):
+        if not part.strip():
+            continue
+        key, _, value = part.partition("=")
+        try:
+            out[key.strip()] = float(value.strip().replace(",", "."))
+        except ValueError as exc:
+            raise DomainError("capability.error.pairs", field="lifts", value=part) from exc
+    return out
+
+
+@router.post("/capability/interventions")
+async def intervention_add(request: Request, session: SessionDep, actor: UserDep) -> Response:
+    """Add an intervention to the catalogue (officers for their province, admins nationally)."""
+    form = await request.form()
+    fields = ("code", "kind", "provider", "name_id", "name_en", "cost_firm", "cost_gov", "duration", "source")
+    data: dict[str, Any] = {k: form.get(k) for k in fields}
+    data["province_code"] = form.get("province_code") or None
+    data["lifts"] = _pairs(form.get("lifts"))
+    data["requires"] = _pairs(form.get("requires"))
+    interventions.add(session, actor=actor, data=_validated(InterventionIn, data))
+    return RedirectResponse("/capability/criteria#interventions", status_code=303)
 
 
 @router.get("/firms/{public_id}/capability/block")
@@ -105,6 +139,7 @@ def firm_page(
         "needs": matching_service.list_needs(session, limit=30),
         "can_assess": actor.may("capability.assess", firm),
         "target": None,
+        "precheck": precheck.tkdn_ik(firm, lang),
     }
     if (kind == "market" and region) or (kind == "pattern" and pattern) or (kind == "need" and need):
         data = _validated(
@@ -167,7 +202,7 @@ def programmes_page(request: Request, session: SessionDep, lang: LangDep, actor:
     """Programmes of the officer's province and the form for a new one."""
     context = {
         "rows": programmes.visible(session, actor=actor),
-        "interventions": catalogue.interventions(),
+        "interventions": all_interventions(session),
         "province": actor.province_code or "",
         "today": date.today(),
         "can_create": actor.role in (ADMIN, PETUGAS),
@@ -205,8 +240,9 @@ def programme_page(public_id: str, request: Request, session: SessionDep, lang: 
         "enrolments": programmes.enrolments(session, programme=p),
         "candidates": programmes.candidates(session, actor=actor, programme=p, limit=50) if can_manage else None,
         "can_manage": can_manage,
+        "spent": programmes.spent(session, programme=p),
         "steps": programmes.STEPS,
-        "interventions": [catalogue.intervention(c) for c in p.intervention_codes],
+        "interventions": [iv for iv in all_interventions(session) if iv.code in p.intervention_codes],
         "outcome": next(iter(o for o in programmes.outcomes(session, actor=actor) if o["group"] == p.public_id), None),
     }
     return render(request, "capability/programme.html", context, lang=lang)
@@ -220,6 +256,14 @@ async def programme_enrol(public_id: str, request: Request, session: SessionDep,
     firms = [v for v in form.getlist("firms") if isinstance(v, str) and v]
     if firms:
         programmes.enrol(session, actor=actor, programme=p, firm_public_ids=firms)
+    return RedirectResponse(f"/capability/programmes/{p.public_id}", status_code=303)
+
+
+@router.post("/capability/programmes/{public_id}/close")
+async def programme_close(public_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Close the programme to new participants."""
+    p = programmes.get(session, actor=actor, public_id=public_id)
+    programmes.close(session, actor=actor, programme=p)
     return RedirectResponse(f"/capability/programmes/{p.public_id}", status_code=303)
 
 
