@@ -197,3 +197,27 @@ def test_outcome_and_handover_to_partnership_feed_the_report(session: Session, w
     assert rows[0]["meetings"] == 1 and rows[0]["interest"] == 1 and rows[0]["proposals"] == 1
     assert rows[0]["agreements"] == 0 and rows[0]["value"] == 0
     assert len(agenda.report(session, actor=ORGANISER)) == 1
+
+
+def test_an_officer_acts_for_firms_of_the_province_only(session: Session, world: World) -> None:
+    from jejaring.accounts.roles import PETUGAS, Actor
+
+    f = world.firms["presisi"]
+    here = Actor(
+        role=PETUGAS,
+        email="dinas@uji.example",
+        province_code=f.province_code,
+        scopes=frozenset({"read", "write"}),
+        via="session",
+    )
+    elsewhere = Actor(
+        role=PETUGAS, email="dinas2@uji.example", province_code="51", scopes=frozenset({"read", "write"}), via="session"
+    )
+    assert f.province_code != "51"
+    with pytest.raises(Forbidden):
+        service.register(session, actor=elsewhere, event=world.event, data=RegistrationIn(firm=f.public_id))
+    p = service.register(session, actor=here, event=world.event, data=RegistrationIn(firm=f.public_id))
+    assert p.registered_by == "dinas@uji.example"
+    assert requests.requests_of(session, actor=here, participant=p) == []
+    with pytest.raises(Forbidden):
+        requests.requests_of(session, actor=elsewhere, participant=p)

@@ -66,9 +66,10 @@ def _organiser_context(session: Session, actor: Actor, event: Event) -> dict[str
 
 
 @router.get("/events")
-def list_page(request: Request, session: SessionDep, lang: LangDep, actor: ActorDep) -> Response:
-    """All events; organisers can create one."""
-    return render(request, "events/list.html", {"events": service.list_events(session)}, lang=lang)
+def list_page(request: Request, session: SessionDep, lang: LangDep, actor: ActorDep, firm: str = "") -> Response:
+    """All events; organisers can create one; ``firm`` (from a firm profile) is carried to the event pages."""
+    context = {"events": service.list_events(session), "firm": firm if firm.isascii() and len(firm) <= 12 else ""}
+    return render(request, "events/list.html", context, lang=lang)
 
 
 @router.get("/events/new")
@@ -92,11 +93,18 @@ def report_all(request: Request, session: SessionDep, lang: LangDep, actor: User
 
 
 @router.get("/events/{public_id}")
-def event_page(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: ActorDep) -> Response:
-    """The event: details; the organiser's dashboard; the visitor's firms to register or open."""
+def event_page(
+    public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: ActorDep, firm: str = ""
+) -> Response:
+    """The event: details; the organiser's dashboard; the visitor's firms (or ``firm``, e.g. for an officer
+    registering it on its behalf) to register or open."""
     event = service.get_event(session, public_id=public_id)
-    mine = {p.firm_id: p for p in service.my_participations(session, actor=actor, event=event)}
     own_firms = registry_service.firms_by_ids(session, actor.firm_ids)
+    if firm:
+        chosen = registry_service.get_firm(session, public_id=firm)
+        if actor.may("event.participate", chosen):
+            own_firms[chosen.id] = chosen
+    mine = {fid: p for fid in own_firms if (p := service.participant_of(session, event=event, firm_id=fid))}
     context: dict[str, Any] = {
         "event": event,
         "own": [(f, mine.get(fid)) for fid, f in sorted(own_firms.items())],
