@@ -221,3 +221,28 @@ def test_an_officer_acts_for_firms_of_the_province_only(session: Session, world:
     assert requests.requests_of(session, actor=here, participant=p) == []
     with pytest.raises(Forbidden):
         requests.requests_of(session, actor=elsewhere, participant=p)
+
+
+def test_target_sectors_and_regions_suggest_invitees(session: Session, world: World) -> None:
+    astra = world.firms["astra"]
+    assert astra.kbli_code is not None
+    world.event.target_sectors = astra.kbli_code[:2]
+    world.event.target_regions = astra.province_code
+    found = service.suggested_invitees(session, event=world.event)
+    assert astra in found
+    assert all(f.kbli_code.startswith(astra.kbli_code[:2]) and f.province_code == astra.province_code for f in found)
+    register(session, world, "astra")
+    assert astra not in service.suggested_invitees(session, event=world.event)
+
+
+def test_hybrid_event_online_meetings_take_no_table(session: Session, world: World) -> None:
+    world.event.mode = "hibrida"
+    world.event.tables = 1
+    register(session, world, "astra", "presisi", "las", "jati")
+    for a, b, online in (("presisi", "astra", False), ("las", "jati", True)):
+        r = ask(session, world, a, b, online=online)
+        requests.answer(session, actor=owner(world.firms[b]), request=r, accept=True)
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    stored = stored_schedule_is_valid(session, world.event)
+    assert sorted((p.table is None) for p in stored) == [False, True]
+    assert {p.slot for p in stored} == {0}  # both in the first slot: the online one needs no table

@@ -108,6 +108,25 @@ def my_participations(session: Session, *, actor: Actor, event: Event) -> list[P
     return list(session.scalars(stmt))
 
 
+def suggested_invitees(session: Session, *, event: Event, limit: int = 20) -> list[Any]:
+    """Firms in the event's target sectors (KBLI prefixes) and provinces that are not participants yet."""
+    from jejaring.registry.schemas import FirmFilter
+
+    sectors = [c for c in event.target_sectors.split(";") if c.isdigit() and 2 <= len(c) <= 5] or [None]
+    regions = [c for c in event.target_regions.split(";") if c.isdigit() and len(c) == 2] or [None]
+    if sectors == [None] and regions == [None]:
+        return []
+    taken = {p.firm_id for p in participants(session, event=event)}
+    out: dict[int, Any] = {}
+    for kbli in sectors:
+        for province in regions:
+            firms, _ = registry_service.search_firms(
+                session, filters=FirmFilter(kbli=kbli, province=province), page_size=limit
+            )
+            out.update((f.id, f) for f in firms if f.id not in taken)
+    return list(out.values())[:limit]
+
+
 def invite(session: Session, *, actor: Actor, event: Event, firm: str) -> Participant:
     """The organiser invites a firm; it becomes a participant once it registers."""
     authorize(actor, "event.manage")

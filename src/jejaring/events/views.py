@@ -62,6 +62,7 @@ def _organiser_context(session: Session, actor: Actor, event: Event) -> dict[str
     return {
         "dash": agenda.dashboard(session, actor=actor, event=event),
         "people": [(p, firms.get(p.firm_id)) for p in people],
+        "suggested": service.suggested_invitees(session, event=event),
     }
 
 
