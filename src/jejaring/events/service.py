@@ -112,8 +112,9 @@ def suggested_invitees(session: Session, *, event: Event, limit: int = 20) -> li
     """Firms in the event's target sectors (KBLI prefixes) and provinces that are not participants yet."""
     from jejaring.registry.schemas import FirmFilter
 
-    sectors = [c for c in event.target_sectors.split(";") if c.isdigit() and 2 <= len(c) <= 5] or [None]
-    regions = [c for c in event.target_regions.split(";") if c.isdigit() and len(c) == 2] or [None]
+    sectors: list[str | None] = [c for c in event.target_sectors.split(";") if c.isdigit() and 2 <= len(c) <= 5]
+    regions: list[str | None] = [c for c in event.target_regions.split(";") if c.isdigit() and len(c) == 2]
+    sectors, regions = sectors or [None], regions or [None]
     if sectors == [None] and regions == [None]:
         return []
     taken = {p.firm_id for p in participants(session, event=event)}
