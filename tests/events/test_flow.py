@@ -246,3 +246,20 @@ def test_hybrid_event_online_meetings_take_no_table(session: Session, world: Wor
     stored = stored_schedule_is_valid(session, world.event)
     assert sorted((p.table is None) for p in stored) == [False, True]
     assert {p.slot for p in stored} == {0}  # both in the first slot: the online one needs no table
+
+
+def test_no_shows_get_no_new_meetings_and_published_ones_stay(session: Session, world: World) -> None:
+    register(session, world, "astra", "presisi", "las")
+    r1 = ask(session, world, "presisi", "astra")
+    requests.answer(session, actor=owner(world.firms["astra"]), request=r1, accept=True)
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    scheduling.publish(session, actor=ORGANISER, event=world.event)
+    presisi = service.get_participant(session, event=world.event, firm=world.firms["presisi"].public_id)
+    service.check_in(session, actor=ORGANISER, participant=presisi, present=False)
+    r2 = ask(session, world, "las", "presisi")
+    requests.answer(session, actor=owner(world.firms["presisi"]), request=r2, accept=True)
+    r3 = ask(session, world, "las", "astra")
+    requests.answer(session, actor=owner(world.firms["astra"]), request=r3, accept=True)
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    stored = stored_schedule_is_valid(session, world.event)
+    assert {p.request_id for p in stored} == {r1.id, r3.id}  # the absent firm gets nothing new

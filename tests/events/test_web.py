@@ -101,6 +101,8 @@ def test_pages_for_organiser_and_participant(client: TestClient, tokens: dict[st
     assert page.status_code == 200 and 'id="dashboard"' in page.text
     for path in ("tables", "report"):
         assert client.get(f"/events/{eid}/{path}").status_code == 200
+    agendas = client.get(f"/events/{eid}/agendas")
+    assert agendas.status_code == 200 and agendas.text.count('class="agenda"') == 12  # the demo's participants
     assert client.get("/events/report").status_code == 200
     import re
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from jejaring.accounts.authz import authorize
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
 from jejaring.events import agenda, requests, scheduling, service
@@ -172,6 +173,19 @@ def table_plan(public_id: str, request: Request, session: SessionDep, lang: Lang
     plan = agenda.table_plan(session, actor=actor, event=event)
     labels = {s["slot"]: s for s in slot_labels(event)}
     return render(request, "events/tables.html", {"event": event, "plan": plan, "labels": labels}, lang=lang)
+
+
+@router.get("/events/{public_id}/agendas")
+def all_agendas(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """Every participant's agenda, one per printed page (organisers)."""
+    event = service.get_event(session, public_id=public_id)
+    authorize(actor, "event.manage")
+    pages = [
+        (service.firm_of(session, p), agenda.agenda(session, actor=actor, participant=p))
+        for p in service.participants(session, event=event)
+        if p.status != "diundang"
+    ]
+    return render(request, "events/agendas_print.html", {"event": event, "pages": pages}, lang=lang)
 
 
 @router.get("/events/{public_id}/report")
