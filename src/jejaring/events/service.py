@@ -95,6 +95,14 @@ def get_participant(session: Session, *, event: Event, firm: str) -> Participant
     return found
 
 
+def participant_by_id(session: Session, *, event: Event, participant_id: int) -> Participant:
+    """A participant of ``event`` by its internal id."""
+    p = session.get(Participant, participant_id)
+    if p is None or p.event_id != event.id:
+        raise NotFound("events.error.not_participant", field="participant", value=participant_id)
+    return p
+
+
 def firm_of(session: Session, participant: Participant) -> Any:
     """The registry firm behind a participant."""
     return registry_service.firms_by_ids(session, [participant.firm_id])[participant.firm_id]

@@ -132,7 +132,7 @@ async def check_in(public_id: str, pid: int, request: Request, session: SessionD
     """Record a participant as present or as a no-show."""
     event = service.get_event(session, public_id=public_id)
     form = await request.form()
-    p = next(p for p in service.participants(session, event=event) if p.id == pid)
+    p = service.participant_by_id(session, event=event, participant_id=pid)
     service.check_in(session, actor=actor, participant=p, present=form.get("present") == "1")
     return to_event(event, "#participants")
 
@@ -142,7 +142,7 @@ async def booth(public_id: str, pid: int, request: Request, session: SessionDep,
     """Make a participant a hosted buyer at a booth (empty: undo)."""
     event = service.get_event(session, public_id=public_id)
     form = await request.form()
-    p = next(p for p in service.participants(session, event=event) if p.id == pid)
+    p = service.participant_by_id(session, event=event, participant_id=pid)
     value = str(form.get("booth", "")).strip()
     service.set_booth(session, actor=actor, participant=p, booth=int(value) if value.isdigit() else None)
     return to_event(event, "#participants")
