@@ -263,3 +263,14 @@ def test_no_shows_get_no_new_meetings_and_published_ones_stay(session: Session, 
     scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
     stored = stored_schedule_is_valid(session, world.event)
     assert {p.request_id for p in stored} == {r1.id, r3.id}  # the absent firm gets nothing new
+
+
+def test_a_closed_event_takes_no_registrations_or_requests(session: Session, world: World) -> None:
+    register(session, world, "astra", "presisi")
+    with pytest.raises(Forbidden):
+        service.close_event(session, actor=owner(world.firms["astra"]), event=world.event)
+    service.close_event(session, actor=ORGANISER, event=world.event)
+    with pytest.raises(DomainError):
+        ask(session, world, "presisi", "astra")
+    with pytest.raises(DomainError):
+        register(session, world, "las")

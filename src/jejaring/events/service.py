@@ -245,6 +245,14 @@ def set_availability(session: Session, *, actor: Actor, participant: Participant
     )
 
 
+def close_event(session: Session, *, actor: Actor, event: Event) -> None:
+    """The organiser marks the event as held: no more registrations or requests; outcomes and report follow."""
+    authorize(actor, "event.manage")
+    event.status = EventStatus.SELESAI
+    session.flush()
+    audit.record(session, actor=actor, action="event.close", entity_type="event", entity_id=event.public_id)
+
+
 def check_in(session: Session, *, actor: Actor, participant: Participant, present: bool) -> None:
     """The organiser records a participant as present (check-in) or as a no-show."""
     authorize(actor, "event.manage")

@@ -166,6 +166,14 @@ def publish(public_id: str, session: SessionDep, actor: UserDep) -> Response:
     return to_event(event)
 
 
+@router.post("/events/{public_id}/close")
+def close(public_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Mark the event as held."""
+    event = service.get_event(session, public_id=public_id)
+    service.close_event(session, actor=actor, event=event)
+    return to_event(event)
+
+
 @router.get("/events/{public_id}/tables")
 def table_plan(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """The printable table plan: per slot, who sits at which table."""
