@@ -28,6 +28,7 @@ def test_recommendations_follow_needs_both_ways(engine: Engine, corpus: Corpus) 
         event = service.create_event(
             s, actor=ORGANISER, data=EventIn(name="Temu Bisnis Pangan", starts_on=date(2030, 6, 1), tables=4)
         )
+        assert service.listing_defaults(s, firm=buyer) == ("keripik singkong balado untuk produk kemasan", "")
         people = {}
         for key in ("d7", "c7", "m1"):
             firm = registry_service.get_firm(s, public_id=corpus.keys[key])

@@ -17,6 +17,7 @@ from jejaring.core.ids import new_public_id
 from jejaring.events.enums import EventStatus, ParticipantRole, ParticipantStatus
 from jejaring.events.models import Event, Participant, Unavailable
 from jejaring.events.schemas import EventIn, RegistrationIn
+from jejaring.matching import service as matching_service
 from jejaring.registry import service as registry_service
 
 
@@ -134,6 +135,13 @@ def suggested_invitees(session: Session, *, event: Event, limit: int = 20) -> li
             )
             out.update((f.id, f) for f in firms if f.id not in taken)
     return list(out.values())[:limit]
+
+
+def listing_defaults(session: Session, *, firm: Any) -> tuple[str, str]:
+    """What the firm seeks and offers, from its open needs and offers in matching (registration defaults)."""
+    seeks = "; ".join(n.title for n in matching_service.list_needs(session, firm=firm, limit=10))
+    offers = "; ".join(o.title for o in matching_service.list_offers(session, firm=firm, limit=10))
+    return seeks, offers
 
 
 def invite(session: Session, *, actor: Actor, event: Event, firm: str) -> Participant:

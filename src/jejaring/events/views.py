@@ -110,6 +110,11 @@ def event_page(
     context: dict[str, Any] = {
         "event": event,
         "own": [(f, mine.get(fid)) for fid, f in sorted(own_firms.items())],
+        "defaults": {
+            fid: service.listing_defaults(session, firm=f)
+            for fid, f in own_firms.items()
+            if fid not in mine or mine[fid].status == "diundang"
+        },
         "organiser": actor.may("event.manage"),
         "slots": slot_labels(event),
     }
