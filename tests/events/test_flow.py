@@ -197,3 +197,80 @@ def test_outcome_and_handover_to_partnership_feed_the_report(session: Session, w
     assert rows[0]["meetings"] == 1 and rows[0]["interest"] == 1 and rows[0]["proposals"] == 1
     assert rows[0]["agreements"] == 0 and rows[0]["value"] == 0
     assert len(agenda.report(session, actor=ORGANISER)) == 1
+
+
+def test_an_officer_acts_for_firms_of_the_province_only(session: Session, world: World) -> None:
+    from jejaring.accounts.roles import PETUGAS, Actor
+
+    f = world.firms["presisi"]
+    here = Actor(
+        role=PETUGAS,
+        email="dinas@uji.example",
+        province_code=f.province_code,
+        scopes=frozenset({"read", "write"}),
+        via="session",
+    )
+    elsewhere = Actor(
+        role=PETUGAS, email="dinas2@uji.example", province_code="51", scopes=frozenset({"read", "write"}), via="session"
+    )
+    assert f.province_code != "51"
+    with pytest.raises(Forbidden):
+        service.register(session, actor=elsewhere, event=world.event, data=RegistrationIn(firm=f.public_id))
+    p = service.register(session, actor=here, event=world.event, data=RegistrationIn(firm=f.public_id))
+    assert p.registered_by == "dinas@uji.example"
+    assert requests.requests_of(session, actor=here, participant=p) == []
+    with pytest.raises(Forbidden):
+        requests.requests_of(session, actor=elsewhere, participant=p)
+
+
+def test_target_sectors_and_regions_suggest_invitees(session: Session, world: World) -> None:
+    astra = world.firms["astra"]
+    assert astra.kbli_code is not None
+    world.event.target_sectors = astra.kbli_code[:2]
+    world.event.target_regions = astra.province_code
+    found = service.suggested_invitees(session, event=world.event)
+    assert astra in found
+    assert all(f.kbli_code.startswith(astra.kbli_code[:2]) and f.province_code == astra.province_code for f in found)
+    register(session, world, "astra")
+    assert astra not in service.suggested_invitees(session, event=world.event)
+
+
+def test_hybrid_event_online_meetings_take_no_table(session: Session, world: World) -> None:
+    world.event.mode = "hibrida"
+    world.event.tables = 1
+    register(session, world, "astra", "presisi", "las", "jati")
+    for a, b, online in (("presisi", "astra", False), ("las", "jati", True)):
+        r = ask(session, world, a, b, online=online)
+        requests.answer(session, actor=owner(world.firms[b]), request=r, accept=True)
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    stored = stored_schedule_is_valid(session, world.event)
+    assert sorted((p.table is None) for p in stored) == [False, True]
+    assert {p.slot for p in stored} == {0}  # both in the first slot: the online one needs no table
+
+
+def test_no_shows_get_no_new_meetings_and_published_ones_stay(session: Session, world: World) -> None:
+    register(session, world, "astra", "presisi", "las")
+    r1 = ask(session, world, "presisi", "astra")
+    requests.answer(session, actor=owner(world.firms["astra"]), request=r1, accept=True)
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    scheduling.publish(session, actor=ORGANISER, event=world.event)
+    presisi = service.get_participant(session, event=world.event, firm=world.firms["presisi"].public_id)
+    service.check_in(session, actor=ORGANISER, participant=presisi, present=False)
+    r2 = ask(session, world, "las", "presisi")
+    requests.answer(session, actor=owner(world.firms["presisi"]), request=r2, accept=True)
+    r3 = ask(session, world, "las", "astra")
+    requests.answer(session, actor=owner(world.firms["astra"]), request=r3, accept=True)
+    scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
+    stored = stored_schedule_is_valid(session, world.event)
+    assert {p.request_id for p in stored} == {r1.id, r3.id}  # the absent firm gets nothing new
+
+
+def test_a_closed_event_takes_no_registrations_or_requests(session: Session, world: World) -> None:
+    register(session, world, "astra", "presisi")
+    with pytest.raises(Forbidden):
+        service.close_event(session, actor=owner(world.firms["astra"]), event=world.event)
+    service.close_event(session, actor=ORGANISER, event=world.event)
+    with pytest.raises(DomainError):
+        ask(session, world, "presisi", "astra")
+    with pytest.raises(DomainError):
+        register(session, world, "las")

@@ -68,14 +68,9 @@ def participant_page(
     requests.expire_pending(session, event=event)
     items = agenda.agenda(session, actor=actor, participant=me)
     recs = requests.recommend(session, request.app.state.settings, actor=actor, participant=me)
-    others = [
-        (p, f)
-        for p, f in (
-            (p, registry_service.firms_by_ids(session, [p.firm_id]).get(p.firm_id))
-            for p in service.participants(session, event=event)
-        )
-        if p.id != me.id and p.status != "diundang"
-    ]
+    people = [p for p in service.participants(session, event=event) if p.id != me.id and p.status != "diundang"]
+    firms = registry_service.firms_by_ids(session, [p.firm_id for p in people])
+    others = [(p, firms.get(p.firm_id)) for p in people]
     context = {
         "event": event,
         "part": me,

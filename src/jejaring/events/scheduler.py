@@ -204,7 +204,10 @@ def schedule(
         for key, v in base.x.items():
             base.model.add_hint(v, key in picked)
         base.model.add(base.weight_expr >= best)
-        base.model.minimize(base.gap_expr())
+        # fewest idle gaps; among equals, the earliest slots (the day ends sooner for everyone)
+        earliness = sum(s * v for (_, s), v in base.x.items())
+        scale = problem.n_slots * len(base.free) + 1
+        base.model.minimize(scale * base.gap_expr() + earliness)
         second = _solver(time_limit - (time.monotonic() - started), workers, seed)
         status2 = second.solve(base.model)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -53,6 +53,8 @@ def build_problem(session: Session, event: Event) -> Problem:
     for pid, slot in rows:
         if pid in off:
             off[pid].add(slot)
+    published = list(session.scalars(select(Meeting).where(Meeting.event_id == event.id, Meeting.published.is_(True))))
+    held = {m.request_id for m in published}  # kept even when a party has since been marked absent
     accepted = session.scalars(
         select(MeetingRequest).where(
             MeetingRequest.event_id == event.id, MeetingRequest.status == RequestStatus.DITERIMA
@@ -61,14 +63,9 @@ def build_problem(session: Session, event: Event) -> Problem:
     requests = [
         Request(r.id, r.from_id, r.to_id, request_weight(r), is_online(event, r))
         for r in accepted
-        if r.from_id in people and r.to_id in people
+        if (r.from_id in people and r.to_id in people) or r.id in held
     ]
-    known = {r.id for r in requests}
-    fixed = [
-        Placement(m.request_id, m.slot, m.table_no)
-        for m in session.scalars(select(Meeting).where(Meeting.event_id == event.id, Meeting.published.is_(True)))
-        if m.request_id in known
-    ]
+    fixed = [Placement(m.request_id, m.slot, m.table_no) for m in published]
     booths = {pid: p.booth for pid, p in people.items() if p.booth is not None}
     tables = 0 if event.mode == EventMode.DARING else event.tables
     return Problem(

@@ -17,6 +17,7 @@ from jejaring.core.ids import new_public_id
 from jejaring.events.enums import EventStatus, ParticipantRole, ParticipantStatus
 from jejaring.events.models import Event, Participant, Unavailable
 from jejaring.events.schemas import EventIn, RegistrationIn
+from jejaring.matching import service as matching_service
 from jejaring.registry import service as registry_service
 
 
@@ -95,6 +96,14 @@ def get_participant(session: Session, *, event: Event, firm: str) -> Participant
     return found
 
 
+def participant_by_id(session: Session, *, event: Event, participant_id: int) -> Participant:
+    """A participant of ``event`` by its internal id."""
+    p = session.get(Participant, participant_id)
+    if p is None or p.event_id != event.id:
+        raise NotFound("events.error.not_participant", field="participant", value=participant_id)
+    return p
+
+
 def firm_of(session: Session, participant: Participant) -> Any:
     """The registry firm behind a participant."""
     return registry_service.firms_by_ids(session, [participant.firm_id])[participant.firm_id]
@@ -106,6 +115,33 @@ def my_participations(session: Session, *, actor: Actor, event: Event) -> list[P
         return []
     stmt = select(Participant).where(Participant.event_id == event.id, Participant.firm_id.in_(actor.firm_ids))
     return list(session.scalars(stmt))
+
+
+def suggested_invitees(session: Session, *, event: Event, limit: int = 20) -> list[Any]:
+    """Firms in the event's target sectors (KBLI prefixes) and provinces that are not participants yet."""
+    from jejaring.registry.schemas import FirmFilter
+
+    sectors: list[str | None] = [c for c in event.target_sectors.split(";") if c.isdigit() and 2 <= len(c) <= 5]
+    regions: list[str | None] = [c for c in event.target_regions.split(";") if c.isdigit() and len(c) == 2]
+    sectors, regions = sectors or [None], regions or [None]
+    if sectors == [None] and regions == [None]:
+        return []
+    taken = {p.firm_id for p in participants(session, event=event)}
+    out: dict[int, Any] = {}
+    for kbli in sectors:
+        for province in regions:
+            firms, _ = registry_service.search_firms(
+                session, filters=FirmFilter(kbli=kbli, province=province), page_size=limit
+            )
+            out.update((f.id, f) for f in firms if f.id not in taken)
+    return list(out.values())[:limit]
+
+
+def listing_defaults(session: Session, *, firm: Any) -> tuple[str, str]:
+    """What the firm seeks and offers, from its open needs and offers in matching (registration defaults)."""
+    seeks = "; ".join(n.title for n in matching_service.list_needs(session, firm=firm, limit=10))
+    offers = "; ".join(o.title for o in matching_service.list_offers(session, firm=firm, limit=10))
+    return seeks, offers
 
 
 def invite(session: Session, *, actor: Actor, event: Event, firm: str) -> Participant:
@@ -215,6 +251,14 @@ def set_availability(session: Session, *, actor: Actor, participant: Participant
         entity_id=event.public_id,
         after={"participant": participant.id, "unavailable": sorted(unavailable)},
     )
+
+
+def close_event(session: Session, *, actor: Actor, event: Event) -> None:
+    """The organiser marks the event as held: no more registrations or requests; outcomes and report follow."""
+    authorize(actor, "event.manage")
+    event.status = EventStatus.SELESAI
+    session.flush()
+    audit.record(session, actor=actor, action="event.close", entity_type="event", entity_id=event.public_id)
 
 
 def check_in(session: Session, *, actor: Actor, participant: Participant, present: bool) -> None:

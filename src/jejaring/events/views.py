@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from jejaring.accounts.authz import authorize
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
 from jejaring.events import agenda, requests, scheduling, service
@@ -62,13 +63,15 @@ def _organiser_context(session: Session, actor: Actor, event: Event) -> dict[str
     return {
         "dash": agenda.dashboard(session, actor=actor, event=event),
         "people": [(p, firms.get(p.firm_id)) for p in people],
+        "suggested": service.suggested_invitees(session, event=event),
     }
 
 
 @router.get("/events")
-def list_page(request: Request, session: SessionDep, lang: LangDep, actor: ActorDep) -> Response:
-    """All events; organisers can create one."""
-    return render(request, "events/list.html", {"events": service.list_events(session)}, lang=lang)
+def list_page(request: Request, session: SessionDep, lang: LangDep, actor: ActorDep, firm: str = "") -> Response:
+    """All events; organisers can create one; ``firm`` (from a firm profile) is carried to the event pages."""
+    context = {"events": service.list_events(session), "firm": firm if firm.isascii() and len(firm) <= 12 else ""}
+    return render(request, "events/list.html", context, lang=lang)
 
 
 @router.get("/events/new")
@@ -92,14 +95,26 @@ def report_all(request: Request, session: SessionDep, lang: LangDep, actor: User
 
 
 @router.get("/events/{public_id}")
-def event_page(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: ActorDep) -> Response:
-    """The event: details; the organiser's dashboard; the visitor's firms to register or open."""
+def event_page(
+    public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: ActorDep, firm: str = ""
+) -> Response:
+    """The event: details; the organiser's dashboard; the visitor's firms (or ``firm``, e.g. for an officer
+    registering it on its behalf) to register or open."""
     event = service.get_event(session, public_id=public_id)
-    mine = {p.firm_id: p for p in service.my_participations(session, actor=actor, event=event)}
     own_firms = registry_service.firms_by_ids(session, actor.firm_ids)
+    if firm:
+        chosen = registry_service.get_firm(session, public_id=firm)
+        if actor.may("event.participate", chosen):
+            own_firms[chosen.id] = chosen
+    mine = {fid: p for fid in own_firms if (p := service.participant_of(session, event=event, firm_id=fid))}
     context: dict[str, Any] = {
         "event": event,
         "own": [(f, mine.get(fid)) for fid, f in sorted(own_firms.items())],
+        "defaults": {
+            fid: service.listing_defaults(session, firm=f)
+            for fid, f in own_firms.items()
+            if fid not in mine or mine[fid].status == "diundang"
+        },
         "organiser": actor.may("event.manage"),
         "slots": slot_labels(event),
     }
@@ -122,7 +137,7 @@ async def check_in(public_id: str, pid: int, request: Request, session: SessionD
     """Record a participant as present or as a no-show."""
     event = service.get_event(session, public_id=public_id)
     form = await request.form()
-    p = next(p for p in service.participants(session, event=event) if p.id == pid)
+    p = service.participant_by_id(session, event=event, participant_id=pid)
     service.check_in(session, actor=actor, participant=p, present=form.get("present") == "1")
     return to_event(event, "#participants")
 
@@ -132,7 +147,7 @@ async def booth(public_id: str, pid: int, request: Request, session: SessionDep,
     """Make a participant a hosted buyer at a booth (empty: undo)."""
     event = service.get_event(session, public_id=public_id)
     form = await request.form()
-    p = next(p for p in service.participants(session, event=event) if p.id == pid)
+    p = service.participant_by_id(session, event=event, participant_id=pid)
     value = str(form.get("booth", "")).strip()
     service.set_booth(session, actor=actor, participant=p, booth=int(value) if value.isdigit() else None)
     return to_event(event, "#participants")
@@ -156,6 +171,14 @@ def publish(public_id: str, session: SessionDep, actor: UserDep) -> Response:
     return to_event(event)
 
 
+@router.post("/events/{public_id}/close")
+def close(public_id: str, session: SessionDep, actor: UserDep) -> Response:
+    """Mark the event as held."""
+    event = service.get_event(session, public_id=public_id)
+    service.close_event(session, actor=actor, event=event)
+    return to_event(event)
+
+
 @router.get("/events/{public_id}/tables")
 def table_plan(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """The printable table plan: per slot, who sits at which table."""
@@ -163,6 +186,19 @@ def table_plan(public_id: str, request: Request, session: SessionDep, lang: Lang
     plan = agenda.table_plan(session, actor=actor, event=event)
     labels = {s["slot"]: s for s in slot_labels(event)}
     return render(request, "events/tables.html", {"event": event, "plan": plan, "labels": labels}, lang=lang)
+
+
+@router.get("/events/{public_id}/agendas")
+def all_agendas(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """Every participant's agenda, one per printed page (organisers)."""
+    event = service.get_event(session, public_id=public_id)
+    authorize(actor, "event.manage")
+    pages = [
+        (service.firm_of(session, p), agenda.agenda(session, actor=actor, participant=p))
+        for p in service.participants(session, event=event)
+        if p.status != "diundang"
+    ]
+    return render(request, "events/agendas_print.html", {"event": event, "pages": pages}, lang=lang)
 
 
 @router.get("/events/{public_id}/report")
