@@ -57,7 +57,14 @@ def home(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -
     total = 0
     if actor.role in (ADMIN, ANALIS, PETUGAS):
         rows, total = service.list_latest(session, actor=actor)
-    context = {"mine": mine, "rows": rows, "total": total, "officer": actor.role in (ADMIN, ANALIS, PETUGAS)}
+    alerts = [(f, d) for f in mine for d in deadlines.for_firm(f, lang=lang) if d.state in ("overdue", "soon")]
+    context = {
+        "mine": mine,
+        "alerts": alerts,
+        "rows": rows,
+        "total": total,
+        "officer": actor.role in (ADMIN, ANALIS, PETUGAS),
+    }
     return render(request, "capability/home.html", context, lang=lang)
 
 
