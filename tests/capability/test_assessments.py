@@ -128,10 +128,11 @@ def test_gaps_against_market_and_pattern_and_the_plan(session: Session) -> None:
     assert target.ref == "kayu_furnitur:eu_uk"
     assert "cert_svlk" not in {g.criterion for g in found}
     assert {"quality_control", "export_documents", "brand_registered"} <= {g.criterion for g in found}
-    _, _, sub = service.firm_gaps(
+    _, sub_target, sub = service.firm_gaps(
         session, actor=me, firm_public_id=mebel.public_id, data=TargetIn(kind="pattern", pattern="subkontrak")
     )
     assert {g.criterion for g in sub} == {"quality_control", "capacity_consistency", "cert_iso9001", "costing"}
+    assert "Subkontrak" in sub_target.label and "subkontrak" not in sub_target.label  # the name, not the code
     _, _, _, plan = service.firm_plan(
         session,
         actor=me,

@@ -154,6 +154,19 @@ def test_pages(client: TestClient, world: World) -> None:
     assert client.get("/capability/criteria").status_code == 200
 
 
+def test_owner_sees_a_deadline_alert(client: TestClient, world: World, engine: Engine) -> None:
+    with session_scope(engine) as session:  # the Yogyakarta tempe maker loses its Halal certificate
+        tempe = session.scalar(select(Firm).where(Firm.public_id == world.tempe))
+        assert tempe is not None
+        tempe.certifications = [c for c in tempe.certifications if c.certificate_code != "HALAL"]
+        owner = create_user(session, role="pemilik_usaha", email="tempe@uji.example")
+        session.add(FirmOwner(user_id=owner.id, firm_id=tempe.id))
+    login(client, "tempe@uji.example")
+    home = client.get("/capability")
+    assert 'id="deadline-alerts"' in home.text and "Tempe Murni Sejahtera" in home.text
+    assert "17-10-2026" in home.text
+
+
 def test_officer_adds_an_intervention_through_the_page(client: TestClient, world: World) -> None:
     csrf = login(client, "dinas33@uji.example")
     page = client.get("/capability/criteria")

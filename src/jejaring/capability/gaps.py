@@ -97,12 +97,13 @@ def market_target(group: str, region: str, lang: str = "id") -> Target:
     return target
 
 
-def pattern_target(pattern: str, lang: str = "id") -> Target:
-    """Requirements of a PP 7/2021 partnership pattern on the smaller party."""
+def pattern_target(pattern: str, lang: str = "id", *, name: str | None = None) -> Target:
+    """Requirements of a PP 7/2021 partnership pattern on the smaller party (``name``: the pattern's label)."""
     rule = next((p for p in catalogue.targets()["pattern"] if p["code"] == pattern), None)
     if rule is None:
         raise DomainError("capability.error.unknown_pattern", field="pattern", value=pattern)
-    target = Target(TargetKind.PATTERN, pattern, translate("capability.target.pattern", lang, pattern=pattern))
+    label = translate("capability.target.pattern", lang, pattern=name or pattern)
+    target = Target(TargetKind.PATTERN, pattern, label)
     why = rule["why_en"] if lang == "en" else rule["why_id"]
     for crit, level in rule["requires"].items():
         target.add(crit, float(level), why, rule["source"])

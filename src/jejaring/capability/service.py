@@ -160,7 +160,8 @@ def target_for(session: Session, *, firm: Firm, data: TargetIn, lang: str = "id"
         )
     if data.kind == "pattern":
         assert data.pattern is not None
-        return pattern_target(data.pattern, lang)
+        names = {p.code: (p.name_en if lang == "en" else p.name_id) for p in reference_service.list_patterns(session)}
+        return pattern_target(data.pattern, lang, name=names.get(data.pattern))
     assert data.region is not None
     return market_target(data.group or catalogue.product_group(firm.kbli_code), data.region, lang)
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import ADMIN, ANALIS, PETUGAS
@@ -18,6 +19,7 @@ from jejaring.capability.schemas import AssessmentIn, EnrolmentStatusIn, Interve
 from jejaring.core.errors import DomainError
 from jejaring.matching import service as matching_service
 from jejaring.reference import catalog
+from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
@@ -30,6 +32,10 @@ def _validated(model: Any, data: dict[str, Any]) -> Any:
         return model.model_validate(data)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
+
+
+def _provinces(session: Session) -> dict[str, str]:
+    return {p.code: p.name for p in reference_service.list_provinces(session)}
 
 
 def _common() -> dict[str, Any]:
@@ -51,7 +57,14 @@ def home(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -
     total = 0
     if actor.role in (ADMIN, ANALIS, PETUGAS):
         rows, total = service.list_latest(session, actor=actor)
-    context = {"mine": mine, "rows": rows, "total": total, "officer": actor.role in (ADMIN, ANALIS, PETUGAS)}
+    alerts = [(f, d) for f in mine for d in deadlines.for_firm(f, lang=lang) if d.state in ("overdue", "soon")]
+    context = {
+        "mine": mine,
+        "alerts": alerts,
+        "rows": rows,
+        "total": total,
+        "officer": actor.role in (ADMIN, ANALIS, PETUGAS),
+    }
     return render(request, "capability/home.html", context, lang=lang)
 
 
@@ -206,6 +219,7 @@ def programmes_page(request: Request, session: SessionDep, lang: LangDep, actor:
         "province": actor.province_code or "",
         "today": date.today(),
         "can_create": actor.role in (ADMIN, PETUGAS),
+        "provinces": _provinces(session),
     }
     return render(request, "capability/programmes.html", context, lang=lang)
 
@@ -240,6 +254,7 @@ def programme_page(public_id: str, request: Request, session: SessionDep, lang: 
         "enrolments": programmes.enrolments(session, programme=p),
         "candidates": programmes.candidates(session, actor=actor, programme=p, limit=50) if can_manage else None,
         "can_manage": can_manage,
+        "provinces": _provinces(session),
         "spent": programmes.spent(session, programme=p),
         "steps": programmes.STEPS,
         "interventions": [iv for iv in all_interventions(session) if iv.code in p.intervention_codes],
@@ -286,4 +301,5 @@ def outcomes_page(
 ) -> Response:
     """Programme outcomes per programme, province or year."""
     rows = programmes.outcomes(session, actor=actor, by=by)
-    return render(request, "capability/outcomes.html", {"rows": rows, "by": by}, lang=lang)
+    context = {"rows": rows, "by": by, "provinces": _provinces(session)}
+    return render(request, "capability/outcomes.html", context, lang=lang)

@@ -89,25 +89,13 @@ _EXTRA_CERTS = {
 }  # fmt: skip
 _AMBIGUOUS_ALIASES = frozenset({"md", "ml", "na", "merek", "hki", "sih", "mui", "slk", "gmp"})
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
-_ORIGIN = frozenset(
-    ["dari", "asal", "khas", "asli", "from", "buatan", "produksi", "origin", "sourced", "made", "based"]
-)
-_NEAR = frozenset(
-    [
-        "dekat",
-        "sekitar",
-        "near",
-        "around",
-        "nearby",
-        "seputar",
-        "sekitaran",
-        "kawasan",
-        "wilayah",
-        "daerah",
-        "area",
-        "region",
-    ]
-)
+_ORIGIN = frozenset([
+    "dari", "asal", "khas", "asli", "from", "buatan", "produksi", "origin", "sourced", "made", "based",
+])  # fmt: skip
+_NEAR = frozenset([
+    "dekat", "sekitar", "near", "around", "nearby", "seputar", "sekitaran", "kawasan", "wilayah", "daerah",
+    "area", "region",
+])  # fmt: skip
 _IN = frozenset(["di", "in", "at", "ke", "to"])
 _OR = frozenset(["or", "atau", "and", "dan", "serta"])
 _AROUND = frozenset(["sekitarnya", "surroundings", "vicinity", "around", "sekitar"])
@@ -115,41 +103,11 @@ AROUND_KM = 50.0  # "X dan sekitarnya"
 _CUE_RANK = {"radius": 4, "origin": 3, "in": 3, "near": 2, "at": 1, "bare": 0}
 # "di/in X" names where the supplier is ("pemasok aci di Pati"), unless it says where the buyer is
 # ("hotel kami di Bali", "our company in …", "untuk katering di Jogja"): then it is only a preference.
-_BUYER = frozenset(
-    [
-        "kami",
-        "saya",
-        "kita",
-        "aku",
-        "our",
-        "we",
-        "my",
-        "i",
-        "us",
-        "untuk",
-        "for",
-        "kirim",
-        "dikirim",
-        "deliver",
-        "delivered",
-        "delivery",
-        "ship",
-        "shipped",
-        "shipping",
-        "hotel",
-        "katering",
-        "catering",
-        "restoran",
-        "restaurant",
-        "toko",
-        "shop",
-        "store",
-        "kantor",
-        "office",
-        "fob",
-        "cif",
-    ]
-)
+_BUYER = frozenset([
+    "kami", "saya", "kita", "aku", "our", "we", "my", "i", "us", "untuk", "for", "kirim", "dikirim", "deliver",
+    "delivered", "delivery", "ship", "shipped", "shipping", "hotel", "katering", "catering", "restoran", "restaurant",
+    "toko", "shop", "store", "kantor", "office", "fob", "cif",
+])  # fmt: skip
 _PUNCT = re.compile(r"\s*([,;:.!?()/&]\s*)+")
 
 
