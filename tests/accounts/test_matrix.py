@@ -49,6 +49,14 @@ def _proposal(w: World) -> dict[str, Any]:
     return {"from_firm": w.firm_a, "to_firm": w.firm_b}
 
 
+ORGANISERS = frozenset({"admin", "penyelenggara"})
+EVENT_FIRMS = FIRM_ACTORS | {"petugas_33", "petugas_51"}  # a firm's owner, or the officer of its province
+
+
+def _event(w: World) -> dict[str, Any]:
+    return {"name": "Temu Bisnis Matriks", "starts_on": "2030-01-01"}
+
+
 # (method, path) -> (personas allowed, payload factory). Resources: firm A in Jawa Tengah (33) owned by
 # pemilik_a; firm B in Bali (51) unowned; the claim is pemilik_lain's on firm B.
 Payload = Callable[[World], dict[str, Any]]
@@ -147,6 +155,31 @@ WRITE_MATRIX: dict[tuple[str, str], tuple[frozenset[str], Payload]] = {
     ("POST", "/partnerships/{public_id}/orders/{order_id}/invoices"): (FIRM_ACTORS, lambda w: {}),
     ("POST", "/partnerships/{public_id}/invoices/{invoice_id}/payments"): (FIRM_ACTORS, lambda w: {}),
     ("POST", "/partnerships/{public_id}/evaluations"): (FIRM_ACTORS, lambda w: {}),
+    # events: organisers manage; firms (owner or the province's officer) take part. No event exists in this
+    # world, so the event routes answer 404 to the signed in; tests/events checks the refusals on real events.
+    ("POST", "/events"): (ORGANISERS, _event),
+    ("POST", "/api/v1/events"): (ORGANISERS, _event),
+    ("POST", "/events/{public_id}/invite"): (ORGANISERS, lambda w: {"firm": w.firm_a}),
+    ("POST", "/events/{public_id}/participants/{pid}/booth"): (ORGANISERS, lambda w: {"booth": "1"}),
+    ("POST", "/events/{public_id}/participants/{pid}/check-in"): (ORGANISERS, lambda w: {"present": "1"}),
+    ("POST", "/events/{public_id}/schedule"): (ORGANISERS, lambda w: {}),
+    ("POST", "/events/{public_id}/publish"): (ORGANISERS, lambda w: {}),
+    ("POST", "/events/{public_id}/close"): (ORGANISERS, lambda w: {}),
+    ("POST", "/api/v1/events/{public_id}/schedule"): (ORGANISERS, lambda w: {}),
+    ("POST", "/api/v1/events/{public_id}/publish"): (ORGANISERS, lambda w: {}),
+    ("POST", "/events/{public_id}/register"): (EVENT_FIRMS, lambda w: {"firm": w.firm_a}),
+    ("POST", "/api/v1/events/{public_id}/participants"): (EVENT_FIRMS, lambda w: {"firm": w.firm_a}),
+    ("POST", "/events/{public_id}/requests"): (EVENT_FIRMS, _proposal),
+    ("POST", "/api/v1/events/{public_id}/requests"): (EVENT_FIRMS, _proposal),
+    ("POST", "/events/requests/{request_id}/answer"): (EVENT_FIRMS, lambda w: {"accept": "1"}),
+    ("POST", "/api/v1/events/requests/{request_id}/answer"): (EVENT_FIRMS, lambda w: {"accept": True}),
+    ("POST", "/events/{public_id}/firms/{firm}/availability"): (EVENT_FIRMS, lambda w: {}),
+    ("PUT", "/api/v1/events/{public_id}/participants/{firm}/availability"): (
+        EVENT_FIRMS,
+        lambda w: {"unavailable": [0]},
+    ),
+    ("POST", "/events/meetings/{meeting_id}/outcome"): (EVENT_FIRMS, lambda w: {"outcome": "minat"}),
+    ("POST", "/api/v1/events/meetings/{meeting_id}/outcome"): (EVENT_FIRMS, lambda w: {"outcome": "minat"}),
 }
 
 
