@@ -20,7 +20,7 @@ from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-SHOWN_GAPS = 100
+SHOWN_GAPS = 50
 
 
 def _page(request: Request, session: Session, actor: Actor, lang: str, place: reports.Place, label: str) -> Response:

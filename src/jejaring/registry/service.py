@@ -415,21 +415,15 @@ def upsert_sentra(session: Session, data: SentraCreate, source: SourceInfo) -> s
     return "updated" if changed else "unchanged"
 
 
-def network_firms(session: Session, *, province: str | None = None) -> list[dict[str, Any]]:
+def network_firms(session: Session) -> list[dict[str, Any]]:
     """Active firms as plain rows (id, public ID, name, roles, place, coordinates, KBLI division, output)."""
-    cols = (Firm.id, Firm.public_id, Firm.name, Firm.province_code, Firm.regency_code, Firm.latitude)
-    stmt = select(*cols, Firm.longitude, Firm.kbli_division, Firm.production_value, Firm.workers)
-    stmt = stmt.where(Firm.status == "active")
-    roles_stmt = select(FirmRole.firm_id, FirmRole.role)
-    if province:
-        stmt = stmt.where(Firm.province_code == province)
-        roles_stmt = roles_stmt.join(Firm, Firm.id == FirmRole.firm_id).where(Firm.province_code == province)
-    roles: dict[int, list[str]] = {}
-    for fid, role in session.execute(roles_stmt):
-        roles.setdefault(fid, []).append(role)
     keys: tuple[str, ...] = ("id", "public_id", "name", "province_code", "regency_code", "latitude", "longitude")
     keys += ("kbli_division", "production_value", "workers")
-    return [{**dict(zip(keys, r, strict=True)), "roles": roles.get(r[0], [])} for r in session.execute(stmt)]
+    roles: dict[int, list[str]] = {}
+    for fid, role in session.execute(select(FirmRole.firm_id, FirmRole.role)):
+        roles.setdefault(fid, []).append(role)
+    rows = session.execute(select(*(getattr(Firm, k) for k in keys)).where(Firm.status == "active"))
+    return [{**dict(zip(keys, r, strict=True)), "roles": roles.get(r[0], [])} for r in rows]
 
 
 def network_sentra(session: Session) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
@@ -460,14 +454,9 @@ def ids_by_source(session: Session, *, entity_type: str, file_names: list[str]) 
     found = {(f, r): e for f, r, e in session.execute(stmt) if f is not None and r is not None}
     if entity_type != "firm":
         return found
-    merged: dict[int, int] = {
-        i: m
-        for i, m in session.execute(select(Firm.id, Firm.merged_into_id).where(Firm.merged_into_id.is_not(None)))
-        if m is not None
-    }
+    merged = dict(session.execute(select(Firm.id, Firm.merged_into_id).where(Firm.merged_into_id.is_not(None))).all())
     for key, fid in found.items():
-        seen = 0
-        while fid in merged and seen < 20:
-            fid, seen = merged[fid], seen + 1
+        for _ in range(20):  # follow merges to the survivor
+            fid = merged.get(fid) or fid
         found[key] = fid
     return found
