@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
+from jejaring.matching.enums import ListingStatus
 from jejaring.matching.models import MatchProposal, Need, Offer
 from jejaring.matching.schemas import ListingIn, NeedIn, OfferIn, ProposalIn
 from jejaring.reference import catalog, wilayah
@@ -152,7 +153,9 @@ def get_offer(session: Session, *, public_id: str) -> Offer:
     return offer
 
 
-def list_needs(session: Session, *, firm: Firm | None = None, status: str = "open", limit: int = 50) -> list[Need]:
+def list_needs(
+    session: Session, *, firm: Firm | None = None, status: str = ListingStatus.OPEN, limit: int = 50
+) -> list[Need]:
     """Needs, newest first (of one firm when given)."""
     stmt = select(Need).where(Need.status == status)
     if firm is not None:
@@ -160,7 +163,9 @@ def list_needs(session: Session, *, firm: Firm | None = None, status: str = "ope
     return list(session.scalars(stmt.order_by(Need.id.desc()).limit(limit)))
 
 
-def list_offers(session: Session, *, firm: Firm | None = None, status: str = "open", limit: int = 50) -> list[Offer]:
+def list_offers(
+    session: Session, *, firm: Firm | None = None, status: str = ListingStatus.OPEN, limit: int = 50
+) -> list[Offer]:
     """Offers, newest first (of one firm when given)."""
     stmt = select(Offer).where(Offer.status == status)
     if firm is not None:
@@ -170,7 +175,7 @@ def list_offers(session: Session, *, firm: Firm | None = None, status: str = "op
 
 def close_listing(session: Session, *, listing: Need | Offer) -> None:
     """Close a need or offer (it stays on record)."""
-    listing.status = "closed"
+    listing.status = ListingStatus.CLOSED
     listing.updated_at = utcnow()
     session.flush()
 
@@ -215,9 +220,3 @@ def get_proposal(session: Session, *, public_id: str) -> MatchProposal:
     if p is None:
         raise NotFound("match.error.proposal_not_found", field="public_id", value=public_id)
     return p
-
-
-def proposals_for_firm(session: Session, *, firm: Firm, limit: int = 50) -> list[MatchProposal]:
-    """Proposals received by a firm, newest first."""
-    stmt = select(MatchProposal).where(MatchProposal.to_firm_id == firm.id).order_by(MatchProposal.id.desc())
-    return list(session.scalars(stmt.limit(limit)))

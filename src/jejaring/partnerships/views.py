@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
 from jejaring.partnerships import access, agreement, ledger, notify, outcomes, service
-from jejaring.partnerships.models import STATES, Partnership
+from jejaring.partnerships.enums import PartnershipStatus
+from jejaring.partnerships.models import Partnership
 from jejaring.partnerships.schemas import (
     AgreementIn,
     DeliveryIn,
@@ -67,7 +68,7 @@ def _detail_context(session: Session, actor: Actor, p: Partnership, lang: str) -
         "larger": larger,
         "smaller": smaller,
         "ag": ag,
-        "states": STATES,
+        "states": list(PartnershipStatus),
         "party": access.party_firm_id(actor, p),
         "missing": agreement.missing(p) if p.status in agreement.EDITABLE_STATES else [],
         "flags": json.loads(ag.independence_flags) if ag else [],

@@ -21,6 +21,7 @@ from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.registry import service as registry_service
 from jejaring.resolution import golden, pipeline
+from jejaring.resolution.enums import CandidateStatus, RunStatus
 from jejaring.resolution.models import MatchCandidate, MergeEvent, ResolutionRun
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def load_records(session: Session) -> pl.DataFrame:
 def _new_ids(session: Session) -> list[int] | None:
     """Firms created or changed since the last finished run (None: no earlier run, so do a full run)."""
     last = session.scalar(
-        select(ResolutionRun.started_at).where(ResolutionRun.status == "done").order_by(ResolutionRun.id.desc())
+        select(ResolutionRun.started_at).where(ResolutionRun.status == RunStatus.DONE).order_by(ResolutionRun.id.desc())
     )
     if last is None:
         return None
@@ -146,7 +147,7 @@ def _run(
         run_id=run_row.id,
         actor=actor,
     )
-    run_row.queued = written.filter(pl.col("status") == "pending").height
+    run_row.queued = written.filter(pl.col("status") == CandidateStatus.PENDING.value).height
     return _finish(session, run_row, report, timer)
 
 
@@ -179,7 +180,7 @@ def _finish(session: Session, run_row: ResolutionRun, report: Progress, timer: _
     timer.cpu["total"] = round(time.process_time() - timer.cpu_start, 2)
     run_row.message = json.dumps({"seconds": timer.stages, "cpu_seconds": timer.cpu, "counts": timer.counts})
     log.info("resolution run %s: %s", run_row.id, run_row.message)
-    run_row.status = "done"
+    run_row.status = RunStatus.DONE
     run_row.progress = 1.0
     run_row.stage = "done"
     run_row.finished_at = utcnow()
@@ -204,8 +205,8 @@ def _write_candidates(
     conn = session.connection()
     frame = pl.concat(
         [
-            auto.with_columns(pl.lit("auto_merged").alias("status")),
-            review.with_columns(pl.lit("pending").alias("status")),
+            auto.with_columns(pl.lit(CandidateStatus.AUTO_MERGED.value).alias("status")),
+            review.with_columns(pl.lit(CandidateStatus.PENDING.value).alias("status")),
         ]
     ).join(decided, on=["a", "b"], how="anti")
     frame = frame.unique(["a", "b"], keep="first").with_columns(pl.col("province_code").fill_null(""))
@@ -251,7 +252,7 @@ def review_queue(
     session: Session, *, province: str | None = None, page: int = 1, page_size: int = 25
 ) -> tuple[list[MatchCandidate], int]:
     """Pending candidate pairs, most likely first, optionally of one province."""
-    stmt = select(MatchCandidate).where(MatchCandidate.status == "pending")
+    stmt = select(MatchCandidate).where(MatchCandidate.status == CandidateStatus.PENDING)
     if province:
         stmt = stmt.where(MatchCandidate.province_code == province)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -283,9 +284,9 @@ def review_scope(actor: Actor, province: str | None) -> str | None:
 def _decide_one(session: Session, actor: Actor, candidate_id: int, decision: str) -> MatchCandidate:
     cand = get_candidate(session, candidate_id=candidate_id)
     authorize(actor, "resolution.review", cand)
-    if cand.status != "pending":
+    if cand.status != CandidateStatus.PENDING:
         raise DomainError("resolution.error.already_decided", field="candidate", value=candidate_id)
-    cand.status = "confirmed" if decision == "confirm" else "rejected"
+    cand.status = CandidateStatus.CONFIRMED if decision == "confirm" else CandidateStatus.REJECTED
     cand.decided_by = actor.label
     cand.decided_at = utcnow()
     if decision == "confirm":
@@ -298,7 +299,7 @@ def _decide_one(session: Session, actor: Actor, candidate_id: int, decision: str
         f"resolution.{decision}",
         "resolution_candidate",
         cand,
-        before={"status": "pending"},
+        before={"status": CandidateStatus.PENDING},
         after=after,
     )
     return cand
@@ -354,7 +355,7 @@ def split_firm(session: Session, *, actor: Actor, public_id: str) -> Firm:
                 firm_a_id=a, firm_b_id=b, province_code=firm.province_code, match_probability=0.0, match_weight=0.0
             )
             session.add(cand)
-        cand.status = "rejected"
+        cand.status = CandidateStatus.REJECTED
         cand.decided_by = actor.label
         cand.decided_at = utcnow()
         session.flush()
