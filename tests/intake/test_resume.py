@@ -46,7 +46,7 @@ def test_kill_and_resume(db_url: str, tmp_path: Path) -> None:
             time.sleep(0.05)
         assert proc.poll() is None, "the import finished before it could be killed"
         proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=10)
+        proc.communicate(timeout=10)  # waits and closes its pipes
         with session_scope(engine) as s:
             job = s.scalars(select(ImportJob)).one()
             firms = s.scalar(select(func.count()).select_from(Firm)) or 0

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.accounts import audit
 from jejaring.accounts.authz import Forbidden, allowed, authorize, scope_province, scope_regency
+from jejaring.accounts.enums import ClaimStatus
 from jejaring.accounts.models import Claim, FirmOwner
 from jejaring.accounts.roles import ADMIN, PEMILIK, PETUGAS, Actor
 from jejaring.accounts.schemas import ClaimOut, ClaimReview
@@ -110,7 +111,7 @@ def submit_claim(
     if firm.id in actor.firm_ids or session.scalar(select(exists().where(FirmOwner.firm_id == firm.id))):
         raise DomainError("accounts.error.firm_already_claimed", field="firm", value=firm.public_id)
     pending = select(
-        exists().where(Claim.firm_id == firm.id, Claim.user_id == actor.user_id, Claim.status == "pending")
+        exists().where(Claim.firm_id == firm.id, Claim.user_id == actor.user_id, Claim.status == ClaimStatus.PENDING)
     )
     if session.scalar(pending):
         raise DomainError("accounts.error.claim_pending", field="firm", value=firm.public_id)
@@ -120,7 +121,7 @@ def submit_claim(
         user_id=actor.user_id,
         province_code=firm.province_code,
         regency_code=firm.regency_code,
-        status="pending",
+        status=ClaimStatus.PENDING,
         evidence_text=text,
         created_at=utcnow(),
         claimed_nib=facts.nib or None,
@@ -171,16 +172,16 @@ def review_claim(session: Session, *, actor: Actor, claim: Claim, review: ClaimR
     authorize(actor, "claim.review", claim)
     if claim.user_id == actor.user_id:
         raise Forbidden("accounts.error.review_own_claim")
-    if claim.status != "pending":
+    if claim.status != ClaimStatus.PENDING:
         raise DomainError("accounts.error.claim_decided", field="claim", value=claim.public_id)
     if review.decision == "reject" and not review.reason:
         raise DomainError("accounts.error.reason_required", field="reason")
     before = _claim_snapshot(claim)
-    claim.status = "approved" if review.decision == "approve" else "rejected"
+    claim.status = ClaimStatus.APPROVED if review.decision == "approve" else ClaimStatus.REJECTED
     claim.review_reason = review.reason or None
     claim.reviewed_by_id = actor.user_id
     claim.reviewed_at = utcnow()
-    if claim.status == "approved":
+    if claim.status == ClaimStatus.APPROVED:
         if session.scalar(select(exists().where(FirmOwner.firm_id == claim.firm_id))):
             raise DomainError("accounts.error.firm_already_claimed", field="firm", value=claim.public_id)
         session.add(FirmOwner(user_id=claim.user_id, firm_id=claim.firm_id, claim_id=claim.id, since=utcnow()))

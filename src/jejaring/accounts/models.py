@@ -7,11 +7,10 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from jejaring.accounts.enums import ClaimStatus
 from jejaring.core.db import Base, UTCDateTime, utcnow
 from jejaring.reference import models as _reference_models  # noqa: F401  (tables our foreign keys point at)
 from jejaring.registry import models as _registry_models  # noqa: F401
-
-CLAIM_STATUSES = ("pending", "approved", "rejected")
 
 
 class User(Base):
@@ -117,7 +116,7 @@ class Claim(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("account_user.id", ondelete="CASCADE"), index=True)
     province_code: Mapped[str] = mapped_column(String(2), index=True)
     regency_code: Mapped[str] = mapped_column(String(5))
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=ClaimStatus.PENDING, index=True)
     evidence_text: Mapped[str] = mapped_column(Text)
     evidence_file: Mapped[str | None] = mapped_column(String(300))  # path under data_dir
     evidence_filename: Mapped[str | None] = mapped_column(String(200))  # the name the user gave

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast as type_cast
 
 import numpy as np
 from sqlalchemy import Text, cast, func, select
@@ -105,7 +106,7 @@ def _groups(session: Session, province: str) -> list[tuple[str | None, str, np.n
 def _levels(raw: np.ndarray) -> np.ndarray:
     digits = raw.astype(np.int16) - ord("0")
     digits[digits < 0] = 0  # '-' (unanswered)
-    return digits.astype(np.float32) / _maxima()
+    return type_cast(np.ndarray, digits.astype(np.float32) / _maxima())
 
 
 def rank(

@@ -47,7 +47,7 @@ def pg_array(values: pl.Series) -> str:
     """
     text = values.drop_nulls().cast(pl.Utf8).str.replace_all("\\", "\\\\", literal=True)
     quoted = pl.lit('"') + text.str.replace_all('"', '\\"', literal=True) + pl.lit('"')
-    return "{" + pl.select(quoted.str.join(",")).item() + "}"
+    return "{" + str(pl.select(quoted.str.join(",")).item()) + "}"
 
 
 def read(conn: Connection, sql: str, schema: dict[str, Any]) -> pl.DataFrame:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from jejaring.accounts.deps import ActorDep
-from jejaring.ecosystem import reports
+from jejaring.ecosystem import reports, service
 from jejaring.web.deps import LangDep, SessionDep
 
 router = APIRouter(prefix="/ecosystem", tags=["ecosystem"])
@@ -51,7 +51,7 @@ def links(
     """Links of a place; values only for the province's officers and the ministry (others get null)."""
     place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
     rows = reports.links_for(session, actor=actor, place=place, limit=limit)
-    return {"count": len(rows), "values_visible": reports.service.can_see_values(actor, place.region), "links": rows}
+    return {"count": len(rows), "values_visible": service.can_see_values(actor, place.region), "links": rows}
 
 
 @router.get("/graph")

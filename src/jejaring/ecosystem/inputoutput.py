@@ -95,7 +95,7 @@ def flegg_lambda(regional_total: float, national_total: float, delta: float = DE
     """λ* = [log2(1 + E^r / E^n)]^δ: the regional size adjustment of Flegg's FLQ."""
     if national_total <= 0 or regional_total <= 0:
         return 0.0
-    return math.log2(1 + regional_total / national_total) ** delta
+    return float(math.log2(1 + regional_total / national_total) ** delta)
 
 
 def flq(slqs: Mapping[str, float], i: str, j: str, lam: float) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import rustworkx as rx
@@ -31,7 +31,7 @@ def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
     p1, p2 = np.radians(lat), np.radians(lats)
     dphi, dlmb = p2 - p1, np.radians(lons - lon)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return cast(np.ndarray, 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
 
 
 @dataclass

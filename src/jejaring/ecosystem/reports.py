@@ -11,7 +11,7 @@ import io
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -82,7 +82,7 @@ def _network(session: Session, state: tuple[Any, ...] | None = None) -> network.
         if key not in _CACHE:
             _CACHE.clear()  # an older state is stale
             _CACHE[key] = network.load(session)
-        return _CACHE[key]
+        return cast(network.Network, _CACHE[key])
 
 
 def gaps_for(session: Session, place: Place) -> list[gap_finder.Gap]:

@@ -199,7 +199,7 @@ def schedule(
     bound = min(lp, round(first.best_objective_bound))
     proven = status == cp_model.OPTIMAL or best >= bound
     if base.x:
-        base.model.clear_hints()
+        base.model.clear_hints()  # type: ignore[no-untyped-call]  # ortools ships no annotation here
         picked = set(chosen)
         for key, v in base.x.items():
             base.model.add_hint(v, key in picked)

@@ -11,7 +11,7 @@ import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -46,7 +46,7 @@ def memo(session: Session, key: tuple[Hashable, ...], compute: Callable[[], T]) 
     with _lock:
         if full in _entries:
             _entries.move_to_end(full)
-            return _entries[full]
+            return cast(T, _entries[full])
     value = compute()
     gc.freeze()  # long-lived cached objects: keep them out of the collector's scans (no pauses)
     with _lock:

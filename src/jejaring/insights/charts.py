@@ -31,7 +31,10 @@ def dashboard(
     headline: dict[str, Any],
 ) -> dict[str, Any]:
     """Everything the dashboard charts need."""
-    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+
+    def t(key: str, **kw: Any) -> str:
+        return translate(key, lang, **kw)
+
     known_years = [r for r in timeseries.rows if r["year"]]  # records without a year stay in the table only
     return {
         "lang": lang,

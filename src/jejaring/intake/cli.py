@@ -15,6 +15,7 @@ from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import translate
+from jejaring.intake.enums import JobStatus
 
 if TYPE_CHECKING:
     from jejaring.intake.models import ImportJob
@@ -76,7 +77,7 @@ def intake(
                 unmapped = service.inspect_job(
                     s, job=job, max_bytes=settings.max_upload_mb * 1_000_000, max_rows=settings.max_upload_rows
                 )
-                if job.status == "failed":
+                if job.status == JobStatus.FAILED:
                     _fatal(
                         f"{path.name}: " + translate(job.error_key or "", lang, **json.loads(job.error_params or "{}"))
                     )
@@ -85,7 +86,7 @@ def intake(
                     err_console.print(
                         translate("intake.cli.unmapped", lang, name=path.name, headers=", ".join(unmapped))
                     )
-                    job.status = "queued"
+                    job.status = JobStatus.QUEUED
                 job_ids.append(job.id)
         except DomainError as exc:
             _fatal(translate(exc.key, lang, **exc.params, value=exc.params.get("value", "")))
@@ -98,7 +99,7 @@ def intake(
 
     finals = jobs.run_jobs(engine, job_ids, settings, progress=show)
     for final in finals:
-        if final.status in ("failed", "interrupted"):
+        if final.status in (JobStatus.FAILED, JobStatus.INTERRUPTED):
             params = json.loads(final.error_params or "{}")
             _fatal(f"{final.file_name}: " + translate(final.error_key or "", lang, **params))
     if any(j.inserted or j.updated for j in finals):

@@ -28,6 +28,7 @@ from jejaring.core.config import Settings
 from jejaring.core.db import session_scope, utcnow
 from jejaring.core.errors import DomainError
 from jejaring.intake import reader, scope, service
+from jejaring.intake.enums import JobStatus
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.intake.validate import Validated, validate
 from jejaring.registry import bulk, locks
@@ -98,9 +99,9 @@ def run_job(
     that lock shared, so it waits while such a load runs."""
     with session_scope(engine) as s:
         job = service.get_job(s, job_id=job_id)
-        if job.status in ("done", "failed", "needs_mapping"):
+        if job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.NEEDS_MAPPING):
             return job
-        job.status = "running"
+        job.status = JobStatus.RUNNING
         job.started_at = job.started_at or utcnow()
         job.heartbeat_at = utcnow()
         snapshot = _detached(job)
@@ -129,8 +130,8 @@ def run_job(
     for k in range(done, n_batches):
         with session_scope(engine) as s:
             current = service.get_job(s, job_id=job_id)
-            if current.status == "cancel_requested":
-                current.status = "cancelled"
+            if current.status == JobStatus.CANCEL_REQUESTED:
+                current.status = JobStatus.CANCELLED
                 current.finished_at = utcnow()
                 return _detached(current)
         batch = rows.slice(k * size, size)
@@ -144,7 +145,7 @@ def run_job(
             log.exception("import job %s failed in batch %s", job_id, k)
             with session_scope(engine) as s:
                 job = service.get_job(s, job_id=job_id)
-                job.status = "interrupted"
+                job.status = JobStatus.INTERRUPTED
                 job.error_key = "intake.job_crashed"
                 job.error_params = json.dumps({"detail": str(exc).splitlines()[0][:300] if str(exc) else repr(exc)})
                 return _detached(job)
@@ -155,8 +156,8 @@ def run_job(
                 progress(_detached(service.get_job(s, job_id=job_id)))
     with session_scope(engine) as s:
         job = service.get_job(s, job_id=job_id)
-        if job.batches_done >= n_batches and job.status in ("running", "cancel_requested"):
-            job.status = "done"
+        if job.batches_done >= n_batches and job.status in (JobStatus.RUNNING, JobStatus.CANCEL_REQUESTED):
+            job.status = JobStatus.DONE
             job.finished_at = utcnow()
             job.rows_done = job.rows_total
         return _detached(job)
@@ -185,7 +186,7 @@ def run_jobs(
             current, ahead = ahead, (_prefetch(pool, queue[k + 1], settings) if k + 1 < len(queue) else None)
             final = run_job(engine, job.id, settings, progress=progress, validated=current, keys=keys)
             finals.append(final)
-            if final.status in ("failed", "interrupted"):
+            if final.status in (JobStatus.FAILED, JobStatus.INTERRUPTED):
                 if ahead is not None:
                     ahead.cancel()
                 break
@@ -193,7 +194,12 @@ def run_jobs(
 
 
 def _prefetchable(job: ImportJob) -> bool:
-    return job.status not in ("done", "failed", "needs_mapping", "cancelled") and not service.is_fixed_template_job(job)
+    return job.status not in (
+        JobStatus.DONE,
+        JobStatus.FAILED,
+        JobStatus.NEEDS_MAPPING,
+        JobStatus.CANCELLED,
+    ) and not service.is_fixed_template_job(job)
 
 
 def _prefetch(pool: ThreadPoolExecutor, job: ImportJob, settings: Settings) -> Future[Validated] | None:
@@ -265,7 +271,7 @@ def _run_fixed_job(engine: Engine, job_id: int, run: Callable[[Session], Any]) -
             job.updated = report.outcomes.get("updated", 0)
             job.unchanged = report.outcomes.get("unchanged", 0)
             job.batches_done = 1
-            job.status = "done"
+            job.status = JobStatus.DONE
             job.finished_at = utcnow()
             audit.record(
                 s,

@@ -8,19 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jejaring.core.db import Base, UTCDateTime, utcnow
-
-JOB_STATUSES = (
-    "needs_mapping",  # unmapped headers wait for the uploader
-    "queued",
-    "running",
-    "cancel_requested",
-    "cancelled",
-    "interrupted",  # the process died; resumable from the last committed batch
-    "done",
-    "failed",  # a fatal file error (unreadable, limits); nothing imported
-)
-ACTIVE_STATUSES = ("queued", "running", "cancel_requested")
-RESUMABLE_STATUSES = ("queued", "running", "interrupted", "cancelled")
+from jejaring.intake.enums import JobStatus, QuarantineStatus
 
 
 class ImportJob(Base):
@@ -29,7 +17,7 @@ class ImportJob(Base):
     __tablename__ = "import_job"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=JobStatus.QUEUED, index=True)
     office: Mapped[str | None] = mapped_column(String(20), index=True)  # kode wilayah of the office
     uploaded_by: Mapped[str | None] = mapped_column(String(200))
     reference_year: Mapped[int | None] = mapped_column(Integer)  # default tahun_data for empty cells
@@ -56,7 +44,7 @@ class ImportJob(Base):
     @property
     def percent(self) -> int:
         """Progress in whole percent."""
-        if self.status == "done":
+        if self.status == JobStatus.DONE:
             return 100
         return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
 
@@ -72,7 +60,7 @@ class QuarantineRow(Base):
     row_number: Mapped[int] = mapped_column(Integer)  # as the uploader sees it in the spreadsheet
     values: Mapped[str] = mapped_column(Text)  # JSON: template field → original text
     errors: Mapped[str] = mapped_column(Text)  # JSON: [{"field", "value", "key", "params"}]
-    status: Mapped[str] = mapped_column(String(12), default="open")  # open | resolved
+    status: Mapped[str] = mapped_column(String(12), default=QuarantineStatus.OPEN)
     resolved_firm_id: Mapped[int | None] = mapped_column(Integer)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

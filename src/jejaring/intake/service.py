@@ -18,6 +18,7 @@ from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.intake import headers as header_rules
 from jejaring.intake import linkage, reader, sentra
+from jejaring.intake.enums import JobStatus
 from jejaring.intake.models import HeaderMapping, ImportJob, QuarantineRow
 from jejaring.reference import wilayah
 
@@ -62,7 +63,7 @@ def create_job(
     if reference_year is not None and not 1990 <= reference_year <= utcnow().year:
         raise DomainError("intake.year_invalid", field="year", value=reference_year)
     job = ImportJob(
-        status="queued",
+        status=JobStatus.QUEUED,
         office=office,
         reference_year=reference_year,
         uploaded_by=uploaded_by,
@@ -172,7 +173,7 @@ def inspect_job(session: Session, *, job: ImportJob, max_bytes: int, max_rows: i
     unmapped = plan_headers(session, job=job, sheet=sheet)
     job.rows_total = sheet.data.height
     if unmapped:
-        job.status = "needs_mapping"
+        job.status = JobStatus.NEEDS_MAPPING
     return unmapped
 
 
@@ -221,15 +222,15 @@ def save_mapping(session: Session, *, job: ImportJob, choices: dict[str, str], a
         else:
             row.field = field
     job.header_map = json.dumps(mapping, ensure_ascii=False)
-    if job.status == "needs_mapping":
-        job.status = "queued"
+    if job.status == JobStatus.NEEDS_MAPPING:
+        job.status = JobStatus.QUEUED
     _audit(session, actor, "intake.mapping", job, before={"mapping": before}, after={"mapping": mapping})
     session.flush()
 
 
 def fail_job(job: ImportJob, exc: DomainError) -> None:
     """Mark a job failed with a translatable reason."""
-    job.status = "failed"
+    job.status = JobStatus.FAILED
     job.error_key = exc.key
     job.error_params = json.dumps(exc.params, default=str)
     job.finished_at = utcnow()
@@ -238,11 +239,11 @@ def fail_job(job: ImportJob, exc: DomainError) -> None:
 def request_cancel(session: Session, *, job: ImportJob, actor: Actor | None = None) -> None:
     """Ask a queued or running job to stop after its current batch (committed batches stay)."""
     before = job.status
-    if job.status in ("queued", "needs_mapping"):
-        job.status = "cancelled"
+    if job.status in (JobStatus.QUEUED, JobStatus.NEEDS_MAPPING):
+        job.status = JobStatus.CANCELLED
         job.finished_at = utcnow()
-    elif job.status == "running":
-        job.status = "cancel_requested"
+    elif job.status == JobStatus.RUNNING:
+        job.status = JobStatus.CANCEL_REQUESTED
     _audit(session, actor, "intake.cancel", job, before={"status": before}, after={"status": job.status})
     session.flush()
 
@@ -250,8 +251,8 @@ def request_cancel(session: Session, *, job: ImportJob, actor: Actor | None = No
 def effective_status(job: ImportJob) -> str:
     """The status to show: a running job whose heartbeat stopped is ``interrupted``."""
     stale = job.heartbeat_at is not None and utcnow() - job.heartbeat_at > STALE_AFTER
-    if job.status in ("running", "cancel_requested") and stale:
-        return "interrupted"
+    if job.status in (JobStatus.RUNNING, JobStatus.CANCEL_REQUESTED) and stale:
+        return JobStatus.INTERRUPTED
     return job.status
 
 

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from jejaring.accounts.roles import Actor
 from jejaring.core.config import Settings
 from jejaring.intake import jobs, service
+from jejaring.intake.enums import JobStatus
 from jejaring.intake.models import ImportJob
 from jejaring.intake.reader import FileError
 
@@ -69,5 +70,5 @@ async def receive(
 def start(request: Request, session: Session, job: ImportJob) -> None:
     """Commit the job and run it in the background of the web process."""
     session.commit()
-    if job.status == "queued":
+    if job.status == JobStatus.QUEUED:
         jobs.start_in_thread(request.app.state.engine, job.id, request.app.state.settings)

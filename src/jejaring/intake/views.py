@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from jejaring.core.i18n import translate
 from jejaring.intake import jobs, quarantine, service, uploads
 from jejaring.intake.deps import Uploader, UploaderDep
+from jejaring.intake.enums import JobStatus
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.models import ImportJob
 from jejaring.reference import catalog
@@ -121,8 +122,8 @@ def cancel(session: SessionDep, uploader: UploaderDep, job_id: int) -> Response:
 def resume(request: Request, session: SessionDep, uploader: UploaderDep, job_id: int) -> Response:
     """Continue an interrupted or cancelled job from its last committed batch."""
     job = _job(session, uploader, job_id)
-    if service.effective_status(job) in ("interrupted", "cancelled", "queued"):
-        job.status = "queued"
+    if service.effective_status(job) in (JobStatus.INTERRUPTED, JobStatus.CANCELLED, JobStatus.QUEUED):
+        job.status = JobStatus.QUEUED
         session.commit()
         jobs.start_in_thread(request.app.state.engine, job.id, request.app.state.settings)
     return _see(f"/intake/jobs/{job_id}")
@@ -145,7 +146,7 @@ def download(session: SessionDep, lang: LangDep, uploader: UploaderDep, job_id: 
 def mapping_page(request: Request, session: SessionDep, lang: LangDep, uploader: UploaderDep, job_id: int) -> Response:
     """Map (or ignore) the headers the system did not recognise."""
     job = _job(session, uploader, job_id)
-    if job.status != "needs_mapping":
+    if job.status != JobStatus.NEEDS_MAPPING:
         return _see(f"/intake/jobs/{job_id}")
     return render(
         request,

@@ -17,6 +17,8 @@ non-zero spectrum.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 
@@ -26,12 +28,12 @@ def rca(x: np.ndarray) -> np.ndarray:
         share = x / np.nansum(x, axis=1)[:, None]
         world = np.nansum(x, axis=0)[None, :] / np.nansum(x)
         out = share / world
-    return np.nan_to_num(out, nan=0.0, posinf=0.0)
+    return cast(np.ndarray, np.nan_to_num(out, nan=0.0, posinf=0.0))
 
 
 def presence(r: np.ndarray, threshold: float = 1.0) -> np.ndarray:
     """M_cp: 1 where RCA ≥ threshold."""
-    return (np.nan_to_num(r) >= threshold).astype(np.float64)
+    return cast(np.ndarray, (np.nan_to_num(r) >= threshold).astype(np.float64))
 
 
 def proximity(m: np.ndarray) -> np.ndarray:
@@ -40,13 +42,13 @@ def proximity(m: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         phi = (m.T @ m) / ubiquity[None, :]
     phi = np.nan_to_num(phi)
-    return np.minimum(phi, phi.T)
+    return cast(np.ndarray, np.minimum(phi, phi.T))
 
 
 def density(m: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """Share of each product's neighbourhood (weighted by φ) that the country already exports with RCA ≥ 1."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return m @ (phi.T / np.nansum(phi, axis=1)[None, :])
+        return cast(np.ndarray, m @ (phi.T / np.nansum(phi, axis=1)[None, :]))
 
 
 def eci_pci(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -77,12 +79,12 @@ def outlook_gain(m: np.ndarray, phi: np.ndarray, pci: np.ndarray) -> np.ndarray:
     """Complexity outlook gain of each product for each country."""
     p = np.nan_to_num(pci)
     weights = phi * (p / phi.sum(axis=1))[:, None]
-    return (1 - m) * ((1 - m) @ weights)
+    return cast(np.ndarray, (1 - m) * ((1 - m) @ weights))
 
 
 def standardise(v: np.ndarray) -> np.ndarray:
     """(v − mean) / sd, ignoring missing values."""
-    return (v - np.nanmean(v)) / np.nanstd(v)
+    return cast(np.ndarray, (v - np.nanmean(v)) / np.nanstd(v))
 
 
 def indicators(x: np.ndarray) -> dict[str, np.ndarray]:

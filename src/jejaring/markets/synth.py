@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -52,7 +53,7 @@ def _pick_products(spec: WorldSpec, rng: np.random.Generator) -> pl.DataFrame:
     rest = allp.filter(~pl.col("hs6").is_in(list(must)))
     take = max(spec.products - chosen.height, 0)
     idx = np.sort(rng.choice(rest.height, size=min(take, rest.height), replace=False))
-    return pl.concat([chosen, rest[idx.tolist()]]).sort("hs6")
+    return cast(pl.DataFrame, pl.concat([chosen, rest[idx.tolist()]]).sort("hs6"))
 
 
 def _pick_countries(spec: WorldSpec) -> pl.DataFrame:
@@ -80,7 +81,7 @@ def _world_totals(products: pl.DataFrame, rng: np.random.Generator) -> np.ndarra
     )
     share = rng.gamma(2.0, 1.0, size=p.height)
     share = share / (share.mean() * 1.0)
-    return (p["world_exports"].to_numpy() / p["len"].to_numpy()) * share
+    return cast(np.ndarray, (p["world_exports"].to_numpy() / p["len"].to_numpy()) * share)
 
 
 def _ipf(row: np.ndarray, col: np.ndarray, deter: np.ndarray, iterations: int = 20) -> tuple[np.ndarray, np.ndarray]:

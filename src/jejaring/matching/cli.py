@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import typer
 from pydantic import ValidationError
@@ -33,7 +34,7 @@ def _fail(exc: Exception, lang: str = "id") -> typer.Exit:
     return typer.Exit(2)
 
 
-def _print_outcome(data: dict, as_json: bool) -> None:
+def _print_outcome(data: dict[str, Any], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jejaring.core.i18n import translate
+from jejaring.matching.enums import ProposalStatus
 from jejaring.matching.ranking import MatchRequest, Ranked
 
 ALPHA = 0.15
@@ -208,7 +209,7 @@ def propose(req: MatchRequest, ranked: list[Ranked], *, lang: str = "id") -> Con
     if sentra_name:
         words += " " + translate("match.consortium.sentra", lang, sentra=sentra_name)
     return Consortium(
-        status="proposed",
+        status=ProposalStatus.PROPOSED,
         quantity=q,
         unit=unit,
         members=members_out,

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from jejaring.matching.enums import ListingStatus
 from jejaring.matching.index import FRAME_SCHEMA, IndexDoc, OfferSummary
 from jejaring.matching.models import Offer
 from jejaring.matching.units import to_base, unit_price
@@ -170,7 +171,9 @@ def _frame(session: Session, side: Callable[[Any], ColumnElement[bool]]) -> pl.D
         .agg(sentra=pl.concat_list("pid", "sname"))
     )
     offers: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for o in session.scalars(select(Offer).where(side(Offer.firm_id), Offer.status == "open").order_by(Offer.id)):
+    for o in session.scalars(
+        select(Offer).where(side(Offer.firm_id), Offer.status == ListingStatus.OPEN).order_by(Offer.id)
+    ):
         if o.firm_id is not None:
             offers[o.firm_id].append(_offer_summary(o))
     parties = partnerships_service.track_record(session, where=side)
@@ -232,14 +235,14 @@ ID_CHUNK = 5_000  # ids per query when re-indexing changed firms
 
 def _id_range(lo: int, hi: int) -> Callable[[Any], ColumnElement[bool]]:
     def between(column: Any) -> ColumnElement[bool]:
-        return column.between(lo, hi)
+        return cast("ColumnElement[bool]", column.between(lo, hi))
 
     return between
 
 
 def _id_list(ids: list[int]) -> Callable[[Any], ColumnElement[bool]]:
     def among(column: Any) -> ColumnElement[bool]:
-        return column.in_(ids)
+        return cast("ColumnElement[bool]", column.in_(ids))
 
     return among
 

@@ -44,7 +44,7 @@ def embed(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
 
 @lru_cache(maxsize=4096)
 def _embed_one(text: str) -> bytes:
-    return embed([text])[0].tobytes()
+    return bytes(embed([text])[0].tobytes())
 
 
 def embed_query(text: str) -> np.ndarray:

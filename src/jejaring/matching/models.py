@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Date, Float, ForeignKey, Integer, String, Tex
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from jejaring.core.db import Base, UTCDateTime, utcnow
+from jejaring.matching.enums import ListingStatus, ProposalStatus
 
 LISTING_KINDS = (
     "bahan_baku",
@@ -18,8 +19,6 @@ LISTING_KINDS = (
     "lainnya",
 )
 PERIODS = ("sekali", "minggu", "bulan", "tahun")
-LISTING_STATUSES = ("open", "closed")
-PROPOSAL_STATUSES = ("proposed", "accepted", "declined", "withdrawn")
 
 
 class _Listing:
@@ -43,7 +42,7 @@ class _Listing:
     deadline: Mapped[date | None] = mapped_column(Date)
     price_min: Mapped[int | None] = mapped_column(BigInteger)  # Rupiah per unit
     price_max: Mapped[int | None] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=ListingStatus.OPEN, index=True)
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -101,6 +100,6 @@ class MatchProposal(Base):
     score: Mapped[float | None] = mapped_column(Float)
     explanation: Mapped[str] = mapped_column(Text, default="")  # the "why" lines at proposal time
     message: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="proposed", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=ProposalStatus.PROPOSED, index=True)
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

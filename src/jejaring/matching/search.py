@@ -17,6 +17,7 @@ from jejaring.core.config import Settings
 from jejaring.matching import consortium as consortium_mod
 from jejaring.matching import documents, lifecycle
 from jejaring.matching.embedding import embed_query
+from jejaring.matching.enums import ListingStatus
 from jejaring.matching.index import Candidate, SearchIndex, SearchQuery, haversine_km
 from jejaring.matching.models import Need
 from jejaring.matching.ranking import MatchRequest, Ranked, rank
@@ -227,7 +228,7 @@ def needs_for_firm(
     needs = list(
         session.scalars(
             select(Need)
-            .where(Need.status == "open", (Need.firm_id != firm.id) | Need.firm_id.is_(None))
+            .where(Need.status == ListingStatus.OPEN, (Need.firm_id != firm.id) | Need.firm_id.is_(None))
             .order_by(Need.id.desc())
             .limit(scan)
         )
@@ -273,7 +274,10 @@ def partners_for_firm(
     """For each of the firm's own open needs, its best partners."""
     own = list(
         session.scalars(
-            select(Need).where(Need.firm_id == firm.id, Need.status == "open").order_by(Need.id.desc()).limit(5)
+            select(Need)
+            .where(Need.firm_id == firm.id, Need.status == ListingStatus.OPEN)
+            .order_by(Need.id.desc())
+            .limit(5)
         )
     )
     return [(n, match_need(session, settings, need=n, lang=lang, limit=per_need).ranked) for n in own]

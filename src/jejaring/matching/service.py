@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
+from jejaring.matching.enums import ListingStatus
 from jejaring.matching.models import MatchProposal, Need, Offer
 from jejaring.matching.schemas import ListingIn, NeedIn, OfferIn, ProposalIn
 from jejaring.reference import catalog, wilayah
@@ -159,7 +160,9 @@ def get_offer(session: Session, *, public_id: str) -> Offer:
     return offer
 
 
-def list_needs(session: Session, *, firm: Firm | None = None, status: str = "open", limit: int = 50) -> list[Need]:
+def list_needs(
+    session: Session, *, firm: Firm | None = None, status: str = ListingStatus.OPEN, limit: int = 50
+) -> list[Need]:
     """Needs, newest first (of one firm when given)."""
     stmt = select(Need).where(Need.status == status)
     if firm is not None:
@@ -167,7 +170,9 @@ def list_needs(session: Session, *, firm: Firm | None = None, status: str = "ope
     return list(session.scalars(stmt.order_by(Need.id.desc()).limit(limit)))
 
 
-def list_offers(session: Session, *, firm: Firm | None = None, status: str = "open", limit: int = 50) -> list[Offer]:
+def list_offers(
+    session: Session, *, firm: Firm | None = None, status: str = ListingStatus.OPEN, limit: int = 50
+) -> list[Offer]:
     """Offers, newest first (of one firm when given)."""
     stmt = select(Offer).where(Offer.status == status)
     if firm is not None:
@@ -177,7 +182,7 @@ def list_offers(session: Session, *, firm: Firm | None = None, status: str = "op
 
 def close_listing(session: Session, *, listing: Need | Offer) -> None:
     """Close a need or offer (it stays on record)."""
-    listing.status = "closed"
+    listing.status = ListingStatus.CLOSED
     listing.updated_at = utcnow()
     session.flush()
 

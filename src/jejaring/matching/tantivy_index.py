@@ -85,7 +85,7 @@ class TantivySearchIndex:
         mtime = self.manifest_path.stat().st_mtime
         if self._version[0] != mtime:
             self._version = (mtime, self.manifest().get("schema_version"))
-        return self._version[1] == SCHEMA_VERSION
+        return bool(self._version[1] == SCHEMA_VERSION)
 
     def manifest(self) -> dict[str, Any]:
         """Build facts: documents, build seconds, watermark of the last refresh."""

@@ -29,14 +29,6 @@ def can_view(actor: Actor, partnership: Partnership, larger: Firm, smaller: Firm
     return actor.role == PETUGAS and (in_scope(actor, larger) or in_scope(actor, smaller))
 
 
-def require_view(actor: Actor, partnership: Partnership, larger: Firm, smaller: Firm) -> None:
-    """Raise 401/404-like refusal unless the actor may see the partnership."""
-    if not actor.is_authenticated:
-        raise Unauthenticated("accounts.error.unauthenticated")
-    if not can_view(actor, partnership, larger, smaller):
-        raise Forbidden("accounts.error.forbidden")
-
-
 def require_party(actor: Actor, partnership: Partnership) -> int:
     """The actor's party firm id; only the parties themselves act on a partnership."""
     if not actor.is_authenticated:

@@ -17,6 +17,7 @@ from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError
 from jejaring.core.text import clean_address, clean_owner, phone_e164
 from jejaring.partnerships import access, notify, service
+from jejaring.partnerships.enums import EDITABLE, PartnershipStatus
 from jejaring.partnerships.models import Agreement, Partnership
 from jejaring.partnerships.schemas import AgreementIn
 
@@ -36,7 +37,7 @@ MANDATORY = (
     "payment_mechanism",
     "dispute_settlement",
 )
-EDITABLE_STATES = ("usulan", "negosiasi")
+EDITABLE_STATES = EDITABLE
 
 
 @lru_cache
@@ -103,8 +104,8 @@ def save(session: Session, *, actor: Actor, partnership: Partnership, data: Agre
                     count=len(changed),
                 )
     session.add(ag)
-    if partnership.status == "usulan" and firm_id != partnership.proposer_firm_id:
-        service.transition(session, actor=actor, partnership=partnership, to="negosiasi")
+    if partnership.status == PartnershipStatus.USULAN and firm_id != partnership.proposer_firm_id:
+        service.transition(session, actor=actor, partnership=partnership, to=PartnershipStatus.NEGOSIASI)
     after = audit.snapshot(ag, list(before))
     audit.log(session, actor, "partnership.agreement.save", "partnership", partnership, before=before, after=after)
     session.flush()
@@ -139,7 +140,7 @@ def sign(
     """The actor's party signs (by name and title, printed on the agreement); when both have signed, the
     partnership becomes ``disepakati``."""
     firm_id = access.require_party(actor, partnership)
-    if partnership.status != "negosiasi":
+    if partnership.status != PartnershipStatus.NEGOSIASI:
         raise DomainError("partnerships.error.sign_state", field="status", current=partnership.status)
     gaps = missing(partnership)
     if gaps:

@@ -13,12 +13,13 @@ from jejaring.accounts import audit
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.partnerships import access, notify
+from jejaring.partnerships.enums import REALISED, PartnershipStatus
 from jejaring.partnerships.models import Delivery, Evaluation, Invoice, Partnership, Payment, PurchaseOrder
 from jejaring.partnerships.schemas import DeliveryIn, EvaluationIn, InvoiceIn, OrderIn, PaymentIn
 
 
 def _require_active(p: Partnership) -> None:
-    if p.status != "aktif":
+    if p.status != PartnershipStatus.AKTIF:
         raise DomainError("partnerships.error.not_active", field="status", current=p.status)
 
 
@@ -270,7 +271,7 @@ def check_overdue(session: Session, *, today: date, partnership: Partnership | N
 def add_evaluation(session: Session, *, actor: Actor, partnership: Partnership, data: EvaluationIn) -> Evaluation:
     """A party evaluates the other party for one period (once per period)."""
     firm_id = access.require_party(actor, partnership)
-    if partnership.status not in ("aktif", "selesai"):
+    if partnership.status not in REALISED:
         raise DomainError("partnerships.error.evaluation_state", field="status", current=partnership.status)
     exists = session.scalar(
         select(func.count())

@@ -9,9 +9,7 @@ from sqlalchemy import BigInteger, Boolean, Date, Float, ForeignKey, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jejaring.core.db import Base, UTCDateTime, utcnow
-
-STATES = ("usulan", "negosiasi", "disepakati", "aktif", "selesai", "dihentikan")
-FINAL_STATES = ("selesai", "dihentikan")
+from jejaring.partnerships.enums import PartnershipStatus
 
 
 class Partnership(Base):
@@ -26,7 +24,7 @@ class Partnership(Base):
     larger_firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
     smaller_firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
     proposer_firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"))
-    status: Mapped[str] = mapped_column(String(12), default="usulan", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=PartnershipStatus.USULAN, index=True)
     origin: Mapped[str] = mapped_column(String(20), default="direct")  # direct | match
     origin_ref: Mapped[str | None] = mapped_column(String(100))  # e.g. the need's public ID
     programme: Mapped[str | None] = mapped_column(String(200))  # programme or business-matching event

@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jejaring.core.db import utcnow
 from jejaring.partnerships.models import Notification, Partnership
 
 log = logging.getLogger(__name__)
@@ -45,12 +44,3 @@ def for_firms(session: Session, *, firm_ids: frozenset[int], unread_only: bool =
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return list(session.scalars(stmt.order_by(Notification.id.desc()).limit(100)))
-
-
-def mark_read(session: Session, *, firm_ids: frozenset[int]) -> int:
-    """Mark every notification of the firms as read; returns how many."""
-    notes = for_firms(session, firm_ids=firm_ids, unread_only=True)
-    for n in notes:
-        n.read_at = utcnow()
-    session.flush()
-    return len(notes)

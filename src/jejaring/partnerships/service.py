@@ -15,7 +15,8 @@ from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.partnerships import access, notify
-from jejaring.partnerships.models import FINAL_STATES, Agreement, Partnership, StatusChange
+from jejaring.partnerships.enums import REALISED, PartnershipStatus
+from jejaring.partnerships.models import Agreement, Partnership, StatusChange
 from jejaring.partnerships.schemas import ProposalIn
 from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
@@ -25,17 +26,18 @@ if TYPE_CHECKING:
 
 # (from, to) → who may make the transition: "recipient" (the party that did not propose), "either",
 # or "system" (happens when both parties have signed the agreement).
+S = PartnershipStatus
 TRANSITIONS: dict[tuple[str, str], str] = {
-    ("usulan", "negosiasi"): "recipient",
-    ("usulan", "dihentikan"): "either",
-    ("negosiasi", "disepakati"): "system",
-    ("negosiasi", "dihentikan"): "either",
-    ("disepakati", "aktif"): "either",
-    ("disepakati", "dihentikan"): "either",
-    ("aktif", "selesai"): "either",
-    ("aktif", "dihentikan"): "either",
+    (S.USULAN, S.NEGOSIASI): "recipient",
+    (S.USULAN, S.DIHENTIKAN): "either",
+    (S.NEGOSIASI, S.DISEPAKATI): "system",
+    (S.NEGOSIASI, S.DIHENTIKAN): "either",
+    (S.DISEPAKATI, S.AKTIF): "either",
+    (S.DISEPAKATI, S.DIHENTIKAN): "either",
+    (S.AKTIF, S.SELESAI): "either",
+    (S.AKTIF, S.DIHENTIKAN): "either",
 }
-NOTE_REQUIRED = {"dihentikan"}
+NOTE_REQUIRED = {S.DIHENTIKAN}
 
 
 def _size_rank(firm: Firm) -> tuple[int, int, int]:
@@ -63,7 +65,7 @@ def propose(session: Session, *, actor: Actor, data: ProposalIn) -> Partnership:
         larger_firm_id=larger.id,
         smaller_firm_id=smaller.id,
         proposer_firm_id=proposer.id,
-        status="usulan",
+        status=PartnershipStatus.USULAN,
         origin="match" if data.origin_ref else "direct",
         origin_ref=data.origin_ref,
         programme=data.programme,
@@ -73,7 +75,7 @@ def propose(session: Session, *, actor: Actor, data: ProposalIn) -> Partnership:
     session.add(p)
     session.flush()
     session.add(Agreement(partnership_id=p.id))
-    _log(session, p, None, "usulan", actor, proposer.id, data.note)
+    _log(session, p, None, PartnershipStatus.USULAN, actor, proposer.id, data.note)
     notify.notify(session, firm_id=partner.id, partnership=p, kind="proposal", key="partnerships.note.proposal")
     return p
 
@@ -120,8 +122,16 @@ def transition(
 
 def mark_agreed(session: Session, *, actor: Actor, partnership: Partnership) -> None:
     """Both parties signed: negosiasi → disepakati (the system transition)."""
-    _log(session, partnership, partnership.status, "disepakati", actor, access.party_firm_id(actor, partnership), None)
-    partnership.status = "disepakati"
+    _log(
+        session,
+        partnership,
+        partnership.status,
+        PartnershipStatus.DISEPAKATI,
+        actor,
+        access.party_firm_id(actor, partnership),
+        None,
+    )
+    partnership.status = PartnershipStatus.DISEPAKATI
     for firm_id in (partnership.larger_firm_id, partnership.smaller_firm_id):
         notify.notify(
             session, firm_id=firm_id, partnership=partnership, kind="status", key="partnerships.note.status.disepakati"
@@ -173,21 +183,13 @@ def list_for(session: Session, *, actor: Actor, status: str | None = None) -> li
     return list(session.scalars(stmt.limit(500)))
 
 
-def is_final(p: Partnership) -> bool:
-    """True when the partnership ended (selesai or dihentikan)."""
-    return p.status in FINAL_STATES
-
-
-REALISED = ("aktif", "selesai")  # partnerships that count as a track record
-
-
 def track_record(session: Session, *, where: Callable[[Any], ColumnElement[bool]]) -> list[tuple[int, int]]:
     """(firm id, partnership id) for each party of every realised partnership whose firm id passes ``where``."""
     realised = Partnership.status.in_(REALISED)
     return [
         (firm_id, pid)
         for column in (Partnership.larger_firm_id, Partnership.smaller_firm_id)
-        for firm_id, pid in session.execute(select(column, Partnership.id).where(where(column), realised)).tuples()
+        for firm_id, pid in session.execute(select(column, Partnership.id).where(where(column), realised))
     ]
 
 

@@ -21,7 +21,8 @@ from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import translate, validation_message
 from jejaring.partnerships import access, agreement, drafting, ledger, notify, outcomes, printing, service
-from jejaring.partnerships.models import STATES, Partnership
+from jejaring.partnerships.enums import PartnershipStatus
+from jejaring.partnerships.models import Partnership
 from jejaring.partnerships.schemas import (
     AgreementIn,
     DeliveryIn,
@@ -72,7 +73,7 @@ def _detail_context(session: Session, actor: Actor, p: Partnership, lang: str) -
         "larger": larger,
         "smaller": smaller,
         "ag": ag,
-        "states": STATES,
+        "states": list(PartnershipStatus),
         "party": access.party_firm_id(actor, p),
         "missing": agreement.missing(p) if p.status in agreement.EDITABLE_STATES else [],
         "flags": json.loads(ag.independence_flags) if ag else [],

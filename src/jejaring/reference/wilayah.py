@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from jejaring.reference import catalog
 
@@ -47,9 +48,9 @@ class Resolution:
 @dataclass(frozen=True)
 class _Index:
     province_names: dict[str, str]
-    province_by_code: dict[str, dict]
-    regency_by_code: dict[str, dict]
-    district_by_code: dict[str, dict]
+    province_by_code: dict[str, dict[str, Any]]
+    regency_by_code: dict[str, dict[str, Any]]
+    district_by_code: dict[str, dict[str, Any]]
     regencies_by_core: dict[str, list[str]]
     aliases: dict[str, str]
 
@@ -75,17 +76,17 @@ def normalize_code(value: str) -> str | None:
     return catalog.dotted(v.replace(".", ""))
 
 
-def province(code: str) -> dict | None:
+def province(code: str) -> dict[str, Any] | None:
     """The province with ``code``, or None."""
     return _index().province_by_code.get(code)
 
 
-def regency(code: str) -> dict | None:
+def regency(code: str) -> dict[str, Any] | None:
     """The regency/city with dotted ``code``, or None."""
     return _index().regency_by_code.get(code)
 
 
-def district(code: str) -> dict | None:
+def district(code: str) -> dict[str, Any] | None:
     """The district with dotted ``code``, or None."""
     return _index().district_by_code.get(code)
 

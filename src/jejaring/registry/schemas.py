@@ -7,7 +7,8 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
-from jejaring.registry.models import FIRM_ROLES, SENTRA_DEFINITIONS
+from jejaring.registry.models import FIRM_ROLES as FIRM_ROLES
+from jejaring.registry.models import SENTRA_DEFINITIONS
 
 Role = Literal[
     "ikm",

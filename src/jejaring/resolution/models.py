@@ -8,8 +8,8 @@ from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jejaring.core.db import Base, UTCDateTime, utcnow
+from jejaring.resolution.enums import CandidateStatus, RunStatus
 
-CANDIDATE_STATUSES = ("pending", "confirmed", "rejected", "auto_merged")
 MERGE_REASONS = ("exact_nib", "exact_name_desa", "auto", "reviewer", "manual")
 
 
@@ -20,7 +20,7 @@ class ResolutionRun(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))  # full | incremental
-    status: Mapped[str] = mapped_column(String(12), default="running")  # running | done | failed
+    status: Mapped[str] = mapped_column(String(12), default=RunStatus.RUNNING)
     engine: Mapped[str] = mapped_column(String(12), default="duckdb")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     stage: Mapped[str] = mapped_column(String(40), default="")
@@ -49,7 +49,7 @@ class MatchCandidate(Base):
     match_probability: Mapped[float] = mapped_column(Float)
     match_weight: Mapped[float] = mapped_column(Float)
     explanation: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of {comparison, level, bf}
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default=CandidateStatus.PENDING)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("resolution_run.id", ondelete="SET NULL"))
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 from sqlalchemy import func, select
@@ -21,6 +21,8 @@ from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.registry import service as registry_service
 from jejaring.resolution import golden, pipeline
+from jejaring.resolution.clusters import clusters as clusters  # re-exported: the service is the door
+from jejaring.resolution.enums import CandidateStatus, RunStatus
 from jejaring.resolution.models import MatchCandidate, MergeEvent, ResolutionRun
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ def load_records(session: Session) -> pl.DataFrame:
 def _new_ids(session: Session) -> list[int] | None:
     """Firms created or changed since the last finished run (None: no earlier run, so do a full run)."""
     last = session.scalar(
-        select(ResolutionRun.started_at).where(ResolutionRun.status == "done").order_by(ResolutionRun.id.desc())
+        select(ResolutionRun.started_at).where(ResolutionRun.status == RunStatus.DONE).order_by(ResolutionRun.id.desc())
     )
     if last is None:
         return None
@@ -146,7 +148,7 @@ def _run(
         run_id=run_row.id,
         actor=actor,
     )
-    run_row.queued = written.filter(pl.col("status") == "pending").height
+    run_row.queued = written.filter(pl.col("status") == CandidateStatus.PENDING.value).height
     return _finish(session, run_row, report, timer)
 
 
@@ -179,7 +181,7 @@ def _finish(session: Session, run_row: ResolutionRun, report: Progress, timer: _
     timer.cpu["total"] = round(time.process_time() - timer.cpu_start, 2)
     run_row.message = json.dumps({"seconds": timer.stages, "cpu_seconds": timer.cpu, "counts": timer.counts})
     log.info("resolution run %s: %s", run_row.id, run_row.message)
-    run_row.status = "done"
+    run_row.status = RunStatus.DONE
     run_row.progress = 1.0
     run_row.stage = "done"
     run_row.finished_at = utcnow()
@@ -204,8 +206,8 @@ def _write_candidates(
     conn = session.connection()
     frame = pl.concat(
         [
-            auto.with_columns(pl.lit("auto_merged").alias("status")),
-            review.with_columns(pl.lit("pending").alias("status")),
+            auto.with_columns(pl.lit(CandidateStatus.AUTO_MERGED.value).alias("status")),
+            review.with_columns(pl.lit(CandidateStatus.PENDING.value).alias("status")),
         ]
     ).join(decided, on=["a", "b"], how="anti")
     frame = frame.unique(["a", "b"], keep="first").with_columns(pl.col("province_code").fill_null(""))
@@ -251,7 +253,7 @@ def review_queue(
     session: Session, *, province: str | None = None, page: int = 1, page_size: int = 25
 ) -> tuple[list[MatchCandidate], int]:
     """Pending candidate pairs, most likely first, optionally of one province."""
-    stmt = select(MatchCandidate).where(MatchCandidate.status == "pending")
+    stmt = select(MatchCandidate).where(MatchCandidate.status == CandidateStatus.PENDING)
     if province:
         stmt = stmt.where(MatchCandidate.province_code == province)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -283,9 +285,9 @@ def review_scope(actor: Actor, province: str | None) -> str | None:
 def _decide_one(session: Session, actor: Actor, candidate_id: int, decision: str) -> MatchCandidate:
     cand = get_candidate(session, candidate_id=candidate_id)
     authorize(actor, "resolution.review", cand)
-    if cand.status != "pending":
+    if cand.status != CandidateStatus.PENDING:
         raise DomainError("resolution.error.already_decided", field="candidate", value=candidate_id)
-    cand.status = "confirmed" if decision == "confirm" else "rejected"
+    cand.status = CandidateStatus.CONFIRMED if decision == "confirm" else CandidateStatus.REJECTED
     cand.decided_by = actor.label
     cand.decided_at = utcnow()
     if decision == "confirm":
@@ -298,7 +300,7 @@ def _decide_one(session: Session, actor: Actor, candidate_id: int, decision: str
         f"resolution.{decision}",
         "resolution_candidate",
         cand,
-        before={"status": "pending"},
+        before={"status": CandidateStatus.PENDING},
         after=after,
     )
     return cand
@@ -354,63 +356,13 @@ def split_firm(session: Session, *, actor: Actor, public_id: str) -> Firm:
                 firm_a_id=a, firm_b_id=b, province_code=firm.province_code, match_probability=0.0, match_weight=0.0
             )
             session.add(cand)
-        cand.status = "rejected"
+        cand.status = CandidateStatus.REJECTED
         cand.decided_by = actor.label
         cand.decided_at = utcnow()
         session.flush()
     before = {"merged_into": survivor.public_id if survivor is not None else None}
     audit.log(session, actor, "resolution.split", "firm", restored, before=before, after={"status": restored.status})
     return restored
-
-
-def clusters(session: Session, *, only_multi: bool = False) -> list[dict[str, Any]]:
-    """Every active firm with the source rows (file, row) of all records merged into it."""
-    conn = session.connection()
-    parents = tables.read(
-        conn,
-        "SELECT id, merged_into_id FROM firm WHERE merged_into_id IS NOT NULL",
-        {"id": pl.Int64, "parent": pl.Int64},
-    )
-    firm_cols = {"id": pl.Int64, "status": pl.String, "public_id": pl.String}
-    source_cols = {"id": pl.Int64, "file": pl.String, "row": pl.Int64}
-    if only_multi:  # only firms that can be in a cluster of two or more rows: merged, merged into, or seen twice
-        seen_twice = tables.read(
-            conn,
-            "SELECT entity_id FROM record_source WHERE entity_type = 'firm' GROUP BY entity_id HAVING count(*) > 1",
-            {"id": pl.Int64},
-        )
-        ids = pl.concat([parents.get_column("id"), parents.get_column("parent"), seen_twice.get_column("id")])
-        firms = tables.read_for_ids(
-            conn, "SELECT f.id, f.status, f.public_id FROM firm f JOIN _jj_ids i ON i.id = f.id", ids, firm_cols
-        )
-        sources = tables.read_for_ids(
-            conn,
-            "SELECT s.entity_id, s.file_name, s.row_number FROM record_source s JOIN _jj_ids i ON i.id = s.entity_id "
-            "WHERE s.entity_type = 'firm'",
-            ids,
-            source_cols,
-        )
-    else:
-        firms = tables.read(conn, "SELECT id, status, public_id FROM firm", firm_cols)
-        sources = tables.read(
-            conn, "SELECT entity_id, file_name, row_number FROM record_source WHERE entity_type = 'firm'", source_cols
-        )
-    roots = golden.roots(firms.get_column("id"), parents)
-    members = (
-        sources.join(roots, on="id", how="left")
-        .with_columns(pl.coalesce("root", "id").alias("root"))
-        .sort("file", "row", nulls_last=False)
-        .group_by("root", maintain_order=True)
-        .agg(pl.struct("file", "row").alias("members"))
-    )
-    active = firms.filter(pl.col("status") == "active").join(roots, on="id").filter(pl.col("id") == pl.col("root"))
-    out = active.join(members, on="root", how="left").sort("id")
-    if only_multi:
-        out = out.filter(pl.col("members").list.len() >= 2)
-    return [
-        {"id": pid, "members": members or []}
-        for pid, members in out.select(pl.col("public_id"), pl.col("members")).iter_rows()
-    ]
 
 
 def firm_pair(session: Session, cand: MatchCandidate) -> tuple[Firm, Firm]:

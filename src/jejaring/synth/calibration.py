@@ -99,7 +99,7 @@ def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     if short > 0:
         order = np.argsort(-(exact - base), kind="stable")
         base[order[:short]] += 1
-    return base
+    return np.asarray(base)
 
 
 @dataclass(frozen=True)

@@ -198,7 +198,7 @@ def _large_output(seed: np.random.SeedSequence, workers: np.ndarray, ikm_output:
     total = ikm_output * (1 - share) / share
     own = np.random.SeedSequence(entropy=seed.entropy, spawn_key=(*seed.spawn_key, 7919))
     weight = workers * np.exp(np.random.default_rng(own).normal(0, 0.5, len(workers)))
-    return np.round(total * weight / weight.sum() / 1e6).astype(np.int64) * 1_000_000
+    return np.asarray(np.round(total * weight / weight.sum() / 1e6).astype(np.int64) * 1_000_000)
 
 
 def generate(np_: NationalPlan, results: list[ProvinceResult], out: Path) -> LargeIndustry:
@@ -245,7 +245,7 @@ def _fix_total(rng: np.random.Generator, w: np.ndarray, target: int) -> np.ndarr
     gap = target - int(w.sum())
     idx = rng.choice(len(w), size=abs(gap), replace=True)
     np.add.at(w, idx, 1 if gap > 0 else -1)
-    return np.maximum(w, 20)
+    return np.asarray(np.maximum(w, 20))
 
 
 def _exchanges(rng: np.random.Generator, ikm: pl.DataFrame, frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -364,4 +364,4 @@ def _pattern_weights(patterns: list[str]) -> np.ndarray:
         [{"rantai_pasok": 4, "subkontrak": 3, "perdagangan_umum": 3, "inti_plasma": 2}.get(p, 1) for p in patterns],
         dtype=float,
     )
-    return w / w.sum()
+    return np.asarray(w / w.sum())

@@ -134,7 +134,7 @@ def draw_investment(rng: np.random.Generator, workers: np.ndarray, capital: np.n
     x = np.exp(rng.normal(np.log(median), INVESTMENT_SIGMA))
     x = np.clip(x, 500_000, 15_000_000_000)
     step = np.where(x < 10_000_000, 100_000, 1_000_000)
-    return (np.round(x / step) * step).astype(np.int64)
+    return np.asarray((np.round(x / step) * step).astype(np.int64))
 
 
 def product_text(rng: np.random.Generator, t: KbliTables, kbli_idx: np.ndarray) -> pl.Series:

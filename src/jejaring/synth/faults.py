@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -100,7 +101,7 @@ def typo(text: str, rng: np.random.Generator) -> str:
     return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
-def apply_variants(rows: pl.DataFrame, rng: np.random.Generator, defects: list[dict]) -> pl.DataFrame:
+def apply_variants(rows: pl.DataFrame, rng: np.random.Generator, defects: list[dict[str, Any]]) -> pl.DataFrame:
     """Name and address variants on duplicate rows, and typos on any row (recorded as defects)."""
     dup = (rows["kind"] != "primary").to_numpy()
     n = len(rows)
@@ -139,7 +140,7 @@ def _blank(rows: pl.DataFrame, mask: np.ndarray, cols: list[str]) -> pl.DataFram
     return rows.with_columns([pl.when(pl.lit(mask)).then(None).otherwise(pl.col(c)).alias(c) for c in cols])
 
 
-def apply_gaps(rows: pl.DataFrame, rng: np.random.Generator, defects: list[dict]) -> pl.DataFrame:
+def apply_gaps(rows: pl.DataFrame, rng: np.random.Generator, defects: list[dict[str, Any]]) -> pl.DataFrame:
     """Missing NIB (where the firm has one) and missing coordinates."""
     n = len(rows)
     has_nib = rows["nib"].is_not_null().to_numpy()
@@ -164,7 +165,9 @@ def apply_gaps(rows: pl.DataFrame, rng: np.random.Generator, defects: list[dict]
     return _blank(rows, miss_xy, ["latitude", "longitude"])
 
 
-def apply_invalid(rows: pl.DataFrame, rng: np.random.Generator, defects: list[dict]) -> tuple[pl.DataFrame, np.ndarray]:
+def apply_invalid(
+    rows: pl.DataFrame, rng: np.random.Generator, defects: list[dict[str, Any]]
+) -> tuple[pl.DataFrame, np.ndarray]:
     """At most one invalid value per row; returns the rows and a per-row invalid flag."""
     n = len(rows)
     rates = np.array([FAULT_RATES[k] for k in INVALID_KINDS])

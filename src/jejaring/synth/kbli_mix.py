@@ -65,7 +65,7 @@ def prior(codes: tuple[str, ...]) -> np.ndarray:
         m = div == d
         if w[m].sum() > 0:
             w[m] = w[m] / w[m].sum() * share
-    return w / w.sum()
+    return np.asarray(w / w.sum())
 
 
 def fit(w0: np.ndarray, cons: list[Constraint], *, iterations: int = 500, tol: float = 1e-12) -> np.ndarray:
@@ -80,7 +80,7 @@ def fit(w0: np.ndarray, cons: list[Constraint], *, iterations: int = 500, tol: f
             w[~c.mask] *= (1 - c.share) / (1 - inside)
         if worst < tol:
             break
-    return w
+    return np.asarray(w)
 
 
 @lru_cache

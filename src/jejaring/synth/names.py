@@ -77,7 +77,7 @@ def culture_weights(province_code: str) -> np.ndarray:
     """Mixture of cultures for owners in a province."""
     mix = vocab()["province_cultures"][province_code]
     w = np.array([mix.get(c, 0.0) for c in cultures()], dtype=float)
-    return w / w.sum()
+    return np.asarray(w / w.sum())
 
 
 @dataclass

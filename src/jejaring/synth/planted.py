@@ -14,6 +14,7 @@ stream leaves the rest of the dataset unchanged.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -28,7 +29,7 @@ SUPPLIER_ROLES = ("pemasok_bahan_baku", "industri_besar")
 def _km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     p1, p2 = np.radians(lat), np.radians(lats)
     a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return cast(np.ndarray, 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
 
 
 class _Planter:
@@ -59,7 +60,7 @@ class _Planter:
 
     def _far_seat(self) -> str:
         codes = [c for c, (la, lo) in self.seat.items() if self._far(la, lo)]
-        return codes[int(self.rng.integers(len(codes)))]
+        return str(codes[int(self.rng.integers(len(codes)))])
 
     def _move(self, role: str, mask: np.ndarray, code: str | None = None) -> None:
         """Move the firms of ``role`` selected by ``mask`` to ``code`` (or each to some far-away seat)."""

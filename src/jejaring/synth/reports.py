@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -146,7 +147,7 @@ def run(plan: ProvincePlan, out: Path, tables: KbliTables) -> ProvinceResult:
     folder = f"provinsi/{plan.code}_{geo.slug(g_name)}"
     rows, styles = assemble(truth, plan, rng, folder)
     rows = gather(truth, rows, rng)
-    defects: list[dict] = []
+    defects: list[dict[str, Any]] = []
     rows = faults.apply_variants(rows, rng, defects)
     rows = faults.apply_gaps(rows, rng, defects)
     rows, invalid = faults.apply_invalid(rows, rng, defects)
@@ -187,7 +188,7 @@ def _write_truth(
     truth: province.ProvinceTruth,
     rows: pl.DataFrame,
     row_numbers: np.ndarray,
-    defects: list[dict],
+    defects: list[dict[str, Any]],
     sentra_path: str,
     sentra_first: int,
 ) -> None:
@@ -242,7 +243,7 @@ def _result(
     truth: province.ProvinceTruth,
     rows: pl.DataFrame,
     invalid: np.ndarray,
-    defects: list[dict],
+    defects: list[dict[str, Any]],
     files: list[str],
     rng: np.random.Generator,
 ) -> ProvinceResult:

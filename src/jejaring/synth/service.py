@@ -47,7 +47,9 @@ def _province_job(p: plan.ProvincePlan, out: str) -> reports.ProvinceResult:
     return reports.run(p, Path(out), kbli_tables())
 
 
-def _headline(np_: plan.NationalPlan, results: list[reports.ProvinceResult], large: ecosystem.LargeIndustry) -> dict:
+def _headline(
+    np_: plan.NationalPlan, results: list[reports.ProvinceResult], large: ecosystem.LargeIndustry
+) -> dict[str, Any]:
     units = sum(r.units for r in results)
     workers = sum(r.workers for r in results)
     kbli_units: dict[str, int] = {}
