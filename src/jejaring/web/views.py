@@ -18,7 +18,7 @@ router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["system"])
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks
 def home(request: Request, session: SessionDep, lang: LangDep) -> Response:
     """The home page: what Jejaring is, a search box and the registry at a glance."""
     overview = registry_service.overview(session)
