@@ -10,7 +10,7 @@ from rich.console import Console
 
 from jejaring.accounts import cli as accounts_cli
 from jejaring.capability import cli as capability_cli
-from jejaring.core.config import get_settings
+from jejaring.core.config import Settings, get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.ecosystem import cli as ecosystem_cli
 from jejaring.events import cli as events_cli
@@ -125,7 +125,23 @@ def serve(
     prepare_database(settings.load_demo)
     h, p = host or settings.host, port or settings.port
     console.print(f"Jejaring: http://{h}:{p}/")
-    uvicorn.run("jejaring.web.app:create_app", factory=True, host=h, port=p, reload=reload)
+    proxy = uvicorn_proxy_options(settings)
+    uvicorn.run(
+        "jejaring.web.app:create_app",
+        factory=True,
+        host=h,
+        port=p,
+        reload=reload,
+        proxy_headers=bool(proxy["proxy_headers"]),
+        forwarded_allow_ips=str(proxy["forwarded_allow_ips"]) if "forwarded_allow_ips" in proxy else None,
+    )
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict[str, object]:
+    """Forwarded headers only from the configured proxies (uvicorn would trust loopback by default)."""
+    if not settings.trusted_proxies.strip():
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies.strip()}
 
 
 @db_app.command("upgrade")

@@ -16,6 +16,9 @@ from jejaring.accounts.roles import system_actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.core.ids import new_public_id
+from jejaring.intake.models import ImportJob, QuarantineRow
+from jejaring.matching import service as matching_service
+from jejaring.matching.schemas import NeedIn
 from jejaring.registry import service as registry_service
 from jejaring.registry.schemas import FirmCreate, SentraCreate
 from jejaring.web.app import create_app
@@ -57,6 +60,9 @@ class World:
     firm_b: str = ""  # public id, Badung (51.03), no owner
     sentra: str = ""
     claim: str = ""  # a pending claim of pemilik_lain on firm B
+    job_id: int = 0  # an import job of the Jawa Tengah office (33), with one quarantined row
+    row_id: int = 0
+    need: str = ""  # a need posted by pemilik_lain without a firm
 
 
 def _firm(name: str, regency: str, private: dict[str, str]) -> FirmCreate:
@@ -109,8 +115,17 @@ def world(engine: Engine) -> World:
             evidence_text="Saya pemilik usaha ini, NIB terlampir pada berkas.",
         )
         session.add(claim)
+        job = ImportJob(status="done", office="33", uploaded_by="petugas_33@uji.example", file_name="f.csv")
+        job.stored_path = ""
+        session.add(job)
         session.flush()
-        w.claim = claim.public_id
+        row = QuarantineRow(job_id=job.id, row_number=2, values='{"nama_usaha": "UD Uji"}', errors="[]")
+        session.add(row)
+        need = matching_service.create_need(
+            session, data=NeedIn(title="Butuh rotan 5 ton per bulan"), created_by="pemilik_lain@uji.example"
+        )
+        session.flush()
+        w.claim, w.job_id, w.row_id, w.need = claim.public_id, job.id, row.id, need.public_id
         session.expunge_all()
     return w
 

@@ -24,6 +24,7 @@ from tests.accounts.helpers import login
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 OFFICERS = frozenset({"admin", "petugas_33", "petugas_51"})
+OFFICE_33 = frozenset({"admin", "petugas_33"})  # the Jawa Tengah import job and its quarantined row
 RESOLVERS = OFFICERS | {"analis"}  # resolution: national roles, or the officer of the province concerned
 FIRM_ACTORS = frozenset({"admin", "pemilik_a", "pemilik_lain"})  # act for a firm; the service checks which
 EVERYONE = frozenset(PERSONAS)
@@ -120,17 +121,18 @@ WRITE_MATRIX: dict[tuple[str, str], tuple[frozenset[str], Payload]] = {
     ("POST", "/api/v1/insights/refresh"): (OFFICERS, lambda w: {}),
     # intake (provincial uploads)
     ("POST", "/intake"): (OFFICERS, lambda w: {}),
-    ("POST", "/intake/jobs/{job_id}/cancel"): (OFFICERS, lambda w: {}),
-    ("POST", "/intake/jobs/{job_id}/resume"): (OFFICERS, lambda w: {}),
-    ("POST", "/intake/jobs/{job_id}/mapping"): (OFFICERS, lambda w: {}),
-    ("POST", "/intake/jobs/{job_id}/rows/{row_id}"): (OFFICERS, lambda w: {}),
+    ("POST", "/intake/jobs/{job_id}/cancel"): (OFFICE_33, lambda w: {}),
+    ("POST", "/intake/jobs/{job_id}/resume"): (OFFICE_33, lambda w: {}),
+    ("POST", "/intake/jobs/{job_id}/mapping"): (OFFICE_33, lambda w: {}),
+    ("POST", "/intake/jobs/{job_id}/rows/{row_id}"): (OFFICE_33, lambda w: {}),
     ("POST", "/api/v1/intake/jobs"): (OFFICERS, lambda w: {}),
-    ("POST", "/api/v1/intake/jobs/{job_id}/mapping"): (OFFICERS, lambda w: {}),
-    ("POST", "/api/v1/intake/jobs/{job_id}/cancel"): (OFFICERS, lambda w: {}),
+    ("POST", "/api/v1/intake/jobs/{job_id}/mapping"): (OFFICE_33, lambda w: {}),
+    ("POST", "/api/v1/intake/jobs/{job_id}/cancel"): (OFFICE_33, lambda w: {}),
     # matching: public search; needs, offers and proposals are made for a firm (owner or admin)
     ("POST", "/api/v1/match"): (EVERYONE, lambda w: {}),
     ("POST", "/api/v1/needs"): (FIRM_A_ACTORS, _listing),
-    ("POST", "/api/v1/needs/{public_id}/close"): (FIRM_ACTORS, lambda w: {}),
+    # a need without a firm: its poster (pemilik_lain) or an admin
+    ("POST", "/api/v1/needs/{public_id}/close"): (frozenset({"admin", "pemilik_lain"}), lambda w: {}),
     ("POST", "/api/v1/offers"): (FIRM_A_ACTORS, _listing),
     ("POST", "/api/v1/match/proposals"): (FIRM_A_ACTORS, _proposal),
     ("POST", "/needs"): (FIRM_A_ACTORS, _listing),
@@ -190,7 +192,13 @@ def _routes(app: Any) -> Iterator[tuple[str, str]]:
 
 
 def _param_values(path: str, name: str, w: World, *, write: bool = False) -> list[str]:
+    if name == "job_id":
+        return [str(w.job_id)]
+    if name == "row_id":
+        return [str(w.row_id)]
     if name == "public_id":
+        if path.startswith(("/needs", "/api/v1/needs")):
+            return [w.need]
         if path.startswith(("/sentra", "/api/v1/sentra")):
             return [w.sentra]
         if "claim" in path and "/firms/" not in path:

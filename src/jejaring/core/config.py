@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="address `jejaring serve` listens on")
     port: int = Field(default=8000, ge=1, le=65535, description="port `jejaring serve` listens on")
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated reverse proxies whose X-Forwarded-For/-Proto are trusted; empty: none",
+    )
     load_demo: bool = Field(default=True, description="load the demo dataset at start-up when the registry is empty")
     demo_source: Literal["synthetic", "handmade"] = Field(
         default="synthetic",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +17,13 @@ from jejaring.insights.tables import Table
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# a formula after a separator: a spreadsheet opening the CSV with that separator starts a new cell there
+_FORMULA_AFTER_SEPARATOR = re.compile(r"[;,\t|]\s*[=+\-@]")
+
+
 def neutralise(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe; other values unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or _FORMULA_AFTER_SEPARATOR.search(value)):
         return "'" + value
     return value
 
@@ -34,7 +39,7 @@ def _cell(value: Any) -> Any:
 def to_csv(table: Table, lang: str) -> bytes:
     """The table as UTF-8 CSV (with BOM so spreadsheet programs detect the encoding)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)  # text always quoted
     writer.writerow([neutralise(h) for h in table.header(lang)])
     for row in table.values():
         writer.writerow(["" if v is None else _cell(v) for v in row])

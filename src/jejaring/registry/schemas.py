@@ -39,6 +39,15 @@ class CertificationIn(BaseModel):
     valid_until: date | None = None
 
 
+MAX_WORKERS = 100_000  # the largest plausible workforce of one business unit (as in intake)
+
+
+def _past_year(v: int | None) -> int | None:
+    if v is not None and v > date.today().year:
+        raise ValueError("year is in the future")
+    return v
+
+
 class FirmCreate(BaseModel):
     """A new firm. Codes are checked against the reference tables by the service."""
 
@@ -55,7 +64,7 @@ class FirmCreate(BaseModel):
     longitude: float | None = Field(default=None, ge=94.5, le=141.5)
     kbli_code: KbliCode | None = None
     products: LongText | None = None
-    workers: int | None = Field(default=None, ge=1, le=1_000_000)
+    workers: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
     investment: int | None = Field(default=None, ge=0, le=10**16)
     capacity: float | None = Field(default=None, ge=0)
     capacity_unit: Annotated[str, StringConstraints(max_length=40)] | None = None
@@ -71,7 +80,14 @@ class FirmCreate(BaseModel):
     @field_validator("roles")
     @classmethod
     def _unique_roles(cls, v: list[str]) -> list[str]:
+        if "ikm" in v and "industri_besar" in v:  # Permenperin 64/2016: a firm is small/medium or large
+            raise ValueError("a firm cannot be both IKM and industri besar")
         return sorted(set(v))
+
+    @field_validator("founded_year", "reference_year")
+    @classmethod
+    def _not_in_future(cls, v: int | None) -> int | None:
+        return _past_year(v)
 
 
 class CertificationOut(BaseModel):
@@ -197,7 +213,7 @@ class FirmUpdate(BaseModel):
     address: LongText | None = None
     kbli_code: KbliCode | None = None
     products: LongText | None = None
-    workers: int | None = Field(default=None, ge=1, le=1_000_000)
+    workers: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
     investment: int | None = Field(default=None, ge=0, le=10**16)
     capacity: float | None = Field(default=None, ge=0)
     capacity_unit: Annotated[str, StringConstraints(max_length=40)] | None = None
@@ -207,6 +223,11 @@ class FirmUpdate(BaseModel):
     owner_name: Annotated[str, StringConstraints(max_length=200)] | None = None
     phone: Annotated[str, StringConstraints(max_length=40)] | None = None
     email: EmailStr | None = None
+
+    @field_validator("founded_year")
+    @classmethod
+    def _not_in_future(cls, v: int | None) -> int | None:
+        return _past_year(v)
 
 
 class FirmPrivateOut(BaseModel):

@@ -20,7 +20,7 @@ api_router = APIRouter(tags=["system"])
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.ico"
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks
 def home(request: Request, session: SessionDep, lang: LangDep) -> Response:
     """The home page: what Jejaring is, a search box and the registry at a glance."""
     overview = registry_service.overview(session)
