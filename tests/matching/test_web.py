@@ -87,7 +87,7 @@ def test_buyer_posts_a_need_sees_partners_and_proposes(client: TestClient, engin
     )
     assert r.status_code == 303, r.text
     need_url = r.headers["location"]
-    assert re.fullmatch(r"/needs/K-[0-9A-Z]{8}-[0-9A-Z*~$=U]", need_url)
+    assert re.fullmatch(r"/needs/N-[0-9A-Z]{8}-[0-9A-Z*~$=U]", need_url)
     page = client.get(need_url)
     soup = BeautifulSoup(page.text, "html.parser")
     assert soup.select_one("#need-title").get_text() == "tepung mocaf 60 ton per bulan"
