@@ -97,7 +97,7 @@ def test_buyer_posts_a_need_sees_partners_and_proposes(client: TestClient, engin
     assert r.status_code == 303 and r.headers["location"].startswith("/match/proposals/U-")
     recorded = BeautifulSoup(client.get(r.headers["location"]).text, "html.parser")
     handover = recorded.select_one("#partnership-handover")["href"]  # the partnerships domain takes over
-    assert handover.startswith("/partnerships/new?partner=F-") and "origin=K-" in handover
+    assert handover.startswith("/partnerships/new?partner=F-") and "origin=N-" in handover
     with session_scope(engine) as s:
         p = s.scalar(select(MatchProposal))
         assert p is not None and p.status == "proposed" and p.explanation
