@@ -229,3 +229,11 @@ def test_firm_edit_covers_certificates_location_and_indonesian_numbers(
         assert firm is not None and firm.certificate_codes == ["SVLK"]
         edits = list(s.scalars(select(AuditEvent).where(AuditEvent.entity_id == world.firm_a)))
         assert any('"SNI"' in (e.before_json or "") and '"SNI"' not in (e.after_json or "") for e in edits)
+
+
+def test_officer_upload_form_presets_their_province_by_name(app_client: TestClient, world: World) -> None:
+    c = app_client
+    login(c, "petugas_51@uji.example")
+    page = c.get("/intake").text
+    assert '<option value="51" selected>Bali</option>' in page
+    assert ">51 Bali<" not in page
