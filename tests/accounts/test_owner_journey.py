@@ -194,3 +194,46 @@ def test_claim_review_sets_the_claim_beside_the_registry(app_client: TestClient,
     nib_row, owner_row = table.split("<tr")[2], table.split("<tr")[3]
     assert PRIVATE_B["nib"] in nib_row and "cocok" in nib_row and "tidak cocok" not in nib_row
     assert "Made Wirawan" in owner_row and PRIVATE_B["owner"] in owner_row and "tidak cocok" in owner_row
+
+
+def test_firm_edit_covers_certificates_location_and_indonesian_numbers(
+    app_client: TestClient, world: World, engine: Engine
+) -> None:
+    c = app_client
+    token = login(c, "pemilik_a@uji.example")
+    page = c.get(f"/firms/{world.firm_a}/edit").text
+    assert 'id="edit-certificates"' in page and 'id="edit-location"' in page
+    form = {
+        "name": "CV Mebel Ukir Jepara Uji",
+        "investment": "1.500.000.000",
+        "capacity": "2,5",
+        "latitude": "-6,5887",
+        "longitude": "110,6684",
+        "desa": "Tahunan",
+        "certificates": ["SNI", "SVLK"],
+        "csrf_token": token,
+    }
+    r = c.post(f"/firms/{world.firm_a}/edit", data={**form, "latitude": "enam"}, follow_redirects=False)
+    assert r.status_code == 422 and "enam" in r.text and 'value="Tahunan"' in r.text
+    assert c.post(f"/firms/{world.firm_a}/edit", data=form, follow_redirects=False).status_code == 303
+    with session_scope(engine) as s:
+        firm = s.scalar(select(Firm).where(Firm.public_id == world.firm_a))
+        assert firm is not None
+        assert (firm.investment, firm.capacity, firm.desa) == (1_500_000_000, 2.5, "Tahunan")
+        assert (firm.latitude, firm.longitude) == (-6.5887, 110.6684)
+        assert firm.certificate_codes == ["SNI", "SVLK"]
+    form["certificates"] = ["SVLK"]
+    assert c.post(f"/firms/{world.firm_a}/edit", data=form, follow_redirects=False).status_code == 303
+    with session_scope(engine) as s:
+        firm = s.scalar(select(Firm).where(Firm.public_id == world.firm_a))
+        assert firm is not None and firm.certificate_codes == ["SVLK"]
+        edits = list(s.scalars(select(AuditEvent).where(AuditEvent.entity_id == world.firm_a)))
+        assert any('"SNI"' in (e.before_json or "") and '"SNI"' not in (e.after_json or "") for e in edits)
+
+
+def test_officer_upload_form_presets_their_province_by_name(app_client: TestClient, world: World) -> None:
+    c = app_client
+    login(c, "petugas_51@uji.example")
+    page = c.get("/intake").text
+    assert '<option value="51" selected>Bali</option>' in page
+    assert ">51 Bali<" not in page

@@ -115,3 +115,81 @@ def test_owner_journey_in_both_languages_at_desktop_and_phone_width(live_server:
     for lang in ("id", "en"):
         for device in VIEWPORTS:
             _journey(browser, live_server, lang, device, partner)
+
+
+def _cli(db_url: str, *args: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
+    done = subprocess.run(
+        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _signed_in(browser, base: str, lang: str, device: str, email: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=VIEWPORTS[device])
+    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_selector("#nav-user", state="attached")
+    return context, page
+
+
+def test_claim_reviewed_by_the_officer_reaches_the_owner(live_server: str, db_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+    firms = httpx.get(f"{live_server}/api/v1/firms", params={"page_size": 4}).json()["items"]
+    for i, (lang, device) in enumerate((("id", "desktop"), ("en", "phone"), ("id", "phone"), ("en", "desktop"))):
+        firm = firms[i]
+        tag = f"{lang}-{device}"
+        owner_mail, officer_mail = f"pemilik-{tag}@uji.example", f"petugas-{tag}@uji.example"
+        _cli(db_url, "users", "create", owner_mail, "--name", f"Pemilik {tag}", "--role", "pemilik_usaha",
+             "--password", PASSWORD)  # fmt: skip
+        _cli(db_url, "users", "create", officer_mail, "--name", f"Petugas {tag}", "--role", "petugas_dinas",
+             "--province", firm["province_code"], "--password", PASSWORD)  # fmt: skip
+        context, page = _signed_in(browser, live_server, lang, device, owner_mail)
+        try:
+            page.goto(f"{live_server}/firms/{firm['public_id']}/claim")
+            assert_readable(page, f"claim-form-{tag}")
+            page.fill("input[name=claimed_nib]", "1234567890123")
+            page.fill("input[name=claimed_owner]", "Nama Yang Lain Sekali")
+            page.fill("textarea[name=evidence_text]", "Saya pemilik usaha ini; NIB dan akta pendirian terlampir.")
+            page.click("#claim-submit")
+            page.wait_for_url(re.compile(r"/claims/C-"))
+            claim_url = page.url
+            assert page.locator("#claim-compare").count() == 0  # the claimant never sees the registry's data
+        finally:
+            context.close()
+        context, page = _signed_in(browser, live_server, lang, device, officer_mail)
+        try:
+            assert page.locator("#nav-intake").count() == 1
+            page.goto(f"{live_server}/intake")
+            assert (
+                page.locator(f"select[name=office] option[value='{firm['province_code']}']").get_attribute("selected")
+                is not None
+            )
+            page.goto(claim_url)
+            page.wait_for_selector("#claim-compare")
+            assert_readable(page, f"claim-review-{tag}")
+            page.fill("textarea[name=reason]", "NIB tidak cocok dengan registri")
+            page.click("#claim-reject")
+            page.wait_for_selector("#claim-status")
+        finally:
+            context.close()
+        context, page = _signed_in(browser, live_server, lang, device, owner_mail)
+        try:
+            page.wait_for_selector("#notification-count")  # the header badge
+            page.click("#nav-notifications")
+            page.wait_for_selector("#notification-list")
+            assert_readable(page, f"notifications-owner-{tag}")
+            page.click("#notification-list a")
+            page.wait_for_url(claim_url)
+            assert "NIB tidak cocok dengan registri" in page.inner_text("body")
+            screenshot(page, f"journey-claim-{tag}")
+        finally:
+            context.close()

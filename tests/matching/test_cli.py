@@ -131,4 +131,4 @@ def test_needs_add_list_and_match(env_db: str, corpus: Corpus) -> None:
         ],
     )
     assert r.exit_code == 0, r.output
-    assert runner.invoke(app, ["needs", "match", "K-00000000-0"]).exit_code == 2
+    assert runner.invoke(app, ["needs", "match", "N-00000000-0"]).exit_code == 2

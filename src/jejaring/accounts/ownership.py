@@ -31,7 +31,7 @@ def register_firm(session: Session, *, actor: Actor, data: FirmCreate) -> Firm:
         existing = registry_service.find_by_nib(session, nib=data.nib)
         if existing is not None:
             raise DomainError("accounts.firms.nib_registered", field="nib", value=existing.public_id)
-    source = registry_service.SourceInfo(office="Pemilik usaha (daftar sendiri)", uploaded_by=actor.label)
+    source = registry_service.SourceInfo(office="Pemilik usaha", uploaded_by=actor.label)
     firm = registry_service.create_firm(session, data=data, source=source)
     session.add(FirmOwner(user_id=actor.user_id, firm_id=firm.id, claim_id=None, since=utcnow()))
     session.flush()

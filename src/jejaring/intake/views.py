@@ -46,7 +46,12 @@ def upload_page(request: Request, session: SessionDep, lang: LangDep, uploader: 
     return render(
         request,
         "intake/upload.html",
-        {"jobs": recent, "provinces": catalog.provinces(), "status_of": service.effective_status},
+        {
+            "jobs": recent,
+            "provinces": catalog.provinces(),
+            "status_of": service.effective_status,
+            "my_office": uploader.office,  # preset: the officer's own province
+        },
         lang=lang,
     )
 

@@ -56,7 +56,18 @@ def resolve_place(value: str, *, field: str = "location") -> Place:
         res = wilayah.resolve_regency(text)
         if res.code and (r := wilayah.regency(res.code)):
             return Place(res.code, r["province_code"], r.get("latitude"), r.get("longitude"), r["name"])
+        prov = wilayah.resolve_province(text)  # "Jawa Tengah", as chosen from the list of names
+        if prov.code and (p := wilayah.province(prov.code)):
+            return Place("", prov.code, p.get("latitude"), p.get("longitude"), p["name"])
     raise DomainError("match.error.unknown_place", field=field, value=value)
+
+
+def region_names() -> list[str]:
+    """Every province and regency/city name, for choosing regions by name (search as you type)."""
+    from jejaring.reference import catalog
+
+    provinces = sorted(p["name"] for p in catalog.provinces())
+    return provinces + sorted(r["name"] for r in catalog.regencies())
 
 
 def resolve_certificates(values: list[str], *, field: str = "certificates") -> list[str]:
@@ -131,6 +142,15 @@ def create_offer(session: Session, *, data: OfferIn, created_by: str | None = No
     firm = find_firm(session, data.firm)
     if firm is None:
         raise DomainError("match.error.offer_needs_firm", field="firm")
+    capacity = data.quantity if data.quantity is not None else firm.capacity
+    if data.min_order is not None and capacity is not None and data.min_order > capacity:
+        raise DomainError(
+            "matching.offer.min_over_capacity",
+            field="min_order",
+            min_order=f"{data.min_order:g}",
+            capacity=f"{capacity:g}",
+            unit=data.unit or firm.capacity_unit or "",
+        )
     offer = Offer(public_id=_unique_id(session, "P", Offer), firm_id=firm.id, created_by=created_by)
     _fill(session, offer, data, firm)
     offer.min_order = data.min_order

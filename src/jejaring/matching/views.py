@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.routing import NoMatchFound
 
+from jejaring.accounts.deps import ActorDep
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import pick_language, translate, validation_messages
 from jejaring.matching import search, service
@@ -68,6 +69,7 @@ def _form_context(values: dict[str, Any]) -> dict[str, Any]:
         "roles": FIRM_ROLES,
         "certificates": catalog.certificates(),
         "region_label": _region_label,
+        "region_names": service.region_names(),
     }
 
 
@@ -190,10 +192,20 @@ def need_page(public_id: str, request: Request, session: SessionDep, lang: LangD
     return render(request, "matching/need.html", context, lang=lang)
 
 
+def _my_firms(session: Any, actor: Any) -> list[Any]:
+    from jejaring.accounts import ownership
+
+    user_id = getattr(actor, "user_id", None)
+    return ownership.owned_firms(session, user_id=user_id) if user_id else []
+
+
 @router.get("/offers/new")
-def offer_form(request: Request, lang: LangDep, firm: str | None = None) -> Response:
-    """The form to post an offer for a firm."""
-    return render(request, "matching/offer_form.html", {**_form_context({"firm": firm or ""}), "errors": []}, lang=lang)
+def offer_form(
+    request: Request, session: SessionDep, lang: LangDep, actor: ActorDep, firm: str | None = None
+) -> Response:
+    """The form to post an offer for one of my firms."""
+    context = {**_form_context({"firm": firm or ""}), "errors": [], "my_firms": _my_firms(session, actor)}
+    return render(request, "matching/offer_form.html", context, lang=lang)
 
 
 @router.post("/offers")
@@ -208,7 +220,7 @@ async def post_offer(request: Request, session: SessionDep, lang: LangDep, write
         firm = service.listing_firm(session, offer)
     except (DomainError, ValidationError) as exc:
         _reraise_access(exc)
-        context = {**_form_context(values), "errors": _errors(exc, lang)}
+        context = {**_form_context(values), "errors": _errors(exc, lang), "my_firms": _my_firms(session, writer.actor)}
         return render(request, "matching/offer_form.html", context, lang=lang, status_code=422)
     return RedirectResponse(f"/firms/{firm.public_id}" if firm else "/needs", status_code=303)
 

@@ -41,6 +41,10 @@ def read_numbers(raw: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+def _choices(held: list[str]) -> dict[str, Any]:
+    return {"certificates": catalog.certificates(), "held": set(held)}
+
+
 def _regency_choices() -> list[tuple[str, list[dict[str, Any]]]]:
     by_province: dict[str, list[dict[str, Any]]] = {}
     for r in catalog.regencies():
@@ -99,8 +103,23 @@ async def new_submit(request: Request, session: SessionDep, lang: LangDep, actor
     return RedirectResponse(f"/firms/{firm.public_id}?saved=1", status_code=303)
 
 
+COORD_FIELDS = ("latitude", "longitude")  # a single comma or dot is the decimal mark: -6,8401
+
+
+def _coordinates(raw: dict[str, str], out: dict[str, Any]) -> None:
+    for field in COORD_FIELDS:
+        text = raw.get(field, "").replace(" ", "").replace(",", ".")
+        if not text:
+            out[field] = None
+            continue
+        try:
+            out[field] = float(text)
+        except ValueError:
+            raise DomainError("registry.form.bad_number", field=field, value=raw[field]) from None
+
+
 def _values(firm: Any, private: Any) -> dict[str, Any]:
-    values = {f: getattr(firm, f) for f in (*TEXT_FIELDS[:5], *NUMBER_FIELDS)}
+    values = {f: getattr(firm, f) for f in (*TEXT_FIELDS[:5], *NUMBER_FIELDS, "desa", *COORD_FIELDS)}
     values.update({"owner_name": private.owner_name, "phone": private.phone, "email": private.email})
     return {k: ("" if v is None else v) for k, v in values.items()}
 
@@ -111,7 +130,7 @@ def edit_form(public_id: str, request: Request, session: SessionDep, lang: LangD
     firm = service.get_firm(session, public_id=public_id)
     authorize(actor, "firm.edit", firm)
     private = edits.firm_private(session, actor=actor, firm=firm)
-    context = {"firm": firm, "values": _values(firm, private), "error": None}
+    context = {"firm": firm, "values": _values(firm, private), "error": None, **_choices(firm.certificate_codes)}
     response = render(request, "firms/edit.html", context, lang=lang)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -123,12 +142,15 @@ async def edit_submit(public_id: str, request: Request, session: SessionDep, lan
     firm = service.get_firm(session, public_id=public_id)
     authorize(actor, "firm.edit", firm)
     form = await request.form()
-    raw = {f: str(form.get(f, "")).strip() for f in (*TEXT_FIELDS, *NUMBER_FIELDS)}
+    raw = {f: str(form.get(f, "")).strip() for f in (*TEXT_FIELDS, *NUMBER_FIELDS, "desa", *COORD_FIELDS)}
+    certificates = [str(c) for c in form.getlist("certificates")]
     try:
-        update = FirmUpdate.model_validate(read_numbers(raw))
+        data = read_numbers({k: v for k, v in raw.items() if k not in COORD_FIELDS})
+        _coordinates(raw, data)
+        update = FirmUpdate.model_validate({**data, "certificates": certificates})
         edits.update_firm(session, actor=actor, firm=firm, data=update)
     except (ValidationError, DomainError) as exc:
         session.rollback()
-        context = {"firm": firm, "values": raw, "error": _error_message(exc, lang)}
+        context = {"firm": firm, "values": raw, "error": _error_message(exc, lang), **_choices(certificates)}
         return render(request, "firms/edit.html", context, lang=lang, status_code=422)
     return RedirectResponse(f"/firms/{firm.public_id}?saved=1", status_code=303)

@@ -14,10 +14,11 @@ from jejaring.accounts import audit
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError
+from jejaring.reference import catalog
 from jejaring.reference import service as reference_service
 from jejaring.reference import wilayah as wilayah_ref
 from jejaring.registry import service
-from jejaring.registry.models import Firm, FirmPrivate, Sentra
+from jejaring.registry.models import Certification, Firm, FirmPrivate, Sentra
 from jejaring.registry.schemas import FirmCreate, FirmPrivateOut, FirmUpdate, SentraCreate
 
 PUBLIC_FIELDS = (
@@ -33,6 +34,9 @@ PUBLIC_FIELDS = (
     "brand",
     "founded_year",
     "size_class",
+    "desa",
+    "latitude",
+    "longitude",
 )
 PRIVATE_FIELDS = ("owner_name", "phone", "email")
 
@@ -44,9 +48,25 @@ def _region(regency_code: str) -> dict[str, str]:
     return {"province_code": reg["province_code"], "regency_code": regency_code}
 
 
+def _set_certificates(session: Session, firm: Firm, codes: list[str]) -> None:
+    """Keep the certificates listed (with their numbers), add the new ones, drop the others."""
+    lookup = catalog.certificate_lookup()
+    wanted = []
+    for code in codes:
+        found = lookup.get(code.strip().lower())
+        if found is None:
+            raise DomainError("error.unknown_certificate", field="certificates", value=code)
+        wanted.append(found)
+    kept = [c for c in firm.certifications if c.certificate_code in wanted]
+    have = {c.certificate_code for c in kept}
+    firm.certifications = kept + [Certification(certificate_code=c) for c in dict.fromkeys(wanted) if c not in have]
+    session.flush()
+
+
 def firm_snapshot(firm: Firm) -> dict[str, Any]:
     """Public and private fields of a firm, for the audit log (which only admins and officers read)."""
     data = audit.snapshot(firm, PUBLIC_FIELDS)
+    data["certificates"] = sorted(c.certificate_code for c in firm.certifications)
     private = firm.private
     data.update({f: getattr(private, f) if private else None for f in PRIVATE_FIELDS})
     return data
@@ -86,6 +106,8 @@ def update_firm(session: Session, *, actor: Actor, firm: Firm, data: FirmUpdate)
     if "kbli_code" in changes:
         firm.kbli_division = firm.kbli_code[:2] if firm.kbli_code else None
     firm.size_class = service.classify_size(firm.workers, firm.investment)
+    if changes.get("certificates") is not None:
+        _set_certificates(session, firm, changes["certificates"])
     private_changes = {f: changes[f] for f in PRIVATE_FIELDS if f in changes}
     if private_changes:
         if firm.private is None:

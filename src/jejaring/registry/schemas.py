@@ -220,6 +220,10 @@ class FirmUpdate(BaseModel):
     production_value: int | None = Field(default=None, ge=0, le=10**17)
     brand: Annotated[str, StringConstraints(max_length=200)] | None = None
     founded_year: int | None = Field(default=None, ge=1800, le=2100)
+    desa: Annotated[str, StringConstraints(max_length=100)] | None = None
+    latitude: float | None = Field(default=None, ge=-11.5, le=6.5)
+    longitude: float | None = Field(default=None, ge=94.5, le=141.5)
+    certificates: list[Annotated[str, StringConstraints(max_length=30)]] | None = Field(default=None, max_length=50)
     owner_name: Annotated[str, StringConstraints(max_length=200)] | None = None
     phone: Annotated[str, StringConstraints(max_length=40)] | None = None
     email: EmailStr | None = None
