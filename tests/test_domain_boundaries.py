@@ -17,6 +17,7 @@ NOT_DOMAINS = {"core", "web", "migrations", "synth"}  # shared kernel, the app s
 ALLOWED: dict[tuple[str, str], str] = {
     ("accounts/models.py", "jejaring.reference.models"): "foreign keys need the target tables in the metadata",
     ("accounts/models.py", "jejaring.registry.models"): "foreign keys need the target tables in the metadata",
+    ("notifications/models.py", "jejaring.accounts.models"): "foreign keys need the target tables in the metadata",
     # Read models that aggregate the registry in bulk (GROUP BY / polars joins over every firm): going through
     # per-record service calls would cost minutes at national scale. To move behind registry.service queries.
     ("insights/rollups.py", "jejaring.registry.models"): "bulk aggregation of the registry into rollups",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +11,9 @@ from jejaring.accounts.roles import Actor
 from jejaring.partnerships import agreement, service
 from jejaring.partnerships.models import Partnership
 from jejaring.reference import catalog, wilayah
-from jejaring.registry.models import Firm
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 
 def identity(firm: Firm, *, with_private: bool) -> str:
