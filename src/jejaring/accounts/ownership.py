@@ -35,7 +35,10 @@ def register_firm(session: Session, *, actor: Actor, data: FirmCreate) -> Firm:
         existing = registry_service.find_by_nib(session, nib=data.nib)
         if existing is not None:
             raise DomainError("accounts.firms.nib_registered", field="nib", value=existing.public_id)
-    source = registry_service.SourceInfo(office="Pemilik usaha (daftar sendiri)", uploaded_by=actor.label)
+    # no office (the column holds an office's kode wilayah, 20 characters): the owner is the source
+    source = registry_service.SourceInfo(
+        office=None, file_name="Pemilik usaha (daftar sendiri)", uploaded_by=actor.label
+    )
     firm = registry_service.create_firm(session, data=data, source=source)
     session.add(FirmOwner(user_id=actor.user_id, firm_id=firm.id, claim_id=None, since=utcnow()))
     session.flush()
