@@ -27,6 +27,7 @@ from jejaring.registry.models import Firm
 from jejaring.registry.schemas import FirmCreate, FirmUpdate, SentraCreate
 from jejaring.resolution import service as resolution_service
 from jejaring.resolution.models import MatchCandidate
+from tests import audit_scenarios
 from tests.accounts.helpers import PASSWORD, create_user
 from tests.partnerships.test_lifecycle import FULL_AGREEMENT, owner
 
@@ -45,6 +46,7 @@ READS = {  # functions that take the actor only to decide what it may see
     "registry.edits.firm_private": "reads the private fields of a firm",
     "partnerships.service.get": "reads one partnership",
     "partnerships.service.list_for": "lists partnerships",
+    **audit_scenarios.READS,
 }
 
 
@@ -337,6 +339,7 @@ SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "resolution.service.merge_manually": s_merge_manually,
     "resolution.service.split_firm": s_split_firm,
     "resolution.service.run": s_run,
+    **audit_scenarios.SCENARIOS,
 }
 
 

@@ -58,6 +58,48 @@ def _event(w: World) -> dict[str, Any]:
     return {"name": "Temu Bisnis Matriks", "starts_on": "2030-01-01"}
 
 
+# capability: assessments by the firm's owner or its province's officer; programmes and interventions by the
+# officer of the province named (admins everywhere). No programme exists here, so its routes answer 404.
+FIRM_A_OFFICERS = frozenset({"admin", "petugas_33", "pemilik_a"})
+OFFICERS_33 = frozenset({"admin", "petugas_33"})
+
+
+def _assessment(w: World) -> dict[str, Any]:
+    return {"firm": w.firm_a, "answers": {}}
+
+
+def _intervention(w: World) -> dict[str, Any]:
+    return {
+        "code": "uji_matriks",
+        "kind": "bimtek",
+        "provider": "Dinas Uji",
+        "name_id": "Bimtek Uji",
+        "name_en": "Test training",
+        "cost_firm": 0,
+        "cost_gov": 1000,
+        "duration": 1,
+        "lifts": {"produksi": 1},
+        "source": "uji matriks",
+        "province_code": "33",
+    }
+
+
+def _intervention_form(w: World) -> dict[str, Any]:
+    return {**_intervention(w), "lifts": "produksi=1"}
+
+
+def _programme(w: World) -> dict[str, Any]:
+    return {
+        "name": "Program Uji",
+        "province_code": "33",
+        "start_date": "2030-01-01",
+        "end_date": "2030-06-30",
+        "budget": 1000000,
+        "cohort_size": 5,
+        "interventions": ["bimtek_uji"],
+    }
+
+
 # (method, path) -> (personas allowed, payload factory). Resources: firm A in Jawa Tengah (33) owned by
 # pemilik_a; firm B in Bali (51) unowned; the claim is pemilik_lain's on firm B.
 Payload = Callable[[World], dict[str, Any]]
@@ -182,6 +224,29 @@ WRITE_MATRIX: dict[tuple[str, str], tuple[frozenset[str], Payload]] = {
     ),
     ("POST", "/events/meetings/{meeting_id}/outcome"): (EVENT_FIRMS, lambda w: {"outcome": "minat"}),
     ("POST", "/api/v1/events/meetings/{meeting_id}/outcome"): (EVENT_FIRMS, lambda w: {"outcome": "minat"}),
+    # capability (service authorisation: capability.assess on the firm, capability.programme on the province)
+    ("POST", "/api/v1/capability/assessments"): (FIRM_A_OFFICERS, _assessment),
+    ("POST", "/firms/{public_id}/capability/assess"): (FIRM_A_OFFICERS, lambda w: {}),
+    ("POST", "/api/v1/capability/interventions"): (OFFICERS_33, _intervention),
+    ("POST", "/capability/interventions"): (OFFICERS_33, _intervention_form),
+    ("POST", "/api/v1/capability/programmes"): (OFFICERS_33, _programme),
+    ("POST", "/capability/programmes"): (OFFICERS_33, _programme),
+    ("POST", "/api/v1/capability/programmes/{public_id}/close"): (OFFICERS, lambda w: {}),
+    ("POST", "/capability/programmes/{public_id}/close"): (OFFICERS, lambda w: {}),
+    ("POST", "/api/v1/capability/programmes/{public_id}/enrolments"): (OFFICERS, lambda w: {"firms": [w.firm_a]}),
+    ("POST", "/capability/programmes/{public_id}/enrol"): (OFFICERS, lambda w: {"firms": w.firm_a}),
+    ("POST", "/api/v1/capability/programmes/{public_id}/enrolments/{firm}/status"): (
+        OFFICERS,
+        lambda w: {"status": "completed"},
+    ),
+    ("POST", "/capability/programmes/{public_id}/enrolments/{firm}/status"): (
+        OFFICERS,
+        lambda w: {"status": "completed"},
+    ),
+    ("POST", "/api/v1/capability/programmes/{public_id}/enrolments/{firm}/reassess"): (OFFICERS, _assessment),
+    # markets: a firm's HS codes, by its owner or its province's officer (markets.set_hs)
+    ("POST", "/api/v1/markets/firms/{public_id}/hs"): (FIRM_A_OFFICERS, lambda w: {"hs6": "940360"}),
+    ("POST", "/markets/firm/{public_id}/hs"): (FIRM_A_OFFICERS, lambda w: {"hs6": "940360"}),
 }
 
 

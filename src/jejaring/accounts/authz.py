@@ -78,7 +78,10 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "firm.read_private": (False, lambda a, r: _officer(a, r) or owns_firm(a, r)),
     "firm.act": (True, lambda a, r: a.role == ADMIN or owns_firm(a, r)),  # needs/offers on behalf of a firm
     # a need or offer posted without a firm: only the one who posted it (or an admin) may close it
-    "listing.close": (True, lambda a, r: a.role == ADMIN or (r is not None and r.created_by == a.label)),
+    "listing.close": (
+        True,
+        lambda a, r: a.role == ADMIN or (getattr(r, "created_by", None) is not None and r.created_by == a.label),
+    ),
     "sentra.create": (True, _officer),
     "province.read": (False, lambda a, r: a.role in (ADMIN, ANALIS) or (a.role == PETUGAS and in_scope(a, r))),
     "province.write": (True, _officer),  # uploads, quarantine, corrections, review queue

@@ -189,7 +189,7 @@ def review_claim(session: Session, *, actor: Actor, claim: Claim, review: ClaimR
     audit.log(session, actor, f"claim.{claim.status}", "claim", claim, before=before, after=_claim_snapshot(claim))
     from jejaring.notifications import service as notifications_service
 
-    firm = session.get(Firm, claim.firm_id)
+    firm = registry_service.firm_by_id(session, claim.firm_id)
     notifications_service.notify_user(
         session,
         user_id=claim.user_id,
@@ -255,7 +255,7 @@ def comparison(session: Session, *, actor: Actor, claim: Claim) -> list[dict[str
     """The claimant's statements beside the registry's record (reviewers only: it shows private data)."""
     from jejaring.registry import edits as registry_edits
 
-    firm = session.get(Firm, claim.firm_id)
+    firm = registry_service.firm_by_id(session, claim.firm_id)
     assert firm is not None
     private = registry_edits.firm_private(session, actor=actor, firm=firm)
     rows: list[dict[str, object]] = []

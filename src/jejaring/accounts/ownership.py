@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,8 +15,10 @@ from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError
 from jejaring.reference import wilayah as wilayah_ref
 from jejaring.registry import service as registry_service
-from jejaring.registry.models import Firm
 from jejaring.registry.schemas import FirmCreate
+
+if TYPE_CHECKING:
+    from jejaring.registry.models import Firm
 
 
 def register_firm(session: Session, *, actor: Actor, data: FirmCreate) -> Firm:
@@ -31,7 +35,10 @@ def register_firm(session: Session, *, actor: Actor, data: FirmCreate) -> Firm:
         existing = registry_service.find_by_nib(session, nib=data.nib)
         if existing is not None:
             raise DomainError("accounts.firms.nib_registered", field="nib", value=existing.public_id)
-    source = registry_service.SourceInfo(office="Pemilik usaha", uploaded_by=actor.label)
+    # no office (the column holds an office's kode wilayah, 20 characters): the owner is the source
+    source = registry_service.SourceInfo(
+        office=None, file_name="Pemilik usaha (daftar sendiri)", uploaded_by=actor.label
+    )
     firm = registry_service.create_firm(session, data=data, source=source)
     session.add(FirmOwner(user_id=actor.user_id, firm_id=firm.id, claim_id=None, since=utcnow()))
     session.flush()
@@ -54,5 +61,5 @@ def register_firm(session: Session, *, actor: Actor, data: FirmCreate) -> Firm:
 
 def owned_firms(session: Session, *, user_id: int) -> list[Firm]:
     """The firms ``user_id`` owns, by name."""
-    stmt = select(Firm).join(FirmOwner, FirmOwner.firm_id == Firm.id).where(FirmOwner.user_id == user_id)
-    return list(session.scalars(stmt.order_by(Firm.name)))
+    ids = session.scalars(select(FirmOwner.firm_id).where(FirmOwner.user_id == user_id))
+    return sorted(registry_service.firms_by_ids(session, ids).values(), key=lambda f: f.name)

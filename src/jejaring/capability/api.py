@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import UserDep
@@ -93,7 +95,11 @@ def _plan_in(
     budget: int = Query(5_000_000, ge=0),
     months: float = Query(12, gt=0, le=60),
 ) -> PlanIn:
-    return PlanIn(kind=kind, need=need, pattern=pattern, region=region, group=group, budget=budget, months=months)
+    data = {"kind": kind, "need": need, "pattern": pattern, "region": region, "group": group}
+    try:
+        return PlanIn.model_validate({**data, "budget": budget, "months": months})
+    except ValidationError as exc:  # e.g. kind=market without a region: 422, not 500
+        raise RequestValidationError(exc.errors(include_url=False)) from exc
 
 
 PlanQuery = Annotated[PlanIn, Depends(_plan_in)]

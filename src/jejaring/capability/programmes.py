@@ -238,6 +238,15 @@ def reassess(
         raise DomainError("capability.error.wrong_firm", field="firm", value=data.firm)
     enrolment.after_id = row.id
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="capability.programme.reassess",
+        entity_type="capability_programme",
+        entity_id=programme.public_id,
+        province_code=programme.province_code,
+        after={"firm": data.firm, "assessment": row.id},
+    )
     return row
 
 

@@ -1,0 +1,110 @@
+"""Registry reads other domains use: firms by id or NIB, change tracking, and the plain rows of the network."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from jejaring.registry.models import Firm, FirmAlias, FirmRole, RecordSource, Sentra, SentraMembership
+
+
+def firm_id_of(session: Session, public_id: str) -> int | None:
+    """The id of the firm whose public ID, current or former (``firm_alias``), is ``public_id``."""
+    pid = public_id.strip().upper()
+    found = session.scalar(select(Firm.id).where(Firm.public_id == pid))
+    return found if found is not None else session.scalar(select(FirmAlias.firm_id).where(FirmAlias.public_id == pid))
+
+
+def firm_by_id(session: Session, firm_id: int) -> Firm | None:
+    """The firm with internal id ``firm_id`` (None when there is none)."""
+    return session.get(Firm, firm_id)
+
+
+def firm_ids_in_province(province: str | None) -> Select[int]:
+    """A subquery of the ids of the firms in ``province``."""
+    return select(Firm.id).where(Firm.province_code == province)
+
+
+def active_firm_ids_changed_since(session: Session, since: datetime) -> list[int]:
+    """Active firms created or changed at or after ``since``."""
+    return list(session.scalars(select(Firm.id).where(Firm.status == "active", Firm.updated_at >= since)))
+
+
+def last_change(session: Session) -> datetime | None:
+    """When a firm was last created or changed."""
+    return session.scalar(select(func.max(Firm.updated_at)))
+
+
+def firm_ids_changed_after(session: Session, since: datetime) -> list[int]:
+    """Firms (any status) created or changed after ``since``."""
+    return list(session.scalars(select(Firm.id).where(Firm.updated_at > since)))
+
+
+def firms_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Firm]:
+    """Firms keyed by their internal id (for domains that keep a firm id, e.g. events)."""
+    wanted = sorted(set(ids))
+    out: dict[int, Firm] = {}
+    for i in range(0, len(wanted), 1000):  # stays under every backend's bound-parameter limit
+        out.update((f.id, f) for f in session.scalars(select(Firm).where(Firm.id.in_(wanted[i : i + 1000]))))
+    return out
+
+
+def network_firms(session: Session) -> list[dict[str, Any]]:
+    """Active firms as plain rows (id, public ID, name, roles, place, coordinates, KBLI division, output)."""
+    keys: tuple[str, ...] = ("id", "public_id", "name", "province_code", "regency_code", "latitude", "longitude")
+    keys += ("kbli_division", "production_value", "workers")
+    roles: dict[int, list[str]] = {}
+    for fid, role in session.execute(select(FirmRole.firm_id, FirmRole.role)):
+        roles.setdefault(fid, []).append(role)
+    rows = session.execute(select(*(getattr(Firm, k) for k in keys)).where(Firm.status == "active"))
+    return [{**dict(zip(keys, r, strict=True)), "roles": roles.get(r[0], [])} for r in rows]
+
+
+def network_sentra(session: Session) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """All sentra as plain rows (id, public ID, name, place, KBLI) and the (sentra id, firm id) memberships."""
+    keys = ("id", "public_id", "name", "province_code", "regency_code", "kbli_code")
+    rows = session.execute(select(*(getattr(Sentra, k) for k in keys)))
+    pairs = session.execute(select(SentraMembership.sentra_id, SentraMembership.firm_id))
+    return [dict(zip(keys, r, strict=True)) for r in rows], [(s, f) for s, f in pairs]
+
+
+def firms_by_nib(session: Session, nibs: list[str]) -> dict[str, tuple[int, str, str]]:
+    """NIB → (id, province, regency) of the active firm carrying it (the first one when several do)."""
+    out: dict[str, tuple[int, str, str]] = {}
+    for i in range(0, len(nibs), 1000):
+        stmt = select(Firm.nib, Firm.id, Firm.province_code, Firm.regency_code)
+        stmt = stmt.where(Firm.nib.in_(nibs[i : i + 1000]), Firm.status == "active")
+        for nib, fid, prov, reg in session.execute(stmt.order_by(Firm.id)):
+            if nib:
+                out.setdefault(nib, (fid, prov, reg))
+    return out
+
+
+def ids_by_source(session: Session, *, entity_type: str, file_names: list[str]) -> dict[tuple[str, int], int]:
+    """(file name, row number) → id of the firm or sentra that row became (a merged firm leads to its survivor)."""
+    stmt = select(RecordSource.file_name, RecordSource.row_number, RecordSource.entity_id).where(
+        RecordSource.entity_type == entity_type, RecordSource.file_name.in_(file_names)
+    )
+    found = {(f, r): e for f, r, e in session.execute(stmt) if f is not None and r is not None}
+    if entity_type != "firm":
+        return found
+    merged = dict(session.execute(select(Firm.id, Firm.merged_into_id).where(Firm.merged_into_id.is_not(None))).all())
+    for key, fid in found.items():
+        for _ in range(20):  # follow merges to the survivor
+            fid = merged.get(fid) or fid
+        found[key] = fid
+    return found
+
+
+def find_by_nib(session: Session, *, nib: str) -> Firm | None:
+    """The active firm registered with ``nib``, or None."""
+    return session.scalar(select(Firm).where(Firm.nib == nib.strip(), Firm.status == "active").limit(1))
+
+
+def count_firms(session: Session) -> int:
+    """Number of active firms."""
+    return session.scalar(select(func.count()).select_from(Firm).where(Firm.status == "active")) or 0
