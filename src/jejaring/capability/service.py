@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -21,7 +21,9 @@ from jejaring.capability.schemas import AssessmentIn, PlanIn, TargetIn
 from jejaring.matching import service as matching_service
 from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
-from jejaring.registry.models import Firm
+
+if TYPE_CHECKING:  # annotations only: the firm is read through registry.service
+    from jejaring.registry.models import Firm
 
 
 def firm_certificates(firm: Firm) -> list[str]:
