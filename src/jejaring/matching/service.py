@@ -266,7 +266,7 @@ def partners_among(
         for r in ranked:
             fid = r.candidate.doc.firm_id
             if fid in candidates and (fid not in out or out[fid][1] < r.score):
-                other = session.get(Firm, fid)
+                other = registry_service.firm_by_id(session, fid)
                 if other is not None:
                     out[fid] = (other, round(r.score, 4), r.why[:3])
     for s in search.needs_for_firm(session, firm=firm, lang=lang, limit=50):
