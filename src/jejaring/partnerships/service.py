@@ -187,7 +187,7 @@ def track_record(session: Session, *, where: Callable[[Any], ColumnElement[bool]
     return [
         (firm_id, pid)
         for column in (Partnership.larger_firm_id, Partnership.smaller_firm_id)
-        for firm_id, pid in session.execute(select(column, Partnership.id).where(where(column), realised)).tuples()
+        for firm_id, pid in session.execute(select(column, Partnership.id).where(where(column), realised))
     ]
 
 
