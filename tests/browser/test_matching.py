@@ -74,7 +74,7 @@ def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_ur
     page.wait_for_selector("#nav-user")
     page.goto(f"{live_server}/match?text=kain+batik+cap&near=33.74&quantity=3000&unit=lembar")
     page.locator("#save-need").click()
-    expect(page).to_have_url(re.compile(r"/needs/K-"))
+    expect(page).to_have_url(re.compile(r"/needs/N-"))
     expect(page.locator("#need-title")).to_have_text("kain batik cap")
     expect(page.locator("li.match-result").first).to_be_visible()
     page.locator("li.match-result").first.locator("button.propose-button").click()

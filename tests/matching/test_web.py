@@ -87,7 +87,7 @@ def test_buyer_posts_a_need_sees_partners_and_proposes(client: TestClient, engin
     )
     assert r.status_code == 303, r.text
     need_url = r.headers["location"]
-    assert re.fullmatch(r"/needs/K-[0-9A-Z]{8}-[0-9A-Z*~$=U]", need_url)
+    assert re.fullmatch(r"/needs/N-[0-9A-Z]{8}-[0-9A-Z*~$=U]", need_url)
     page = client.get(need_url)
     soup = BeautifulSoup(page.text, "html.parser")
     assert soup.select_one("#need-title").get_text() == "tepung mocaf 60 ton per bulan"
@@ -100,7 +100,7 @@ def test_buyer_posts_a_need_sees_partners_and_proposes(client: TestClient, engin
     assert r.status_code == 303 and r.headers["location"].startswith("/match/proposals/U-")
     recorded = BeautifulSoup(client.get(r.headers["location"]).text, "html.parser")
     handover = recorded.select_one("#partnership-handover")["href"]  # the partnerships domain takes over
-    assert handover.startswith("/partnerships/new?partner=F-") and "origin=K-" in handover
+    assert handover.startswith("/partnerships/new?partner=F-") and "origin=N-" in handover
     with session_scope(engine) as s:
         p = s.scalar(select(MatchProposal))
         assert p is not None and p.status == "proposed" and p.explanation
@@ -165,7 +165,7 @@ def test_api_search_and_need_lifecycle(client: TestClient, engine: Engine, corpu
     pid = r.json()["public_id"]
     matches = client.get(f"/api/v1/needs/{pid}/matches").json()
     assert matches["results"][0]["id"] == corpus.keys["m2"]
-    assert client.get("/api/v1/needs/K-00000000-0").status_code == 404
+    assert client.get("/api/v1/needs/N-00000000-0").status_code == 404
 
 
 def test_firm_page_has_matches_for_you(client: TestClient, corpus: Corpus) -> None:
