@@ -22,7 +22,7 @@ from jejaring.matching import service as matching_service
 from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
 
-if TYPE_CHECKING:  # annotations only: the firm is read through registry.service
+if TYPE_CHECKING:
     from jejaring.registry.models import Firm
 
 
