@@ -16,15 +16,14 @@ r_ic = max(0, min(lift_ic, required_c) âˆ’ current_c) is what i closes of c; xáµ
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from jejaring.capability.catalogue import Intervention, criterion
 from jejaring.capability.gaps import Gap
 from jejaring.core.i18n import translate
+from jejaring.core.solver import new_highs
 
 EPSILON = 1e-3
 
@@ -72,33 +71,6 @@ class Plan:
         return out
 
 
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """HiGHS prints a banner on stdout from C when first created; keep JSON output clean."""
-    try:
-        fd = os.dup(1)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(fd, 1)
-        os.close(fd)
-
-
-def _highs() -> Any:
-    import highspy
-
-    with _quiet_stdout():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", 5.0)
-    return h
-
-
 def eligible(
     catalogue: Sequence[Intervention], *, size_class: str | None, group: str, lang: str = "id"
 ) -> tuple[list[Intervention], list[dict[str, str]]]:
@@ -138,7 +110,7 @@ def make_plan(
     if not gap_of:
         return Plan(status="nothing_to_close", excluded=excluded, objective=objective_words)
     items = _relevant(items, set(gap_of), levels)
-    h = _highs()
+    h = new_highs(time_limit=5.0)
     n = len(items)
     x = [h.addBinary() for _ in items]
     s = [h.addVariable(lb=0.0, ub=float(months)) for _ in items]

@@ -11,42 +11,19 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import pairwise
 
+from jejaring.core.solver import new_highs
 from jejaring.events.problem import Problem, Request
-
-
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """HiGHS prints a banner on construction; keep library output off stdout."""
-    sys.stdout.flush()
-    fd = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(fd, 1)
-        os.close(devnull)
-        os.close(fd)
 
 
 def lp_bound(
     problem: Problem, free: list[Request], slots: dict[int, list[int]], pool_cap: int
 ) -> tuple[int, dict[int, float]]:
     """The aggregated LP: its optimum rounded down (a proven bound on the free requests' weight) and y_r."""
-    import highspy
-
-    with _quiet_stdout():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    h = new_highs(threads=1)
     cand = [r for r in free if slots[r.id]]
     ys = {r.id: h.addVariable(lb=0.0, ub=1.0) for r in cand}
     by_person: dict[int, list[int]] = defaultdict(list)

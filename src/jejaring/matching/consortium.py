@@ -15,13 +15,11 @@ of the unrestricted programme and the per-sentra programmes is proposed.
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from jejaring.core.i18n import translate
+from jejaring.core.solver import new_highs
 from jejaring.matching.enums import ProposalStatus
 from jejaring.matching.ranking import MatchRequest, Ranked
 
@@ -64,37 +62,10 @@ class Consortium:
         return dict(self.__dict__)
 
 
-@contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """HiGHS prints a banner on stdout from C when first created; keep JSON output clean."""
-    try:
-        fd = os.dup(1)
-    except OSError:
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(fd, 1)
-        os.close(fd)
-
-
-def _new_highs() -> Any:
-    import highspy
-
-    with _quiet_stdout():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", 5.0)
-    return h
-
-
 def _solve(
     items: list[Ranked], q: float, alpha: float, d_max: float
 ) -> tuple[float, list[tuple[Ranked, float, bool]]] | None:
-    h = _new_highs()
+    h = new_highs(time_limit=5.0)
     xs, ys, ls = [], [], []
     for r in items:
         cap = min(r.candidate.doc.capacity or 0.0, q)
