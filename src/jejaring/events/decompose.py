@@ -5,8 +5,9 @@
    schedule satisfies these, so the LP optimum (rounded down: weights are integers) is a proven upper bound
    on the weight any schedule can place; its y_r order the requests.
 2. **Slots** (local search): place requests in that order at the free slot next to the parties' other meetings,
-   then insert the ones left over by moving a blocking meeting elsewhere (or displacing a lighter one), then
-   move meetings to close idle gaps while the weight stays.
+   then insert the ones left over by moving a blocking meeting elsewhere (or displacing a lighter one) for a
+   fixed number of rounds (the weight placed is the same on a busy or an idle machine), then move meetings to
+   close idle gaps while the weight stays, until no move helps or the time limit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from itertools import pairwise
 
 from jejaring.core.solver import new_highs
 from jejaring.events.problem import Problem, Request
+
+DISPLACE_ROUNDS = 3  # rounds of displacing lighter meetings for the requests left over
 
 
 def lp_bound(
@@ -224,8 +227,9 @@ def solve(
     st = State(problem, free, slots, cap)
     order = sorted((r for r in free if slots[r.id]), key=lambda r: (-round(y.get(r.id, 0.0), 3), -r.weight, r.id))
     left = [r for r in order if not _insert(st, r)]
-    for _ in range(3):
-        if time.monotonic() > deadline or not left:
+    # A fixed number of rounds, not a clock: the weight placed must not depend on how busy the machine is.
+    for _ in range(DISPLACE_ROUNDS):
+        if not left:
             break
         again: list[Request] = []
         for r in sorted(left, key=lambda q: -q.weight):
