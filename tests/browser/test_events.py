@@ -48,8 +48,12 @@ def test_event_from_creation_to_agendas(live_server: str, browser, db_url: str) 
     organiser.fill("input[name=starts_on]", "2030-05-20")
     organiser.fill("input[name=slots_per_day]", "6")
     organiser.fill("input[name=tables]", "3")
+    organiser.select_option("select[name=timezone]", "Asia/Jakarta")
+    organiser.select_option("select[name=target_regions]", ["32", "33"])  # chosen by name, sent as codes
     organiser.click("#event-form button[type=submit]")
     expect(organiser.locator("h1")).to_have_text("Temu Bisnis Otomotif Bekasi")
+    expect(organiser.locator("main")).to_contain_text("Jawa Barat, Jawa Tengah")
+    expect(organiser.locator("main")).to_contain_text("09:00 WIB")
     event_url = organiser.url
 
     ikm_page = browser.new_context(locale="id-ID").new_page()

@@ -3,8 +3,10 @@ every stored schedule, re-optimisation around published meetings, outcomes and t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,7 +15,7 @@ from jejaring.accounts.authz import Forbidden
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError
 from jejaring.events import agenda, requests, scheduling, service
-from jejaring.events.enums import MeetingOutcome, ParticipantRole, RequestStatus
+from jejaring.events.enums import EventZone, MeetingOutcome, ParticipantRole, RequestStatus
 from jejaring.events.models import Event, Participant
 from jejaring.events.problem import Placement, check
 from jejaring.events.schemas import OutcomeIn, RegistrationIn, RequestIn
@@ -71,7 +73,16 @@ def test_request_accept_schedule_publish_agenda(session: Session, world: World) 
     assert len(agenda.agenda(session, actor=owner(world.firms["astra"]), participant=astra)) == 2
     ics = agenda.ics(world.event, items, stamp=utcnow())
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.count("BEGIN:VEVENT") == 1
-    assert "DTSTART:20270310T09" in ics and world.firms["astra"].name[:20] in ics.replace("\r\n ", "")
+    assert "DTSTART;TZID=Asia/Jakarta:20270310T09" in ics and world.firms["astra"].name[:20] in ics.replace("\r\n ", "")
+    # a calendar program reads the zone: the meeting is the same instant for a buyer in Makassar or Tokyo
+    parsed = [c for c in icalendar.Calendar.from_ical(ics).walk("VEVENT")]
+    start = parsed[0].decoded("dtstart")
+    assert start.utcoffset() == timedelta(hours=7) and start == items[0].start.replace(tzinfo=ZoneInfo("Asia/Jakarta"))
+    assert "BEGIN:VTIMEZONE" in ics and "TZOFFSETTO:+0700" in ics
+    world.event.timezone = EventZone.WITA
+    wita = icalendar.Calendar.from_ical(agenda.ics(world.event, items, stamp=utcnow())).walk("VEVENT")[0]
+    assert wita.decoded("dtstart").astimezone(UTC).hour == items[0].start.hour - 8
+    world.event.timezone = EventZone.WIB
     dash = agenda.dashboard(session, actor=ORGANISER, event=world.event)
     assert dash["registered"] == 3 and dash["requests"] == 3 and dash["meetings"] == 2
     assert dash["acceptance_rate"] == pytest.approx(2 / 3)

@@ -7,9 +7,9 @@ import random
 
 import pytest
 
+from jejaring.events.decompose import lp_bound
 from jejaring.events.greedy import greedy
 from jejaring.events.problem import Placement, Problem, Request, check, idle_gaps, table_changes, weight
-from jejaring.events.decompose import lp_bound
 from jejaring.events.scheduler import Result, feasible, schedule
 
 
@@ -209,8 +209,10 @@ def _brute_force(p: Problem) -> int:
     best = 0
     for choice in itertools.product([None, *range(p.n_slots)], repeat=len(free)):
         busy = {(who, f.slot) for f in p.fixed for who in (requests[f.request_id].a, requests[f.request_id].b)}
-        used = [sum(1 for f in p.fixed if f.table is not None and f.table not in p.booths.values() and f.slot == s)
-                for s in range(p.n_slots)]
+        used = [
+            sum(1 for f in p.fixed if f.table is not None and f.table not in p.booths.values() and f.slot == s)
+            for s in range(p.n_slots)
+        ]
         ok, total = True, 0
         for r, s in zip(free, choice, strict=True):
             if s is None:

@@ -6,7 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import icalendar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -62,40 +64,26 @@ def agenda(
     return out
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    data = line.encode()
-    parts = []
-    while len(data) > 74:
-        cut = 74
-        while (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 sequence
-            cut -= 1
-        parts.append(data[:cut].decode())
-        data = data[cut:]
-    parts.append(data.decode())
-    return "\r\n ".join(parts)
-
-
 def ics(event: Event, items: list[AgendaItem], *, stamp: datetime) -> str:
-    """An iCalendar (RFC 5545) file of the agenda; times are the venue's local ("floating") times."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Jejaring//Temu bisnis//ID", "CALSCALE:GREGORIAN"]
+    """An iCalendar (RFC 5545) file of the agenda, in the venue's time zone (with its VTIMEZONE)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Jejaring//Temu bisnis//ID")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-timezone", event.timezone)
+    zone = ZoneInfo(event.timezone)
     for it in items:
         where = f"{event.place} · meja {it.meeting.table_no}" if it.meeting.table_no else "daring / online"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{it.meeting.public_id}@jejaring",
-            f"DTSTAMP:{stamp.strftime('%Y%m%dT%H%M%SZ')}",
-            f"DTSTART:{it.start.strftime('%Y%m%dT%H%M%S')}",
-            f"DTEND:{it.end.strftime('%Y%m%dT%H%M%S')}",
-            "SUMMARY:" + _ics_text(event.name + ": " + str(getattr(it.partner, "name", ""))),
-            f"LOCATION:{_ics_text(where)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(x) for x in lines) + "\r\n"
+        entry = icalendar.Event()
+        entry.add("uid", f"{it.meeting.public_id}@jejaring")
+        entry.add("dtstamp", stamp)
+        entry.add("dtstart", it.start.replace(tzinfo=zone))
+        entry.add("dtend", it.end.replace(tzinfo=zone))
+        entry.add("summary", event.name + ": " + str(getattr(it.partner, "name", "")))
+        entry.add("location", where)
+        cal.add_component(entry)
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical()).decode()
 
 
 def table_plan(session: Session, *, actor: Actor, event: Event) -> dict[int, list[tuple[Meeting, Any, Any]]]:

@@ -26,6 +26,11 @@ def create(
     breaks: str = typer.Option("", help="Break slots within a day, 1-based, ';'-separated."),
     place: str = typer.Option("", help="Venue."),
     mode: str = typer.Option("tatap_muka", help="tatap_muka, daring or hibrida."),
+    timezone: str = typer.Option(
+        "Asia/Jakarta", help="Venue time zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)."
+    ),
+    target_sectors: str = typer.Option("", help="KBLI prefixes the event is for, ';'-separated (e.g. 29;30)."),
+    target_regions: str = typer.Option("", help="Province codes the event is for, ';'-separated (e.g. 32;33)."),
 ) -> None:
     """Create an event open for registration."""
     from jejaring.accounts.roles import system_actor
@@ -43,6 +48,9 @@ def create(
             "breaks": breaks,
             "place": place,
             "mode": mode,
+            "timezone": timezone,
+            "target_sectors": target_sectors,
+            "target_regions": target_regions,
         }
     )
     with session_scope() as session:

@@ -53,3 +53,11 @@ class MeetingOutcome(StrEnum):
     MINAT = "minat"  # interest
     TINDAK_LANJUT = "tindak_lanjut"  # follow-up agreed
     TIDAK_ADA = "tidak_ada"  # none
+
+
+class EventZone(StrEnum):
+    """Indonesia's three time zones, by their IANA names (none keeps daylight saving time)."""
+
+    WIB = "Asia/Jakarta"  # UTC+7
+    WITA = "Asia/Makassar"  # UTC+8
+    WIT = "Asia/Jayapura"  # UTC+9

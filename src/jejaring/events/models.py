@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jejaring.core.db import Base, UTCDateTime, utcnow
-from jejaring.events.enums import EventMode, EventStatus, ParticipantRole, ParticipantStatus, RequestStatus
+from jejaring.events.enums import EventMode, EventStatus, EventZone, ParticipantRole, ParticipantStatus, RequestStatus
 
 
 class Event(Base):
@@ -25,6 +25,7 @@ class Event(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     days: Mapped[int] = mapped_column(Integer, default=1)
     day_start: Mapped[str] = mapped_column(String(5), default="09:00")  # HH:MM, local time of the venue
+    timezone: Mapped[str] = mapped_column(String(32), default=EventZone.WIB)  # the venue's (IANA name)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
     slots_per_day: Mapped[int] = mapped_column(Integer, default=16)
     breaks: Mapped[str] = mapped_column(String(200), default="")  # ';'-separated slot positions (1-based)
@@ -38,6 +39,11 @@ class Event(Base):
     created_by: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def zone_abbr(self) -> str:
+        """WIB, WITA or WIT: the zone the event's times are in."""
+        return EventZone(self.timezone).name
 
 
 class Participant(Base):

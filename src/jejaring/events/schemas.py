@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from jejaring.events.enums import EventMode, MeetingOutcome, ParticipantRole
+from jejaring.events.enums import EventMode, EventZone, MeetingOutcome, ParticipantRole
 
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
@@ -26,6 +26,7 @@ class EventIn(BaseModel):
     starts_on: date
     days: int = Field(default=1, ge=1, le=5)
     day_start: Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "09:00"
+    timezone: EventZone = EventZone.WIB
     slot_minutes: int = Field(default=20, ge=5, le=120)
     slots_per_day: int = Field(default=16, ge=1, le=40)
     breaks: Codes = ""  # slot positions within a day (1-based) kept free, e.g. "7" for lunch

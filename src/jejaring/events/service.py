@@ -18,6 +18,7 @@ from jejaring.events.enums import EventStatus, ParticipantRole, ParticipantStatu
 from jejaring.events.models import Event, Participant, Unavailable
 from jejaring.events.schemas import EventIn, RegistrationIn
 from jejaring.matching import service as matching_service
+from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
 
 
@@ -43,6 +44,26 @@ def slot_times(event: Event, slot: int) -> tuple[datetime, datetime]:
         hour=hour, minute=minute
     ) + timedelta(minutes=pos * event.slot_minutes)
     return start, start + timedelta(minutes=event.slot_minutes)
+
+
+def target_choices(session: Session) -> dict[str, Any]:
+    """What an organiser can target: provinces and KBLI divisions (golongan pokok), by name."""
+    return {
+        "provinces": reference_service.list_provinces(session),
+        "divisions": reference_service.list_kbli(session, level="golongan_pokok"),
+    }
+
+
+def target_names(session: Session, *, event: Event) -> dict[str, list[tuple[str, str, str | None]]]:
+    """The event's target sectors and regions as (code, Indonesian name, English name)."""
+    sectors = [c for c in event.target_sectors.split(";") if c]
+    regions = [c for c in event.target_regions.split(";") if c]
+    kbli = {k.code: k for k in reference_service.list_kbli(session) if k.code in sectors}
+    provinces = {p.code: p.name for p in reference_service.list_provinces(session)}
+    return {
+        "sectors": [(c, kbli[c].title_id, kbli[c].title_en) if c in kbli else (c, c, None) for c in sectors],
+        "regions": [(c, provinces.get(c, c), None) for c in regions],
+    }
 
 
 def create_event(session: Session, *, actor: Actor, data: EventIn) -> Event:

@@ -15,7 +15,7 @@ from jejaring.accounts.authz import authorize
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
 from jejaring.events import agenda, requests, scheduling, service
-from jejaring.events.enums import EventMode
+from jejaring.events.enums import EventMode, EventZone
 from jejaring.events.models import Event
 from jejaring.events.schemas import EventIn
 from jejaring.registry import service as registry_service
@@ -34,8 +34,8 @@ async def form_model(request: Request, model: type[M]) -> M:
         if field.annotation is bool:
             data[key] = key in form
         elif key in form and form[key] != "":
-            value = form[key]
-            data[key] = value if isinstance(value, str) else None
+            values = [v for v in form.getlist(key) if isinstance(v, str) and v != ""]
+            data[key] = ";".join(values) if len(values) > 1 else (values[0] if values else None)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -57,6 +57,13 @@ def slot_labels(event: Event) -> list[dict[str, Any]]:
     return out
 
 
+def _target_labels(session: Session, event: Event, lang: str) -> dict[str, str]:
+    """The targets as one line each: ``code name`` for sectors, province names for regions."""
+    names = service.target_names(session, event=event)
+    sectors = ", ".join(f"{c} {en if lang == 'en' and en else name}" for c, name, en in names["sectors"])
+    return {"sectors": sectors, "regions": ", ".join(name for _, name, _ in names["regions"])}
+
+
 def _organiser_context(session: Session, actor: Actor, event: Event) -> dict[str, Any]:
     people = service.participants(session, event=event)
     firms = registry_service.firms_by_ids(session, [p.firm_id for p in people])
@@ -75,9 +82,11 @@ def list_page(request: Request, session: SessionDep, lang: LangDep, actor: Actor
 
 
 @router.get("/events/new")
-def new_page(request: Request, lang: LangDep, actor: UserDep) -> Response:
-    """The create-event form (organisers)."""
-    return render(request, "events/new.html", {"modes": list(EventMode)}, lang=lang)
+def new_page(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """The create-event form (organisers): targets chosen by name, the venue's time zone."""
+    authorize(actor, "event.manage")
+    context = {"modes": list(EventMode), "zones": list(EventZone), **service.target_choices(session)}
+    return render(request, "events/new.html", context, lang=lang)
 
 
 @router.post("/events")
@@ -117,6 +126,8 @@ def event_page(
         },
         "organiser": actor.may("event.manage"),
         "slots": slot_labels(event),
+        "targets": _target_labels(session, event, lang),
+        "zone": event.zone_abbr,
     }
     if context["organiser"]:
         context.update(_organiser_context(session, actor, event))
