@@ -205,7 +205,8 @@ def test_outcome_and_handover_to_partnership_feed_the_report(session: Session, w
         ),
     )
     rows = agenda.report(session, actor=ORGANISER, event=world.event)
-    assert rows[0]["meetings"] == 1 and rows[0]["interest"] == 1 and rows[0]["proposals"] == 1
+    assert rows[0]["meetings"] == 1 and rows[0]["held"] == 1 and rows[0]["interest"] == 1
+    assert rows[0]["proposals"] == 1
     assert rows[0]["agreements"] == 0 and rows[0]["value"] == 0
     assert len(agenda.report(session, actor=ORGANISER)) == 1
 
@@ -274,6 +275,20 @@ def test_no_shows_get_no_new_meetings_and_published_ones_stay(session: Session, 
     scheduling.run_schedule(session, actor=ORGANISER, event=world.event, time_limit=5)
     stored = stored_schedule_is_valid(session, world.event)
     assert {p.request_id for p in stored} == {r1.id, r3.id}  # the absent firm gets nothing new
+    # its published meeting did not take place: the report counts it scheduled, not held
+    assert agenda.dashboard(session, actor=ORGANISER, event=world.event)["missed"] == 1
+    row = agenda.report(session, actor=ORGANISER, event=world.event)[0]
+    assert (row["meetings"], row["held"]) == (1, 0)
+    service.check_in(session, actor=ORGANISER, participant=presisi, present=True)
+    assert agenda.report(session, actor=ORGANISER, event=world.event)[0]["held"] == 1
+    meeting = scheduling.meetings(session, event=world.event)[0]
+    agenda.set_outcome(
+        session,
+        actor=owner(world.firms["astra"]),
+        meeting=meeting,
+        data=OutcomeIn(outcome=MeetingOutcome.BATAL),
+    )
+    assert agenda.report(session, actor=ORGANISER, event=world.event)[0]["held"] == 0
 
 
 def test_a_closed_event_takes_no_registrations_or_requests(session: Session, world: World) -> None:

@@ -18,7 +18,7 @@ from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.events import requests as requests_service
 from jejaring.events import service
-from jejaring.events.enums import ParticipantStatus, RequestStatus
+from jejaring.events.enums import MeetingOutcome, ParticipantStatus, RequestStatus
 from jejaring.events.models import Event, Meeting, MeetingRequest, Participant
 from jejaring.events.schemas import OutcomeIn
 from jejaring.partnerships import service as partnerships_service
@@ -159,14 +159,27 @@ def dashboard(session: Session, *, actor: Actor, event: Event) -> dict[str, Any]
         "acceptance_rate": reqs[RequestStatus.DITERIMA] / answered if answered else None,
         "meetings": len(ms),
         "published": sum(1 for m in ms if m.published),
+        "missed": missed(session, event=event, meetings=[m for m in ms if m.published]),
         "meetings_per_participant": sum(per_person.values()) / len(registered) if registered else 0.0,
         "without_meeting": sum(1 for p in registered if per_person[p.id] == 0),
         "table_use": sum(1 for m in ms if m.table_no is not None) / table_slots if table_slots else None,
     }
 
 
+def missed(session: Session, *, event: Event, meetings: list[Meeting]) -> int:
+    """Meetings that did not take place: marked so, or a party recorded absent at check-in."""
+    absent = {p.id for p in service.participants(session, event=event) if p.status == ParticipantStatus.TIDAK_HADIR}
+    rids = [m.request_id for m in meetings]
+    reqs = {r.id: r for r in session.scalars(select(MeetingRequest).where(MeetingRequest.id.in_(rids)))} if rids else {}
+    return sum(
+        1
+        for m in meetings
+        if m.outcome == MeetingOutcome.BATAL or {reqs[m.request_id].from_id, reqs[m.request_id].to_id} & absent
+    )
+
+
 def report(session: Session, *, actor: Actor, event: Event | None = None) -> list[dict[str, Any]]:
-    """Meetings → interest → proposals → agreements → first orders → value, per event (all events if None)."""
+    """Meetings (scheduled, held) → interest → proposals → agreements → first orders → value, per event."""
     authorize(actor, "event.manage")
     events = [event] if event is not None else service.list_events(session)
     rows = []
@@ -174,6 +187,7 @@ def report(session: Session, *, actor: Actor, event: Event | None = None) -> lis
         ms = list(session.scalars(select(Meeting).where(Meeting.event_id == ev.id, Meeting.published.is_(True))))
         follow = partnerships_service.outcomes_by_origin(session, refs=[m.public_id for m in ms])
         row: dict[str, Any] = {"event": ev.public_id, "name": ev.name, "starts_on": ev.starts_on, "meetings": len(ms)}
+        row["held"] = len(ms) - missed(session, event=ev, meetings=ms)
         row["interest"] = sum(1 for m in ms if m.outcome in ("minat", "tindak_lanjut"))
         for key in ("proposals", "agreements", "first_order", "value"):
             row[key] = sum(g[key] for g in follow.values())

@@ -53,6 +53,7 @@ class MeetingOutcome(StrEnum):
     MINAT = "minat"  # interest
     TINDAK_LANJUT = "tindak_lanjut"  # follow-up agreed
     TIDAK_ADA = "tidak_ada"  # none
+    BATAL = "batal"  # did not take place: a party did not come
 
 
 class EventZone(StrEnum):
