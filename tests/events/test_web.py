@@ -20,7 +20,7 @@ from jejaring.events import demo as events_demo
 from jejaring.registry import demo
 from jejaring.registry.models import Firm
 from jejaring.web.app import create_app
-from tests.accounts.helpers import create_token, create_user, login
+from tests.accounts.helpers import create_token, create_user, csrf_of, login
 
 
 @pytest.fixture(autouse=True)
@@ -112,6 +112,35 @@ def test_pages_for_organiser_and_participant(client: TestClient, tokens: dict[st
     ics = client.get(f"/events/{eid}/firms/{firm.group(1)}/agenda.ics")
     assert ics.headers["content-type"].startswith("text/calendar") and ics.text.startswith("BEGIN:VCALENDAR")
     client.post("/logout", data={"csrf_token": ""})
+
+
+def test_a_bad_event_form_comes_back_with_the_input_and_named_reasons(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    login(client, "panitia@uji.example")
+    form = {
+        "csrf_token": csrf_of(client, "/events/new"),
+        "name": "Temu Bisnis Mebel Jepara",
+        "starts_on": "2030-06-01",
+        "timezone": "Asia/Makassar",
+        "slots_per_day": "banyak",
+        "registration_opens": "2030-05-20",
+        "registration_closes": "2030-05-01",
+        "target_regions": ["33", "35"],
+    }
+    page = client.post("/events?lang=en", data=form)
+    assert page.status_code == 422 and 'id="form-errors"' in page.text
+    assert "<strong>Slots per day</strong>" in page.text
+    assert 'value="Temu Bisnis Mebel Jepara"' in page.text and 'value="banyak"' in page.text
+    assert '<option value="Asia/Makassar" selected' in page.text
+    assert '<option value="33" selected' in page.text and '<option value="35" selected' in page.text
+    form["slots_per_day"] = "8"
+    page = client.post("/events", data=form)
+    assert page.status_code == 422 and 'id="error-registration_closes"' in page.text
+    assert "Tanggal tutup pendaftaran sebelum tanggal buka" in page.text
+    form["registration_closes"] = "2030-05-30"
+    created = client.post("/events", data=form, follow_redirects=True)
+    assert created.status_code == 200 and "Jawa Tengah, Jawa Timur" in created.text and "WITA" in created.text
 
 
 def test_cli_create_schedule_report(env_db: str) -> None:

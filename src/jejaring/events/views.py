@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
+from jejaring.core.i18n import validation_message
 from jejaring.events import agenda, requests, scheduling, service
 from jejaring.events.enums import EventMode, EventZone
 from jejaring.events.models import Event
@@ -81,18 +82,50 @@ def list_page(request: Request, session: SessionDep, lang: LangDep, actor: Actor
     return render(request, "events/list.html", context, lang=lang)
 
 
+# model-level checks of EventIn and the field they are about
+MODEL_ERROR_FIELDS = {"events.error.window": "registration_closes", "events.error.no_tables": "tables"}
+
+
+def field_errors(exc: RequestValidationError, lang: str) -> dict[str, str]:
+    """Each invalid field with the reason, in the user's language (model-level checks name their field)."""
+    out: dict[str, str] = {}
+    for e in exc.errors():
+        loc = [str(p) for p in e.get("loc", ()) if p != "body"]
+        raw = str((e.get("ctx") or {}).get("error", ""))
+        field = loc[0] if loc else MODEL_ERROR_FIELDS.get(raw, "name")
+        out.setdefault(field, validation_message(e, lang))
+    return out
+
+
+def _new_form(
+    request: Request, session: Session, lang: str, values: Any, errors: dict[str, str], status_code: int = 200
+) -> Response:
+    context = {
+        "modes": list(EventMode),
+        "zones": list(EventZone),
+        "values": {k: v for k, v in values.items() if isinstance(v, str)},
+        "chosen_sectors": set(values.getlist("target_sectors")) if errors else set(),
+        "chosen_regions": set(values.getlist("target_regions")) if errors else set(),
+        "errors": errors,
+        **service.target_choices(session),
+    }
+    return render(request, "events/new.html", context, lang=lang, status_code=status_code)
+
+
 @router.get("/events/new")
 def new_page(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """The create-event form (organisers): targets chosen by name, the venue's time zone."""
     authorize(actor, "event.manage")
-    context = {"modes": list(EventMode), "zones": list(EventZone), **service.target_choices(session)}
-    return render(request, "events/new.html", context, lang=lang)
+    return _new_form(request, session, lang, request.query_params, {})
 
 
 @router.post("/events")
-async def create(request: Request, session: SessionDep, actor: UserDep) -> Response:
-    """Create an event."""
-    data = await form_model(request, EventIn)
+async def create(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """Create an event; on a bad input the form comes back with the input kept and each field's reason."""
+    try:
+        data = await form_model(request, EventIn)
+    except RequestValidationError as exc:
+        return _new_form(request, session, lang, await request.form(), field_errors(exc, lang), 422)
     return to_event(service.create_event(session, actor=actor, data=data))
 
 
