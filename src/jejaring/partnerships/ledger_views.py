@@ -28,6 +28,7 @@ async def _keep_upload(request: Request, actor: Actor, extra: dict[str, str]) ->
     kept = None
     if isinstance(upload, UploadFile) and upload.filename:
         content = await upload.read(settings.partnership_attachment_max_mb * 1024 * 1024 + 1)
+        await upload.close()
         kept = attachments.keep(settings, uploader=actor.label, filename=upload.filename, content=content)
     elif receipt := str(form.get("attachment_receipt") or ""):
         kept = attachments.kept(settings, uploader=actor.label, receipt=receipt)
