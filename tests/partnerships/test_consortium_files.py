@@ -4,7 +4,6 @@ actions) and files on the ledger (kept before the form is processed, refused wit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -102,7 +101,9 @@ def test_consortium_is_one_partnership_every_party_signs(client: TestClient, par
     page = big.get(f"/partnerships/{pid}").text
     assert 'id="partnership-status">Disepakati' in page
     history = page.split('id="history"')[1]
-    assert history.count("Perjanjian ditandatangani") == 5 and MEMBER_EMAIL in history and "Konsorsium dicatat" in history
+    assert (
+        history.count("Perjanjian ditandatangani") == 5 and MEMBER_EMAIL in history and "Konsorsium dicatat" in history
+    )
     printed = mem.get(f"/partnerships/{pid}/agreement/print").text
     assert all(n in printed for n in ("Budi Santoso", "Sri Rahayu", "Wati", "ANGGOTA KONSORSIUM"))
     assert re.search(r'id="place-date">[^<]*\d{4}<', printed)
@@ -165,7 +166,12 @@ def test_attachments_kept_refused_with_reason_and_parties_only(client: TestClien
     stranger, _ = _signed_in(c, "lain@uji.example")
     assert stranger.get(link.group(1)).status_code == 404
     # a receipt belongs to its uploader: someone else sending it attaches nothing
-    later = {"target_kind": "order", "target_id": str(oid), "attachment_receipt": receipt.group(1), "csrf_token": big_csrf}
+    later = {
+        "target_kind": "order",
+        "target_id": str(oid),
+        "attachment_receipt": receipt.group(1),
+        "csrf_token": big_csrf,
+    }
     r = big.post(f"/partnerships/{pid}/attachments", data=later)
     assert r.status_code == 422 and "Lampiran: pilih berkas" in r.text
     assert big.get(f"/partnerships/{pid}").text.count("📎 BAST scan.pdf") == 1
