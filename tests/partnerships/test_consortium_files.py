@@ -176,7 +176,7 @@ def test_attachments_kept_refused_with_reason_and_parties_only(client: TestClien
     assert r.status_code == 422 and "Lampiran: pilih berkas" in r.text
     assert big.get(f"/partnerships/{pid}").text.count("📎 BAST scan.pdf") == 1
     # attaching later (the payment receipt after the fact) works for a party
-    later = {"target_kind": "order", "target_id": str(oid), "csrf_token": big_csrf}
+    later = {"target": f"order:{oid}", "csrf_token": big_csrf}
     r = big.post(f"/partnerships/{pid}/attachments", data=later, files={"attachment": ("po.pdf", PDF)},
                  follow_redirects=False)  # fmt: skip
     assert r.status_code == 303 and "📎 po.pdf" in big.get(f"/partnerships/{pid}").text

@@ -119,7 +119,7 @@ async def add_attachment(
 ) -> Response:
     """Attach a file to an existing order, delivery, invoice or payment (e.g. the BAST scan, later)."""
     form = await request.form()
-    kind, target = str(form.get("target_kind", "")), str(form.get("target_id", ""))
+    kind, _, target = str(form.get("target", "")).partition(":")  # e.g. "delivery:12", from the page's select
     extra: dict[str, str] = {}
 
     async def do(p: Partnership) -> None:
@@ -130,7 +130,7 @@ async def add_attachment(
             raise DomainError("partnerships.error.attachment_missing", field=attachments.FIELD)
         attachments.attach(session, actor=actor, partnership=p, kind=kind, target_id=int(target), file=kept)
 
-    return await act(request, session, actor, lang, public_id, do, f"#files-{kind}-{target}", extra=extra)
+    return await act(request, session, actor, lang, public_id, do, "#orders", extra=extra)
 
 
 @router.get("/partnerships/{public_id}/attachments/{attachment_id}")
