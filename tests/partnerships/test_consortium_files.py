@@ -167,8 +167,7 @@ def test_attachments_kept_refused_with_reason_and_parties_only(client: TestClien
     assert stranger.get(link.group(1)).status_code == 404
     # a receipt belongs to its uploader: someone else sending it attaches nothing
     later = {
-        "target_kind": "order",
-        "target_id": str(oid),
+        "target": f"order:{oid}",
         "attachment_receipt": receipt.group(1),
         "csrf_token": big_csrf,
     }

@@ -106,15 +106,16 @@ def add_delivery(
             day=data.delivered_on.strftime("%d-%m-%Y"),
             ordered_on=order.issued_on.strftime("%d-%m-%Y"),
         )
+    _check_in_period(partnership, data.delivered_on, "delivered_on")
     if data.accepted and delivered_quantity(order) + data.quantity > order.quantity + 1e-9:
         remaining = max(order.quantity - delivered_quantity(order), 0)
         raise DomainError(
             "partnerships.error.over_delivery_explained",
             field="quantity",
-            quantity=f"{data.quantity:g}",
-            ordered=f"{order.quantity:g}",
-            delivered=f"{delivered_quantity(order):g}",
-            remaining=f"{remaining:g}",
+            quantity=data.quantity,
+            ordered=order.quantity,
+            delivered=delivered_quantity(order),
+            remaining=remaining,
             unit=order.unit,
         )
     delivery = Delivery(order_id=order.id, **data.model_dump())
@@ -219,6 +220,13 @@ def add_payment(
 ) -> Payment:
     """Record a payment (either party); never more than the outstanding amount."""
     firm_id = access.require_party(actor, partnership)
+    if data.paid_on < invoice.issued_on:
+        raise DomainError(
+            "partnerships.error.payment_before_invoice",
+            field="paid_on",
+            day=data.paid_on.strftime("%d-%m-%Y"),
+            issued_on=invoice.issued_on.strftime("%d-%m-%Y"),
+        )
     outstanding = invoice.amount - paid_amount(invoice)
     if data.amount > outstanding:
         raise DomainError("partnerships.error.over_payment", field="amount", outstanding=outstanding)

@@ -30,7 +30,7 @@ from jejaring.partnerships import (
 from jejaring.partnerships.enums import PartnershipStatus
 from jejaring.partnerships.models import Partnership
 from jejaring.reference import catalog
-from jejaring.web.rendering import render
+from jejaring.web.rendering import environment, render
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -155,7 +155,25 @@ def message(exc: Exception, lang: str) -> str:
             parts.append(translate("error.field", lang, field=field, message=validation_message(err, lang)))
         return "; ".join(parts)
     assert isinstance(exc, DomainError)
-    return translate(exc.key, lang, **exc.params)
+    return translate(exc.key, lang, **readable_params(exc.params, lang))
+
+
+STATE_PARAMS = ("current", "target")  # partnership states: shown by name, never as codes
+MONEY_PARAMS = ("outstanding", "delivered_value", "invoiced")
+NUMBER_PARAMS = ("quantity", "ordered", "delivered", "remaining")
+
+
+def readable_params(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A refusal's parameters as the reader reads them: states by name, amounts and quantities in the
+    language's number format."""
+    filters = environment().filters
+    out = dict(params)
+    for k, v in params.items():
+        if k in STATE_PARAMS and isinstance(v, str):
+            out[k] = translate(f"partnerships.state.{v}", lang)
+        elif (k in MONEY_PARAMS and isinstance(v, int | float)) or (k in NUMBER_PARAMS and isinstance(v, int | float)):
+            out[k] = filters["number"](v, lang)
+    return out
 
 
 async def act(
