@@ -11,10 +11,12 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from jejaring.accounts import service as accounts_service
 from jejaring.accounts.models import FirmOwner
+from jejaring.accounts.roles import system_actor
+from jejaring.accounts.schemas import UserCreate
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry.models import Firm
-from tests.accounts.helpers import create_user
 from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.browser.test_journeys import PASSWORD, VIEWPORTS, assert_readable
 
@@ -46,7 +48,8 @@ def _people(db_url: str) -> Cast:
             ("ikm.j@uji.example", ikm),
             ("anggota.j@uji.example", other),
         ):
-            user = create_user(session, role="pemilik_usaha", email=email, password=PASSWORD)
+            data = UserCreate(email=email, name=f"Ibu {email.split('.')[0].title()}", role="pemilik_usaha")
+            user = accounts_service.create_user(session, actor=system_actor("cli"), data=data, password=PASSWORD)
             session.add(FirmOwner(user_id=user.id, firm_id=firm.id))
         cast = Cast(ikm=ikm.public_id, member=other.public_id)
     engine.dispose()

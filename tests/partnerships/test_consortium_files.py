@@ -78,6 +78,8 @@ def test_consortium_is_one_partnership_every_party_signs(client: TestClient, par
     page = mem.get(f"/partnerships/{pid}").text
     assert 'id="to-' not in page and 'id="edit-agreement"' not in page
     assert 'id="to-negosiasi"' in ikm.get(f"/partnerships/{pid}").text
+    form = ikm.get(f"/partnerships/{pid}/agreement").text  # the draft names every party with its share
+    assert "ketua konsorsium, bagian 3.000 buah" in form and "anggota konsorsium, bagian 2.000 buah" in form
     good = {**AGREEMENT, "start_date": "2026-01-01", "csrf_token": ikm_csrf}
     assert ikm.post(f"/partnerships/{pid}/agreement", data=good, follow_redirects=False).status_code == 303
     # a member's try at a transition is refused with the reason, on the page
