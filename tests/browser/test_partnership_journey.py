@@ -48,7 +48,9 @@ def _people(db_url: str) -> Cast:
             ("ikm.j@uji.example", ikm),
             ("anggota.j@uji.example", other),
         ):
-            data = UserCreate(email=email, name=f"Ibu {email.split('.')[0].title()}", role="pemilik_usaha")
+            data = UserCreate(
+                email=email, name=f"Ibu {email.split('.')[0].title()}", role="pemilik_usaha", must_change_password=False
+            )
             user = accounts_service.create_user(session, actor=system_actor("cli"), data=data, password=PASSWORD)
             session.add(FirmOwner(user_id=user.id, firm_id=firm.id))
         cast = Cast(ikm=ikm.public_id, member=other.public_id)
