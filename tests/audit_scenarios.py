@@ -390,6 +390,46 @@ def s_import_history(session: Session, settings: Settings) -> Write:
     ), "partnership.import_history"
 
 
+# --- partnerships: consortium proposals and ledger attachments (h22a) ---------------------------------------------
+
+
+def s_consortium_propose(session: Session, settings: Settings) -> Write:
+    from jejaring.partnerships import consortium
+    from jejaring.partnerships.schemas import ConsortiumIn, MemberIn
+
+    big, ikm = _firm(session, BUYER), _firm(session, SUPPLIER)
+    other = session.scalar(select(Firm).where(Firm.size_class == "kecil", Firm.id.not_in([big.id, ikm.id])))
+    assert other is not None
+    members = [
+        MemberIn(firm=ikm.public_id, role="lead", share=600),
+        MemberIn(firm=other.public_id, role="member", share=400),
+    ]
+    data = ConsortiumIn(proposer_firm=big.public_id, pattern="subkontrak", title="Uji", unit="buah", members=members)
+    return (lambda: consortium.propose(session, actor=_owner(big), data=data)), "partnership.members"
+
+
+def s_attach(session: Session, settings: Settings) -> Write:
+    from jejaring.partnerships import attachments
+    from jejaring.partnerships.models import PurchaseOrder
+    from jejaring.partnerships.schemas import ProposalIn
+
+    big, ikm = _firm(session, BUYER), _firm(session, SUPPLIER)
+    data = ProposalIn(proposer_firm=big.public_id, partner_firm=ikm.public_id, pattern="subkontrak", title="Uji")
+    p = partnerships_service.propose(session, actor=_owner(big), data=data)
+    order = PurchaseOrder(
+        partnership_id=p.id, number="PO-1", issued_on=date(2026, 2, 1), description="x", quantity=1, unit="buah",
+        unit_price=1,
+    )  # fmt: skip
+    session.add(order)
+    session.flush()
+    kept = attachments.keep(settings, uploader="uji", filename="bast.pdf", content=b"%PDF-1.4\n%%EOF\n")
+    return (
+        lambda: attachments.attach(
+            session, actor=_owner(ikm), partnership=p, kind="order", target_id=order.id, file=kept
+        )
+    ), "partnership.attachment"
+
+
 SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "accounts.ownership.register_firm": s_register_firm,
     "accounts.signup.sign_up": s_sign_up,
@@ -420,6 +460,8 @@ SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "ecosystem.service.replace_io_structure": s_replace_io_structure,
     "intake.linkage.import_file": s_import_file,
     "partnerships.service.import_history": s_import_history,
+    "partnerships.consortium.propose": s_consortium_propose,
+    "partnerships.attachments.attach": s_attach,
 }
 
 READS = {

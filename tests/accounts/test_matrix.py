@@ -199,6 +199,10 @@ WRITE_MATRIX: dict[tuple[str, str], tuple[frozenset[str], Payload]] = {
     ("POST", "/partnerships/{public_id}/orders/{order_id}/invoices"): (FIRM_ACTORS, lambda w: {}),
     ("POST", "/partnerships/{public_id}/invoices/{invoice_id}/payments"): (FIRM_ACTORS, lambda w: {}),
     ("POST", "/partnerships/{public_id}/evaluations"): (FIRM_ACTORS, lambda w: {}),
+    # h22a: consortium proposals and ledger attachments (only the parties act)
+    ("POST", "/api/v1/partnerships/consortium"): (FIRM_ACTORS, lambda w: {}),
+    ("POST", "/partnerships/consortium"): (FIRM_ACTORS, lambda w: {}),
+    ("POST", "/partnerships/{public_id}/attachments"): (FIRM_ACTORS, lambda w: {}),
     # events: organisers manage; firms (owner or the province's officer) take part. No event exists in this
     # world, so the event routes answer 404 to the signed in; tests/events checks the refusals on real events.
     ("POST", "/events"): (ORGANISERS, _event),

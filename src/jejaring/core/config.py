@@ -83,6 +83,9 @@ class Settings(BaseSettings):
         default="admin@jejaring.example", description="e-mail of the admin created on first start when no user exists"
     )
     claim_evidence_max_mb: int = Field(default=10, ge=1, description="largest evidence file of a firm claim, in MB")
+    partnership_attachment_max_mb: int = Field(
+        default=10, ge=1, description="largest file attached to a partnership's order, BAST, invoice or payment, in MB"
+    )
     smtp_host: str = Field(default="", description="SMTP server for password-reset mail; empty: links only via CLI")
     smtp_port: int = Field(default=587, ge=1, le=65535, description="SMTP port")
     smtp_username: str = Field(default="", description="SMTP user name (empty: no login)")

@@ -16,7 +16,7 @@ from jejaring.accounts.roles import Actor
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError
 from jejaring.core.text import clean_address, clean_owner, phone_e164
-from jejaring.partnerships import access, notify, service
+from jejaring.partnerships import access, consortium, notify, service
 from jejaring.partnerships.enums import EDITABLE, PartnershipStatus
 from jejaring.partnerships.models import Agreement, Partnership
 from jejaring.partnerships.schemas import AgreementIn
@@ -83,17 +83,18 @@ def save(session: Session, *, actor: Actor, partnership: Partnership, data: Agre
         raise DomainError("partnerships.error.unknown_checklist_item", field="checklist", value=", ".join(unknown))
     ag = partnership.agreement or Agreement(partnership_id=partnership.id)
     before = {f: getattr(ag, f, None) for f in (*MANDATORY, "checklist", "independence_declared", "bilingual")}
-    was_signed = bool(ag.signed_larger_at or ag.signed_smaller_at)
+    was_signed = consortium.any_signed(partnership)
     for field, value in data.model_dump().items():
         setattr(ag, field, json.dumps(sorted(set(value))) if field == "checklist" else value)
     larger, smaller = service.parties(session, partnership)
     ag.independence_flags = json.dumps(independence_flags(larger, smaller))
     changed = [f for f in before if before[f] != getattr(ag, f, None)]
-    if changed:  # any change voids the signatures; both parties are told which clauses changed
+    if changed:  # any change voids the signatures; every party is told which clauses changed
         ag.signed_larger_at = None
         ag.signed_smaller_at = None
+        consortium.clear_member_signatures(partnership)
         key = "partnerships.note.agreement_changed_signed" if was_signed else "partnerships.note.agreement_changed"
-        for party in (partnership.larger_firm_id, partnership.smaller_firm_id):
+        for party in access.all_parties(partnership):
             if party != firm_id or was_signed:
                 notify.notify(
                     session,
@@ -107,6 +108,7 @@ def save(session: Session, *, actor: Actor, partnership: Partnership, data: Agre
     if partnership.status == PartnershipStatus.USULAN and firm_id != partnership.proposer_firm_id:
         service.transition(session, actor=actor, partnership=partnership, to=PartnershipStatus.NEGOSIASI)
     after = audit.snapshot(ag, list(before))
+    after["signatures_cleared"] = bool(changed and was_signed)
     audit.log(session, actor, "partnership.agreement.save", "partnership", partnership, before=before, after=after)
     session.flush()
     return ag
@@ -139,7 +141,7 @@ def sign(
 ) -> Agreement:
     """The actor's party signs (by name and title, printed on the agreement); when both have signed, the
     partnership becomes ``disepakati``."""
-    firm_id = access.require_party(actor, partnership)
+    firm_id = access.require_party(actor, partnership, members=True)
     if partnership.status != PartnershipStatus.NEGOSIASI:
         raise DomainError("partnerships.error.sign_state", field="status", current=partnership.status)
     gaps = missing(partnership)
@@ -147,25 +149,24 @@ def sign(
         raise DomainError("partnerships.error.agreement_incomplete", field="agreement", fields=", ".join(gaps))
     ag = partnership.agreement
     assert ag is not None
-    mine = ag.signed_larger_at if firm_id == partnership.larger_firm_id else ag.signed_smaller_at
+    member = consortium.member_row(partnership, firm_id)
+    side = "larger" if firm_id == partnership.larger_firm_id else ("member" if member else "smaller")
+    mine = {"larger": ag.signed_larger_at, "smaller": ag.signed_smaller_at}.get(side, member and member.signed_at)
     if mine is not None:
         raise DomainError("partnerships.error.already_signed", field="agreement")
     now = utcnow()
     name = " ".join((signer_name or actor.name or actor.label).split())[:200]
     title = " ".join((signer_title or "Pemilik").split())[:200]
-    if firm_id == partnership.larger_firm_id:
+    if side == "larger":
         ag.signed_larger_at, ag.signer_larger_name, ag.signer_larger_title = now, name, title
-    else:
+    elif side == "smaller":
         ag.signed_smaller_at, ag.signer_smaller_name, ag.signer_smaller_title = now, name, title
-    other = partnership.smaller_firm_id if firm_id == partnership.larger_firm_id else partnership.larger_firm_id
-    notify.notify(session, firm_id=other, partnership=partnership, kind="signature", key="partnerships.note.signed")
-    after = {
-        "party": "larger" if firm_id == partnership.larger_firm_id else "smaller",
-        "signed_at": now,
-        "signer": name,
-        "title": title,
-    }
+    elif member is not None:
+        member.signed_at, member.signer_name, member.signer_title = now, name, title
+    for other in access.others(partnership, firm_id):
+        notify.notify(session, firm_id=other, partnership=partnership, kind="signature", key="partnerships.note.signed")
+    after = {"party": side, "signed_at": now, "signer": name, "title": title}
     audit.log(session, actor, "partnership.sign", "partnership", partnership, after=after)
-    if ag.signed_larger_at and ag.signed_smaller_at:
+    if consortium.all_signed(partnership):
         service.mark_agreed(session, actor=actor, partnership=partnership)
     return ag

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
-from jejaring.partnerships import agreement, ledger, notify, outcomes, service
+from jejaring.partnerships import agreement, consortium, ledger, notify, outcomes, service
 from jejaring.partnerships.models import Partnership
 from jejaring.partnerships.schemas import (
     AgreementIn,
+    ConsortiumIn,
     DeliveryIn,
     EvaluationIn,
     InvoiceIn,
@@ -46,6 +47,11 @@ def summary(session: Session, p: Partnership, today: date | None = None) -> dict
         "missing_for_signing": agreement.missing(p) if p.status in agreement.EDITABLE_STATES else [],
         "independence_flags": json.loads(ag.independence_flags) if ag else [],
         "signed": {"larger": bool(ag and ag.signed_larger_at), "smaller": bool(ag and ag.signed_smaller_at)},
+        "members": [
+            {"firm": m.firm.public_id, "role": m.role, "share": m.share, "unit": m.unit, "signed": bool(m.signed_at)}
+            for m in consortium.signatories(session, p)
+            if m.role
+        ],
         "history": [
             {"from": h.from_status, "to": h.to_status, "by": h.actor, "at": h.at.isoformat(), "note": h.note}
             for h in p.history
@@ -101,6 +107,12 @@ def list_partnerships(session: SessionDep, actor: UserDep, status: str | None = 
 def propose(data: ProposalIn, session: SessionDep, actor: UserDep) -> dict[str, Any]:
     """Propose a partnership from one of the caller's firms."""
     return summary(session, service.propose(session, actor=actor, data=data))
+
+
+@router.post("/consortium", status_code=201)
+def propose_consortium(data: ConsortiumIn, session: SessionDep, actor: UserDep) -> dict[str, Any]:
+    """Propose one partnership to a consortium (a lead and members with their shares) from the caller's firm."""
+    return summary(session, consortium.propose(session, actor=actor, data=data))
 
 
 @router.get("/outcomes")

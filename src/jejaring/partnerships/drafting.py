@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.accounts.authz import can_see_private
 from jejaring.accounts.roles import Actor
-from jejaring.partnerships import agreement, service
+from jejaring.partnerships import agreement, consortium, service
 from jejaring.partnerships.models import Partnership
 from jejaring.reference import catalog, wilayah
 
@@ -31,6 +31,17 @@ def identity(firm: Firm, *, with_private: bool) -> str:
     return ", ".join(parts)
 
 
+def _consortium_identities(session: Session, actor: Actor, partnership: Partnership) -> str:
+    """A consortium's parties, lead first, each with its role and share (empty for a two-party partnership)."""
+    lines = []
+    for i, s in enumerate((s for s in consortium.signatories(session, partnership) if s.role), start=1):
+        role = "ketua konsorsium" if s.role == "lead" else "anggota konsorsium"
+        share = f"{s.share:,.0f}".replace(",", ".") if s.share is not None else "-"
+        who = identity(s.firm, with_private=can_see_private(actor, s.firm))
+        lines.append(f"{i}. {who} — {role}, bagian {share} {s.unit or ''}".rstrip())
+    return "\n".join(lines)
+
+
 def draft(session: Session, *, actor: Actor, partnership: Partnership) -> dict[str, Any]:
     """Suggested contents for every empty mandatory clause (nothing is saved until a party saves the form)."""
     larger, smaller = service.parties(session, partnership)
@@ -39,7 +50,8 @@ def draft(session: Session, *, actor: Actor, partnership: Partnership) -> dict[s
     duties = "\n".join(f"- {i['text_id']}" for i in items)
     return {
         "identity_larger": identity(larger, with_private=can_see_private(actor, larger)),
-        "identity_smaller": identity(smaller, with_private=can_see_private(actor, smaller)),
+        "identity_smaller": _consortium_identities(session, actor, partnership)
+        or identity(smaller, with_private=can_see_private(actor, smaller)),
         "business_activity": (
             f"Kemitraan pola {pattern['name_id']} untuk: {partnership.title}. {pattern['description_id']}"
             if pattern

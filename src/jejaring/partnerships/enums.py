@@ -16,6 +16,22 @@ class PartnershipStatus(StrEnum):
     DIHENTIKAN = "dihentikan"  # stopped early (needs a note)
 
 
+class MemberRole(StrEnum):
+    """A consortium member's place: the lead (carries the coordination) or a member."""
+
+    LEAD = "lead"
+    MEMBER = "member"
+
+
+class AttachmentTarget(StrEnum):
+    """What a file is attached to."""
+
+    ORDER = "order"
+    DELIVERY = "delivery"
+    INVOICE = "invoice"
+    PAYMENT = "payment"
+
+
 FINAL = frozenset({PartnershipStatus.SELESAI, PartnershipStatus.DIHENTIKAN})
 EDITABLE = (PartnershipStatus.USULAN, PartnershipStatus.NEGOSIASI)  # the agreement may still change
 REALISED = (PartnershipStatus.AKTIF, PartnershipStatus.SELESAI)  # counts as a track record

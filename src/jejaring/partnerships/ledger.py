@@ -27,6 +27,12 @@ def _other(p: Partnership, firm_id: int) -> int:
     return p.smaller_firm_id if firm_id == p.larger_firm_id else p.larger_firm_id
 
 
+def _tell(session: Session, p: Partnership, firm_id: int, **note: Any) -> None:
+    """Notify every party but ``firm_id`` (a consortium's members too)."""
+    for other in access.others(p, firm_id):
+        notify.notify(session, firm_id=other, partnership=p, **note)
+
+
 def _audit(session: Session, actor: Actor, p: Partnership, action: str, after: dict[str, Any]) -> None:
     audit.log(session, actor, action, "partnership", p, after=after)
 
@@ -63,10 +69,10 @@ def add_order(session: Session, *, actor: Actor, partnership: Partnership, data:
     session.add(order)
     session.flush()
     _audit(session, actor, partnership, "partnership.order", data.model_dump())
-    notify.notify(
+    _tell(
         session,
-        firm_id=_other(partnership, firm_id),
-        partnership=partnership,
+        partnership,
+        firm_id,
         kind="order",
         key="partnerships.note.order",
         number=data.number,
@@ -100,15 +106,16 @@ def add_delivery(
             day=data.delivered_on.strftime("%d-%m-%Y"),
             ordered_on=order.issued_on.strftime("%d-%m-%Y"),
         )
+    _check_in_period(partnership, data.delivered_on, "delivered_on")
     if data.accepted and delivered_quantity(order) + data.quantity > order.quantity + 1e-9:
         remaining = max(order.quantity - delivered_quantity(order), 0)
         raise DomainError(
             "partnerships.error.over_delivery_explained",
             field="quantity",
-            quantity=f"{data.quantity:g}",
-            ordered=f"{order.quantity:g}",
-            delivered=f"{delivered_quantity(order):g}",
-            remaining=f"{remaining:g}",
+            quantity=data.quantity,
+            ordered=order.quantity,
+            delivered=delivered_quantity(order),
+            remaining=remaining,
             unit=order.unit,
         )
     delivery = Delivery(order_id=order.id, **data.model_dump())
@@ -116,10 +123,10 @@ def add_delivery(
     session.flush()
     session.refresh(order)
     _audit(session, actor, partnership, "partnership.delivery", {"order": order.number, **data.model_dump()})
-    notify.notify(
+    _tell(
         session,
-        firm_id=_other(partnership, firm_id),
-        partnership=partnership,
+        partnership,
+        firm_id,
         kind="delivery",
         key="partnerships.note.delivery",
         bast=data.bast_number,
@@ -165,10 +172,10 @@ def add_invoice(
     session.flush()
     session.refresh(order)
     _audit(session, actor, partnership, "partnership.invoice", {"order": order.number, **data.model_dump()})
-    notify.notify(
+    _tell(
         session,
-        firm_id=_other(partnership, firm_id),
-        partnership=partnership,
+        partnership,
+        firm_id,
         kind="invoice",
         key="partnerships.note.invoice",
         number=data.number,
@@ -213,6 +220,13 @@ def add_payment(
 ) -> Payment:
     """Record a payment (either party); never more than the outstanding amount."""
     firm_id = access.require_party(actor, partnership)
+    if data.paid_on < invoice.issued_on:
+        raise DomainError(
+            "partnerships.error.payment_before_invoice",
+            field="paid_on",
+            day=data.paid_on.strftime("%d-%m-%Y"),
+            issued_on=invoice.issued_on.strftime("%d-%m-%Y"),
+        )
     outstanding = invoice.amount - paid_amount(invoice)
     if data.amount > outstanding:
         raise DomainError("partnerships.error.over_payment", field="amount", outstanding=outstanding)
@@ -221,10 +235,10 @@ def add_payment(
     session.flush()
     session.refresh(invoice)
     _audit(session, actor, partnership, "partnership.payment", {"invoice": invoice.number, **data.model_dump()})
-    notify.notify(
+    _tell(
         session,
-        firm_id=_other(partnership, firm_id),
-        partnership=partnership,
+        partnership,
+        firm_id,
         kind="payment",
         key="partnerships.note.payment",
         number=invoice.number,
@@ -251,7 +265,7 @@ def check_overdue(session: Session, *, today: date, partnership: Partnership | N
         if p is None:
             continue
         days = (today - invoice.due_on).days
-        for firm_id in (p.larger_firm_id, p.smaller_firm_id):
+        for firm_id in access.all_parties(p):
             notify.notify(
                 session,
                 firm_id=firm_id,
@@ -293,10 +307,10 @@ def add_evaluation(session: Session, *, actor: Actor, partnership: Partnership, 
     session.add(ev)
     session.flush()
     _audit(session, actor, partnership, "partnership.evaluation", data.model_dump())
-    notify.notify(
+    _tell(
         session,
-        firm_id=_other(partnership, firm_id),
-        partnership=partnership,
+        partnership,
+        firm_id,
         kind="evaluation",
         key="partnerships.note.evaluation",
         period=data.period,

@@ -36,6 +36,7 @@ class Partnership(Base):
     agreement: Mapped[Agreement | None] = relationship(back_populates="partnership", uselist=False)
     history: Mapped[list[StatusChange]] = relationship(order_by="StatusChange.id")
     orders: Mapped[list[PurchaseOrder]] = relationship(order_by="PurchaseOrder.id")
+    members: Mapped[list[ConsortiumMember]] = relationship(order_by="ConsortiumMember.id")
 
 
 class Agreement(Base):
@@ -182,3 +183,41 @@ class Notification(Base):
     params: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConsortiumMember(Base):
+    """A supplying firm of a consortium partnership, with its share; the lead is also the smaller party.
+
+    Non-lead members sign here; the lead signs as the smaller party on the agreement.
+    """
+
+    __tablename__ = "partnership_member"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))  # MemberRole
+    share: Mapped[float] = mapped_column(Float)  # quantity allotted, in ``unit``
+    unit: Mapped[str] = mapped_column(String(40))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_title: Mapped[str | None] = mapped_column(String(200))
+
+
+class Attachment(Base):
+    """A file attached to an order, delivery (BAST scan), invoice or payment; kept under ``data_dir``."""
+
+    __tablename__ = "partnership_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id", ondelete="CASCADE"), index=True)
+    target_kind: Mapped[str] = mapped_column(String(10))  # AttachmentTarget
+    target_id: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(200))  # the name the user gave, made safe
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_path: Mapped[str] = mapped_column(String(300))  # relative to data_dir
+    uploaded_by: Mapped[str] = mapped_column(String(255))
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

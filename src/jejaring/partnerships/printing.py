@@ -53,7 +53,7 @@ def place_of(smaller: Any) -> str:
 
 def agreement_pdf(ctx: dict[str, Any]) -> bytes:
     """A4 PDF of the agreement in ``ctx`` (the print page's context)."""
-    p, ag, larger, smaller, pattern = ctx["p"], ctx["ag"], ctx["larger"], ctx["smaller"], ctx["pattern"]
+    p, ag, smaller, pattern = ctx["p"], ctx["ag"], ctx["smaller"], ctx["pattern"]
     pdf = FPDF(format="A4")
     pdf.set_margins(20, 20, 20)
     pdf.set_auto_page_break(True, margin=20)
@@ -93,48 +93,45 @@ def agreement_pdf(ctx: dict[str, Any]) -> bytes:
         translate("partnerships.field.independence_declared", "id"), "[x]" if ag and ag.independence_declared else "[ ]"
     )
     pdf.ln(4)
-    signed = [d for d in (ag.signed_larger_at, ag.signed_smaller_at) if d] if ag else []
-    when = long_date(max(signed)) if len(signed) == 2 else "..................."
+    signers = ctx["signatories"]
+    when = long_date(ctx["signed_on"]) if ctx.get("signed_on") else "..................."
     pdf.multi_cell(0, 6, _latin(f"{place_of(smaller)}, {when}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
     width = (pdf.w - 40) / 2
-    y = pdf.get_y()
-    for i, (firm, name, title, at) in enumerate(
-        (
-            (
-                larger,
-                ag.signer_larger_name if ag else None,
-                ag.signer_larger_title if ag else None,
-                ag.signed_larger_at if ag else None,
-            ),
-            (
-                smaller,
-                ag.signer_smaller_name if ag else None,
-                ag.signer_smaller_title if ag else None,
-                ag.signed_smaller_at if ag else None,
-            ),
-        )
-    ):
-        x = 20 + i * width
-        pdf.set_xy(x, y)
-        pdf.set_font("Times", "B", 11)
-        pdf.multi_cell(width - 5, 6, _latin(firm.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_x(x)
-        pdf.set_font("Times", "", 9)
-        pdf.multi_cell(
-            width - 5,
-            5,
-            _latin(translate("partnerships.print.meterai", "id") if i == 0 else ""),
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        pdf.set_xy(x, y + 32)
-        pdf.set_font("Times", "", 11)
-        pdf.multi_cell(
-            width - 5, 6, _latin(f"({name or '.......................'})"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-        pdf.set_x(x)
-        pdf.multi_cell(width - 5, 6, _latin(title or ""), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_x(x)
-        pdf.multi_cell(width - 5, 6, _latin(long_date(at) if at else ""), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for row in range(0, len(signers), 2):
+        if pdf.get_y() > pdf.h - 80:
+            pdf.add_page()
+        y = pdf.get_y()
+        for i, s in enumerate(signers[row : row + 2]):
+            _signature_block(pdf, s, 20 + i * width, y, width, first=row + i == 0)
+        pdf.set_xy(20, y + 58)
     return bytes(pdf.output())
+
+
+def _signature_block(pdf: FPDF, s: Any, x: float, y: float, width: float, *, first: bool) -> None:
+    """One party's signature block: its place, firm, the meterai line (first party), name, title and date."""
+    side = {"larger": "first_party", "smaller": "second_party"}.get(s.side, "member_party")
+    label = translate(f"partnerships.print.{side}", "id")
+    if s.role:
+        share = f", {s.share:g} {s.unit}" if s.share else ""
+        label += f" ({translate('partnerships.ui.role.' + s.role, 'id')}{share})"
+    pdf.set_xy(x, y)
+    pdf.set_font("Times", "", 10)
+    pdf.multi_cell(width - 5, 5, _latin(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(x)
+    pdf.set_font("Times", "B", 11)
+    pdf.multi_cell(width - 5, 6, _latin(s.firm.name), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(x)
+    pdf.set_font("Times", "", 9)
+    meterai = translate("partnerships.print.meterai", "id") if first else ""
+    pdf.multi_cell(width - 5, 5, _latin(meterai), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_xy(x, y + 34)
+    pdf.set_font("Times", "", 11)
+    name = s.signer_name or "......................."
+    pdf.multi_cell(width - 5, 6, _latin(f"({name})"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(x)
+    pdf.multi_cell(width - 5, 6, _latin(s.signer_title or ""), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(x)
+    pdf.multi_cell(
+        width - 5, 6, _latin(long_date(s.signed_at) if s.signed_at else ""), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )

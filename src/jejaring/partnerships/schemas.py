@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from jejaring.partnerships.enums import MemberRole
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 PublicId = Annotated[
@@ -23,6 +25,31 @@ class ProposalIn(BaseModel):
     partner_firm: PublicId
     pattern: Annotated[str, StringConstraints(max_length=40)]
     title: Short
+    note: Text | None = None
+    origin_ref: Annotated[str, StringConstraints(max_length=100)] | None = None
+    programme: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class MemberIn(BaseModel):
+    """One supplying firm of a consortium and its share."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    firm: PublicId
+    role: MemberRole
+    share: float = Field(gt=0, le=1e12)
+
+
+class ConsortiumIn(BaseModel):
+    """A proposal from one of the actor's firms (the buyer) to a consortium: a lead and members with shares."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    proposer_firm: PublicId
+    pattern: Annotated[str, StringConstraints(max_length=40)]
+    title: Short
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    members: list[MemberIn] = Field(min_length=2, max_length=12)
     note: Text | None = None
     origin_ref: Annotated[str, StringConstraints(max_length=100)] | None = None
     programme: Annotated[str, StringConstraints(max_length=200)] | None = None

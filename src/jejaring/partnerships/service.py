@@ -16,7 +16,7 @@ from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.partnerships import access, notify
 from jejaring.partnerships.enums import REALISED, PartnershipStatus
-from jejaring.partnerships.models import Agreement, Partnership, StatusChange
+from jejaring.partnerships.models import Agreement, ConsortiumMember, Partnership, StatusChange
 from jejaring.partnerships.schemas import ProposalIn
 from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
@@ -80,6 +80,11 @@ def propose(session: Session, *, actor: Actor, data: ProposalIn) -> Partnership:
     return p
 
 
+def record_proposal(session: Session, actor: Actor, p: Partnership, firm_id: int, note: str | None) -> None:
+    """The first history line (and audit row) of a new proposal."""
+    _log(session, p, None, PartnershipStatus.USULAN, actor, firm_id, note)
+
+
 def _log(
     session: Session, p: Partnership, old: str | None, new: str, actor: Actor, firm_id: int | None, note: str | None
 ) -> None:
@@ -115,8 +120,10 @@ def transition(
         raise DomainError("partnerships.error.note_required", field="note")
     partnership.status = to
     _log(session, partnership, frm, to, actor, firm_id, note)
-    other = partnership.smaller_firm_id if firm_id == partnership.larger_firm_id else partnership.larger_firm_id
-    notify.notify(session, firm_id=other, partnership=partnership, kind="status", key=f"partnerships.note.status.{to}")
+    for other in access.others(partnership, firm_id):
+        notify.notify(
+            session, firm_id=other, partnership=partnership, kind="status", key=f"partnerships.note.status.{to}"
+        )
     return partnership
 
 
@@ -128,11 +135,11 @@ def mark_agreed(session: Session, *, actor: Actor, partnership: Partnership) -> 
         partnership.status,
         PartnershipStatus.DISEPAKATI,
         actor,
-        access.party_firm_id(actor, partnership),
+        access.signatory_firm_id(actor, partnership),
         None,
     )
     partnership.status = PartnershipStatus.DISEPAKATI
-    for firm_id in (partnership.larger_firm_id, partnership.smaller_firm_id):
+    for firm_id in access.all_parties(partnership):
         notify.notify(
             session, firm_id=firm_id, partnership=partnership, kind="status", key="partnerships.note.status.disepakati"
         )
@@ -171,6 +178,7 @@ def list_for(session: Session, *, actor: Actor, status: str | None = None) -> li
         if actor.firm_ids:
             ids = list(actor.firm_ids)
             conditions += [Partnership.larger_firm_id.in_(ids), Partnership.smaller_firm_id.in_(ids)]
+            conditions.append(Partnership.members.any(ConsortiumMember.firm_id.in_(ids)))
         if actor.role == "petugas_dinas":
             province = scope_province(actor)
             larger = registry_service.firm_ids_in_province(province)
