@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
-from jejaring.intake import quarantine, service
+from jejaring.intake import quarantine, reader, service
 from jejaring.intake.models import QuarantineRow
 from jejaring.registry.models import Firm
 from tests.intake.conftest import HEADER, TITLE, ImportFn, good_row, write_csv, write_xlsx
@@ -143,3 +143,22 @@ def test_counters_follow_corrections_in_place_and_by_reupload(
     other = run_import(write_csv(tmp_path / "lain2.csv", [good_row(9)]), office="33")
     assert other.accepted == 1  # accepted there (the CLI-like uploader is not limited to a region)
     assert set(_errors(engine, third.id)) == {3}
+
+
+def test_cell_counts_respect_quotes_line_breaks_in_cells_and_far_cells() -> None:
+    text = (
+        "nama;produk;kbli;\n"  # a trailing separator on the header: not a column
+        'A;"roti; kue";10710;\n'  # a quoted ";" is inside the cell: 3 cells (+ an empty one)
+        "B;x\n"  # a cell short
+        "C;y;10710;;;;;;;;;;;;;;jauh\n"  # a filled cell far right of the header
+        "D;z;10710;;;;;;;;;;;;;;;;\n"  # only empty cells right of the header
+    )
+    sheet = reader.read_csv_bytes(text.encode())
+    assert sheet.ragged.to_dicts() == [
+        {"_row": 3, "cells": 2, "extra": None},
+        {"_row": 4, "cells": 17, "extra": "jauh"},
+    ]
+    # a quoted cell spanning two lines: counted by the csv module instead, same answer
+    multi = reader.read_csv_bytes('nama;produk;kbli\nA;"roti\nkue";10710\nB;x;10710;lebih\n'.encode())
+    assert multi.data.get_column("c1").to_list() == ["roti\nkue", "x"]
+    assert multi.ragged.to_dicts() == [{"_row": 3, "cells": 4, "extra": "lebih"}]

@@ -12,7 +12,6 @@ keeps the text exactly as it was (no visible apostrophe) and stops the spreadshe
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -84,16 +83,22 @@ def _csv_cell(value: Any, dialect: str) -> Any:
     return neutralise(str(value))
 
 
+def _csv_field(value: Any, dialect: str) -> str:
+    """A numeric cell as is; any text quoted, so a spreadsheet reading either separator keeps it one cell."""
+    text = _csv_cell(value, dialect)
+    if is_number(value) or isinstance(value, bool) or text == "":
+        return str(text)
+    return '"' + str(text).replace('"', '""') + '"'
+
+
 def to_csv(export: Export, *, dialect: str = "standard") -> bytes:
-    """UTF-8 CSV with a BOM (spreadsheets then detect the encoding); numbers written plainly, no grouping."""
+    """UTF-8 CSV with a BOM (spreadsheets then detect the encoding); numbers written plainly, text quoted."""
     if dialect not in CSV_DIALECTS:
         raise ValueError(f"unknown CSV dialect {dialect!r}")
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";" if dialect == "excel-id" else ",", lineterminator="\r\n")
-    writer.writerow([_csv_cell(h, dialect) for h in export.header])
-    for row in export.rows:
-        writer.writerow([_csv_cell(v, dialect) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    sep = ";" if dialect == "excel-id" else ","
+    lines = [sep.join(_csv_field(h, dialect) for h in export.header)]
+    lines += [sep.join(_csv_field(v, dialect) for v in row) for row in export.rows]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 def header_block(export: Export, lang: str) -> list[tuple[str, str]]:
@@ -137,7 +142,7 @@ def to_xlsx(export: Export, lang: str) -> bytes:
 
 def write_cell(sheet: Any, r: int, c: int, value: Any, *, fmt: Any = None, quoted: Any = None) -> None:
     """Write one value to an xlsxwriter sheet: numbers as numbers, dates as text, formula-like text quoted."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
         if fmt is not None:
             sheet.write_blank(r, c, None, fmt)
         return

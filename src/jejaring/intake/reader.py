@@ -182,6 +182,8 @@ def _read_csv(raw: bytes) -> Sheet:
     if counts is not None:
         df = df.with_columns(counts.alias("_cells"))
     ragged = _csv_ragged(df, width)
+    if counts is not None and (counts > width + EXTRA_CELLS).any():
+        ragged = _beyond_extra(ragged, df, body, delim, width)
     df = df.select([f"c{i}" for i in range(width)])
     return Sheet(headers, hidx + 1, _frame(headers, df, hidx + 2), ragged)
 
@@ -200,6 +202,26 @@ def _cell_counts(body: str, delim: str, records: int) -> pl.Series | None:
         return (with_quoted - lines.str.count_matches(_QUOTED) + 1).cast(pl.Int64)
     counts = [len(r) for r in csv.reader(io.StringIO(body), delimiter=delim)]  # a cell spans lines: slow path
     return pl.Series("cells", counts, dtype=pl.Int64) if len(counts) == records else None
+
+
+def _beyond_extra(ragged: pl.DataFrame, df: pl.DataFrame, body: str, delim: str, width: int) -> pl.DataFrame:
+    """Add the rows with a filled cell further right than the columns read (rare: parsed one by one)."""
+    long_rows = set(df.filter(pl.col("_cells") > width + EXTRA_CELLS).get_column("_row").to_list())
+    first = int(df.get_column("_row")[0]) if df.height else 0
+    known = set(ragged.get_column("_row").to_list())
+    found: dict[str, list[object]] = {"_row": [], "cells": [], "extra": []}
+    for k, cells in enumerate(csv.reader(io.StringIO(body), delimiter=delim)):
+        row = first + k
+        if row not in long_rows or row in known:
+            continue
+        extra = [c for c in cells[width:] if c.strip()]
+        if extra:
+            found["_row"].append(row)
+            found["cells"].append(len(cells))
+            found["extra"].append(" | ".join(extra))
+    if not found["_row"]:
+        return ragged
+    return pl.concat([ragged, pl.DataFrame(found, schema=RAGGED_SCHEMA)]).sort("_row")
 
 
 def _csv_ragged(df: pl.DataFrame, width: int) -> pl.DataFrame:
