@@ -159,6 +159,6 @@ def test_cell_counts_respect_quotes_line_breaks_in_cells_and_far_cells() -> None
         {"_row": 4, "cells": 17, "extra": "jauh"},
     ]
     # a quoted cell spanning two lines: counted by the csv module instead, same answer
-    multi = reader.read_csv_bytes('nama;produk;kbli\nA;"roti\nkue";10710\nB;x;10710;lebih\n'.encode())
+    multi = reader.read_csv_bytes(b'nama;produk;kbli\nA;"roti\nkue";10710\nB;x;10710;lebih\n')
     assert multi.data.get_column("c1").to_list() == ["roti\nkue", "x"]
     assert multi.ragged.to_dicts() == [{"_row": 3, "cells": 4, "extra": "lebih"}]
