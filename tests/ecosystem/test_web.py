@@ -112,8 +112,15 @@ def test_gap_report_exports(client: TestClient, world: dict[str, str]) -> None:
     x = client.get("/ecosystem/laporan.xlsx?province=33", headers=bearer(world["petugas_dinas.33"]))
     sheet = openpyxl.load_workbook(io.BytesIO(x.content)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][:3] == ("kind", "place", "place_kind") and len(values) == len(rows) + 1
-    assert [v[-2] for v in values[1:]] == [row["reason"] for row in rows]
+    assert values[1][:2] == ("Sumber", "Jejaring: keterkaitan usaha yang tercatat di direktori IKM")
+    assert values[4][:3] == ("kind", "place", "place_kind") and len(values) == len(rows) + 5
+    assert [v[-2] for v in values[5:]] == [row["reason"] for row in rows]
+    semi = client.get("/ecosystem/laporan.csv?province=33&dialect=excel-id", headers=bearer(world["petugas_dinas.33"]))
+    semi_rows = list(csv.DictReader(io.StringIO(semi.content.decode("utf-8-sig")), delimiter=";"))
+    assert [(x["kind"], x["place"], x["reason"]) for x in semi_rows] == [
+        (x["kind"], x["place"], x["reason"]) for x in rows
+    ]
+    assert [x["score"] for x in semi_rows] == [x["score"].replace(".", ",") for x in rows]
 
 
 def test_firm_panel_shows_single_source_risks(client: TestClient, world: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from jejaring.cli import app as cli_app
 from jejaring.core.config import Settings
+from jejaring.core.i18n import translate
 from jejaring.insights import export, service, tables
 from jejaring.registry.models import Sentra
 from jejaring.web.app import create_app
@@ -130,13 +131,15 @@ def test_csv_and_xlsx_exports_parse_back(client: TestClient, session: Session, s
         ws = load_workbook(io.BytesIO(x.content)).active
         assert ws is not None
         values = list(ws.iter_rows(values_only=True))
-        assert list(values[0]) == built.header("id")
-        for got, row in zip(values[1:], built.values(), strict=True):
+        assert values[0][:2] == ("Tabel", translate(built.title, "id")) and values[1][0] == "Sumber"
+        assert values[2] == ("Tahun acuan", "semua tahun (data terbaru tiap usaha)") + (None,) * (len(values[2]) - 2)
+        assert list(values[4]) == built.header("id")  # the header block, a blank line, then the table
+        for got, row in zip(values[5:], built.values(), strict=True):
             for g, w in zip(got, row, strict=True):
                 if isinstance(w, float):
                     assert g == pytest.approx(w)
                 else:
-                    assert g == (None if w == "" else export.neutralise(w))
+                    assert g == (None if w == "" else w)  # text as it is: formulas are kept off by quote prefix
 
 
 def test_exports_neutralise_formulas(client: TestClient, session: Session) -> None:
@@ -149,8 +152,8 @@ def test_exports_neutralise_formulas(client: TestClient, session: Session) -> No
     assert not any(n.startswith(("=", "+", "-", "@")) for n in names)
     ws = load_workbook(io.BytesIO(client.get("/insights/export/sentra_strength.xlsx").content)).active
     assert ws is not None
-    cells = [c.value for c in ws["A"]][1:]
-    assert "'@SUM(A1)" in cells
+    cells = {c.value: c for c in ws["A"][5:]}
+    assert cells["@SUM(A1)"].quotePrefix and cells['=HYPERLINK("http://x","y")'].quotePrefix
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert export.neutralise("-5") == "'-5" and export.neutralise(-5) == -5
 

@@ -172,7 +172,7 @@ def test_sentra_directory_through_the_upload_page(client: TestClient, tmp_path: 
     assert counts == {"read": "3", "accepted": "1", "quarantined": "2"}
     rows = page.select("#error-list tbody tr")
     assert {r["data-row"] for r in rows} == {"2", "4"}
-    columns = {r.select("td")[1].text for r in rows}
+    columns = {r.select("td")[2].text for r in rows}  # row, business, column, value, reason
     assert {"Nama Sentra IKM", "Kode KBLI", "Jml Unit"} <= columns
     assert any("KBLI 99999" in r.text for r in rows)
     assert page.select_one("a.fix-link") is None
@@ -181,3 +181,52 @@ def test_sentra_directory_through_the_upload_page(client: TestClient, tmp_path: 
     again = upload()
     assert again.select_one("#n-accepted").text == "1"
     assert again.select("dl.facts dd")[3].text == "0"  # nothing new the second time
+
+
+def test_office_preset_by_name_mapping_labels_and_samples(client: TestClient, tmp_path: Path) -> None:
+    """Issue 22: the officer's own province is preset and named; mapping shows field labels and sample values."""
+    csrf = login(client, "p32@uji.example")
+    page = BeautifulSoup(client.get("/intake").text, "html.parser")
+    options = page.select("select#office option")
+    assert [(o["value"], o.text.upper(), o.has_attr("selected")) for o in options] == [("32", "JAWA BARAT", True)]
+    header = [*HEADER[:-1], "Periode Laporan"]
+    data = write_csv(tmp_path / "m.csv", [good_row(1), good_row(2, **{"Tahun Data": "2023"})], header=header)
+    r = client.post(
+        "/intake",
+        data={"csrf_token": csrf},
+        files={"file": ("m.csv", data.read_bytes(), "text/csv")},
+        follow_redirects=False,
+    )
+    page = BeautifulSoup(client.get(r.headers["location"]).text, "html.parser")
+    assert [c.text for c in page.select("#mapping-table td.samples code")] == ["2024", "2023"]
+    labels = {o["value"]: o.text for o in page.select("select#map_0 option")}
+    assert labels["tahun_data"] == "Tahun data" and labels["kode_wilayah"] == "Kode wilayah (kabupaten/kota)"
+    assert "kode_wilayah" not in page.select_one("select#map_0").text  # labels, not internal keys
+    job_page = client.get(r.headers["location"].rsplit("/", 1)[0]).text
+    assert "JAWA BARAT" in job_page.upper() and "Kantor pengirim 32" not in job_page
+
+
+def test_error_list_names_firms_and_counters_follow_a_correction(client: TestClient, tmp_path: Path) -> None:
+    csrf = login(client, "p32@uji.example")
+    r = client.post(
+        "/intake",
+        data={"csrf_token": csrf, "office": "32"},
+        files={"file": ("jabar.csv", _csv(tmp_path), "text/csv")},
+        follow_redirects=False,
+    )
+    job_url = r.headers["location"]
+    for _ in range(200):
+        page = BeautifulSoup(client.get(job_url).text, "html.parser")
+        if page.select_one('#job-status[data-status="done"]'):
+            break
+        time.sleep(0.05)
+    assert [td.text for td in page.select("#error-list td.firm")] == ["UD Sumber Rejeki 2", "UD Sumber Rejeki 3"]
+    assert (page.select_one("#n-quarantined").text, page.select_one("#n-fixed").text) == ("2", "0")
+    fix_url = page.select_one("a.fix-link")["href"]
+    form = BeautifulSoup(client.get(fix_url).text, "html.parser")
+    assert form.select_one("#row-firm strong").text == "UD Sumber Rejeki 2"
+    values = {i["name"]: i.get("value", "") for i in form.select("#row-form input")}
+    client.post(fix_url, data={**values, "kbli": "10710"}, follow_redirects=False)
+    page = BeautifulSoup(client.get(job_url).text, "html.parser")
+    assert (page.select_one("#n-quarantined").text, page.select_one("#n-fixed").text) == ("1", "1")
+    assert page.select_one("#errors-title").text.endswith("1")

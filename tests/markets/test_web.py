@@ -71,7 +71,13 @@ def test_exports_parse_back(client: TestClient, firm_id: str) -> None:
     assert rows[0][:3] == ["market", "market_name", "hs6"] and rows[1][0] == "JPN"
     x = client.get(f"/markets/export.xlsx?table=products&firm={firm_id}")
     ws = load_workbook(io.BytesIO(x.content)).active
-    assert ws is not None and ws.cell(1, 1).value == "hs6" and ws.max_row > 1
+    assert ws is not None and ws.cell(5, 1).value == "hs6" and ws.max_row > 5  # below the header block
+    assert ws.cell(2, 1).value == "Sumber" and "SINTETIS" in ws.cell(2, 2).value
+    assert ws.cell(6, 4).data_type == "n"  # density: a number
+    id_csv = client.get(f"/markets/export.csv?table=products&firm={firm_id}&dialect=excel-id")
+    id_rows = list(csv.reader(io.StringIO(id_csv.content.decode("utf-8-sig")), delimiter=";"))
+    assert id_rows[0][:3] == ["hs6", "product", "near_to"] and "excel-id" in id_csv.headers["content-disposition"]
+    assert any("," in c and "." not in c for c in id_rows[1][3:8])  # decimal commas
     province = client.get("/markets/export.csv?table=leading&province=33")
     assert province.status_code == 200
 

@@ -97,4 +97,4 @@ def test_xlsx_export_survives_control_characters() -> None:
     )
     data = export.to_xlsx(table, "id")
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert ws is not None and ws.cell(row=2, column=1).value == "SentraUji"
+    assert ws is not None and ws.cell(row=6, column=1).value == "SentraUji"  # below the header block

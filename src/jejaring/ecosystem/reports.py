@@ -6,8 +6,6 @@ in memory (gaps indexed by province); a new link or firm computes them again.
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -17,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from jejaring.accounts.authz import Forbidden, Unauthenticated, allowed
 from jejaring.accounts.roles import Actor
+from jejaring.core import exports
 from jejaring.core.errors import NotFound
+from jejaring.core.i18n import translate
 from jejaring.ecosystem import gaps as gap_finder
 from jejaring.ecosystem import network, service
 from jejaring.ecosystem.enums import LinkKind, PlaceKind
@@ -228,36 +228,26 @@ def export_rows(session: Session, place: Place, lang: str) -> list[dict[str, Any
     return [{k: v for k, v in g.as_dict(lang).items() if k not in ("search",)} for g in gaps_for(session, place)]
 
 
-def export_csv(rows: list[dict[str, Any]]) -> bytes:
-    """Rows as UTF-8 CSV (with BOM, so spreadsheet programs read it right)."""
-    buf = io.StringIO()
-    fields = ["kind", "place", "place_kind", "province", "regency", "score", "reason", "action"]
-    w = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
-    w.writeheader()
-    w.writerows(rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+EXPORT_FIELDS = ["kind", "place", "place_kind", "province", "regency", "score", "reason", "action"]
 
 
-def export_xlsx(rows: list[dict[str, Any]]) -> bytes:
-    """Rows as an XLSX workbook (one sheet, header in bold)."""
-    import xlsxwriter
+def _export(rows: list[dict[str, Any]], lang: str) -> exports.Export:
+    return exports.Export(
+        title="Kesenjangan",
+        header=EXPORT_FIELDS,
+        rows=[[row.get(f) for f in EXPORT_FIELDS] for row in rows],
+        source=translate("ecosystem.export.source", lang),
+    )
 
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
-    sheet = book.add_worksheet("Kesenjangan")
-    fields = ["kind", "place", "place_kind", "province", "regency", "score", "reason", "action"]
-    bold = book.add_format({"bold": True})
-    for c, f in enumerate(fields):
-        sheet.write(0, c, f, bold)
-    for r, row in enumerate(rows, start=1):
-        for c, f in enumerate(fields):
-            value = row.get(f)
-            if isinstance(value, (int, float)):
-                sheet.write_number(r, c, value)
-            else:
-                sheet.write_string(r, c, "" if value is None else str(value))
-    book.close()
-    return buf.getvalue()
+
+def export_csv(rows: list[dict[str, Any]], lang: str = "id", *, dialect: str = "standard") -> bytes:
+    """Rows as CSV (``standard``, or ``excel-id``: semicolons and decimal commas), UTF-8 with a BOM."""
+    return exports.to_csv(_export(rows, lang), dialect=dialect)
+
+
+def export_xlsx(rows: list[dict[str, Any]], lang: str = "id") -> bytes:
+    """Rows as an XLSX workbook: header block (source), bold header, numbers as numbers."""
+    return exports.to_xlsx(_export(rows, lang), lang)
 
 
 def check_export(actor: Actor, place: Place) -> None:

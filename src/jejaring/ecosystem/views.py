@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import ActorDep
 from jejaring.accounts.roles import Actor
+from jejaring.core import exports
 from jejaring.ecosystem import inputoutput, reports, service
 from jejaring.ecosystem.enums import LinkKind
 from jejaring.reference import catalog
@@ -105,6 +106,7 @@ def export(
     province: str | None = None,
     regency: str | None = None,
     sentra: str | None = None,
+    dialect: str | None = None,
 ) -> Response:
     """The gap report of a place for officers (their province) and the ministry, as CSV or XLSX."""
     place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
@@ -112,12 +114,14 @@ def export(
     rows = reports.export_rows(session, place, lang)
     name = f"kesenjangan_{place.sentra or place.regency or place.province or 'nasional'}"
     if fmt == "xlsx":
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Response(reports.export_xlsx(rows), media_type=media, headers=_attachment(f"{name}.xlsx"))
-    if fmt == "csv":
         return Response(
-            reports.export_csv(rows), media_type="text/csv; charset=utf-8", headers=_attachment(f"{name}.csv")
+            reports.export_xlsx(rows, lang), media_type=exports.XLSX_MEDIA, headers=_attachment(f"{name}.xlsx")
         )
+    if fmt == "csv":
+        csv_dialect = exports.csv_dialect(dialect)
+        suffix = "-excel-id" if csv_dialect == "excel-id" else ""
+        body = reports.export_csv(rows, lang, dialect=csv_dialect)
+        return Response(body, media_type=exports.CSV_MEDIA, headers=_attachment(f"{name}{suffix}.csv"))
     return Response(status_code=404)
 
 

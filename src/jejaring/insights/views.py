@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from jejaring.core import exports
 from jejaring.core.errors import NotFound
 from jejaring.core.i18n import translate
 from jejaring.insights import cache, charts, export, labels, service, tables
@@ -202,19 +203,24 @@ def sectors_page(request: Request, session: SessionDep, lang: LangDep, query: Qu
 
 @router.get("/insights/export/{name}.{fmt}")
 def export_table(
-    name: str, fmt: Literal["csv", "xlsx"], request: Request, session: SessionDep, lang: LangDep, query: QueryDep
+    name: str,
+    fmt: Literal["csv", "xlsx"],
+    request: Request,
+    session: SessionDep,
+    lang: LangDep,
+    query: QueryDep,
+    dialect: str | None = None,
 ) -> Response:
-    """Any insights table as CSV or XLSX (same parameters as the page it appears on)."""
+    """Any insights table as CSV (``?dialect=excel-id``: semicolons, decimal commas) or XLSX (with a header block)."""
     if name not in tables.TABLES:
         raise NotFound("insights.error.table_not_found", field="table", value=name)
     table = tables.build(session, name, query.params(), lang)
     suffix = "-".join(str(v) for v in (query.province, query.year) if v is not None)
-    filename = f"jejaring-{name}{'-' + suffix if suffix else ''}.{fmt}"
+    csv_dialect = exports.csv_dialect(dialect)
+    excel_id = "-excel-id" if fmt == "csv" and csv_dialect == "excel-id" else ""
+    filename = f"jejaring-{name}{'-' + suffix if suffix else ''}{excel_id}.{fmt}"
     if fmt == "csv":
-        body, media = export.to_csv(table, lang), "text/csv; charset=utf-8"
+        body, media = export.to_csv(table, lang, dialect=csv_dialect), exports.CSV_MEDIA
     else:
-        body, media = (
-            export.to_xlsx(table, lang),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        body, media = export.to_xlsx(table, lang, year=query.year), exports.XLSX_MEDIA
+    return Response(body, media_type=media, headers=exports.attachment(filename))

@@ -68,6 +68,7 @@ class ErrorOut(BaseModel):
     column: str
     value: str | None
     reason: str
+    firm: str | None = None  # the row's business name, as uploaded
 
 
 class ReportOut(BaseModel):
@@ -117,7 +118,7 @@ def report(session: SessionDep, lang: LangDep, uploader: ApiUploaderDep, job_id:
         rows_read=job.rows_done,
         accepted=job.accepted,
         quarantined=job.quarantined,
-        errors=[ErrorOut(row=e.row, column=e.column, value=e.value, reason=e.reason) for e in errors],
+        errors=[ErrorOut(row=e.row, column=e.column, value=e.value, reason=e.reason, firm=e.firm) for e in errors],
     )
 
 

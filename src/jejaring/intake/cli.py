@@ -31,6 +31,7 @@ def _report(job: ImportJob, lang: str, with_file: bool) -> dict[str, object]:
     items: list[dict[str, object]] = []
     for e in errors:
         item: dict[str, object] = {"row": e.row, "column": e.column, "value": e.value or "", "reason": e.reason}
+        item["firm"] = e.firm
         if with_file:
             item["file"] = job.file_name
         items.append(item)

@@ -26,7 +26,7 @@ from jejaring.core import tables
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope, utcnow
 from jejaring.core.errors import DomainError
-from jejaring.intake import reader, scope, service
+from jejaring.intake import fixes, reader, scope, service, shape
 from jejaring.intake.enums import JobStatus
 from jejaring.intake.fixed_jobs import detached as _detached
 from jejaring.intake.fixed_jobs import run_linkage_job as _run_linkage_job
@@ -61,7 +61,8 @@ def load_and_validate(job: ImportJob, settings: Settings) -> Validated:
     )
     mapping = json.loads(job.header_map or "{}")
     raw = service.apply_mapping(sheet, mapping)
-    return validate(raw, default_year=job.reference_year, max_cell_chars=settings.max_cell_chars)
+    v = validate(raw, default_year=job.reference_year, max_cell_chars=settings.max_cell_chars)
+    return shape.refuse_ragged(v, sheet.ragged, len(sheet.headers))
 
 
 def quarantine_frame(v: Validated, lo: int, hi: int) -> list[dict[str, object]]:
@@ -69,7 +70,8 @@ def quarantine_frame(v: Validated, lo: int, hi: int) -> list[dict[str, object]]:
     errs = v.errors.filter(pl.col("_row").is_between(lo, hi))
     if errs.height == 0:
         return []
-    grouped = errs.group_by("_row", maintain_order=True).agg(pl.struct("field", "value", "key").alias("errors"))
+    parts = ["field", "value", "key", *(["params"] if "params" in errs.columns else [])]
+    grouped = errs.group_by("_row", maintain_order=True).agg(pl.struct(parts).alias("errors"))
     raw = v.raw.filter(pl.col("_row").is_in(grouped.get_column("_row").implode()))
     values = {
         r["_row"]: {k: val for k, val in r.items() if k != "_row" and val is not None}
@@ -79,7 +81,8 @@ def quarantine_frame(v: Validated, lo: int, hi: int) -> list[dict[str, object]]:
     for row, errors in grouped.iter_rows():
         items = []
         for e in errors:
-            items.append({"field": e["field"], "value": e["value"], "key": e["key"], "params": {}})
+            params = json.loads(e["params"]) if e.get("params") else {}
+            items.append({"field": e["field"], "value": e["value"], "key": e["key"], "params": params})
         out.append({"row_number": row, "values": values.get(row, {}), "errors": items})
     return out
 
@@ -226,6 +229,7 @@ def _commit_batch(
         result = upsert_in_order(s, accepted, source, keys)
         bulk.link_sentra(s, rows=accepted, firms=result.firms, source=source)
         quarantined = quarantine_frame(v, lo, hi)
+        resolved = fixes.resolve_by_reupload(s, job=job, accepted=accepted, firms=result.firms)
         tables.write(  # one COPY / executemany: the ORM costs ~100 µs a row here
             s.connection(),
             QuarantineRow.__tablename__,
@@ -277,6 +281,7 @@ def _commit_batch(
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
+                "resolved_earlier": resolved,
             },
         )
         s.flush()

@@ -5,31 +5,23 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.roles import Actor
+from jejaring.core import exports
 from jejaring.core.config import Settings
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.i18n import translate
-from jejaring.intake import scope, service
+from jejaring.intake import scope, service, shape
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.models import ImportJob, QuarantineRow
+from jejaring.intake.numbers import amount, decimal
 from jejaring.intake.validate import validate
 from jejaring.registry import bulk, locks
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """OWASP CSV/formula-injection defence: text starting with = + - @ TAB CR gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -41,6 +33,7 @@ class RowError:
     column: str
     value: str | None
     reason: str
+    firm: str | None = None  # the row's business name, as uploaded
 
 
 def column_names(job: ImportJob) -> dict[str, str]:
@@ -49,15 +42,22 @@ def column_names(job: ImportJob) -> dict[str, str]:
     return {field: header for header, field in mapping.items() if field}
 
 
+def field_label(field: str, lang: str) -> str:
+    """A template field's label for people (``kode_wilayah`` → "Kode wilayah"); the whole row for row errors."""
+    return translate("intake.whole_row" if field == shape.ROW_FIELD else f"intake.field.{field}", lang)
+
+
 def describe(job: ImportJob, row: QuarantineRow, lang: str) -> list[RowError]:
     """The errors of a quarantined row, translated."""
     names = column_names(job)
+    vals = json.loads(row.values)
+    firm = vals.get("nama_usaha") or vals.get("nama_sentra")
     out = []
     for e in json.loads(row.errors):
         field = e["field"]
-        column = names.get(field, field)
+        column = names.get(field) or field_label(field, lang)
         reason = translate(e["key"], lang, column=column, value=e.get("value") or "", **e.get("params", {}))
-        out.append(RowError(row.row_number, field, column, e.get("value"), reason))
+        out.append(RowError(row.row_number, field, column, e.get("value"), reason, firm))
     return out
 
 
@@ -128,16 +128,51 @@ def correct_row(
     row.errors = "[]"
     row.resolved_firm_id = result.firm_id(row.row_number)
     row.resolved_at = utcnow()
+    # the job's counters follow: one row less in quarantine, and what the correction wrote to the registry
+    job.quarantined = max(0, job.quarantined - 1)
+    job.inserted += result.inserted
+    job.updated += result.updated
+    job.unchanged += result.unchanged
     service.audit_row(session, actor, job, row, before)
     session.flush()
     return True
 
 
+# numeric template fields, read as validation reads them (intake/numbers.py), written back as numbers
+NUMERIC_FIELDS = {
+    "tenaga_kerja": amount,
+    "nilai_investasi": amount,
+    "nilai_produksi": amount,
+    "tahun_berdiri": amount,
+    "tahun_data": amount,
+    "kapasitas_produksi": decimal,
+    "latitude": decimal,
+    "longitude": decimal,
+}
+FAULTY_FILL = "#FFC7CE"  # light red, as spreadsheets mark bad cells
+MAX_EXACT = 2**53  # larger numbers would not survive a float
+
+
+def _numbers(rows: list[dict[str, str]]) -> list[dict[str, float]]:
+    """Per row, the numeric fields that parse, as numbers (one vectorised pass per field)."""
+    out: list[dict[str, float]] = [{} for _ in rows]
+    for field, parse in NUMERIC_FIELDS.items():
+        texts = pl.DataFrame({field: [r.get(field) for r in rows]}, schema={field: pl.Utf8})
+        parsed = texts.select(parse(field).alias("n")).get_column("n").to_list()
+        for i, n in enumerate(parsed):
+            if n is not None and abs(n) < MAX_EXACT:
+                out[i][field] = n
+    return out
+
+
 def export_xlsx(session: Session, *, job: ImportJob, lang: str) -> bytes:
     """The open quarantined rows as XLSX: original values under the file's own headers, plus the reasons.
 
-    Every text cell is written as text and neutralised against formula injection. The file can be
-    corrected and uploaded again: the row and reason columns are ignored on re-upload.
+    Faulty cells are filled light red and carry a comment with the reason. Numbers that validation read
+    (coordinates such as ``-6,8401``, amounts, years) are written as numbers; a faulty cell keeps the text
+    as uploaded. Text that could run as a formula gets the cell's quote-prefix style: shown and re-read
+    exactly as typed, never evaluated. The file can be corrected and uploaded again: the row and reason
+    columns are ignored on re-upload.
     """
     import xlsxwriter
 
@@ -150,31 +185,54 @@ def export_xlsx(session: Session, *, job: ImportJob, lang: str) -> bytes:
             .order_by(QuarantineRow.row_number)
         )
     )
-    for r in rows:  # fields the file did not have but a correction added
-        for f in json.loads(r.values):
-            if f not in fields:
+    values = [json.loads(r.values) for r in rows]
+    for vals in values:  # fields the file did not have but a correction added
+        for f in vals:
+            if f not in fields and f in FIELDS:
                 fields.append(f)
+    numbers = _numbers(values)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
     ws = wb.add_worksheet(translate("intake.export.sheet", lang)[:31])
     bold = wb.add_format({"bold": True})
-    text = wb.add_format({"num_format": "@"})
+    styles = {
+        (bad, quoted): wb.add_format(
+            {"num_format": "@", "quote_prefix": quoted, **({"bg_color": FAULTY_FILL} if bad else {})}
+        )
+        for bad in (False, True)
+        for quoted in (False, True)
+    }
     head = [
         translate("intake.export.row", lang),
-        *[names.get(f, f) for f in fields],
+        *[names.get(f) or field_label(f, lang) for f in fields],
         translate("intake.export.reasons", lang),
     ]
     for c, h in enumerate(head):
         ws.write_string(0, c, h, bold)
-    for i, r in enumerate(rows, start=1):
-        vals = json.loads(r.values)
-        ws.write_number(i, 0, r.row_number)
+    reasons_col = len(fields) + 1
+    for i, (r, vals, nums) in enumerate(zip(rows, values, numbers, strict=True), start=1):
+        errors = describe(job, r, lang)
+        by_field: dict[str, list[str]] = {}
+        for e in errors:
+            by_field.setdefault(e.field, []).append(e.reason)
+        ws.write_number(i, 0, r.row_number, styles[(True, False)] if shape.ROW_FIELD in by_field else None)
+        if shape.ROW_FIELD in by_field:
+            ws.write_comment(i, 0, "\n".join(by_field[shape.ROW_FIELD]))
         for c, f in enumerate(fields, start=1):
+            bad = f in by_field
             v = vals.get(f)
-            if v is not None:
-                ws.write_string(i, c, str(neutralise(v)), text)
-        reasons = "; ".join(e.reason for e in describe(job, r, lang))
-        ws.write_string(i, len(fields) + 1, str(neutralise(reasons)), text)
+            if v is not None and not bad and f in nums:
+                ws.write_number(i, c, nums[f])
+            elif v is not None:
+                text = str(v)
+                ws.write_string(i, c, text, styles[(bad, exports.looks_like_formula(text))])
+            elif bad:
+                ws.write_blank(i, c, None, styles[(True, False)])
+            if bad:
+                ws.write_comment(i, c, "\n".join(by_field[f]))
+        reasons = "; ".join(e.reason for e in errors)
+        unplaced = any(e.field not in fields and e.field != shape.ROW_FIELD for e in errors)
+        ws.write_string(i, reasons_col, reasons, styles[(unplaced, exports.looks_like_formula(reasons))])
     ws.freeze_panes(1, 0)
     wb.close()
     return buf.getvalue()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from jejaring.intake import headers as header_rules
 log = logging.getLogger(__name__)
 HEADER_SCAN_ROWS = 15
 XLSX_MAGIC = b"PK\x03\x04"
+EXTRA_CELLS = 8  # cells read beyond the header's width, to show what a row with too many cells holds there
+RAGGED_SCHEMA = {"_row": pl.Int64, "cells": pl.Int64, "extra": pl.Utf8}
 
 
 class FileError(DomainError):
@@ -37,6 +40,9 @@ class Sheet:
     headers: list[str]
     header_row: int  # 1-based spreadsheet row of the header line
     data: pl.DataFrame  # one Utf8 column per header (named c0, c1, …) plus ``_row`` (spreadsheet row number)
+    # rows whose cell count differs from the header's: ``_row``, ``cells`` (how many), ``extra`` (the cells
+    # beyond the header, joined by " | "; null for a row with fewer cells)
+    ragged: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=RAGGED_SCHEMA))
 
 
 def _cell_text(value: Any) -> str | None:
@@ -152,27 +158,91 @@ def _read_csv(raw: bytes) -> Sheet:
     _, body = _lines(text, hidx + 1)
     del text
     width = len(headers)
+    names = [f"c{i}" for i in range(width + EXTRA_CELLS)]
     try:
         df = (
             pl.read_csv(
-                io.BytesIO(body.encode("utf-8")),
+                # a first line of empty cells as wide as the columns read: polars takes the width from it
+                io.BytesIO((delim * (len(names) - 1) + "\n" + body).encode("utf-8")),
                 separator=delim,
                 has_header=False,
                 infer_schema=False,
-                new_columns=[f"c{i}" for i in range(width)],
+                schema={n: pl.Utf8 for n in names},
                 truncate_ragged_lines=True,
                 quote_char='"',
                 raise_if_empty=False,
             )
             if body.strip()
-            else pl.DataFrame({f"c{i}": pl.Series([], dtype=pl.Utf8) for i in range(width)})
+            else pl.DataFrame({n: pl.Series([], dtype=pl.Utf8) for n in names})
         )
     except pl.exceptions.PolarsError as exc:
         raise FileError("intake.file.unreadable", detail=str(exc).splitlines()[0][:200]) from exc
-    for i in range(df.width, width):
-        df = df.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f"c{i}"))
+    df = df.slice(1).with_columns(pl.int_range(hidx + 2, hidx + 1 + df.height, dtype=pl.Int64).alias("_row"))
+    counts = _cell_counts(body, delim, df.height)
+    if counts is not None:
+        df = df.with_columns(counts.alias("_cells"))
+    ragged = _csv_ragged(df, width)
+    if counts is not None and (counts > width + EXTRA_CELLS).any():
+        ragged = _beyond_extra(ragged, df, body, delim, width)
     df = df.select([f"c{i}" for i in range(width)])
-    return Sheet(headers, hidx + 1, _frame(headers, df, hidx + 2))
+    return Sheet(headers, hidx + 1, _frame(headers, df, hidx + 2), ragged)
+
+
+_QUOTED = r'"(?:[^"]|"")*"'
+
+
+def _cell_counts(body: str, delim: str, records: int) -> pl.Series | None:
+    """The number of cells of each record of ``body`` (quoted separators not counted); None if unaligned."""
+    lines = pl.Series("line", [body]).str.split("\n").explode()
+    if lines.len() and lines[-1] == "":
+        lines = lines.head(-1)  # the final line break ends the last line, it does not start another
+    if lines.len() == records and not (lines.str.count_matches('"') % 2 == 1).any():
+        # every record on one line: count the separators outside quotes, vectorised
+        with_quoted = lines.str.count_matches(f"{_QUOTED}|{re.escape(delim)}")
+        return (with_quoted - lines.str.count_matches(_QUOTED) + 1).cast(pl.Int64)
+    counts = [len(r) for r in csv.reader(io.StringIO(body), delimiter=delim)]  # a cell spans lines: slow path
+    return pl.Series("cells", counts, dtype=pl.Int64) if len(counts) == records else None
+
+
+def _beyond_extra(ragged: pl.DataFrame, df: pl.DataFrame, body: str, delim: str, width: int) -> pl.DataFrame:
+    """Add the rows with a filled cell further right than the columns read (rare: parsed one by one)."""
+    long_rows = set(df.filter(pl.col("_cells") > width + EXTRA_CELLS).get_column("_row").to_list())
+    first = int(df.get_column("_row")[0]) if df.height else 0
+    known = set(ragged.get_column("_row").to_list())
+    found: dict[str, list[object]] = {"_row": [], "cells": [], "extra": []}
+    for k, cells in enumerate(csv.reader(io.StringIO(body), delimiter=delim)):
+        row = first + k
+        if row not in long_rows or row in known:
+            continue
+        extra = [c for c in cells[width:] if c.strip()]
+        if extra:
+            found["_row"].append(row)
+            found["cells"].append(len(cells))
+            found["extra"].append(" | ".join(extra))
+    if not found["_row"]:
+        return ragged
+    return pl.concat([ragged, pl.DataFrame(found, schema=RAGGED_SCHEMA)]).sort("_row")
+
+
+def _csv_ragged(df: pl.DataFrame, width: int) -> pl.DataFrame:
+    """Rows of a CSV whose cells do not line up with the header: a cell missing, or a non-empty cell beyond it."""
+    present = [pl.col(f"c{i}").is_not_null() for i in range(width + EXTRA_CELLS)]
+    cells = pl.col("_cells") if "_cells" in df.columns else pl.sum_horizontal(present).cast(pl.Int64)
+    extra = [pl.col(f"c{i}").fill_null("") for i in range(width, width + EXTRA_CELLS)]
+    filled = pl.element().filter(pl.element().str.contains(r"\S"))
+    extra_text = pl.concat_list(extra).list.eval(filled).list.join(" | ")
+    has_extra = pl.any_horizontal([c.str.contains(r"\S") for c in extra])
+    blank = ~pl.any_horizontal([pl.col(f"c{i}").fill_null("").str.contains(r"\S") for i in range(width + EXTRA_CELLS)])
+    return (
+        df.lazy()
+        .filter(~blank & (has_extra | (cells < width)))
+        .select(
+            "_row",
+            cells.alias("cells"),
+            pl.when(has_extra).then(extra_text).otherwise(None).alias("extra"),
+        )
+        .collect()
+    )
 
 
 def read_xlsx_bytes(raw: bytes) -> Sheet:
@@ -196,7 +266,20 @@ def read_xlsx_bytes(raw: bytes) -> Sheet:
     body = text_rows[hidx + 1 :]
     columns = [[(r[i] if i < len(r) else None) for r in body] for i in range(width)]
     data = {f"c{i}": pl.Series(f"c{i}", col, dtype=pl.Utf8) for i, col in enumerate(columns)}
-    return Sheet(headers, hidx + 1, _frame(headers, pl.DataFrame(data), hidx + 2))
+    return Sheet(headers, hidx + 1, _frame(headers, pl.DataFrame(data), hidx + 2), _xlsx_ragged(body, width, hidx + 2))
+
+
+def _xlsx_ragged(body: list[list[str | None]], width: int, first_row: int) -> pl.DataFrame:
+    """Rows of a workbook with a filled cell right of the last header (a cell cannot be missing in a sheet)."""
+    found: dict[str, list[object]] = {"_row": [], "cells": [], "extra": []}
+    for k, row in enumerate(body):
+        extra = [c for c in row[width:] if c is not None and c.strip()]
+        if extra:
+            last = max(i for i, c in enumerate(row) if c is not None and c.strip())
+            found["_row"].append(first_row + k)
+            found["cells"].append(last + 1)
+            found["extra"].append(" | ".join(extra))
+    return pl.DataFrame(found, schema=RAGGED_SCHEMA)
 
 
 def read_file(path: Path, *, max_bytes: int, max_rows: int) -> Sheet:

@@ -199,6 +199,22 @@ def unmapped_headers(job: ImportJob) -> list[str]:
     return [h for h in sheet.headers if h not in mapping]
 
 
+def header_samples(job: ImportJob, headers: list[str], n: int = 3) -> dict[str, list[str]]:
+    """Up to ``n`` distinct filled values of each of ``headers``, from the top of the stored file."""
+    sheet = reader.read_file(Path(job.stored_path), max_bytes=1 << 62, max_rows=1 << 62)
+    index = {h: i for i, h in enumerate(sheet.headers)}
+    head = sheet.data.head(200)
+    out: dict[str, list[str]] = {}
+    for h in headers:
+        col = (
+            head.get_column(f"c{index[h]}").drop_nulls().str.strip_chars()
+            if h in index
+            else pl.Series([], dtype=pl.Utf8)
+        )
+        out[h] = [v[:60] for v in col.filter(col != "").unique(maintain_order=True).head(n).to_list()]
+    return out
+
+
 def save_mapping(session: Session, *, job: ImportJob, choices: dict[str, str], actor: Actor | None = None) -> None:
     """Apply the uploader's choices (header → field, ``""`` = ignore), remember them for the office, queue the job."""
     mapping = json.loads(job.header_map or "{}")
@@ -265,4 +281,10 @@ def apply_mapping(sheet: reader.Sheet, mapping: dict[str, str]) -> pl.DataFrame:
 def open_quarantine_count(session: Session, *, job: ImportJob) -> int:
     """Quarantined rows of a job not yet corrected."""
     stmt = select(func.count()).where(QuarantineRow.job_id == job.id, QuarantineRow.status == "open")
+    return session.scalar(stmt) or 0
+
+
+def resolved_count(session: Session, *, job: ImportJob) -> int:
+    """Quarantined rows of a job corrected since (in place, or by a corrected re-upload)."""
+    stmt = select(func.count()).where(QuarantineRow.job_id == job.id, QuarantineRow.status == "resolved")
     return session.scalar(stmt) or 0

@@ -11,12 +11,12 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from jejaring.core.i18n import translate
-from jejaring.intake import jobs, quarantine, service, uploads
+from jejaring.intake import jobs, quarantine, service, shape, uploads
 from jejaring.intake.deps import Uploader, UploaderDep
 from jejaring.intake.enums import JobStatus
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.models import ImportJob
-from jejaring.reference import catalog
+from jejaring.reference import catalog, wilayah
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
 
@@ -48,12 +48,20 @@ def upload_page(request: Request, session: SessionDep, lang: LangDep, uploader: 
         "intake/upload.html",
         {
             "jobs": recent,
-            "provinces": catalog.provinces(),
+            "offices": office_choices(uploader),
             "status_of": service.effective_status,
-            "my_office": uploader.office,  # preset: the officer's own province
+            "my_office": uploader.office,  # preset: the officer's own province (or regency)
         },
         lang=lang,
     )
+
+
+def office_choices(uploader: Uploader) -> list[tuple[str, str]]:
+    """The offices the uploader may name, as (code, name): an officer's own region only, else every province."""
+    if uploader.office:
+        found = wilayah.regency(uploader.office) if "." in uploader.office else wilayah.province(uploader.office)
+        return [(uploader.office, str(found["name"]) if found else uploader.office)]
+    return [(str(p["code"]), str(p["name"])) for p in catalog.provinces()]
 
 
 @router.post("/intake")
@@ -89,6 +97,7 @@ def _job_context(request: Request, session: SessionDep, job: ImportJob, lang: st
         "status": service.effective_status(job),
         "rows": [(r, quarantine.describe(job, r, lang)) for r in rows],
         "open_total": total,
+        "fixed_total": service.resolved_count(session, job=job),
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "error_text": translate(job.error_key, lang, **json.loads(job.error_params or "{}")) if job.error_key else None,
@@ -153,10 +162,12 @@ def mapping_page(request: Request, session: SessionDep, lang: LangDep, uploader:
     job = _job(session, uploader, job_id)
     if job.status != JobStatus.NEEDS_MAPPING:
         return _see(f"/intake/jobs/{job_id}")
+    unmapped = service.unmapped_headers(job)
+    samples = service.header_samples(job, unmapped)
     return render(
         request,
         "intake/mapping.html",
-        {"job": job, "unmapped": service.unmapped_headers(job), "fields": FIELDS},
+        {"job": job, "unmapped": unmapped, "samples": samples, "fields": FIELDS},
         lang=lang,
     )
 
@@ -199,6 +210,7 @@ def _row_page(request: Request, job: ImportJob, row: object, lang: str, status_c
             "row": row,
             "values": json.loads(row.values),
             "errors_by_field": by_field,
+            "row_errors": by_field.get(shape.ROW_FIELD, []),  # about the whole row (cells not lining up)
             "fields": FIELDS,
             "names": quarantine.column_names(job),
         },

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from openpyxl import Workbook
 
 from jejaring.accounts.authz import allowed
 from jejaring.accounts.deps import ActorDep, UserDep
+from jejaring.core import exports
 from jejaring.core.errors import DomainError, NotFound
+from jejaring.core.i18n import translate
 from jejaring.markets import service, store, worldmap
 from jejaring.reference import service as reference_service
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _pick(firm: str | None, sentra: str | None, province: str | None) -> tuple[str, str] | None:
@@ -152,10 +150,6 @@ def _rows(
     return header, out
 
 
-def _safe(v: Any) -> Any:
-    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
-
-
 @router.get("/markets/export.{fmt}")
 def export(
     request: Request,
@@ -175,26 +169,18 @@ def export(
     header, rows = _rows(session, d, lang, table, *(picked or (None, None)))
     meta = service.status(d) or {}
     name = f"peluang-pasar-{table}{'-SINTETIS' if meta.get('synthetic') else ''}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(header)
-        w.writerows([[_safe(v) for v in r] for r in rows])
-        return Response(
-            ("\ufeff" + buf.getvalue()).encode("utf-8"),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-        )
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(header)
-    for r in rows:
-        ws.append([_safe(v) for v in r])
-    out = io.BytesIO()
-    wb.save(out)
-    return Response(
-        out.getvalue(),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    source = str(meta.get("source") or "?").upper() + (" (SINTETIS)" if meta.get("synthetic") else "")
+    data = exports.Export(
+        title=name,
+        header=header,
+        rows=rows,
+        source=translate("markets.export.source", lang, source=source),
+        year=meta.get("last_year"),
     )
+    if fmt == "csv":
+        dialect = exports.csv_dialect(request.query_params.get("dialect"))
+        suffix = "-excel-id" if dialect == "excel-id" else ""
+        body = exports.to_csv(data, dialect=dialect)
+        return Response(body, media_type=exports.CSV_MEDIA, headers=exports.attachment(f"{name}{suffix}.csv"))
+    body = exports.to_xlsx(data, lang)
+    return Response(body, media_type=exports.XLSX_MEDIA, headers=exports.attachment(f"{name}.xlsx"))
