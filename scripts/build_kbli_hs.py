@@ -1,50 +1,68 @@
 """Build ``reference/data/kbli_hs2022.csv``: KBLI 2020 five-digit codes (category C) → HS 2022 subheadings.
 
-Method (documented in docs/markets.md): each KBLI division (two digits) may only map to the HS chapters
-listed in ``DIVISION_CHAPTERS`` (curated by hand from the ISIC Rev.4 division definitions, which KBLI
-2020 follows, and the HS 2022 chapter titles). Within those chapters the HS6 subheadings are ranked by
-the cosine similarity of multilingual sentence embeddings (Google USE multilingual v3, the model
-matching uses) between the KBLI title and the HS description (English, from atlas-common-data's
-hs22.csv): 0.7 × similarity to the title without generic words ("industri", "pengolahan", …) + 0.3 ×
-similarity to the full title with its English group/class title. The top five are kept with their similarity
-as the confidence; division 33 (repair and installation) maps to the goods it repairs and its
-confidence is halved. This is a machine-made draft correspondence, not an official BPS table: the
-confidence says how sure it is, and users correct product-level codes in the application.
+Method (documented in docs/markets.md), second version:
 
-Run: .venv/bin/python scripts/build_kbli_hs.py  (about two minutes)
+1. **Chapters.** Each KBLI division (two digits) may only map to the HS chapters in ``DIVISION_CHAPTERS``
+   (curated by hand from the ISIC Rev.4 division definitions, which KBLI 2020 follows, and the HS 2022
+   chapter titles).
+2. **Texts.** A KBLI code is read as (a) its Indonesian title without generic words ("industri",
+   "pengolahan", …) and (b) an English query: the HS vocabulary of its title's words from the hand-made
+   glossary ``scripts/data/kbli_hs_glossary.csv`` (Indonesian word or phrase → the English words the HS
+   nomenclature uses), plus the English title of the code or its nearest ancestor (ISIC). An HS6
+   subheading is read as its heading's (HS4) description followed by its own: many subheadings say only
+   "Other" or "Fresh or chilled", which means nothing without the heading.
+3. **Score** within the allowed chapters: 0.55 × semantic similarity (cosine of the multilingual sentence
+   embeddings matching uses, USE multilingual v3: 0.4 × to the Indonesian title + 0.6 × to the English
+   query) + 0.45 × lexical overlap: for each glossary entry of the title, the rarest of its English words found
+   (stemmed) in the HS heading and subheading text, weighted by inverse document frequency over all HS6
+   texts (rare words such as "cigarettes" say more than "oil"), divided by the same sum when every word is found.
+4. The five best subheadings are kept; the score is the **confidence**. Division 33 (repair and
+   installation) maps to the goods repaired, at half confidence.
+
+This is a machine-made correspondence, not an official BPS table; it is evaluated against a hand-written
+held-out set (tests/markets/test_kbli_hs_heldout.py) and users correct product-level codes in the
+application.
+
+Run: .venv/bin/python scripts/build_kbli_hs.py  (a few minutes)
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import re
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from jejaring.markets import atlas
 from jejaring.matching import embedding
 
 ROOT = Path(__file__).resolve().parents[1]
 KBLI = ROOT / "src/jejaring/reference/data/kbli2020_c.csv"
+GLOSSARY = ROOT / "scripts/data/kbli_hs_glossary.csv"
 OUT = ROOT / "src/jejaring/reference/data/kbli_hs2022.csv"
 TOP = 5
+W_SEMANTIC, W_LEXICAL = 0.55, 0.45
+W_ID, W_EN = 0.4, 0.6
+METHOD = "glossary_embedding_within_division_chapters"
 DIVISION_CHAPTERS = {
-    "10": "02 03 04 07 08 09 11 15 16 17 18 19 20 21 23",
-    "11": "20 22",
+    "10": "02 03 04 07 08 09 11 12 13 15 16 17 18 19 20 21 23 25",
+    "11": "11 20 22",
     "12": "24",
     "13": "50 51 52 53 54 55 56 57 58 59 60 63",
     "14": "43 61 62 65",
     "15": "41 42 43 64",
-    "16": "44 45 46",
+    "16": "14 44 45 46",
     "17": "47 48",
     "18": "49 85",
     "19": "27",
     "20": "28 29 31 32 33 34 35 36 38 39 40",
-    "21": "13 29 30",
+    "21": "12 13 21 29 30",
     "22": "39 40",
     "23": "25 68 69 70",
-    "24": "71 72 74 75 76 78 79 80 81",
+    "24": "71 72 73 74 75 76 78 79 80 81",
     "25": "73 76 82 83 84 93",
     "26": "84 85 90 91",
     "27": "84 85 94",
@@ -52,47 +70,116 @@ DIVISION_CHAPTERS = {
     "29": "87",
     "30": "86 87 88 89 93",
     "31": "94",
-    "32": "71 90 92 95 96",
+    "32": "53 71 90 92 95 96",
     "33": "84 85 86 88 89 90",
 }
+GENERIC = re.compile(
+    r"\b(industri|pengolahan|kegiatan|pembuatan|barang|produk|lainnya|ytdl|dan|dari|untuk|yang|"
+    r"sejenisnya|keperluan|bahan|jasa|atau|serta|termasuk|bukan|selain|dalam|berbagai|macam|aneka)\b",
+    re.IGNORECASE,
+)
+
+
+def stem(word: str) -> str:
+    """A crude English stem (plural and a few endings), enough to match glossary words to HS text."""
+    w = word.lower()
+    for suffix in ("ies", "es", "s", "ed", "ing"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return w
+
+
+def words(text: str) -> set[str]:
+    """Stemmed English words of ``text`` (three letters or more)."""
+    return {stem(w) for w in re.findall(r"[a-zA-Z]{3,}", text)}
+
+
+def glossary() -> dict[str, str]:
+    """Indonesian word or phrase → English HS vocabulary."""
+    with GLOSSARY.open(encoding="utf-8") as f:
+        return {r["id"].lower(): r["en"] for r in csv.DictReader(f)}
+
+
+def translate(title: str, terms: dict[str, str]) -> list[str]:
+    """The glossary's English words for a title, longest phrases first (a word is used once)."""
+    tokens = re.findall(r"[a-z]+", title.lower())
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for n in (3, 2, 1):
+            phrase = " ".join(tokens[i : i + n])
+            if len(tokens[i : i + n]) == n and phrase in terms:
+                out.append(terms[phrase])
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def hs_table() -> pl.DataFrame:
+    """hs6 and its text: heading (HS4) description, then the subheading's own."""
+    d = atlas.data_dir()
+    raw = pl.read_csv(d / "classification/product/hs22.csv", infer_schema=False)
+    heads = raw.filter(pl.col("product_level") == "4").select(pl.col("code").alias("hs4"), pl.col("name_en").alias("h"))
+    six = atlas.hs6_products().with_columns(pl.col("hs6").str.slice(0, 4).alias("hs4"))
+    return six.join(heads, on="hs4", how="left").with_columns(
+        pl.concat_str([pl.col("h").fill_null(""), pl.col("name")], separator=": ").alias("text")
+    )
+
+
+def english_context(row: dict[str, str], by_code: dict[str, dict[str, str]]) -> str:
+    """The code's English title, else its nearest ancestor's (ISIC class or group)."""
+    node: dict[str, str] | None = row
+    while node is not None:
+        if (node.get("title_en") or "").strip():
+            return node["title_en"]
+        node = by_code.get(node["parent"])
+    return ""
 
 
 def main() -> None:
     rows = list(csv.DictReader(KBLI.open(encoding="utf-8")))
     by_code = {r["code"]: r for r in rows}
     kelompok = [r for r in rows if r["level"] == "kelompok"]
-    hs = atlas.hs6_products()
+    terms = glossary()
+    hs = hs_table()
     codes = hs["hs6"].to_list()
-    hs_vec = embedding.embed(hs["name"].to_list())
+    hs_words = [words(t) for t in hs["text"].to_list()]
+    df: dict[str, int] = {}
+    for ws in hs_words:
+        for x in ws:
+            df[x] = df.get(x, 0) + 1
+    idf = {x: math.log(len(hs_words) / n) for x, n in df.items()}
+    hs_vec = embedding.embed(hs["text"].to_list())
     chapters = np.array([c[:2] for c in codes])
 
-    def context(r: dict[str, str]) -> str:
-        parts = [r["title_id"], r["title_en"]]
-        parent = by_code.get(r["parent"])
-        while parent and not (parts[-1] or "").strip():
-            parts.append(parent["title_en"])
-            parent = by_code.get(parent["parent"])
-        return ". ".join(p for p in parts if p)
-
-    generic = re.compile(
-        r"\b(industri|pengolahan|kegiatan|pembuatan|barang|produk|lainnya|ytdl|dan|dari|untuk|yang|"
-        r"sejenisnya|keperluan|bahan|jasa)\b",
-        re.IGNORECASE,
-    )
-    core = [re.sub(r"\s+", " ", generic.sub(" ", r["title_id"])).strip() or r["title_id"] for r in kelompok]
-    k_vec = 0.7 * embedding.embed(core) + 0.3 * embedding.embed([context(r) for r in kelompok])
+    core = [re.sub(r"\s+", " ", GENERIC.sub(" ", r["title_id"])).strip() or r["title_id"] for r in kelompok]
+    english = [translate(r["title_id"], terms) for r in kelompok]
+    queries_en = [" ".join([*e, english_context(r, by_code)]).strip() for e, r in zip(english, kelompok, strict=True)]
+    v_id = embedding.embed(core)
+    v_en = embedding.embed(queries_en)
     with OUT.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["kbli", "hs6", "rank", "confidence", "method"])
-        for r, v in zip(kelompok, k_vec, strict=True):
+        for k, r in enumerate(kelompok):
             div = r["code"][:2]
             allowed = np.isin(chapters, DIVISION_CHAPTERS[div].split())
-            sims = np.where(allowed, hs_vec @ v, -1.0)
-            best = np.argsort(-sims)[:TOP]
+            semantic = hs_vec @ (W_ID * v_id[k] + W_EN * v_en[k])
+            wanted = [words(e) for e in english[k]]
+            lexical = np.zeros(len(codes))
+            full = sum(max((idf.get(x, 0.0) for x in g), default=0.0) for g in wanted)
+            if full > 0:
+                for i in np.nonzero(allowed)[0]:
+                    hit = sum(max((idf.get(x, 0.0) for x in g & hs_words[i]), default=0.0) for g in wanted)
+                    lexical[i] = hit / full
+            score = np.where(allowed, W_SEMANTIC * semantic + W_LEXICAL * lexical, -1.0)
+            best = np.argsort(-score, kind="stable")[:TOP]
             scale = 0.5 if div == "33" else 1.0
-            method = "repair_of_goods" if div == "33" else "embedding_within_division_chapters"
+            method = "repair_of_goods" if div == "33" else METHOD
             for rank, i in enumerate(best, start=1):
-                w.writerow([r["code"], codes[i], rank, f"{max(float(sims[i]), 0.0) * scale:.3f}", method])
+                conf = min(max(float(score[i]), 0.0), 1.0) * scale
+                w.writerow([r["code"], codes[i], rank, f"{conf:.3f}", method])
 
 
 if __name__ == "__main__":

@@ -100,7 +100,9 @@ def test_planted_hidden_advantage_has_the_highest_rca_in_its_chapter(world_dir: 
     rca = store.table("rca", world_dir).filter(pl.col("hs6").str.starts_with(chapter))
     mean = rca.group_by("exporter").agg(pl.col("rca").mean()).sort("rca", descending=True)
     assert mean["exporter"][0] == country
-    assert mean["rca"][0] > 3 * mean["rca"][1]
+    # RCA cannot exceed 1 / (the chapter's share of world trade), so the margin shrinks as the demo world
+    # (the best HS6 of every KBLI) holds more chapter-44 products: 17 with the second KBLI → HS table
+    assert mean["rca"][0] > 1.5 * mean["rca"][1]
     # and GDP alone would not have said so: it is not among the largest exporters overall
     totals = duckdb.sql(
         f"select exporter, sum(value) v from '{store.trade_path(world_dir)}' group by 1 order by 2 desc"

@@ -94,3 +94,16 @@ def hs_suggest(
 ) -> dict[str, Any]:
     """HS6 codes for a product description (Indonesian or English), with confidence; a firm narrows the chapters."""
     return {"text": text, "suggestions": service.suggest_hs(session, text=text, firm_public_id=firm, top=top)}
+
+
+@router.get("/markets/tariffs/{market}/{hs6}")
+def tariff(request: Request, market: str, hs6: str, year: int | None = Query(None, ge=1988, le=2100)) -> dict[str, Any]:
+    """Tariff on ``hs6`` in ``market`` (ISO3) for goods of Indonesian origin: MFN, applied, agreement (rates
+    synthetic)."""
+    return service.tariff(market=market.upper(), hs6=hs6, year=year, data_dir=data_dir(request))
+
+
+@router.get("/markets/agreements")
+def trade_agreements() -> dict[str, Any]:
+    """Indonesia's trade agreements in force, with partners and sources."""
+    return {"agreements": service.trade_agreements()}

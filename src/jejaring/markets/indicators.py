@@ -33,21 +33,38 @@ HORIZON_YEARS = 5
 NEIGHBOURS = 15
 
 
-def _matrix(con: duckdb.DuckDBPyConnection, year: int) -> tuple[list[str], list[str], np.ndarray]:
-    rows = con.sql(f"select exporter, hs6, sum(value) v from trade where year = {year} group by 1, 2").pl()
+def _prepare(con: duckdb.DuckDBPyConnection, last: int) -> None:
+    """Two aggregates every later step reads, so the trade table is scanned twice in all: the last year's flows
+    per exporter × market × product, and imports (and imports from Indonesia) per market × product × year."""
+    con.execute(
+        f"create temp table last_flows as select exporter, importer, hs6, sum(value) v "
+        f"from trade where year = {last} group by all"
+    )
+    con.execute(
+        f"create temp table yearly as select importer, hs6, year, sum(value) m, "
+        f"coalesce(sum(value) filter (where exporter = '{HOME}'), 0) x from trade group by all"
+    )
+
+
+def _matrix(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str], np.ndarray]:
+    rows = con.sql("select exporter, hs6, sum(v) v from last_flows group by 1, 2").pl()
     countries = sorted(rows["exporter"].unique().to_list())
     products = sorted(rows["hs6"].unique().to_list())
-    ci = {c: i for i, c in enumerate(countries)}
-    pi = {p: i for i, p in enumerate(products)}
+    idx = rows.select(
+        pl.col("exporter").cast(pl.Enum(countries)).to_physical().alias("c"),
+        pl.col("hs6").cast(pl.Enum(products)).to_physical().alias("p"),
+    )
     x = np.zeros((len(countries), len(products)))
-    x[[ci[c] for c in rows["exporter"].to_list()], [pi[p] for p in rows["hs6"].to_list()]] = rows["v"].to_numpy()
+    x[idx["c"].to_numpy(), idx["p"].to_numpy()] = rows["v"].to_numpy()
     return countries, products, x
 
 
 def _neighbours(products: list[str], phi: np.ndarray) -> pl.DataFrame:
     np.fill_diagonal(phi, 0.0)
     k = min(NEIGHBOURS, max(len(products) - 1, 1))
-    top = np.argsort(-phi, axis=1)[:, :k]
+    part = np.argpartition(-phi, k - 1, axis=1)[:, :k] if k < phi.shape[1] else np.arange(phi.shape[1])[None, :]
+    order = np.argsort(-np.take_along_axis(phi, part, axis=1), axis=1, kind="stable")
+    top = np.take_along_axis(part, order, axis=1)
     src = np.repeat(np.arange(len(products)), k)
     dst = top.ravel()
     vals = phi[src, dst]
@@ -68,10 +85,12 @@ def refresh(data_dir: Path | None = None) -> dict[str, Any]:
         years = [r[0] for r in con.sql("select distinct year from trade order by 1").fetchall()]
         first, last = years[0], years[-1]
         span = max(last - first, 1)
-        countries, products, x = _matrix(con, last)
+        _prepare(con, last)
+        t_aggregate = time.perf_counter() - started
+        countries, products, x = _matrix(con)
         ind = complexity.indicators(x)
         home = countries.index(HOME) if HOME in countries else None
-        t_complexity = time.perf_counter() - started
+        t_complexity = time.perf_counter() - started - t_aggregate
 
         names = atlas.hs6_products()
         space = atlas.hs4_space().select("hs4", "x", "y", "cluster")
@@ -87,8 +106,8 @@ def refresh(data_dir: Path | None = None) -> dict[str, Any]:
             }
         )
         world = con.sql(
-            f"select hs6, sum(value) filter (where year = {first}) v0, sum(value) filter (where year = {last}) v1 "
-            "from trade group by 1"
+            f"select hs6, sum(m) filter (where year = {first}) v0, sum(m) filter (where year = {last}) v1 "
+            "from yearly group by 1"
         ).pl()
         prod = (
             prod.join(world, on="hs6", how="left")
@@ -114,7 +133,7 @@ def refresh(data_dir: Path | None = None) -> dict[str, Any]:
         )
         markets = _markets(con, first, last, span)
         store.write_table(markets, "markets", data_dir)
-        store.write_table(_countries(con, last), "countries", data_dir)
+        store.write_table(_countries(con), "countries", data_dir)
         summary = {
             "source": source.get("source", "unknown"),
             "synthetic": bool(source.get("synthetic", False)),
@@ -126,6 +145,7 @@ def refresh(data_dir: Path | None = None) -> dict[str, Any]:
             "products": len(products),
             "markets": int(markets["importer"].n_unique()),
             "flows": int(con.sql("select count(*) from trade").fetchone()[0]),  # type: ignore[index]
+            "seconds_aggregate": round(t_aggregate, 2),
             "seconds_complexity": round(t_complexity, 2),
             "seconds": round(time.perf_counter() - started, 2),
             "refreshed_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -141,42 +161,33 @@ def _markets(con: duckdb.DuckDBPyConnection, first: int, last: int, span: int) -
     return (
         con.sql(
             f"""
-        with imp as (
-          select importer, hs6, year, sum(value) m from trade group by all),
-        home as (
-          select importer, hs6, year, sum(value) x from trade where exporter = '{HOME}' group by all),
-        yearly as (
-          select i.importer, i.hs6, i.year, i.m, coalesce(h.x, 0) x, coalesce(h.x, 0) / i.m as share
-          from imp i left join home h using (importer, hs6, year)),
-        agg as (
+        with agg as (
           select importer, hs6,
                  max(m) filter (where year = {last}) imports,
                  max(m) filter (where year = {first}) imports_first,
                  max(x) filter (where year = {last}) actual,
-                 max(share) filter (where year = {last}) home_share,
-                 coalesce(regr_slope(share, year), 0) home_share_trend
+                 max(x / m) filter (where year = {last}) home_share,
+                 coalesce(regr_slope(x / m, year), 0) home_share_trend
           from yearly group by all),
         conc as (
-          select importer, hs6, sum(power(v / tot, 2)) hhi,
-                 string_agg(exporter || ':' || round(100 * v / tot)::integer::varchar, ';'
-                            order by v desc) filter (where rk <= 3 and exporter <> '{HOME}') competitors
-          from (select importer, hs6, exporter, sum(value) v,
-                       sum(sum(value)) over (partition by importer, hs6) tot,
-                       row_number() over (partition by importer, hs6 order by sum(value) desc) rk
-                from trade where year = {last} group by importer, hs6, exporter)
-          group by importer, hs6),
+          select importer, hs6, sum(v * v) / (sum(v) * sum(v)) hhi, sum(v) tot,
+                 max_by(struct_pack(e := exporter, v := v), v, 3) filter (where exporter <> '{HOME}') top
+          from last_flows group by all),
         supply as (
-          select hs6, sum(value) filter (where exporter = '{HOME}') / sum(value) home_world_share
-          from trade where year = {last} group by 1),
+          select hs6, coalesce(sum(v) filter (where exporter = '{HOME}'), 0) / sum(v) home_world_share
+          from last_flows group by 1),
         ease as (
           select importer,
-                 (sum(value) filter (where exporter = '{HOME}')
-                    / (select sum(value) from trade where year = {last} and exporter = '{HOME}'))
-                 / (sum(value) / (select sum(value) from trade where year = {last})) ease
-          from trade where year = {last} group by 1)
+                 (sum(v) filter (where exporter = '{HOME}')
+                    / (select sum(v) from last_flows where exporter = '{HOME}'))
+                 / (sum(v) / (select sum(v) from last_flows)) ease
+          from last_flows group by 1)
         select a.importer, a.hs6, a.imports,
                case when a.imports_first > 0 then power(a.imports / a.imports_first, 1.0 / {span}) - 1 end cagr,
-               c.hhi, c.competitors, a.actual, a.home_share, a.home_share_trend,
+               c.hhi,
+               nullif(array_to_string(list_transform(c.top,
+                   t -> t.e || ':' || round(100 * t.v / c.tot)::integer::varchar), ';'), '') competitors,
+               a.actual, a.home_share, a.home_share_trend,
                coalesce(s.home_world_share, 0) supply, coalesce(e.ease, 0) ease,
                coalesce(s.home_world_share, 0)
                  * a.imports * power(1 + greatest(least(coalesce(power(a.imports / nullif(a.imports_first, 0),
@@ -196,11 +207,11 @@ def _markets(con: duckdb.DuckDBPyConnection, first: int, last: int, span: int) -
     )
 
 
-def _countries(con: duckdb.DuckDBPyConnection, last: int) -> pl.DataFrame:
+def _countries(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Markets with their name, distance from Indonesia, total imports and imports from Indonesia."""
     totals = con.sql(
-        f"select importer iso3, sum(value) imports, coalesce(sum(value) filter (where exporter = '{HOME}'), 0) "
-        f"from_home from trade where year = {last} group by 1"
+        f"select importer iso3, sum(v) imports, coalesce(sum(v) filter (where exporter = '{HOME}'), 0) "
+        f"from_home from last_flows group by 1"
     ).pl()
     names = atlas.countries().select("iso3", "m49", "name")
     km = atlas.distances().filter(pl.col("exporter") == HOME).select(pl.col("importer").alias("iso3"), "km")

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from jejaring.core.i18n import translate
-from jejaring.markets import requirements, store
+from jejaring.markets import requirements, store, tariffs
 
 LANGS = ("id", "en")
 
@@ -84,6 +84,18 @@ def _missing(blockers: list[dict[str, Any]]) -> list[str]:
     return sorted({str(b["certificates"][0]) for b in blockers if not b["held"] and b["certificates"]})
 
 
+def _tariff_reason(duty: tariffs.Tariff) -> dict[str, str]:
+    """The tariff line of a market row (the rates are synthetic, the agreements real)."""
+    if duty.agreement:
+        return _t(
+            "markets.why.tariff_pref",
+            applied=lambda lang: fmt(duty.applied, lang, 1),
+            mfn=lambda lang: fmt(duty.mfn, lang, 1),
+            agreement=duty.agreement,
+        )
+    return _t("markets.why.tariff_mfn", mfn=lambda lang: fmt(duty.mfn, lang, 1))
+
+
 def best_markets(profile: Profile, *, limit: int = 10, data_dir: Path | None = None) -> list[dict[str, Any]]:
     """Product × market pairs with the most unrealised potential for the profile's products."""
     made = resolve(profile, data_dir)
@@ -129,6 +141,8 @@ def best_markets(profile: Profile, *, limit: int = 10, data_dir: Path | None = N
                 trend=lambda lang, r=r: fmt(100 * r["home_share_trend"], lang, 2),
             ),
         ]
+        duty = tariffs.tariff(r["importer"], r["hs6"], int(meta.get("last_year") or 0))
+        reasons.append(_tariff_reason(duty))
         via = made[r["hs6"]]["via"]
         if via != r["hs6"]:
             reasons.append(_t("markets.why.sibling", declared=via, used=r["hs6"]))
@@ -153,6 +167,7 @@ def best_markets(profile: Profile, *, limit: int = 10, data_dir: Path | None = N
                 "home_share": r["home_share"],
                 "home_share_trend": r["home_share_trend"],
                 "competitors": r["competitors"],
+                "tariff": {"mfn": duty.mfn, "applied": duty.applied, "agreement": duty.agreement, "synthetic": True},
                 "obstacles": blockers,
                 "missing_certificates": _missing(blockers),
                 "why": reasons,

@@ -14,7 +14,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from jejaring.core.errors import NotFound
-from jejaring.markets import atlas, baci, correspondence, indicators, recommend, store, synth
+from jejaring.markets import atlas, baci, correspondence, indicators, recommend, store, synth, tariffs
 from jejaring.markets.recommend import Profile
 
 log = logging.getLogger(__name__)
@@ -267,3 +267,34 @@ def leading_products(
     return rows.select(
         "hs6", "name", "firms", "home_rca", "world_cagr", "unrealised", "potential", "pci", "score"
     ).to_dicts()
+
+
+# --- market access: tariffs faced by Indonesian goods --------------------------------------------------
+
+
+def trade_agreements() -> list[dict[str, Any]]:
+    """Indonesia's trade agreements in force (facts, each with its source)."""
+    return [
+        {"code": a.code, "name": a.name, "partners": sorted(a.partners), "in_force": a.in_force, "source": a.source}
+        for a in tariffs.agreements()
+    ]
+
+
+def tariff(*, market: str, hs6: str, year: int | None = None, data_dir: Path | None = None) -> dict[str, Any]:
+    """The tariff market ``market`` applies to ``hs6`` from Indonesia (synthetic rate), MFN and the agreement."""
+    if len(hs6) != 6 or not hs6.isdigit() or hs6 not in set(atlas.hs6_products()["hs6"].to_list()):
+        raise NotFound("markets.error.unknown_hs")
+    if market not in set(atlas.countries()["iso3"].to_list()):
+        raise NotFound("markets.error.unknown_market")
+    when = year or int((store.meta(data_dir) or {}).get("last_year") or 2024)
+    duty = tariffs.tariff(market, hs6, when)
+    return {
+        "market": market,
+        "hs6": hs6,
+        "year": when,
+        "mfn": duty.mfn,
+        "applied": duty.applied,
+        "margin": duty.margin,
+        "agreement": duty.agreement,
+        "synthetic": True,
+    }

@@ -43,6 +43,7 @@ def _context(
         "chosen": {"firm": firm or "", "sentra": sentra or "", "province": province or ""},
         "result": None,
         "leading": [],
+        "agreements": service.trade_agreements(),
     }
     if meta is None:
         return ctx
@@ -143,10 +144,13 @@ def _rows(
         ]
     header = ["market", "market_name", "hs6", "product", "unrealised", "potential", "actual", "imports", "cagr",
               "hhi", "km", "home_share", "competitors", "missing_certificates", "why"]  # fmt: skip
+    tariff_cols = ["tariff_mfn_synthetic", "tariff_indonesia_synthetic", "agreement"]
     out = []
     for m in result["markets"]:
         values = [m[h] for h in header[:-2]]
-        out.append([*values, ";".join(m["missing_certificates"]), " | ".join(w[lang] for w in m["why"])])
+        duty = [m["tariff"]["mfn"], m["tariff"]["applied"], m["tariff"]["agreement"] or ""]
+        out.append([*values, ";".join(m["missing_certificates"]), " | ".join(w[lang] for w in m["why"]), *duty])
+    header = [*header, *tariff_cols]
     return header, out
 
 
