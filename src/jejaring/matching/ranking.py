@@ -191,7 +191,7 @@ class CertificateCoverage:
         score = len(held) / len(req.certificates)
         if not lang:
             return score, ""
-        names = {r["code"]: r["name"] for r in catalog.certificates()}
+        names = {r["code"]: catalog.certificate_name(r["code"], lang) for r in catalog.certificates()}
         missing = [names.get(x, x) for x in req.certificates if x not in held]
         if not missing:
             return score, _say("match.why.certs_all", lang, certs=", ".join(names.get(x, x) for x in held))

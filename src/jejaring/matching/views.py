@@ -97,7 +97,7 @@ def chips(request: Request, understood: Understood | None, lang: str) -> list[di
         out[-1]["edit"] = link("quantity", quantity=f"{u.quantity:g}", unit=u.unit,
                                period=u.period if u.period in PERIODS else "bulan")  # fmt: skip
     if u.certificates:
-        names = {c["code"]: c["name"] for c in catalog.certificates()}
+        names = {c["code"]: catalog.certificate_name(c["code"], lang) for c in catalog.certificates()}
         soft = "" if u.certificates_firm else translate("match.chip.soft", lang)
         out.append({"field": "certificates", "value": ", ".join(names.get(c, c) for c in u.certificates) + soft})
         out[-1]["edit"] = link("certificates", certificates=";".join(u.certificates))
