@@ -28,7 +28,7 @@ BOXES_FIT = """() => [...document.querySelectorAll('.card, .chart-card, .insight
   .filter(e => e.scrollWidth > e.clientWidth + 1)
   .map(e => (e.id || e.className) + ' ' + e.scrollWidth + '>' + e.clientWidth)"""
 # figures laid out on more than one line
-BROKEN_FIGURES = """() => [...document.querySelectorAll('.card-value, td.num, .card-share')].filter(e => {
+BROKEN_FIGURES = """() => [...document.querySelectorAll('.card-value, td.num, .meter .card-share')].filter(e => {
     const r = document.createRange(); r.selectNodeContents(e);
     return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size > 1;
   }).map(e => e.textContent.trim())"""
