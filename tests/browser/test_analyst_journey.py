@@ -58,13 +58,13 @@ def _check_layout(page, where: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _chart_formats(page, chart_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """What a chart's value axis and tooltip print for 1,250,000 and 3.5 (ECharts' own formatters)."""
+    """What a chart's value axis and tooltip print for 1,250,000 and 1,234,567 (ECharts' own formatters)."""
     return page.evaluate(
         """(id) => {
             const o = echarts.getInstanceByDom(document.getElementById(id)).getOption();
             const axes = [].concat(o.yAxis || [], o.xAxis || []);
             const axis = axes.find(a => a.type === 'value' && a.axisLabel && a.axisLabel.formatter);
-            return {axis: axis.axisLabel.formatter(1250000), tooltip: o.tooltip[0].valueFormatter(3.5)};
+            return {axis: axis.axisLabel.formatter(1250000), tooltip: o.tooltip[0].valueFormatter(1234567)};
         }""",
         chart_id,
     )
@@ -84,7 +84,9 @@ def _journey(browser, base: str, lang: str, device: str, email: str) -> None:  #
         assert FIGURE[lang].match(value) and int(re.sub(r"\D", "", value)) >= 1000, value
         formats = _chart_formats(page, "chart-timeseries")
         assert formats == (
-            {"axis": "1.250.000", "tooltip": "3,5"} if lang == "id" else {"axis": "1,250,000", "tooltip": "3.5"}
+            {"axis": "1.250.000", "tooltip": "1.234.567"}
+            if lang == "id"
+            else {"axis": "1,250,000", "tooltip": "1,234,567"}
         )
         assert _chart_formats(page, "chart-divisions")["axis"] == formats["axis"]
 
