@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from jejaring.insights import clusters, quality, service
+from jejaring.insights import charts, clusters, quality, rollups, service, tables
 from jejaring.insights.service import Scope
 from jejaring.reference import catalog
 from jejaring.registry.models import Firm, FirmRole
@@ -161,11 +161,21 @@ def test_quality_issues_counted(session: Session) -> None:
     session.commit()
     service.refresh_rollups(session)
     issues = {i["issue"]: i["units"] for i in quality.issues(session, province="32", lang="id")}
-    active = [f for f in rows.firms] + [{"kbli_code": "10710", "workers": None, "reference_year": None}]
-    assert issues["duplicate_nib"] == 2
-    assert issues["coordinates_far_from_regency"] == 1
+    # every issue but no_industry_role counts industry units, the population of the completeness shares
+    industry = {r["firm_id"] for r in rows.roles if r["role"] in ("ikm", "industri_besar")}
+    active = [f for f in rows.firms if f["id"] in industry]
+    dup = [f for f in rows.firms[:2] if f["id"] in industry]
+    assert issues["duplicate_nib"] == len(dup)
+    assert issues["coordinates_far_from_regency"] == (1 if rows.firms[2]["id"] in industry else 0)
     assert issues["no_workers"] == sum(1 for f in active if f["workers"] is None)
     assert issues["no_kbli"] == sum(1 for f in active if f["kbli_code"] is None)
+    completeness = quality.completeness(session, scope=Scope(province="32"), lang="id")[0]
+    assert completeness["units"] == len(active)
+    assert round(completeness["workers_share"] * len(active)) == len(active) - issues["no_workers"]
+    assert round(completeness["coordinates_share"] * len(active)) == len(active) - issues["no_coordinates"]
+    for issue, n in issues.items():  # each count is exactly the list of firms it links to
+        listed, total = rollups.issue_firms(session, issue=issue, province="32", page=1, size=500)
+        assert total == n == len(listed), issue
     assert issues["no_industry_role"] == 1 + sum(
         1
         for f in rows.firms
@@ -186,3 +196,44 @@ def test_refresh_is_idempotent_and_staleness_detected(session: Session, seeded: 
     assert service.is_stale(session, entry)
     service.ensure_fresh(session)
     assert service.stats(session)["industry_units"] >= before["industry_units"]
+
+
+def test_year_chart_leaves_gaps_where_no_year_has_records() -> None:
+    rows = [
+        {"year": 0, "year_label": "?", "ikm_units": 5, "ikm_workers": 9, "industry_units": 5},
+        {"year": 2019, "year_label": "2019", "ikm_units": 10, "ikm_workers": 40, "industry_units": 11},
+        {"year": 2022, "year_label": "2022", "ikm_units": 7, "ikm_workers": 0, "industry_units": 7},
+    ]
+    empty = tables.Table("t", "t", [], [])
+    data = charts.dashboard(
+        "id",
+        path_with={},
+        map_data={},
+        timeseries=tables.Table("timeseries", "t", [], rows),
+        divisions=empty,
+        sizes=empty,
+        headline={"sectors": {}},
+    )["timeseries"]
+    assert data["years"] == ["2019", "2020", "2021", "2022"]
+    assert data["ikm_units"] == [10, None, None, 7]
+    assert data["ikm_workers"] == [40, None, None, None]  # no worker figure in 2022: no point, not zero
+
+
+def test_province_sources_are_its_own(session: Session, seeded: Rows) -> None:
+    national = service.headline(session, scope=Scope())["sources"]
+    by_province = national["by_province"]
+    assert by_province and set(by_province) <= {f["province_code"] for f in seeded.firms} | {
+        s["province_code"] for s in seeded.sentra
+    }
+    for code, src in by_province.items():
+        firms = [f for f in seeded.firms if f["province_code"] == code and f["status"] == "active"]
+        years = [f["reference_year"] for f in firms if f["reference_year"] is not None]
+        assert src.get("year_min") == (min(years) if years else None), code
+        assert src.get("year_max") == (max(years) if years else None), code
+        own_sentra = {s["source"] for s in seeded.sentra if s["province_code"] == code and s["source"]}
+        assert set(src["sentra_sources"]) <= own_sentra, code
+    code = next(iter(by_province))
+    table = tables.build(session, "headline", tables.Params(scope=Scope(province=code)), "id")
+    sentra_row = next(r for r in table.rows if r["key"] == "sentra")
+    others = {s["source"] for s in seeded.sentra if s["province_code"] != code and s["source"]}
+    assert not any(o in sentra_row["source"] for o in others - set(by_province[code]["sentra_sources"]))

@@ -198,3 +198,28 @@ def test_demo_registry_builds_its_rollups_on_first_visit(settings: Settings) -> 
         assert stats["ikm_units"] == ikm and stats["sentra"] == sentra
         doc = soup(c.get("/insights"))
         assert _num(doc.select_one("#fig-ikm_units .card-value").text) == ikm
+
+
+def test_quality_counts_link_to_the_firms_behind_them(client: TestClient, seeded: Rows) -> None:
+    code = max(
+        {f["province_code"] for f in seeded.firms}, key=lambda c: sum(f["province_code"] == c for f in seeded.firms)
+    )
+    page = soup(client.get(f"/insights/provinces/{code}"))
+    links = page.select("#table-quality tbody a")
+    assert links, "no quality count links to its firms"
+    for a in links:
+        count = int(a.text.replace(".", ""))
+        issue_page = client.get(a["href"])
+        assert issue_page.status_code == 200
+        listed = soup(issue_page)
+        assert f"{count:,}".replace(",", ".") in listed.select_one("main").text
+        rows = listed.select("#table-issue-firms tbody a")
+        assert len(rows) == min(count, 25), a["href"]
+        assert all(r["href"].startswith("/firms/F-") for r in rows)
+    for cell in page.select("#table-quality tbody tr"):  # a zero is not a link
+        value = cell.select("td")[-1]
+        assert (value.select_one("a") is None) == (value.text.strip() == "0")
+    assert client.get("/insights/issues/no_such_issue").status_code == 404
+    lq = soup(client.get("/insights/clusters"))
+    assert "10" in lq.select_one("#table-lq .table-note").text
+    assert "1,25" in lq.select_one("#table-specialisation .table-note").text

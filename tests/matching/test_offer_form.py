@@ -27,8 +27,8 @@ def test_offer_form_for_an_owner(app_client: TestClient, world: World, engine: E
         "unit": "buah",
         "period": "bulan",
         "min_order": "50",
-        "price_min": "1500000",
-        "price_max": "2500000",
+        "price_min": "1.500.000",  # typed as Indonesians write amounts
+        "price_max": "Rp 2.500.000",
         "target_regions": ["Jawa Tengah", "Kota Semarang", ""],
         "csrf_token": token,
     }

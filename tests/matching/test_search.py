@@ -149,7 +149,7 @@ def test_offer_price_counts_against_the_budget_across_units(engine: Engine, corp
     part = lambda r: next(p for p in r.parts if p.name == "interest")  # noqa: E731
     assert part(fits).score > part(none).score > part(too_dear).score
     assert fits.score > too_dear.score
-    assert any("Rp 18\u2009000\u2009000–20\u2009000\u2009000 per ton" in w and "sesuai anggaran" in w for w in fits.why)
+    assert any("Rp18.000.000–20.000.000 per ton" in w and "sesuai anggaran" in w for w in fits.why)
     assert any("di luar anggaran" in w for w in too_dear.why)
     with pytest.raises(ValidationError, match=r"validation\.unit_for_price"):
         MatchQuery(text="gula aren", price_max=10_000)

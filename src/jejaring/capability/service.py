@@ -19,6 +19,7 @@ from jejaring.capability.models import Assessment
 from jejaring.capability.plan import Plan, make_plan
 from jejaring.capability.schemas import AssessmentIn, PlanIn, TargetIn
 from jejaring.matching import service as matching_service
+from jejaring.reference import catalog
 from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
 
@@ -157,7 +158,9 @@ def target_for(session: Session, *, firm: Firm, data: TargetIn, lang: str = "id"
             period=need.period,
             firm_capacity=firm.capacity,
             firm_capacity_unit=firm.capacity_unit,
-            certificate_names={c.code: c.name for c in reference_service.list_certificates(session)},
+            certificate_names={
+                c.code: catalog.certificate_name(c.code, lang) for c in reference_service.list_certificates(session)
+            },
             lang=lang,
         )
     if data.kind == "pattern":

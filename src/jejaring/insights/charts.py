@@ -20,6 +20,15 @@ def _series(table: Table, label: str, value: str, limit: int | None = None) -> d
     return {"labels": [r[label] for r in rows], "values": [r.get(value) or 0 for r in rows]}
 
 
+def _year_axis(timeseries: Table) -> list[tuple[int, dict[str, Any] | None]]:
+    """Every year from the first to the last with records, None for a year without any (the chart leaves a gap
+    there instead of drawing a line through it); records without a year stay in the table only."""
+    by_year = {r["year"]: r for r in timeseries.rows if r["year"]}
+    if not by_year:
+        return []
+    return [(y, by_year.get(y)) for y in range(min(by_year), max(by_year) + 1)]
+
+
 def dashboard(
     lang: str,
     *,
@@ -35,7 +44,7 @@ def dashboard(
     def t(key: str, **kw: Any) -> str:
         return translate(key, lang, **kw)
 
-    known_years = [r for r in timeseries.rows if r["year"]]  # records without a year stay in the table only
+    known_years = _year_axis(timeseries)
     return {
         "lang": lang,
         "geojson": "/static/insights/provinces.geojson",
@@ -56,10 +65,9 @@ def dashboard(
         },
         "map": map_data,
         "timeseries": {
-            "years": [r["year_label"] for r in known_years],
-            "ikm_units": [r["ikm_units"] for r in known_years],
-            "ikm_workers": [r["ikm_workers"] for r in known_years],
-            "industry_units": [r["industry_units"] for r in known_years],
+            "years": [str(year) for year, _ in known_years],
+            **{k: [(r[k] or None) if r else None for _, r in known_years] for k in ("ikm_units", "ikm_workers")},
+            "industry_units": [(r["industry_units"] or None) if r else None for _, r in known_years],
         },
         "divisions": {
             **_series(divisions, "label", "ikm_units", 12),
@@ -73,7 +81,7 @@ def dashboard(
     }
 
 
-def clusters(lang: str, *, lq: Table, level: str, strength: Table) -> dict[str, Any]:
+def clusters(lang: str, *, lq: Table, level: str, strength: Table, measure: str = "units") -> dict[str, Any]:
     """LQ heat map (regions × divisions) and sentra strength scatter."""
     regions: list[str] = []
     divisions: list[str] = []
@@ -85,10 +93,11 @@ def clusters(lang: str, *, lq: Table, level: str, strength: Table) -> dict[str, 
     regions = sorted(regions)[:60]
     divisions.sort()
     cells = [
-        [divisions.index(r["division"]), regions.index(r["region_label"]), round(r["lq"] or 0, 2)]
+        [divisions.index(r["division"]), regions.index(r["region_label"]), round(r["lq"] or 0, 2), r["value"]]
         for r in lq.rows
         if r["region_label"] in regions
     ]
+    division_names = {r["division"]: r["division_label"] for r in lq.rows}
     return {
         "lang": lang,
         "labels": {
@@ -96,8 +105,10 @@ def clusters(lang: str, *, lq: Table, level: str, strength: Table) -> dict[str, 
             "heatmap": translate("insights.chart.lq_heatmap", lang, level=translate(f"insights.col.{level}", lang)),
             "strength": translate("insights.chart.sentra_strength", lang),
             "units": translate("insights.col.sentra_units", lang),
+            "value": translate(f"insights.col.ikm_{measure}", lang),
+            "strength_short": translate("insights.col.strength", lang),
         },
-        "heatmap": {"regions": regions, "divisions": divisions, "cells": cells},
+        "heatmap": {"regions": regions, "divisions": divisions, "cells": cells, "division_names": division_names},
         "strength": [
             {"name": r["name"], "value": [r["units"], round(r["lq"] or 0, 2), r["strength"]]}
             for r in strength.rows[:200]

@@ -24,6 +24,7 @@ LEVELS = ("province", "regency")
 MEASURES = ("units", "workers")
 SPECIALISED_LQ = 1.25  # a common threshold for "specialised" in cluster mapping
 SIGNIFICANT = {"units": 10, "workers": 100}  # cells below this are listed after the others
+SPECIALISATION_MIN = {"units": 10, "workers": 10}  # smallest cell that may be a region's top or specialised division
 
 
 def location_quotient(e_rd: float, e_r: float, e_d: float, e: float) -> float | None:
@@ -83,9 +84,10 @@ def lq_table(
 
 
 def specialisation(
-    session: Session, *, level: str, measure: str, scope: Scope, lang: str, min_value: int = 10
+    session: Session, *, level: str, measure: str, scope: Scope, lang: str, min_value: int | None = None
 ) -> list[dict[str, Any]]:
     """Regions ranked by their specialisation index, with their most over-represented division."""
+    min_value = SPECIALISATION_MIN.get(measure, 10) if min_value is None else min_value
     cells = lq_table(session, level=level, measure=measure, scope=Scope(year=scope.year), lang=lang)
     matrix = _matrix(session, level=level, measure=measure, year=scope.year)
     division_tot: dict[str, int] = defaultdict(int)

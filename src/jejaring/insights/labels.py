@@ -50,7 +50,7 @@ def label(dim: str, code: str, lang: str) -> str:
     if dim == "size_class":
         return translate(f"size.{code}", lang)
     if dim == "certificate":
-        return certificate_names().get(code, code)
+        return catalog.certificate_name(code, lang)
     if dim == "sector":
         return translate(f"insights.sector.{code}", lang)
     if dim == "role":

@@ -10,19 +10,10 @@ from sqlalchemy.orm import Session
 from jejaring.core.i18n import translate
 from jejaring.insights import labels
 from jejaring.insights.models import ProvinceRollup, QualityRollup
+from jejaring.insights.rollups import QUALITY_ISSUES
 from jejaring.insights.service import Scope, share
 
-ISSUES = (
-    "no_kbli",
-    "no_workers",
-    "no_reference_year",
-    "no_size_class",
-    "no_coordinates",
-    "coordinates_far_from_regency",
-    "duplicate_nib",
-    "ikm_with_large_size",
-    "no_industry_role",
-)
+ISSUES = QUALITY_ISSUES
 
 
 def completeness(session: Session, *, scope: Scope, lang: str) -> list[dict[str, Any]]:

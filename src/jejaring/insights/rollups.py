@@ -199,62 +199,75 @@ def _sentra_rows(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def _quality_rows(session: Session) -> list[dict[str, Any]]:
-    """Per-province counts of the quality issues listed in ``quality.ISSUES``."""
-    active = Firm.status == "active"
-    rg = role_group_subquery()
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+QUALITY_ISSUES = (
+    "no_kbli",
+    "no_workers",
+    "no_reference_year",
+    "no_size_class",
+    "no_coordinates",
+    "coordinates_far_from_regency",
+    "duplicate_nib",
+    "ikm_with_large_size",
+    "no_industry_role",
+)
 
-    def tally(issue: str, stmt: Any) -> None:
-        for province, n in session.execute(stmt):
-            counts[(province, issue)] += int(n)
 
-    simple_issues = {
+def issue_clause(issue: str) -> Any:
+    """WHERE clause on ``Firm`` for one quality issue: the counts and the list behind them share it.
+
+    Every issue but ``no_industry_role`` counts industry units only (IKM and large industry), the population
+    of the completeness shares, so "100 % with workers" and "0 without workers" always agree."""
+    has_role = exists().where(FirmRole.firm_id == Firm.id, FirmRole.role.in_(ROLE_GROUPS))
+    if issue == "no_industry_role":
+        return and_(Firm.kbli_code.is_not(None), ~has_role)
+    return and_(has_role, _issue_predicate(issue))
+
+
+def _issue_predicate(issue: str) -> Any:
+    simple = {
         "no_kbli": Firm.kbli_code.is_(None),
         "no_workers": Firm.workers.is_(None),
         "no_reference_year": Firm.reference_year.is_(None),
         "no_size_class": Firm.size_class.is_(None),
         "no_coordinates": or_(Firm.latitude.is_(None), Firm.longitude.is_(None)),
     }
-    stmt = (
-        select(Firm.province_code, *(func.sum(case((c, 1), else_=0)) for c in simple_issues.values()))
-        .where(active)
-        .group_by(Firm.province_code)
-    )
-    for province, *values in session.execute(stmt):
-        for issue, n in zip(simple_issues, values, strict=True):
-            counts[(province, issue)] += int(n or 0)
-    far = or_(
-        func.abs(Firm.latitude - Regency.latitude) > FAR_FROM_SEAT_DEGREES,
-        func.abs(Firm.longitude - Regency.longitude) > FAR_FROM_SEAT_DEGREES,
-    )
-    tally(
-        "coordinates_far_from_regency",
-        select(Firm.province_code, func.count())
-        .join(Regency, Regency.code == Firm.regency_code)
-        .where(active, Firm.latitude.is_not(None), Regency.latitude.is_not(None), far)
-        .group_by(Firm.province_code),
-    )
-    dup = select(Firm.nib).where(active, Firm.nib.is_not(None)).group_by(Firm.nib).having(func.count() > 1)
-    tally(
-        "duplicate_nib",
-        select(Firm.province_code, func.count()).where(active, Firm.nib.in_(dup)).group_by(Firm.province_code),
-    )
-    tally(
-        "ikm_with_large_size",
-        select(Firm.province_code, func.count())
-        .join(rg, rg.c.firm_id == Firm.id)
-        .where(active, rg.c.role == "ikm", Firm.size_class == "besar")
-        .group_by(Firm.province_code),
-    )
-    tally(
-        "no_industry_role",
-        select(Firm.province_code, func.count())
-        .outerjoin(rg, rg.c.firm_id == Firm.id)
-        .where(active, rg.c.firm_id.is_(None), Firm.kbli_code.is_not(None))
-        .group_by(Firm.province_code),
-    )
-    return [{"province_code": p, "issue": i, "units": n} for (p, i), n in sorted(counts.items()) if n]
+    if issue in simple:
+        return simple[issue]
+    if issue == "coordinates_far_from_regency":
+        far = or_(
+            func.abs(Firm.latitude - Regency.latitude) > FAR_FROM_SEAT_DEGREES,
+            func.abs(Firm.longitude - Regency.longitude) > FAR_FROM_SEAT_DEGREES,
+        )
+        return and_(Firm.latitude.is_not(None), exists().where(Regency.code == Firm.regency_code, far))
+    if issue == "duplicate_nib":
+        dup = select(Firm.nib).where(Firm.status == "active", Firm.nib.is_not(None))
+        return Firm.nib.in_(dup.group_by(Firm.nib).having(func.count() > 1))
+    if issue == "ikm_with_large_size":  # IKM wins when a firm has both roles (role_group_subquery)
+        return and_(Firm.size_class == "besar", exists().where(FirmRole.firm_id == Firm.id, FirmRole.role == "ikm"))
+    raise KeyError(issue)
+
+
+def _quality_rows(session: Session) -> list[dict[str, Any]]:
+    """Per-province counts of the quality issues in ``QUALITY_ISSUES``."""
+    sums = (func.sum(case((issue_clause(i), 1), else_=0)) for i in QUALITY_ISSUES)
+    stmt = select(Firm.province_code, *sums).where(Firm.status == "active").group_by(Firm.province_code)
+    return [
+        {"province_code": province, "issue": issue, "units": int(n)}
+        for province, *values in session.execute(stmt)
+        for issue, n in zip(QUALITY_ISSUES, values, strict=True)
+        if n
+    ]
+
+
+def issue_firms(session: Session, *, issue: str, province: str | None, page: int, size: int) -> tuple[list[Any], int]:
+    """The active firms behind one quality-issue count (public id, name, regency, KBLI), one page and the total."""
+    where = [Firm.status == "active", issue_clause(issue)]
+    if province:
+        where.append(Firm.province_code == province)
+    total = session.scalar(select(func.count()).select_from(Firm).where(*where)) or 0
+    cols = (Firm.public_id, Firm.name, Firm.regency_code, Firm.kbli_code, Firm.nib, Firm.workers)
+    stmt = select(*cols).where(*where).order_by(Firm.name_key, Firm.id).offset((page - 1) * size).limit(size)
+    return [row._asdict() for row in session.execute(stmt)], total
 
 
 def _sources(session: Session) -> dict[str, Any]:
@@ -278,7 +291,38 @@ def _sources(session: Session) -> dict[str, Any]:
         "sentra_sources": [s for s, _ in sentra_sources if s],
         "sentra_year_min": sentra_years[0],
         "sentra_year_max": sentra_years[1],
+        "by_province": _province_sources(session),
     }
+
+
+def _province_sources(session: Session) -> dict[str, dict[str, Any]]:
+    """The same source summary per province: only the offices, files and sentra sources behind its records."""
+    out: dict[str, dict[str, Any]] = defaultdict(lambda: {"offices": 0, "files": 0, "sentra_sources": []})
+    firm_src = select(
+        Firm.province_code,
+        func.count(distinct(RecordSource.source_office)),
+        func.count(distinct(RecordSource.file_name)),
+    ).join(RecordSource, and_(RecordSource.entity_type == "firm", RecordSource.entity_id == Firm.id))
+    for code, offices, files in session.execute(firm_src.group_by(Firm.province_code)):
+        out[code].update(offices=int(offices or 0), files=int(files or 0))
+    years = select(Firm.province_code, func.min(Firm.reference_year), func.max(Firm.reference_year))
+    for code, low, high in session.execute(years.where(Firm.status == "active").group_by(Firm.province_code)):
+        out[code].update(year_min=low, year_max=high)
+    sentra = select(
+        Sentra.province_code,
+        Sentra.source,
+        func.count(),
+        func.min(Sentra.reference_year),
+        func.max(Sentra.reference_year),
+    ).group_by(Sentra.province_code, Sentra.source)
+    for code, source, _n, low, high in sorted(session.execute(sentra), key=lambda r: (r[0] or "", -r[2])):
+        entry = out[code]
+        if source and len(entry["sentra_sources"]) < 3:
+            entry["sentra_sources"].append(source)
+        lows = [y for y in (entry.get("sentra_year_min"), low) if y is not None]
+        highs = [y for y in (entry.get("sentra_year_max"), high) if y is not None]
+        entry.update(sentra_year_min=min(lows, default=None), sentra_year_max=max(highs, default=None))
+    return {code: dict(v) for code, v in out.items() if code}
 
 
 def refresh_rollups(session: Session) -> RefreshLog:

@@ -33,6 +33,7 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]]
     links: dict[tuple[int, str], str] = field(default_factory=dict)
+    note: str | None = None  # translated sentence shown under the title (e.g. a ranking's minimum size)
 
     def header(self, lang: str) -> list[str]:
         """Translated column labels."""
@@ -50,6 +51,10 @@ class Params:
     scope: Scope = field(default_factory=Scope)
     level: str = "province"
     measure: str = "units"
+
+
+def _int(value: int, lang: str) -> str:
+    return f"{value:,}".replace(",", "." if lang == "id" else ",")
 
 
 def firms_url(params: dict[str, str] | None) -> str | None:
@@ -99,6 +104,8 @@ def headline_table(session: Session, p: Params, lang: str) -> Table:
     """The headline panel as a table: figure, value, share, reference years, source."""
     h = service.headline(session, scope=p.scope)
     src = h["sources"]
+    if p.scope.province:  # a province shows only the offices, files and sentra sources behind its own records
+        src = (src.get("by_province") or {}).get(p.scope.province, {"offices": 0, "files": 0, "sentra_sources": []})
     years = p.scope.year or (
         f"{src.get('year_min')}–{src.get('year_max')}"
         if src.get("year_min") != src.get("year_max")
@@ -206,7 +213,10 @@ def lq_table(session: Session, p: Params, lang: str) -> Table:
         (i, "value"): firms_url({key: r["region"], "kbli_division": r["division"], "role": "ikm"}) or ""
         for i, r in enumerate(rows)
     }
-    return Table("lq", "insights.table.lq", cols, rows, links)
+    unit = translate(f"insights.unit.{p.measure}", lang)
+    floor = clusters.SIGNIFICANT[p.measure]
+    note = translate("insights.lq_minimum", lang, n=_int(floor, lang), unit=unit)
+    return Table("lq", "insights.table.lq", cols, rows, links, note)
 
 
 def specialisation_table(session: Session, p: Params, lang: str) -> Table:
@@ -221,7 +231,12 @@ def specialisation_table(session: Session, p: Params, lang: str) -> Table:
         Column("top_lq", "insights.col.lq", "float"),
         Column("specialised_divisions", "insights.col.specialised_divisions", "int"),
     ]
-    return Table("specialisation", "insights.table.specialisation", cols, rows)
+    unit = translate(f"insights.unit.{p.measure}", lang)
+    lq = f"{clusters.SPECIALISED_LQ:.2f}".replace(".", "," if lang == "id" else ".")
+    note = translate(
+        "insights.specialisation_minimum", lang, n=_int(clusters.SPECIALISATION_MIN[p.measure], lang), unit=unit, lq=lq
+    )
+    return Table("specialisation", "insights.table.specialisation", cols, rows, note=note)
 
 
 def sentra_strength_table(session: Session, p: Params, lang: str) -> Table:
@@ -265,7 +280,13 @@ def quality_table(session: Session, p: Params, lang: str) -> Table:
     """Counts of quality issues."""
     rows = quality.issues(session, province=p.scope.province, lang=lang)
     cols = [Column("label", "insights.col.issue"), Column("units", "insights.col.records", "int")]
-    return Table("quality", "insights.table.quality", cols, rows)
+    where = {"province": p.scope.province} if p.scope.province else {}
+    links = {
+        (i, "units"): f"/insights/issues/{r['issue']}" + ("?" + urlencode(where) if where else "")
+        for i, r in enumerate(rows)
+        if r["units"]
+    }
+    return Table("quality", "insights.table.quality", cols, rows, links)
 
 
 def sector_mapping_table(session: Session, p: Params, lang: str) -> Table:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jejaring.core import exports
 from jejaring.core.errors import NotFound
 from jejaring.core.i18n import translate
-from jejaring.insights import cache, charts, export, labels, service, tables
+from jejaring.insights import cache, charts, export, labels, quality, rollups, service, tables
 from jejaring.insights.params import InsightsQuery, insights_query
 from jejaring.insights.service import Scope
 from jejaring.reference import catalog
@@ -149,7 +149,9 @@ def _clusters_context(request: Request, session: Any, lang: str, query: Insights
         "lq": lq,
         "spec": tables.build(session, "specialisation", p, lang),
         "strength": strength,
-        "chart_json": charts.to_json(charts.clusters(lang, lq=lq, level=query.level, strength=strength)),
+        "chart_json": charts.to_json(
+            charts.clusters(lang, lq=lq, level=query.level, strength=strength, measure=query.measure)
+        ),
     }
 
 
@@ -188,6 +190,32 @@ def province_page(code: str, request: Request, session: SessionDep, lang: LangDe
         "scope_qs": f"province={code}" + (f"&year={query.year}" if query.year is not None else ""),
     }
     return render(request, "insights/province.html", context, lang=lang)
+
+
+@router.get("/insights/issues/{issue}")
+def issue_page(
+    issue: str,
+    request: Request,
+    session: SessionDep,
+    lang: LangDep,
+    province: Annotated[str | None, Query(pattern=r"^(\d{2})?$")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """The firm records behind one quality-issue count (in one province or all), to be corrected."""
+    if issue not in quality.ISSUES:
+        raise NotFound("insights.error.issue_not_found", field="issue", value=issue)
+    size = request.app.state.settings.page_size
+    firms, total = rollups.issue_firms(session, issue=issue, province=province or None, page=page, size=size)
+    context = {
+        "issue": issue,
+        "province": province or None,
+        "scope_name": labels.province_names().get(province or "", ""),
+        "firms": firms,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // size)),
+    }
+    return render(request, "insights/issue.html", context, lang=lang)
 
 
 @router.get("/insights/sectors")

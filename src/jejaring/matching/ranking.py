@@ -68,7 +68,7 @@ def _say(key: str, lang: str, **values: object) -> str:
 
 def _fmt(x: float, lang: str) -> str:
     text = f"{x:,.0f}" if x >= 10 or float(x).is_integer() else f"{x:,.1f}"
-    return text.replace(",", "\u2009").replace(".", ",") if lang == "id" else text
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".") if lang == "id" else text  # 1.250 · 3,5
 
 
 class TextRelevance:
@@ -191,7 +191,7 @@ class CertificateCoverage:
         score = len(held) / len(req.certificates)
         if not lang:
             return score, ""
-        names = {r["code"]: r["name"] for r in catalog.certificates()}
+        names = {r["code"]: catalog.certificate_name(r["code"], lang) for r in catalog.certificates()}
         missing = [names.get(x, x) for x in req.certificates if x not in held]
         if not missing:
             return score, _say("match.why.certs_all", lang, certs=", ".join(names.get(x, x) for x in held))

@@ -13,6 +13,7 @@ from starlette.routing import NoMatchFound
 from jejaring.accounts.deps import ActorDep
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import pick_language, translate, validation_messages
+from jejaring.core.numbers import parse_number
 from jejaring.matching import search, service
 from jejaring.matching.access import Writer, form_writer
 from jejaring.matching.models import LISTING_KINDS, PERIODS, Need
@@ -52,8 +53,21 @@ def _values(items: list[tuple[str, str]]) -> dict[str, Any]:
         if key in LIST_FIELDS:
             values.setdefault(key, []).extend(v.strip() for v in value.split(";") if v.strip())
         elif value and key != "csrf_token":
-            values[key] = value
+            values[key] = _amount(value) if key in AMOUNT_FIELDS else value
     return values
+
+
+AMOUNT_FIELDS = ("quantity", "min_order", "price_min", "price_max", "radius_km")
+
+
+def _amount(text: str) -> Any:
+    """An amount as people type it ("1.500.000", "Rp 2.500.000", "3,5"); the text itself when unreadable, so the
+    validation message names the field."""
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return text
+    return int(value) if value is not None and value == int(value) else value
 
 
 def _region_label(code: str | None) -> str:
@@ -97,7 +111,7 @@ def chips(request: Request, understood: Understood | None, lang: str) -> list[di
         out[-1]["edit"] = link("quantity", quantity=f"{u.quantity:g}", unit=u.unit,
                                period=u.period if u.period in PERIODS else "bulan")  # fmt: skip
     if u.certificates:
-        names = {c["code"]: c["name"] for c in catalog.certificates()}
+        names = {c["code"]: catalog.certificate_name(c["code"], lang) for c in catalog.certificates()}
         soft = "" if u.certificates_firm else translate("match.chip.soft", lang)
         out.append({"field": "certificates", "value": ", ".join(names.get(c, c) for c in u.certificates) + soft})
         out[-1]["edit"] = link("certificates", certificates=";".join(u.certificates))

@@ -174,6 +174,16 @@ def certificates() -> list[dict[str, str]]:
     return [dict(r) for r in read_csv("certificates.csv")]
 
 
+def certificate_name(code: str | None, lang: str = "id") -> str:
+    """A certificate's name in ``lang`` (its English name on English pages); the code when unknown."""
+    if not code:
+        return "–"
+    for c in certificates():
+        if c["code"] == code:
+            return (c.get("name_en") or c["name"]) if lang == "en" else c["name"]
+    return code
+
+
 @lru_cache
 def certificate_lookup() -> dict[str, str]:
     """Lower-cased name or alias → certificate code."""

@@ -74,6 +74,7 @@ def environment() -> Environment:
     env.globals["kbli_title"] = _kbli_title
     env.globals["province_name"] = _province_name
     env.globals["regency_name"] = _regency_name
+    env.globals["certificate_name"] = catalog.certificate_name
     return env
 
 

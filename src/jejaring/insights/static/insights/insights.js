@@ -17,9 +17,15 @@
     });
   }
 
-  function fmt(lang, v) {
-    return Number(v || 0).toLocaleString(lang === "en" ? "en-US" : "id-ID");
+  // numbers as the page's readers write them: 1.250.000 and 3,5 in Indonesian, 1,250,000 and 3.5 in English
+  function fmt(lang, v, digits) {
+    if (v === null || v === undefined || v === "" || isNaN(Number(v))) return "–";
+    return Number(v).toLocaleString(lang === "en" ? "en-US" : "id-ID", { maximumFractionDigits: digits === undefined ? 2 : digits });
   }
+  function numberFormatter(lang, digits) {
+    return function (v) { return fmt(lang, v, digits); };
+  }
+  window.jejaringNumber = fmt;
 
   function init(id) {
     var el = document.getElementById(id);
@@ -94,21 +100,25 @@
   }
 
   function drawDashboard(data) {
-    var L = data.labels;
+    var L = data.labels, num = numberFormatter(data.lang, 0);
     var ts = init("chart-timeseries");
+    // years without records are null: no bar, and the line breaks there instead of drawing through a gap
     if (ts) ts.setOption({
-      color: PALETTE, tooltip: { trigger: "axis" }, legend: { top: 0, textStyle: { fontSize: 11 } },
-      grid: { left: 60, right: 50, top: 30, bottom: 25 },
+      color: PALETTE, tooltip: { trigger: "axis", valueFormatter: num }, legend: { top: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 10, right: 10, top: 30, bottom: 10, containLabel: true },
       xAxis: { type: "category", data: data.timeseries.years },
-      yAxis: [{ type: "value" }, { type: "value", splitLine: { show: false } }],
+      yAxis: [
+        { type: "value", axisLabel: { formatter: num } },
+        { type: "value", splitLine: { show: false }, axisLabel: { formatter: num } }
+      ],
       series: [
         { name: L.units, type: "bar", data: data.timeseries.ikm_units, barMaxWidth: 36 },
-        { name: L.workers, type: "line", yAxisIndex: 1, data: data.timeseries.ikm_workers, smooth: true }
+        { name: L.workers, type: "line", yAxisIndex: 1, data: data.timeseries.ikm_workers, connectNulls: false }
       ]
     });
     var sizes = init("chart-sizes");
     if (sizes) sizes.setOption({
-      color: PALETTE, tooltip: { trigger: "item" },
+      color: PALETTE, tooltip: { trigger: "item", valueFormatter: num },
       legend: { orient: "vertical", right: 0, top: "middle", textStyle: { fontSize: 11 } },
       series: [{
         type: "pie", radius: ["45%", "75%"], center: ["35%", "50%"], label: { show: false },
@@ -117,9 +127,9 @@
     });
     var div = init("chart-divisions");
     if (div) div.setOption({
-      color: [PALETTE[0]], tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      color: [PALETTE[0]], tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: num },
       grid: { left: 10, right: 30, top: 10, bottom: 10, containLabel: true },
-      xAxis: { type: "value" },
+      xAxis: { type: "value", axisLabel: { formatter: num } },
       yAxis: {
         type: "category", inverse: true,
         data: data.divisions.codes.map(function (c, i) { return c + " " + data.divisions.labels[i]; }),
@@ -130,33 +140,49 @@
   }
 
   function drawClusters(data) {
+    var lang = data.lang, hmData = data.heatmap, L = data.labels;
     var hm = init("chart-lq");
-    if (hm) hm.setOption({
-      tooltip: {
-        formatter: function (p) {
-          return esc(data.heatmap.regions[p.value[1]]) + " · KBLI " + esc(data.heatmap.divisions[p.value[0]]) + "<br>" + esc(data.labels.lq) + ": " + esc(p.value[2]);
-        }
-      },
-      grid: { left: 10, right: 10, top: 10, bottom: 60, containLabel: true },
-      xAxis: { type: "category", data: data.heatmap.divisions, splitArea: { show: true }, axisLabel: { fontSize: 10 } },
-      yAxis: { type: "category", data: data.heatmap.regions, axisLabel: { fontSize: 10, width: 140, overflow: "truncate" } },
-      visualMap: {
-        min: 0, max: 3, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemWidth: 12,
-        inRange: { color: ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"] }
-      },
-      series: [{ type: "heatmap", data: data.heatmap.cells, emphasis: { itemStyle: { borderColor: "#333", borderWidth: 1 } } }]
-    });
+    if (hm) {
+      // cell labels (the LQ) only when the cells are big enough to hold them; the tooltip always names both axes
+      var el = document.getElementById("chart-lq");
+      var roomy = el.clientHeight / Math.max(hmData.regions.length, 1) >= 14 &&
+        el.clientWidth / Math.max(hmData.divisions.length, 1) >= 30;
+      hm.setOption({
+        tooltip: {
+          formatter: function (p) {
+            var d = hmData.divisions[p.value[0]];
+            return esc(hmData.regions[p.value[1]]) + "<br>KBLI " + esc(d) + " " + esc(hmData.division_names[d] || "") +
+              "<br>" + esc(L.lq) + ": " + fmt(lang, p.value[2], 2) + "<br>" + esc(L.value) + ": " + fmt(lang, p.value[3], 0);
+          }
+        },
+        grid: { left: 10, right: 10, top: 10, bottom: 60, containLabel: true },
+        xAxis: { type: "category", data: hmData.divisions, splitArea: { show: true }, axisLabel: { fontSize: 10 } },
+        yAxis: { type: "category", data: hmData.regions, axisLabel: { fontSize: 10, width: 140, overflow: "truncate" } },
+        visualMap: {
+          min: 0, max: 3, calculable: true, orient: "horizontal", left: "center", bottom: 0, itemWidth: 12,
+          formatter: function (v) { return fmt(lang, v, 1); },
+          inRange: { color: ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"] }
+        },
+        series: [{
+          type: "heatmap", data: hmData.cells,
+          label: { show: roomy, fontSize: 9, formatter: function (p) { return fmt(lang, p.value[2], 1); } },
+          emphasis: { itemStyle: { borderColor: "#333", borderWidth: 1 } }
+        }]
+      });
+      el.setAttribute("data-labels", roomy ? "cells" : "tooltip");
+    }
     var st = init("chart-strength");
     if (st) st.setOption({
       color: [PALETTE[1]],
       tooltip: {
         formatter: function (p) {
-          return esc(p.name) + "<br>" + esc(data.labels.units) + ": " + esc(p.value[0]) + "<br>LQ: " + esc(p.value[1]) + "<br>" + esc(p.value[2]);
+          return esc(p.name) + "<br>" + esc(L.units) + ": " + fmt(lang, p.value[0], 0) + "<br>" + esc(L.lq) + ": " +
+            fmt(lang, p.value[1], 2) + "<br>" + esc(L.strength_short) + ": " + fmt(lang, p.value[2], 1);
         }
       },
-      grid: { left: 50, right: 20, top: 20, bottom: 40 },
-      xAxis: { type: "log", name: data.labels.units, nameLocation: "middle", nameGap: 25, min: 1 },
-      yAxis: { type: "value", name: data.labels.lq },
+      grid: { left: 10, right: 20, top: 30, bottom: 30, containLabel: true },
+      xAxis: { type: "log", name: L.units, nameLocation: "middle", nameGap: 25, min: 1, axisLabel: { formatter: numberFormatter(lang, 0) } },
+      yAxis: { type: "value", name: L.lq, axisLabel: { formatter: numberFormatter(lang, 1) } },
       series: [{
         type: "scatter", data: data.strength,
         symbolSize: function (v) { return 6 + v[2] / 6; }, itemStyle: { opacity: 0.75 }
