@@ -4,8 +4,9 @@
 quantity (20), unit (ton), period (bulan), certificates (HALAL, firm), the place (Bandung, near) and
 leaves the product words ("keripik singkong") for the text search. A pipeline of small steps, each a
 precompiled regular expression or a dict lookup over the sentence's words; a step masks what it took
-so the next ones do not read it again. Order: radius → deadline → price → certificates → quantity →
-place. See docs/matching.md ("Reading the need").
+so the next ones do not read it again. Order: HS codes → radius → deadline → price → certificates →
+quantity → place; then the KBLI classes of the HS codes and product words (``vocabulary``). See
+docs/matching.md ("Reading the need").
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from lokal.rupiah import parse_rupiah
 
-from jejaring.matching import places
+from jejaring.matching import places, vocabulary
 from jejaring.matching.units import unit_info
 from jejaring.reference import catalog
 
@@ -146,6 +147,8 @@ class Understood:
     price_min: int | None = None
     price_max: int | None = None
     price_unit: str | None = None
+    hs_codes: list[str] = field(default_factory=list)  # HS 2022 codes named in the sentence
+    kbli_codes: list[str] = field(default_factory=list)  # KBLI 2020 classes of those codes and product words
     spans: dict[str, str] = field(default_factory=dict)  # field → the words it was read from
 
     def fields(self) -> list[str]:
@@ -168,6 +171,8 @@ class Understood:
             "price_min": self.price_min,
             "price_max": self.price_max,
             "price_unit": self.price_unit,
+            "hs_codes": list(self.hs_codes),
+            "kbli_codes": list(self.kbli_codes),
             "product_text": self.rest,
             "read_from": dict(self.spans),
         }  # fmt: skip
@@ -370,6 +375,7 @@ def understand(text: str, *, today: date | None = None) -> Understood:
     deadline, price; ``rest`` keeps the product words."""
     w = _Work(text)
     u = Understood(text=text)
+    vocabulary.read(w, u)
     _radius(w, u)
     _deadline(w, u, today or date.today())
     _price(w, u)
@@ -385,4 +391,5 @@ def understand(text: str, *, today: date | None = None) -> Understood:
     rest = "".join(" " if w.low[i] == " " else ch for i, ch in enumerate(base))
     rest = _PUNCT.sub(lambda m: ", " if "," in m.group(0) or ";" in m.group(0) else " ", rest)
     u.rest = re.sub(r"\s+", " ", rest).strip(" ,;:.-") or text
+    u.kbli_codes = vocabulary.kbli_codes(u.hs_codes, u.rest)
     return u
