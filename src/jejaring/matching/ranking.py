@@ -161,7 +161,11 @@ class Distance:
         else:
             score = math.exp(-d / 300.0)
         if c.doc.regency_code == req.regency_code:
-            return max(score, 0.95), _say("match.why.distance_same_regency", lang, km=_fmt(d, lang))
+            score = max(score, 0.95)
+        if not lang:  # scoring only: no sentence to format
+            return score, ""
+        if c.doc.regency_code == req.regency_code:
+            return score, _say("match.why.distance_same_regency", lang, km=_fmt(d, lang))
         return score, _say("match.why.distance", lang, km=_fmt(d, lang))
 
 
@@ -200,7 +204,7 @@ class DeliveryByDeadline:
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
         assert req.quantity is not None and req.deadline is not None
         days = max(1, (req.deadline - date.today()).days)
-        when, need = long_date(req.deadline, lang or "id"), req.quantity_label or ""
+        when, need = long_date(req.deadline, lang) if lang else "", req.quantity_label or ""
         cap = c.doc.capacity
         if cap is None or c.doc.capacity_dimension != req.quantity.dimension:
             return 0.3, _say("match.why.deadline_unknown", lang, date=when)
