@@ -127,12 +127,13 @@ class ClassificationCloseness:
             for n, s, key in self.LEVELS:
                 if fk[:n] == want[:n]:
                     if s > best:
-                        title = catalog.kbli_titles().get(fk[:n], (fk[:n], None))
-                        label = (title[1] or title[0]) if lang == "en" else title[0]
-                        if n == 5 and want in req.kbli_from_hs:
-                            key = "kbli_hs"
                         best = s
-                        detail = _say(f"match.why.{key}", lang, code=fk[:n], title=label, hs=", ".join(req.hs_codes))
+                        if lang:  # the sentence only for results someone reads
+                            title = catalog.kbli_titles().get(fk[:n], (fk[:n], None))
+                            label = (title[1] or title[0]) if lang == "en" else title[0]
+                            key = "kbli_hs" if n == 5 and want in req.kbli_from_hs else key
+                            hs = ", ".join(req.hs_codes)
+                            detail = _say(f"match.why.{key}", lang, code=fk[:n], title=label, hs=hs)
                     break
         for want in req.hs_codes:
             for have in c.doc.hs_codes:

@@ -162,7 +162,8 @@ class MatchOut(BaseModel):
     understood: dict[str, Any] | None = Field(
         default=None,
         description="what the need reader found in the text: quantity, unit, period, certificates, "
-        "place (kode wilayah + name), radius_km, deadline, price",
+        "place (kode wilayah + name), radius_km, deadline, price, hs_codes and the kbli_codes they and the "
+        "product words stand for",
     )
     results: list[MatchResultOut]
     consortium: dict[str, Any] | None
