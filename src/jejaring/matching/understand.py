@@ -72,7 +72,8 @@ _DEADLINE = re.compile(
     r"|(?:(?:deadline|sebelum|by|before|paling lambat)\s+)?(akhir|awal|pertengahan|end of|early|mid|the end of)\s+"
     + _MONTH
     + r"(?:\s+(\d{4}))?"
-    r"|(?:dalam|within|in the next|in)\s+(\d{1,3})\s+(hari|days?|minggu|pekan|weeks?|bulan|months?)\b)"
+    r"|(?:dalam|within|in the next|in)\s+(\d{1,3})\s+(hari|days?|minggu|pekan|weeks?|bulan|months?)\b"
+    r"|(?:sebelum|paling lambat|by|before|no later than)\s+" + _MONTH + r"(?:\s+(\d{4}))?)"  # "by March": its 1st
 )
 _SOFT = re.compile(
     r"\b(sebaiknya|diutamakan|diprioritaskan|lebih disukai|lebih baik|kalau bisa|jika ada|bila ada|"
@@ -171,8 +172,7 @@ class Understood:
             "price_min": self.price_min,
             "price_max": self.price_max,
             "price_unit": self.price_unit,
-            "hs_codes": list(self.hs_codes),
-            "kbli_codes": list(self.kbli_codes),
+            "hs_codes": list(self.hs_codes), "kbli_codes": list(self.kbli_codes),
             "product_text": self.rest,
             "read_from": dict(self.spans),
         }  # fmt: skip
@@ -232,6 +232,11 @@ def _deadline(w: _Work, u: Understood, today: date) -> None:
         last = calendar.monthrange(year, month)[1]
         day = {"akhir": last, "end of": last, "the end of": last, "awal": 10, "early": 10}.get(g[3], 15)
         when = date(year, month, day)
+    elif g[8]:
+        month = _MONTHS[g[8]]
+        when = date(int(g[9]) if g[9] else today.year + (1 if month < today.month else 0), month, 1)
+        if when < today:  # "by December" said in December: the month's end
+            when = date(when.year, month, calendar.monthrange(when.year, month)[1])
     else:
         n, span = int(g[6]), g[7]
         days = 1 if span.startswith(("hari", "day")) else 7 if span.startswith(("minggu", "pekan", "week")) else 30
