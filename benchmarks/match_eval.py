@@ -16,10 +16,10 @@ def main() -> None:
     if "--verbose" in sys.argv:
         for q in report["queries"]:
             print(f"{q['ndcg@10']:.3f}  {q['recall@20']:.3f}  {q['id']} [{q['lang']}] {q['text']}")
-    for name in ("dev", "test"):
+    for name in evaluation.SPLITS:
         part = report["splits"][name]
         print(
-            f"{name:<4} queries {part['count']:>3}: nDCG@10 {part['ndcg@10']:.3f} "
+            f"{name:<7} queries {part['count']:>3}: nDCG@10 {part['ndcg@10']:.3f} "
             f"(id {part['by_language']['id']:.3f}, en {part['by_language']['en']:.3f}), "
             f"recall@20 {part['recall@20']:.3f}"
         )

@@ -231,3 +231,15 @@ def test_same_need_same_ranking_on_search_page_saved_need_and_api(
     assert [li["data-firm"] for li in saved.select("li.match-result")] == on_page
     pid = r.headers["location"].split("/")[-1].split("?")[0]
     assert [x["id"] for x in client.get(f"/api/v1/needs/{pid}/matches").json()["results"]] == on_page
+
+
+def test_hs_code_chip_names_the_heading_and_can_be_removed(client: TestClient, corpus: Corpus) -> None:
+    r = client.get("/match", params={"text": "supplier HS 4602, 1,000 pcs per month", "lang": "en"})
+    soup = BeautifulSoup(r.text, "html.parser")
+    chips = {li["data-field"]: li for li in soup.select("#understood li.chip")}
+    assert {"hs_codes", "quantity"} <= set(chips)
+    assert "HS code" in chips["hs_codes"].get_text() and "4602 (Basketwork" in chips["hs_codes"].get_text()
+    ranked = [li["data-firm"] for li in soup.select("li.match-result")]
+    assert ranked[0] in {corpus.keys[k] for k in ("n4", "n5", "f7", "n35", "f8")}  # anyaman makers
+    removed = BeautifulSoup(client.get(chips["hs_codes"].select_one("a.chip-remove")["href"]).text, "html.parser")
+    assert "hs_codes" not in {li["data-field"] for li in removed.select("#understood li.chip")}

@@ -155,10 +155,10 @@ def index_eval(
     if verbose:
         for q in report["queries"]:
             console.print(f"{q['ndcg@10']:.3f}  {q['recall@20']:.3f}  {q['id']}: {q['text']}")
-    for name in ("dev", "test"):
+    for name in evaluation.SPLITS:
         part = report["splits"][name]
         console.print(
-            f"{name:<4} queries {part['count']:>3}  nDCG@10 [bold]{part['ndcg@10']:.3f}[/bold] "
+            f"{name:<7} queries {part['count']:>3}  nDCG@10 [bold]{part['ndcg@10']:.3f}[/bold] "
             f"(id {part['by_language']['id']:.3f}, en {part['by_language']['en']:.3f})  "
             f"recall@20 {part['recall@20']:.3f}"
         )

@@ -34,6 +34,9 @@ def _read(name: str) -> str:
     return resources.files("jejaring.matching").joinpath(f"data/eval/{name}").read_text("utf-8")
 
 
+SPLITS = ("dev", "test", "heldout")  # heldout: the needs of issue 21, written before any change, never tuned on
+
+
 def queries() -> list[dict[str, Any]]:
     """The evaluation needs."""
     data: dict[str, Any] = json.loads(_read("queries.json"))
@@ -122,7 +125,7 @@ def evaluate(session: Session, settings: Settings, keys: dict[str, str]) -> dict
         "queries_count": len(rows),
         "firms": len(keys),
         **_means(rows),
-        "splits": {split: _means([r for r in rows if r["split"] == split]) for split in ("dev", "test")},
+        "splits": {split: _means([r for r in rows if r["split"] == split]) for split in SPLITS},
         "queries": rows,
     }
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Protocol
 
+from jejaring.core.dates import long_date
 from jejaring.core.i18n import translate
 from jejaring.matching.index import Candidate, OfferSummary
 from jejaring.matching.text import matched_terms
@@ -25,7 +27,11 @@ class MatchRequest:
 
     text: str
     kbli_code: str | None = None
+    kbli_codes: list[str] = field(default_factory=list)  # read from the sentence (HS codes, product words)
+    kbli_from_hs: list[str] = field(default_factory=list)  # those of them that the HS codes named
     hs_codes: list[str] = field(default_factory=list)
+    deadline: date | None = None  # when the whole quantity must be ready
+    one_off: bool = False  # the quantity is an order, not a rate per period
     quantity: Quantity | None = None  # per month, base unit
     quantity_label: str | None = None  # as the user wrote it
     certificates: list[str] = field(default_factory=list)
@@ -103,28 +109,31 @@ class SemanticSimilarity:
 
 
 class ClassificationCloseness:
-    """How close the firm's KBLI 2020 / HS 2022 codes are to the need's."""
+    """How close the firm's KBLI 2020 / HS 2022 codes are to the need's (given, or read from the sentence)."""
 
     name, weight = "classification", 0.15
+    LEVELS = ((5, 1.0, "kbli_same"), (4, 0.75, "kbli_class"), (3, 0.5, "kbli_group"), (2, 0.3, "kbli_div"))
+    UNKNOWN = 0.3  # a firm without a KBLI when the classes were only read from the words: not known to differ
 
     def applies(self, req: MatchRequest) -> bool:
-        return bool(req.kbli_code or req.hs_codes)
+        return bool(req.kbli_code or req.kbli_codes or req.hs_codes)
 
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
-        best, detail = 0.0, _say("match.why.class_none", lang)
-        fk = c.doc.kbli_code or ""
-        if req.kbli_code and fk:
-            for n, s, key in (
-                (5, 1.0, "kbli_same"),
-                (4, 0.75, "kbli_class"),
-                (3, 0.5, "kbli_group"),
-                (2, 0.3, "kbli_div"),
-            ):
-                if fk[:n] == req.kbli_code[:n]:
+        best, detail, fk = 0.0, _say("match.why.class_none", lang), c.doc.kbli_code or ""
+        wanted = [req.kbli_code] if req.kbli_code else req.kbli_codes
+        if not fk and not req.kbli_code and req.kbli_codes:
+            best = self.UNKNOWN
+        for want in wanted if fk else []:
+            for n, s, key in self.LEVELS:
+                if fk[:n] == want[:n]:
                     if s > best:
-                        title = catalog.kbli_titles().get(fk[:n], (fk[:n], None))
-                        label = (title[1] or title[0]) if lang == "en" else title[0]
-                        best, detail = s, _say(f"match.why.{key}", lang, code=fk[:n], title=label)
+                        best = s
+                        if lang:  # the sentence only for results someone reads
+                            title = catalog.kbli_titles().get(fk[:n], (fk[:n], None))
+                            label = (title[1] or title[0]) if lang == "en" else title[0]
+                            key = "kbli_hs" if n == 5 and want in req.kbli_from_hs else key
+                            hs = ", ".join(req.hs_codes)
+                            detail = _say(f"match.why.{key}", lang, code=fk[:n], title=label, hs=hs)
                     break
         for want in req.hs_codes:
             for have in c.doc.hs_codes:
@@ -153,7 +162,11 @@ class Distance:
         else:
             score = math.exp(-d / 300.0)
         if c.doc.regency_code == req.regency_code:
-            return max(score, 0.95), _say("match.why.distance_same_regency", lang, km=_fmt(d, lang))
+            score = max(score, 0.95)
+        if not lang:  # scoring only: no sentence to format
+            return score, ""
+        if c.doc.regency_code == req.regency_code:
+            return score, _say("match.why.distance_same_regency", lang, km=_fmt(d, lang))
         return score, _say("match.why.distance", lang, km=_fmt(d, lang))
 
 
@@ -176,6 +189,32 @@ class CapacityFit:
             return 1.0, _say("match.why.capacity_ok", lang, capacity=label, need=req.quantity_label or "")
         share = cap / req.quantity.amount
         return share, _say("match.why.capacity_part", lang, capacity=label, pct=max(1, round(share * 100)))
+
+
+LATE = 0.5  # a firm that cannot make the whole order by the deadline scores at most half
+
+
+class DeliveryByDeadline:
+    """Can the firm make the whole order by the deadline at its monthly capacity? (One-off orders only.)"""
+
+    name, weight = "deadline", 0.1
+
+    def applies(self, req: MatchRequest) -> bool:
+        return req.deadline is not None and req.one_off and req.quantity is not None and req.quantity.amount > 0
+
+    def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
+        assert req.quantity is not None and req.deadline is not None
+        days = max(1, (req.deadline - date.today()).days)
+        when, need = long_date(req.deadline, lang) if lang else "", req.quantity_label or ""
+        cap = c.doc.capacity
+        if cap is None or c.doc.capacity_dimension != req.quantity.dimension:
+            return 0.3, _say("match.why.deadline_unknown", lang, date=when)
+        share = cap * days / 30.0 / req.quantity.amount
+        capacity = c.doc.capacity_label or ""
+        if share >= 1.0:
+            return 1.0, _say("match.why.deadline_ok", lang, need=need, date=when, capacity=capacity, days=days)
+        return LATE * share, _say("match.why.deadline_part", lang, pct=max(1, round(share * 100)), need=need, date=when,
+                           capacity=capacity)  # fmt: skip
 
 
 class CertificateCoverage:
@@ -272,6 +311,7 @@ COMPONENTS: tuple[Component, ...] = (
     ClassificationCloseness(),
     Distance(),
     CapacityFit(),
+    DeliveryByDeadline(),
     CertificateCoverage(),
     TrackRecord(),
     CounterpartInterest(),

@@ -125,9 +125,10 @@ class MatchQuery(BaseModel):
     price_max: int | None = Field(
         default=None, ge=0, le=MAX_PRICE, description="budget: highest price per unit (Rupiah)"
     )
+    deadline: date | None = Field(default=None, description="when the whole quantity must be ready")
     limit: int = Field(default=20, ge=1, le=100)
     understand: bool = Field(default=True, description="read quantity, place, certificates … from the text")
-    ignore: list[Literal["quantity", "certificates", "place", "radius_km", "deadline", "price"]] = Field(
+    ignore: list[Literal["quantity", "certificates", "place", "radius_km", "deadline", "price", "hs_codes"]] = Field(
         default_factory=list, description="what the need reader found that the user removed"
     )
 
@@ -161,7 +162,8 @@ class MatchOut(BaseModel):
     understood: dict[str, Any] | None = Field(
         default=None,
         description="what the need reader found in the text: quantity, unit, period, certificates, "
-        "place (kode wilayah + name), radius_km, deadline, price",
+        "place (kode wilayah + name), radius_km, deadline, price, hs_codes and the kbli_codes they and the "
+        "product words stand for",
     )
     results: list[MatchResultOut]
     consortium: dict[str, Any] | None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.core.config import Settings
 from jejaring.matching import consortium as consortium_mod
-from jejaring.matching import documents, lifecycle
+from jejaring.matching import documents, lifecycle, vocabulary
 from jejaring.matching.embedding import embed_query
 from jejaring.matching.enums import ListingStatus
 from jejaring.matching.index import Candidate, SearchIndex, SearchQuery, haversine_km
@@ -80,6 +80,8 @@ def read(query: MatchQuery) -> Understood | None:
             u.price_min = u.price_max = u.price_unit = None
         elif name in ("deadline", "radius_km"):
             setattr(u, name, None)
+        elif name == "hs_codes":  # the KBLI classes of the product words stay
+            u.hs_codes, u.kbli_codes = [], vocabulary.kbli_codes([], u.rest)
         u.spans.pop(name, None)
     return u
 
@@ -91,12 +93,17 @@ def build_request(query: MatchQuery, understood: Understood | None = None) -> tu
     (``dari``/``from``/``khas`` a place, ``within 50 km``, a certificate) filters, soft wording boosts."""
     u = understood
     text = u.rest if u and u.rest else query.text
+    hs_codes = list(query.hs_codes) or (list(u.hs_codes) if u else [])
+    if u and u.hs_codes and not query.hs_codes and not vocabulary.rows_in(u.rest):
+        # a code without product words naming a heading ("supplier HS 4602"): the heading's own words
+        text = f"{'' if u.rest == u.text else text} {vocabulary.expansion(u.hs_codes)}".strip()
     certs = resolve_certificates(query.certificates)
     required = list(certs)
     if u and u.certificates:
         certs += [c for c in u.certificates if c not in certs]
         required += [c for c in u.certificates if c not in required] if u.certificates_firm else []
     quantity, unit, period = query.quantity, query.unit, str(query.period)
+    deadline = query.deadline or (u.deadline if u else None)
     if quantity is None and u and u.quantity is not None:
         quantity, unit, period = u.quantity, u.unit, u.period or "sekali"
         if period == "hari":
@@ -126,7 +133,11 @@ def build_request(query: MatchQuery, understood: Understood | None = None) -> tu
     req = MatchRequest(
         text=text,
         kbli_code=query.kbli_code,
-        hs_codes=list(query.hs_codes),
+        kbli_codes=[] if query.kbli_code or not u else list(u.kbli_codes),
+        kbli_from_hs=vocabulary.kbli_for_hs(hs_codes) if u and u.hs_codes and not query.hs_codes else [],
+        hs_codes=hs_codes,
+        deadline=deadline,
+        one_off=period == "sekali",
         quantity=qty,
         quantity_label=_fmt_qty(quantity, unit, period),
         certificates=certs,
@@ -199,6 +210,7 @@ def need_query(need: Need, *, limit: int = 20) -> MatchQuery:
         period=need.period,
         kbli_code=need.kbli_code,
         hs_codes=need.hs_list,
+        deadline=need.deadline,
         price_min=need.price_min if need.unit else None,
         price_max=need.price_max if need.unit else None,
         limit=limit,

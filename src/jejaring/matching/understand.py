@@ -4,8 +4,9 @@
 quantity (20), unit (ton), period (bulan), certificates (HALAL, firm), the place (Bandung, near) and
 leaves the product words ("keripik singkong") for the text search. A pipeline of small steps, each a
 precompiled regular expression or a dict lookup over the sentence's words; a step masks what it took
-so the next ones do not read it again. Order: radius → deadline → price → certificates → quantity →
-place. See docs/matching.md ("Reading the need").
+so the next ones do not read it again. Order: HS codes → radius → deadline → price → certificates →
+quantity → place; then the KBLI classes of the HS codes and product words (``vocabulary``). See
+docs/matching.md ("Reading the need").
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from lokal.rupiah import parse_rupiah
 
-from jejaring.matching import places
+from jejaring.matching import places, vocabulary
 from jejaring.matching.units import unit_info
 from jejaring.reference import catalog
 
@@ -71,7 +72,8 @@ _DEADLINE = re.compile(
     r"|(?:(?:deadline|sebelum|by|before|paling lambat)\s+)?(akhir|awal|pertengahan|end of|early|mid|the end of)\s+"
     + _MONTH
     + r"(?:\s+(\d{4}))?"
-    r"|(?:dalam|within|in the next|in)\s+(\d{1,3})\s+(hari|days?|minggu|pekan|weeks?|bulan|months?)\b)"
+    r"|(?:dalam|within|in the next|in)\s+(\d{1,3})\s+(hari|days?|minggu|pekan|weeks?|bulan|months?)\b"
+    r"|(?:sebelum|paling lambat|by|before|no later than)\s+" + _MONTH + r"(?:\s+(\d{4}))?)"  # "by March": its 1st
 )
 _SOFT = re.compile(
     r"\b(sebaiknya|diutamakan|diprioritaskan|lebih disukai|lebih baik|kalau bisa|jika ada|bila ada|"
@@ -146,6 +148,8 @@ class Understood:
     price_min: int | None = None
     price_max: int | None = None
     price_unit: str | None = None
+    hs_codes: list[str] = field(default_factory=list)  # HS 2022 codes named in the sentence
+    kbli_codes: list[str] = field(default_factory=list)  # KBLI 2020 classes of those codes and product words
     spans: dict[str, str] = field(default_factory=dict)  # field → the words it was read from
 
     def fields(self) -> list[str]:
@@ -168,6 +172,7 @@ class Understood:
             "price_min": self.price_min,
             "price_max": self.price_max,
             "price_unit": self.price_unit,
+            "hs_codes": list(self.hs_codes), "kbli_codes": list(self.kbli_codes),
             "product_text": self.rest,
             "read_from": dict(self.spans),
         }  # fmt: skip
@@ -227,6 +232,11 @@ def _deadline(w: _Work, u: Understood, today: date) -> None:
         last = calendar.monthrange(year, month)[1]
         day = {"akhir": last, "end of": last, "the end of": last, "awal": 10, "early": 10}.get(g[3], 15)
         when = date(year, month, day)
+    elif g[8]:
+        month = _MONTHS[g[8]]
+        when = date(int(g[9]) if g[9] else today.year + (1 if month < today.month else 0), month, 1)
+        if when < today:  # "by December" said in December: the month's end
+            when = date(when.year, month, calendar.monthrange(when.year, month)[1])
     else:
         n, span = int(g[6]), g[7]
         days = 1 if span.startswith(("hari", "day")) else 7 if span.startswith(("minggu", "pekan", "week")) else 30
@@ -370,6 +380,7 @@ def understand(text: str, *, today: date | None = None) -> Understood:
     deadline, price; ``rest`` keeps the product words."""
     w = _Work(text)
     u = Understood(text=text)
+    vocabulary.read(w, u)
     _radius(w, u)
     _deadline(w, u, today or date.today())
     _price(w, u)
@@ -385,4 +396,5 @@ def understand(text: str, *, today: date | None = None) -> Understood:
     rest = "".join(" " if w.low[i] == " " else ch for i, ch in enumerate(base))
     rest = _PUNCT.sub(lambda m: ", " if "," in m.group(0) or ";" in m.group(0) else " ", rest)
     u.rest = re.sub(r"\s+", " ", rest).strip(" ,;:.-") or text
+    u.kbli_codes = vocabulary.kbli_codes(u.hs_codes, u.rest)
     return u

@@ -14,7 +14,7 @@ from jejaring.accounts.deps import ActorDep
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import pick_language, translate, validation_messages
 from jejaring.core.numbers import parse_number
-from jejaring.matching import search, service
+from jejaring.matching import search, service, vocabulary
 from jejaring.matching.access import Writer, form_writer
 from jejaring.matching.models import LISTING_KINDS, PERIODS, Need
 from jejaring.matching.schemas import MatchQuery, NeedIn, OfferIn, ProposalIn
@@ -128,6 +128,9 @@ def chips(request: Request, understood: Understood | None, lang: str) -> list[di
         value = f"{low} – {high}" if low and high else (f"≥ {low}" if low else f"≤ {high}")
         out.append({"field": "price", "value": value + (f"/{u.price_unit}" if u.price_unit else "")})
         out[-1]["edit"] = link("price", price_min=u.price_min, price_max=u.price_max)
+    if u.hs_codes:
+        described = [f"{c} ({d[:60]})" if (d := vocabulary.description(c[:4])) else c for c in u.hs_codes]
+        out.append({"field": "hs_codes", "value": "; ".join(described), "edit": ""})
     for chip in out:
         chip["label"] = translate(f"match.chip.{chip['field']}", lang)
         chip["remove"] = link(chip["field"])
