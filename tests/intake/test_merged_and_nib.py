@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 
 from jejaring.accounts.roles import ADMIN, Actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.intake import jobs, quarantine, service
+from jejaring.registry import deferred as deferred_mod
 from jejaring.registry.models import Firm, FirmHistory, RecordSource
 from jejaring.resolution import service as resolution_service
 from tests.accounts.helpers import create_user_with_token
@@ -154,3 +156,29 @@ def test_an_officer_row_meeting_another_province_firm_by_nib_only_sights_it(
         assert [(f.regency_code, f.workers) for f in firms] == [("33.20", 8)]  # not moved, not overwritten
         sighted = select(func.count()).select_from(RecordSource).where(RecordSource.file_name == "jabar.csv")
         assert s.scalar(sighted) == 1
+
+
+def test_a_deferred_load_attaches_rows_to_nibs_the_registry_held(
+    engine: Engine, run_import: ImportFn, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load large enough to write without the registry's indexes asks its own NIB list, read when it began."""
+    run_import(write_csv(tmp_path / "v1.csv", [good_row(1)]), office="32")
+    nib = "9120003334445"
+    with session_scope(engine) as s:
+        firm = s.scalar(select(Firm).where(Firm.name == "UD Sumber Rejeki 1"))
+        assert firm is not None
+        firm.nib = nib
+        firm_id = firm.id
+    monkeypatch.setattr(deferred_mod, "DEFER_MIN_ROWS", 2)
+    rows = [good_row(1, **{"NIB": nib, "Jumlah TK": "21"}), *[good_row(i) for i in range(2, 6)]]
+    path = write_csv(tmp_path / "besar.csv", rows)
+    with session_scope(engine) as s:
+        job = service.create_job(s, source=path, file_name=path.name, data_dir=settings.data_dir, office="32")
+        service.inspect_job(s, job=job, max_bytes=10**9, max_rows=10**6)
+        job_id = job.id
+    [done] = jobs.run_jobs(engine, [job_id], settings)
+    assert (done.inserted, done.updated) == (4, 1)
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Firm)) == 5
+        firm = s.get(Firm, firm_id)
+        assert firm is not None and firm.workers == 21
