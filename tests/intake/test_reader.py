@@ -96,3 +96,54 @@ def test_limits(tmp_path: Path) -> None:
     with pytest.raises(reader.FileError) as exc:
         reader.read_file(path, max_bytes=BIG, max_rows=5)
     assert exc.value.key == "intake.file.too_many_rows" and exc.value.params["rows"] == 10
+
+
+def _refusal(path: Path, **limits: int) -> reader.FileError:
+    with pytest.raises(reader.FileError) as caught:
+        reader.read_file(path, max_bytes=BIG, max_rows=BIG, **limits)
+    return caught.value
+
+
+def test_a_zip_bomb_is_refused_naming_the_file_and_part(tmp_path: Path) -> None:
+    import zipfile
+
+    path = write_xlsx(tmp_path / "bom.xlsx", [good_row(1)])
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * 30_000_000)  # packs to ~30 KB: a 1,000-fold expansion
+    err = _refusal(path)
+    assert err.key == "intake.file.xlsx_expands"
+    assert (err.params["name"], err.params["part"]) == ("bom.xlsx", "xl/media/padding.bin")
+
+
+def test_an_xlsx_larger_than_the_memory_cap_once_unzipped_is_refused(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "besar.xlsx", [good_row(i) for i in range(1, 200)])
+    assert _read(path).data.height == 199
+    err = _refusal(path, max_expanded=20_000)
+    assert err.key == "intake.file.xlsx_expands" and err.params["name"] == "besar.xlsx"
+
+
+def test_shift_jis_is_refused_with_the_byte_position(tmp_path: Path) -> None:
+    row = good_row(1, **{"Nama Perusahaan": "株式会社 山田製作所"})
+    path = write_csv(tmp_path / "sjis.csv", [row], encoding="shift_jis")
+    raw = path.read_bytes()
+    first_high = next(i for i, b in enumerate(raw) if b >= 0x80)
+    err = _refusal(path)
+    assert err.key == "intake.file.encoding"
+    assert (err.params["name"], err.params["position"]) == ("sjis.csv", first_high + 1)
+
+
+def test_broken_utf8_is_refused_with_the_byte_position(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "rusak.csv", [good_row(1, **{"Nama Perusahaan": "Kerajinan Café"}), good_row(2)])
+    raw = path.read_bytes()
+    cut = raw.index(b"UD Sumber Rejeki 2")
+    path.write_bytes(raw[:cut] + b"\xff" + raw[cut:])
+    err = _refusal(path)
+    assert err.key == "intake.file.encoding"
+    assert (err.params["name"], err.params["position"]) == ("rusak.csv", cut + 1)
+
+
+def test_a_formula_cell_keeps_its_text(tmp_path: Path) -> None:
+    row: list[object] = list(good_row(1))
+    row[10] = '=HYPERLINK("http://jahat.example","klik")'
+    sheet = _read(write_xlsx(tmp_path / "rumus.xlsx", [row]))
+    assert sheet.data.get_column("c10").to_list() == ['=HYPERLINK("http://jahat.example","klik")']

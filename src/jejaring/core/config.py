@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=200, ge=1, le=1000, description="largest page an API client may ask for")
     max_upload_mb: int = Field(default=200, ge=1, description="largest uploaded file, in megabytes")
     max_upload_rows: int = Field(default=5_000_000, ge=1, description="most data rows in one uploaded file")
+    max_xlsx_expanded_mb: int = Field(
+        default=1_000,
+        ge=1,
+        description="largest total size of an uploaded XLSX once unzipped, in megabytes (guards memory: zip bombs)",
+    )
     max_cell_chars: int = Field(default=2_000, ge=10, description="longest text accepted in one cell or field")
     intake_batch_rows: int = Field(
         default=50_000, ge=1, description="rows an import commits at a time (a kill loses at most one batch)"

@@ -1,7 +1,8 @@
 """What the pages, the API and the CLI show: gaps of a place, its links, the national summary, exports.
 
-Gaps and the network are computed once per state of the data (links and firms counted), nationally, and kept
-in memory (gaps indexed by province); a new link or firm computes them again.
+Gaps and the network are computed once per state of the data (links and firms counted, and the last audited write
+that changed firms), nationally, and kept in memory (gaps indexed by province); a new link, a new or edited firm,
+a merge or a split computes them again.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from jejaring.accounts import revisions
 from jejaring.accounts.authz import Forbidden, Unauthenticated, allowed
 from jejaring.accounts.roles import Actor
 from jejaring.core import exports
@@ -73,7 +75,8 @@ def resolve_place(
 
 
 def _state(session: Session) -> tuple[Any, ...]:
-    return (*service.links_state(session), registry_service.count_firms(session))
+    # links, active firms, and the last audited write that changed firms (an edit, merge, split, upload, partnership)
+    return (*service.links_state(session), registry_service.count_firms(session), revisions.figures_mark(session))
 
 
 def _network(session: Session, state: tuple[Any, ...] | None = None) -> network.Network:

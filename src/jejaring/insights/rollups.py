@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, delete, distinct, exists, func, insert, or_, 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from jejaring.accounts import revisions
 from jejaring.insights import cache
 from jejaring.insights.models import (
     ROLE_GROUPS,
@@ -35,6 +36,7 @@ SECTOR_COLUMNS = {
 }
 MEASURES = ("units", "workers", "output_value", "output_units", "nib_units", "geo_units", "cert_units")
 BATCH = 5_000
+FIGURES_MARK = "figures_mark"  # key in a refresh's sources: the audit mark the rollups were built at
 # Coordinates further than this (degrees, either axis) from the regency seat are flagged.
 FAR_FROM_SEAT_DEGREES = 1.5
 
@@ -328,13 +330,14 @@ def _province_sources(session: Session) -> dict[str, dict[str, Any]]:
 def refresh_rollups(session: Session) -> RefreshLog:
     """Rebuild every insights rollup from the registry (flushes; the caller commits)."""
     started = time.perf_counter()
+    mark = revisions.figures_mark(session)  # read first: a write meanwhile makes the next look stale, not lost
     max_firm = session.scalar(select(func.max(Firm.id))) or 0
     max_sentra = session.scalar(select(func.max(Sentra.id))) or 0
     prov_rows, reg_rows = _fold(_firm_cells(session))
     cert_rows = _certificate_rows(session)
     sentra_rows = _sentra_rows(session)
     quality_rows = _quality_rows(session)
-    sources = _sources(session)
+    sources = {**_sources(session), FIGURES_MARK: mark}
     for model in (ProvinceRollup, RegencyRollup, CertificateRollup, SentraRollup, QualityRollup):
         session.execute(delete(model))
     _bulk(session, ProvinceRollup, prov_rows)
@@ -362,12 +365,15 @@ def latest_refresh(session: Session) -> RefreshLog | None:
 
 
 def is_stale(session: Session, entry: RefreshLog | None) -> bool:
-    """Whether firms or sentra were added since ``entry`` (cheap: compares the highest ids)."""
+    """Whether firms or sentra were added, or a write changed what the figures count (an edit, an upload, a merge,
+    a split, a partnership: :func:`revisions.figures_mark`), since ``entry``. Cheap: highest ids only."""
     if entry is None:
         return True
     max_firm = session.scalar(select(func.max(Firm.id))) or 0
     max_sentra = session.scalar(select(func.max(Sentra.id))) or 0
-    return (max_firm, max_sentra) != (entry.max_firm_id, entry.max_sentra_id)
+    if (max_firm, max_sentra) != (entry.max_firm_id, entry.max_sentra_id):
+        return True
+    return revisions.figures_mark(session) > int(json.loads(entry.sources or "{}").get(FIGURES_MARK, 0))
 
 
 def ensure_fresh(session: Session, *, max_firms: int | None = None) -> RefreshLog | None:

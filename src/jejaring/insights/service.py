@@ -111,6 +111,7 @@ def sentra_count(session: Session, scope: Scope) -> int:
 
 def _sources(entry: RefreshLog | None) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(entry.sources) if entry else {}
+    data.pop("figures_mark", None)  # the rollups' own staleness mark, not a source
     data["refreshed_at"] = entry.refreshed_at if entry else None
     return data
 

@@ -34,6 +34,7 @@ from jejaring.intake.fixed_jobs import run_sentra_job as _run_sentra_job
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.intake.validate import Validated, validate
 from jejaring.registry import bulk, locks
+from jejaring.resolution import service as resolution_service
 
 log = logging.getLogger(__name__)
 ANALYZED_TABLES = (
@@ -128,7 +129,7 @@ def run_job(
     with session_scope(engine) as s:
         job = service.get_job(s, job_id=job_id)
         job.rows_total = total
-    source = bulk.BulkSource(snapshot.office, snapshot.file_name, snapshot.uploaded_by, snapshot.id)
+    source = bulk.BulkSource(snapshot.office, snapshot.file_name, snapshot.uploaded_by, snapshot.id, region)
     size = settings.intake_batch_rows
     n_batches = max(1, -(-total // size))
     done = snapshot.batches_done
@@ -227,6 +228,7 @@ def _commit_batch(
     with turn, keys.batch() if keys is not None else nullcontext(), session_scope(engine) as s:
         accepted = v.accepted.filter(pl.col("_row").is_between(lo, hi))
         result = upsert_in_order(s, accepted, source, keys)
+        result.firms = resolution_service.follow_merges(s, result.changed_ids, result.firms)
         bulk.link_sentra(s, rows=accepted, firms=result.firms, source=source)
         quarantined = quarantine_frame(v, lo, hi)
         resolved = fixes.resolve_by_reupload(s, job=job, accepted=accepted, firms=result.firms)
@@ -300,6 +302,7 @@ def upsert_in_order(
         total.inserted += part.inserted
         total.updated += part.updated
         total.unchanged += part.unchanged
+        total.changed_ids += part.changed_ids
         total.firms = pl.concat([total.firms, part.firms])
     return total
 

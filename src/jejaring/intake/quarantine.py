@@ -22,6 +22,7 @@ from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.intake.numbers import amount, decimal
 from jejaring.intake.validate import validate
 from jejaring.registry import bulk, locks
+from jejaring.resolution import service as resolution_service
 
 
 @dataclass
@@ -106,7 +107,8 @@ def correct_row(
         {"_row": [row.row_number], **{f: [clean[f]] for f in FIELDS}}, schema_overrides={f: pl.Utf8 for f in FIELDS}
     )
     v = validate(frame, default_year=job.reference_year, max_cell_chars=settings.max_cell_chars)
-    v = scope.refuse_outside_office(v, scope.uploader_region(session, job))
+    region = scope.uploader_region(session, job)
+    v = scope.refuse_outside_office(v, region)
     before = {"values": json.loads(row.values), "status": row.status}
     row.values = json.dumps({k: val for k, val in clean.items() if val is not None}, ensure_ascii=False)
     if v.errors.height:
@@ -120,9 +122,10 @@ def correct_row(
         service.audit_row(session, actor, job, row, before)
         session.flush()
         return False
-    source = bulk.BulkSource(job.office, job.file_name, job.uploaded_by, job.id)
+    source = bulk.BulkSource(job.office, job.file_name, job.uploaded_by, job.id, region)
     locks.writer_turn(session)
     result = bulk.upsert_firms(session, rows=v.accepted, source=source)
+    result.firms = resolution_service.follow_merges(session, result.changed_ids, result.firms)
     bulk.link_sentra(session, rows=v.accepted, firms=result.firms, source=source)
     row.status = "resolved"
     row.errors = "[]"

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import logging
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import polars as pl
 
+from jejaring.core.config import get_settings
 from jejaring.core.errors import DomainError
 from jejaring.intake import headers as header_rules
 
@@ -25,6 +29,7 @@ HEADER_SCAN_ROWS = 15
 XLSX_MAGIC = b"PK\x03\x04"
 EXTRA_CELLS = 8  # cells read beyond the header's width, to show what a row with too many cells holds there
 RAGGED_SCHEMA = {"_row": pl.Int64, "cells": pl.Int64, "extra": pl.Utf8}
+XLSX_MAX_RATIO = 200  # an XLSX part expanding more than this many times its compressed size is a zip bomb
 
 
 class FileError(DomainError):
@@ -62,13 +67,29 @@ def _cell_text(value: Any) -> str | None:
     return text if text != "" else None
 
 
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
 def _decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (a superset of Latin-1's printables). Text in neither, such as
+    Shift-JIS or UTF-8 with broken bytes, is refused naming the first byte that does not fit: never imported garbled."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace")
+        raw = raw[3:]
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")  # Windows-1252, a superset of Latin-1's printables
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(raw) or raw.startswith(b"\xef\xbb\xbf"):  # UTF-8 text with broken bytes
+            raise FileError("intake.file.encoding", encoding="UTF-8", position=exc.start + 1) from exc
+    high = [i for i, b in enumerate(raw) if b >= 0x80]
+    undefined = next((i for i in high if raw[i] in _CP1252_UNDEFINED), None)
+    # single-byte Western text has a letter with an accent between plain letters; double-byte encodings (Shift-JIS,
+    # GBK, Big5) write every character as two high bytes in a row
+    paired = sum(1 for a, b in itertools.pairwise(high) if b == a + 1)
+    if undefined is not None or (len(high) >= 4 and 2 * paired >= len(high) - 1):
+        first = undefined if undefined is not None else high[0]
+        raise FileError("intake.file.encoding", encoding="UTF-8 / Windows-1252", position=first + 1)
+    return raw.decode("cp1252")
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -245,17 +266,51 @@ def _csv_ragged(df: pl.DataFrame, width: int) -> pl.DataFrame:
     )
 
 
+def check_xlsx_size(raw: bytes, *, max_bytes: int) -> None:
+    """Refuse a workbook whose parts expand beyond ``max_bytes`` in all, or one part beyond ``XLSX_MAX_RATIO`` times
+    its compressed size (a zip bomb: 3 MB of shared strings can expand to 1.5 GB in memory). Each part is inflated
+    and counted, stopping at the limit, so a false size in the archive's directory does not help."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        total = 0
+        for info in archive.infolist():
+            limit = min(max_bytes - total, max(info.compress_size, 1) * XLSX_MAX_RATIO + (1 << 20))
+            part = 0
+            with archive.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    part += len(chunk)
+                    if part > limit:
+                        raise FileError(
+                            "intake.file.xlsx_expands",
+                            part=info.filename[:100],
+                            max_mb=max_bytes // 1_000_000,
+                            ratio=XLSX_MAX_RATIO,
+                        )
+            total += part
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise FileError("intake.file.unreadable", detail=str(exc)[:200]) from exc
+
+
 def read_xlsx_bytes(raw: bytes) -> Sheet:
-    """Parse the first visible sheet of an XLSX workbook (python-calamine)."""
+    """Parse the first visible sheet of an XLSX workbook (python-calamine); a formula cell without a stored result
+    keeps its formula as text (stored as typed; exports neutralise it)."""
     from python_calamine import CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         sheet = wb.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
+        formulas = _formula_cells(raw)
     except Exception as exc:  # calamine raises several exception types for broken workbooks
         raise FileError("intake.file.unreadable", detail=str(exc)[:200]) from exc
-    text_rows = [[_cell_text(v) for v in row] for row in rows]
+    text_rows = [[_cell_text(v) for v in row] for row in rows]  # the grid starts at A1 (skip_empty_area=False)
+    for (r, c), formula in sorted(formulas.items()):  # a formula without a stored result: its text, not nothing
+        while len(text_rows) <= r:
+            text_rows.append([])
+        row = text_rows[r]
+        row.extend([None] * (c + 1 - len(row)))
+        if row[c] is None:
+            row[c] = formula
     if not text_rows:
         raise FileError("intake.file.empty")
     hidx = _find_header(text_rows)
@@ -282,8 +337,49 @@ def _xlsx_ragged(body: list[list[str | None]], width: int, first_row: int) -> pl
     return pl.DataFrame(found, schema=RAGGED_SCHEMA)
 
 
-def read_file(path: Path, *, max_bytes: int, max_rows: int) -> Sheet:
-    """Read ``path`` as XLSX or CSV, enforcing the size and row limits."""
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_FORMULA_TAG = re.compile(rb"<f[ >/]")
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)$")
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The archive path of the workbook's first sheet (the one calamine reads as index 0)."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    first = book.find(f"{_MAIN}sheets/{_MAIN}sheet")
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    rid = first.get(f"{_REL}id") if first is not None else None
+    target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def _formula_cells(raw: bytes) -> dict[tuple[int, int], str]:
+    """(row, column), counted from A1 = (0, 0), → the formula text of each cell of the first sheet that has one."""
+    out: dict[tuple[int, int], str] = {}
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        part = _first_sheet_part(archive)
+        if part is None or not _FORMULA_TAG.search(archive.read(part)):
+            return out
+        with archive.open(part) as fh:
+            for _event, cell in ElementTree.iterparse(fh):
+                if cell.tag != f"{_MAIN}c":
+                    continue
+                formula = cell.find(f"{_MAIN}f")
+                ref = _CELL_REF.match(cell.get("r") or "")
+                if formula is not None and formula.text and ref:
+                    col = 0
+                    for ch in ref.group(1):
+                        col = col * 26 + ord(ch) - 64
+                    out[(int(ref.group(2)) - 1, col - 1)] = "=" + formula.text
+                cell.clear()
+    return out
+
+
+def read_file(path: Path, *, max_bytes: int, max_rows: int, max_expanded: int | None = None) -> Sheet:
+    """Read ``path`` as XLSX or CSV, enforcing the size and row limits; an XLSX also the size of its parts once
+    unzipped (``max_expanded`` bytes, by default the ``max_xlsx_expanded_mb`` setting)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -294,13 +390,24 @@ def read_file(path: Path, *, max_bytes: int, max_rows: int) -> Sheet:
     if not raw.strip():
         raise FileError("intake.file.empty")
     if raw.startswith(XLSX_MAGIC):
+        if max_expanded is None:
+            max_expanded = get_settings().max_xlsx_expanded_mb * 1_000_000
+        try:
+            check_xlsx_size(raw, max_bytes=max_expanded)
+        except FileError as exc:
+            exc.params.setdefault("name", path.name)
+            raise
         sheet = read_xlsx_bytes(raw)
     elif path.suffix.lower() in (".xls", ".xlsb", ".ods") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileError("intake.file.unsupported", name=path.name)
     else:
         if b"\x00" in raw[:4096]:
             raise FileError("intake.file.unsupported", name=path.name)
-        sheet = read_csv_bytes(raw)
+        try:
+            sheet = read_csv_bytes(raw)
+        except FileError as exc:
+            exc.params.setdefault("name", path.name)
+            raise
     if sheet.data.height > max_rows:
         raise FileError("intake.file.too_many_rows", rows=sheet.data.height, max_rows=max_rows)
     return sheet

@@ -77,6 +77,9 @@ class BulkSource:
     file_name: str | None
     uploaded_by: str | None
     job_id: int | None
+    # the region (province ``32`` or regency ``32.09``) an officer's upload may write; None: not limited. A row
+    # matching a firm outside it only sights that firm (provenance), it does not overwrite it
+    region: str | None = None
 
 
 FIRMS_SCHEMA = {"_row": pl.Int64, "_id": pl.Int64}
@@ -89,6 +92,7 @@ class BulkResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    changed_ids: list[int] = field(default_factory=list)  # known firms whose values this batch changed
     firms: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FIRMS_SCHEMA))
 
     def firm_id(self, row: int) -> int | None:

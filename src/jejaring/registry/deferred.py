@@ -57,9 +57,16 @@ class KnownKeys:
     """
 
     SCHEMA: dict[str, Any] = {"intake_key": pl.Utf8, "_id": pl.Int64, "_hash": pl.Utf8, "_year": pl.Int64}
+    NIB_SCHEMA: dict[str, Any] = {"nib": pl.Utf8, "_id": pl.Int64, "_hash": pl.Utf8, "_year": pl.Int64}
     COMPACT_AFTER = 32  # recent frames, before they are merged into the sorted part
 
-    def __init__(self, known: pl.DataFrame, public_ids: pl.Series | None = None) -> None:
+    def __init__(
+        self, known: pl.DataFrame, public_ids: pl.Series | None = None, nibs: pl.DataFrame | None = None
+    ) -> None:
+        # the NIBs the registry held when the load began (active records first): a row of the load keyed by its
+        # NIB finds the firms the load itself writes by that key, so only the older ones are asked here
+        nibs = nibs if nibs is not None else pl.DataFrame(schema=self.NIB_SCHEMA)
+        self._nibs = nibs.unique("nib", keep="first", maintain_order=True).sort("nib").rechunk()
         self._sorted = pl.DataFrame(schema=self.SCHEMA)
         self._sorted_ids = pl.Series("public_id", [], dtype=pl.Utf8)
         self._frames = [known]
@@ -75,7 +82,12 @@ class KnownKeys:
         ids = tables.read(
             conn, "SELECT public_id FROM firm UNION ALL SELECT public_id FROM firm_alias", {"public_id": pl.Utf8}
         ).get_column("public_id")
-        return cls(tables.read(conn, sql, cls.SCHEMA), ids)
+        nib_sql = "SELECT nib, id, content_hash, reference_year FROM firm WHERE nib IS NOT NULL ORDER BY status, id"
+        return cls(tables.read(conn, sql, cls.SCHEMA), ids, tables.read(conn, nib_sql, cls.NIB_SCHEMA))
+
+    def lookup_nib(self, nibs: pl.Series) -> pl.DataFrame:
+        """The firm holding each of ``nibs`` when the load began (columns of :attr:`NIB_SCHEMA`)."""
+        return self._nibs[_bisect(self._nibs.get_column("nib"), nibs.unique())]
 
     def lookup(self, keys: pl.Series) -> pl.DataFrame:
         """The latest state of each of ``keys`` the registry holds (columns of :attr:`SCHEMA`)."""

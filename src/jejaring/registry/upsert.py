@@ -121,13 +121,14 @@ def _upsert(
             rows.get_column("intake_key"),
         )
         known = pl.DataFrame(existing, schema=KnownKeys.SCHEMA, orient="row")
-    rows = rows.join(known, on="intake_key", how="left")
+    rows = _match_by_nib(conn, rows.join(known, on="intake_key", how="left"), keys)
     new = rows.filter(pl.col("_id").is_null())
     changed = rows.filter(
         pl.col("_id").is_not_null()
-        & (pl.col("_hash") != pl.col("content_hash"))
+        & pl.col("_hash").ne_missing(pl.col("content_hash"))
         & (pl.col("_year").is_null() | (pl.col("tahun_data") >= pl.col("_year")))
     )
+    changed = _inside_region(conn, changed, source.region)
     result.unchanged = rows.height - new.height - changed.height
     now = utcnow()
     stamp = tables.stamp(conn, now)
@@ -150,6 +151,7 @@ def _upsert(
     if changed.height:
         _update_changed(conn, changed, source, stamp)
         result.updated = changed.height
+        result.changed_ids = changed.get_column("_id").to_list()
     if keys is not None:
         keys.record(
             pl.concat([f.select("intake_key", "_id", "content_hash", "tahun_data") for f in (new, changed)]),
@@ -163,6 +165,41 @@ def _upsert(
     every = pl.concat([written.select("_row", "_id"), rows.select("_row", "_id").drop_nulls("_id")])
     result.firms = every.unique("_row", keep="first", maintain_order=True)
     return result
+
+
+def _match_by_nib(conn: Connection, rows: pl.DataFrame, keys: KnownKeys | None) -> pl.DataFrame:
+    """Rows with an NIB whose key the registry does not hold, matched to the firm holding that NIB: a firm
+    registered on the site or first uploaded without its NIB is not made a second time (the active record first)."""
+    wanted = rows.filter(pl.col("_id").is_null() & pl.col("nib").is_not_null()).get_column("nib").unique()
+    if wanted.len() == 0:
+        return rows
+    if keys is not None:
+        found = keys.lookup_nib(wanted)
+    else:
+        sql = "SELECT nib, id, content_hash, reference_year FROM firm WHERE nib IN ({in}) ORDER BY status, id"
+        found = pl.DataFrame(tables.select_in(conn, sql, wanted), schema=KnownKeys.NIB_SCHEMA, orient="row")
+    found = found.unique("nib", keep="first", maintain_order=True)
+    if found.height == 0:
+        return rows
+    by_nib = found.rename({"_id": "_nib_id", "_hash": "_nib_hash", "_year": "_nib_year"})
+    missing = pl.col("_id").is_null()
+    return (
+        rows.join(by_nib, on="nib", how="left")
+        .with_columns(
+            pl.when(missing).then(pl.col(f"_nib{c}")).otherwise(pl.col(c)).alias(c) for c in ("_id", "_hash", "_year")
+        )
+        .drop("_nib_id", "_nib_hash", "_nib_year")
+    )
+
+
+def _inside_region(conn: Connection, changed: pl.DataFrame, region: str | None) -> pl.DataFrame:
+    """Of the changed rows, those whose firm lies in ``region`` (None: all): an officer's row matching another
+    region's firm by its key or NIB is recorded as a sighting of that firm, not written over it."""
+    if region is None or changed.height == 0:
+        return changed
+    places = tables.select_in(conn, "SELECT id, regency_code FROM firm WHERE id IN ({in})", changed.get_column("_id"))
+    inside = [i for i, code in places if code is not None and (code == region or code.startswith(region + "."))]
+    return changed.filter(pl.col("_id").is_in(inside))
 
 
 _DETAIL: tuple[str, ...] = tuple(

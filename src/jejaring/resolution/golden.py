@@ -53,7 +53,7 @@ SNAPSHOT_TYPES: dict[str, Any] = {
 EDGE_SCHEMA: dict[str, Any] = {"a": pl.Int64, "b": pl.Int64, "reason": pl.String, "candidate_id": pl.Int64}
 
 
-def _parents(session: Session) -> pl.DataFrame:
+def merge_parents(session: Session) -> pl.DataFrame:
     """``id → merged_into_id`` of every merged firm."""
     return tables.read(
         session.connection(),
@@ -161,7 +161,7 @@ def rebuild(
         return
     conn = session.connection()
     survivors = survivor_ids.cast(pl.Int64).unique()
-    parents = _parents(session) if parents is None else parents
+    parents = merge_parents(session) if parents is None else parents
     descendants = roots(parents.get_column("id"), parents).filter(pl.col("root").is_in(survivors.implode()))
     group = pl.concat([pl.DataFrame({"id": survivors, "root": survivors}), descendants.select("id", "root")]).rename(
         {"root": "survivor", "id": "firm_id"}
@@ -201,7 +201,7 @@ def merge_edges(session: Session, edges: pl.DataFrame, *, run_id: int | None, ac
         return 0
     session.flush()
     conn = session.connection()
-    parents = _parents(session)
+    parents = merge_parents(session)
     ends = pl.concat([edges.get_column("a"), edges.get_column("b")]).unique()
     root_of = roots(ends, parents)
     mapped = (

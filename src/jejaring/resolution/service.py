@@ -23,6 +23,7 @@ from jejaring.registry import service as registry_service
 from jejaring.resolution import golden, pipeline
 from jejaring.resolution.clusters import clusters as clusters  # re-exported: the service is the door
 from jejaring.resolution.enums import CandidateStatus, RunStatus
+from jejaring.resolution.members import follow_merges as follow_merges  # re-exported: imports meeting merged firms
 from jejaring.resolution.models import MatchCandidate, MergeEvent, ResolutionRun
 
 if TYPE_CHECKING:

@@ -159,4 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     guards.install(app)  # out-of-range integers and NUL characters: 422, not 500
     accounts_wiring.install(app, api_prefix=API_PREFIX)
+    from jejaring.web import openapi
+
+    openapi.install(app)  # error bodies declared on every API operation; OPTIONS answers with Allow
     return app
