@@ -43,7 +43,7 @@ def pg_available() -> bool:
 
 def _pg_exec(sql: str) -> None:
     with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 def _prepare(url: str) -> None:

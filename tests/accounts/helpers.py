@@ -31,7 +31,7 @@ def create_user(
     data = UserCreate(
         email=email or f"{role}.{province or 'x'}@uji.example",
         name=f"Uji {role} {province or ''}".strip(),
-        role=role,  # type: ignore[arg-type]
+        role=role,
         province_code=province,
         regency_code=regency,
         must_change_password=must_change_password,

@@ -87,7 +87,7 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     """Headless Chromium via Playwright; skips with a notice outside CI when Chromium is missing."""
     path = chromium_path()
     if path is None:
@@ -103,7 +103,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser):
     """A fresh browser page."""
     from playwright.sync_api import expect
 
@@ -116,7 +116,7 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str) -> Path:
     """Save a screenshot for review under test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

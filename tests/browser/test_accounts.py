@@ -24,7 +24,7 @@ def _cli(db_url: str, *args: str) -> str:
     return done.stdout
 
 
-def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def _sign_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
@@ -37,12 +37,12 @@ def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-de
         raise
 
 
-def _sign_out(page) -> None:  # type: ignore[no-untyped-def]
+def _sign_out(page) -> None:
     page.click("#nav-logout")
     page.wait_for_selector("#nav-login")
 
 
-def test_claim_approve_edit(live_server: str, db_url: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_claim_approve_edit(live_server: str, db_url: str, page) -> None:
     page.set_default_timeout(90_000)  # the machine may be busy: argon2 and the first page loads take time
     firm = httpx.get(f"{live_server}/api/v1/firms", params={"q": "batik", "page_size": 1}).json()["items"][0]
     province = firm["province_code"]

@@ -18,7 +18,7 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def _login(page, base: str, email: str) -> None:
     page.goto(base + "/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
@@ -26,7 +26,7 @@ def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
     expect(page).not_to_have_url(re.compile(r"/login"))
 
 
-def test_owner_assesses_and_officer_enrols(live_server: str, browser, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_owner_assesses_and_officer_enrols(live_server: str, browser, db_url: str) -> None:
     engine = build_engine(db_url)
     with session_scope(engine) as session:
         firm = session.scalar(select(Firm).where(Firm.name == "Mebel Ukir Sumber Rejeki"))

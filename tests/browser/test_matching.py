@@ -26,7 +26,7 @@ def _cli(db_url: str, *args: str) -> str:
     return done.stdout
 
 
-def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_url: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_url: str, page) -> None:
     page.goto(live_server + "/")
     page.locator("#nav-match").click()
     expect(page).to_have_url(re.compile(r"/match$"))
@@ -83,7 +83,7 @@ def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_ur
     screenshot(page, "matching-proposal")
 
 
-def test_sentence_is_understood_as_chips_and_a_removed_chip_changes_the_results(live_server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_sentence_is_understood_as_chips_and_a_removed_chip_changes_the_results(live_server: str, page) -> None:
     page.goto(live_server + "/match?lang=en")
     page.fill("#need-text", "kain batik 500 lembar per bulan, bersertifikat SNI, dari Pekalongan")
     page.locator("#find-partners").click()

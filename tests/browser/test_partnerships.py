@@ -17,7 +17,7 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def _login(page, base: str, email: str) -> None:
     page.goto(base + "/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
@@ -25,7 +25,7 @@ def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
     expect(page).not_to_have_url(re.compile(r"/login"))
 
 
-def test_proposal_to_agreement(live_server: str, browser, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_proposal_to_agreement(live_server: str, browser, db_url: str) -> None:
     engine = build_engine(db_url)
     with session_scope(engine) as session:
         big = session.scalar(select(Firm).where(Firm.name == "PT Astra Komponen Nusantara"))
