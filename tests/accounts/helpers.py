@@ -76,3 +76,8 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
     )
     assert r.status_code == 303, r.text
     return csrf_of(client, "/account/password" if r.headers["location"] == "/account/password" else "/account")
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The ``Authorization`` header of an API token."""
+    return {"Authorization": f"Bearer {token}"}

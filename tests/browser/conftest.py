@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -122,3 +123,24 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def run_cli(db_url: str, *args: str) -> str:
+    """Run ``jejaring <args>`` on the database of ``db_url`` in a process of its own; its output."""
+    env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
+    done = subprocess.run(
+        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def login(page, base: str, email: str, password: str) -> None:
+    """Sign in through the form and wait until the sign-in page is left."""
+    from playwright.sync_api import expect
+
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("#login-submit")
+    expect(page).not_to_have_url(re.compile(r"/login"))

@@ -3,27 +3,15 @@ explained partners and a consortium proposal, signs in, saves the need and propo
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import run_cli, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sandi-peramban-123"
-
-
-def _cli(db_url: str, *args: str) -> str:
-    env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
-    done = subprocess.run(
-        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
 
 
 def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_url: str, page) -> None:
@@ -55,7 +43,7 @@ def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_ur
     page.locator("#lang-switch").click()
 
     # saving the need asks for a signed-in user; the typed need survives the sign-in round trip via the URL
-    _cli(
+    run_cli(
         db_url,
         "users",
         "create",

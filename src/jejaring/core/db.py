@@ -84,7 +84,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A unit of work: commit once on success, roll back on error (for the CLI and jobs)."""
-    session = session_factory(engine or get_engine())()
+    with unit_of_work(session_factory(engine or get_engine())()) as session:
+        yield session
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Commit ``session`` once when the block succeeds, roll it back when it fails; close it either way."""
     try:
         yield session
         session.commit()
