@@ -25,6 +25,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,7 +84,9 @@ def _kbli_pool() -> tuple[list[str], np.ndarray]:
     return codes, weights / weights.sum()
 
 
-def firm_chunk(start: int, n: int, rng: np.random.Generator, regs: list[dict], kbli: tuple) -> dict[str, list]:
+def firm_chunk(
+    start: int, n: int, rng: np.random.Generator, regs: list[dict[str, Any]], kbli: tuple[Any, Any]
+) -> dict[str, list[Any]]:
     """Columns of ``n`` firms with ids from ``start``."""
     codes, weights = kbli
     reg_w = np.array([3.0 if r["province_code"] in ("32", "33", "35") else 1.0 for r in regs])
@@ -128,7 +131,7 @@ def firm_chunk(start: int, n: int, rng: np.random.Generator, regs: list[dict], k
     }
 
 
-def _load_table(conn: object, dialect: str, table: str, cols: tuple[str, ...], rows: list[tuple]) -> None:
+def _load_table(conn: object, dialect: str, table: str, cols: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     """Bulk load: COPY on PostgreSQL, executemany on SQLite."""
     if not rows:
         return
@@ -159,8 +162,8 @@ def fill(url: str, firms: int, seed: int = 11) -> None:
         import sqlite3
 
         conn = sqlite3.connect(make_url(url).database or "")
-        conn.execute("PRAGMA journal_mode=WAL")  # type: ignore[attr-defined]
-        conn.execute("PRAGMA synchronous=OFF")  # type: ignore[attr-defined]
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
 
     def ts(v: datetime) -> object:
         return v if dialect == "postgresql" else v.strftime("%Y-%m-%d %H:%M:%S.000000")
@@ -293,7 +296,7 @@ def run(backend: str, firms: int, requests: int, workdir: Path) -> None:
         pg_name = f"jj_bench_{uuid.uuid4().hex[:8]}"
         admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(False)
         with psycopg.connect(admin, autocommit=True) as c:
-            c.execute(f'CREATE DATABASE "{pg_name}"')  # type: ignore[arg-type]
+            c.execute(f'CREATE DATABASE "{pg_name}"')
         url = make_url(PG_URL).set(database=pg_name).render_as_string(False)
     try:
         t0 = time.perf_counter()
@@ -327,7 +330,7 @@ def run(backend: str, firms: int, requests: int, workdir: Path) -> None:
 
             admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(False)
             with psycopg.connect(admin, autocommit=True) as c:
-                c.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')  # type: ignore[arg-type]
+                c.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
 def main() -> None:

@@ -124,7 +124,7 @@ def _fresh_url(backend: str, workdir: Path) -> str:
     with psycopg.connect(
         admin.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
     ) as c:
-        c.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        c.execute(f'CREATE DATABASE "{name}"')
     return admin.set(database=name).render_as_string(hide_password=False)
 
 
@@ -136,7 +136,7 @@ def _drop(url: str) -> None:
 
     admin = make_url(PG_ADMIN).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(admin, autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')  # type: ignore[arg-type]
+        c.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 def _raw_load(url: str, paths: list[Path]) -> float:
@@ -154,15 +154,13 @@ def _raw_load(url: str, paths: list[Path]) -> float:
                 raw = conn.connection.dbapi_connection
                 with (
                     raw.cursor() as cur,
-                    cur.copy(  # type: ignore[union-attr]
-                        "COPY raw_rows FROM STDIN (FORMAT csv, DELIMITER ';')"
-                    ) as copy,
+                    cur.copy("COPY raw_rows FROM STDIN (FORMAT csv, DELIMITER ';')") as copy,
                 ):
                     copy.write(body)
             else:
                 rows = [tuple(r) for r in csv.reader(io.StringIO(body.decode("utf-8")), delimiter=";")]
                 marks = ", ".join("?" for _ in HEADER)
-                conn.exec_driver_sql(f"INSERT INTO raw_rows VALUES ({marks})", rows)  # type: ignore[arg-type]
+                conn.exec_driver_sql(f"INSERT INTO raw_rows VALUES ({marks})", rows)
     seconds = time.perf_counter() - start
     engine.dispose()
     return seconds

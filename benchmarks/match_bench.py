@@ -159,7 +159,7 @@ def generate(n: int, seed: int = 7, *, batch: int = 500_000) -> Iterator[pl.Data
                 "latitude": seat_lat[ri] + rng.normal(0, 0.08, m),
                 "longitude": seat_lon[ri] + rng.normal(0, 0.08, m),
                 "capacity": cap * factor,
-                "capacity_dimension": [base[u].dimension if base[u] else None for u in units],  # type: ignore[union-attr]
+                "capacity_dimension": [base[u].dimension if base[u] else None for u in units],
                 "capacity_label": [f"{c:.0f} {u}" for c, u in zip(cap.tolist(), units, strict=True)],
                 "workers": rng.integers(1, 61, m),
             }

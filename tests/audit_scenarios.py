@@ -25,6 +25,9 @@ from jejaring.events.models import Event, Participant
 from jejaring.events.schemas import EventIn, OutcomeIn, RegistrationIn, RequestIn
 from jejaring.intake import linkage
 from jejaring.markets import hscodes
+from jejaring.matching import service as matching_service
+from jejaring.matching.schemas import NeedIn, OfferIn
+from jejaring.matching.schemas import ProposalIn as MatchProposalIn
 from jejaring.notifications import service as notifications_service
 from jejaring.partnerships import service as partnerships_service
 from jejaring.registry import demo
@@ -149,7 +152,7 @@ PROGRAMME = ProgrammeIn(
 )
 
 
-def _programme(session: Session, *, enrolled: bool = False, status: str | None = None):  # type: ignore[no-untyped-def]
+def _programme(session: Session, *, enrolled: bool = False, status: str | None = None):
     firm = _firm(session, JATI)
     capability_service.submit(session, actor=ADMIN_ACTOR, data=AssessmentIn(firm=firm.public_id))
     p = programmes.create(session, actor=ADMIN_ACTOR, data=PROGRAMME)
@@ -222,12 +225,12 @@ def _event(session: Session, *firms: str) -> tuple[Event, dict[str, Participant]
     return event, parts, found
 
 
-def _ask(session: Session, event: Event, firms: dict[str, Firm]):  # type: ignore[no-untyped-def]
+def _ask(session: Session, event: Event, firms: dict[str, Firm]):
     data = RequestIn(from_firm=firms[SUPPLIER].public_id, to_firm=firms[BUYER].public_id)
     return requests.request_meeting(session, None, actor=_owner(firms[SUPPLIER]), event=event, data=data, score=0.8)
 
 
-def _scheduled(session: Session, *, published: bool = False):  # type: ignore[no-untyped-def]
+def _scheduled(session: Session, *, published: bool = False):
     event, parts, firms = _event(session, BUYER, SUPPLIER)
     req = _ask(session, event, firms)
     requests.answer(session, actor=_owner(firms[BUYER]), request=req, accept=True)
@@ -430,6 +433,37 @@ def s_attach(session: Session, settings: Settings) -> Write:
     ), "partnership.attachment"
 
 
+# --- matching: needs, offers and proposals (the service authorises and audits) ----------------------------------
+
+
+def _matching_firms(session: Session) -> tuple[Firm, Firm]:
+    return _firm(session, "PT Astra Komponen Nusantara"), _firm(session, "CV Presisi Komponen Otomotif")
+
+
+def s_create_need(session: Session, settings: Settings) -> Write:
+    buyer, _ = _matching_firms(session)
+    data = NeedIn(firm=buyer.public_id, title="Butuh bracket baja 500 buah per bulan")
+    return (lambda: matching_service.create_need(session, actor=_owner(buyer), data=data)), "need.create"
+
+
+def s_create_offer(session: Session, settings: Settings) -> Write:
+    _, supplier = _matching_firms(session)
+    data = OfferIn(firm=supplier.public_id, title="Bracket baja presisi", quantity=1000, unit="buah")
+    return (lambda: matching_service.create_offer(session, actor=_owner(supplier), data=data)), "offer.create"
+
+
+def s_close_listing(session: Session, settings: Settings) -> Write:
+    poster = Actor(role=PEMILIK, email="pembeli@uji.example", scopes=RW, via="session")
+    need = matching_service.create_need(session, actor=poster, data=NeedIn(title="Butuh kayu jati 10 m3"))
+    return (lambda: matching_service.close_listing(session, actor=poster, listing=need)), "need.close"
+
+
+def s_match_propose(session: Session, settings: Settings) -> Write:
+    buyer, supplier = _matching_firms(session)
+    data = MatchProposalIn(from_firm=buyer.public_id, to_firm=supplier.public_id)
+    return (lambda: matching_service.propose(session, actor=_owner(buyer), data=data)), "match.propose"
+
+
 SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "accounts.ownership.register_firm": s_register_firm,
     "accounts.signup.sign_up": s_sign_up,
@@ -460,8 +494,15 @@ SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "ecosystem.service.replace_io_structure": s_replace_io_structure,
     "intake.linkage.import_file": s_import_file,
     "partnerships.service.import_history": s_import_history,
+<<<<<<< HEAD
     "partnerships.consortium.propose": s_consortium_propose,
     "partnerships.attachments.attach": s_attach,
+=======
+    "matching.service.create_need": s_create_need,
+    "matching.service.create_offer": s_create_offer,
+    "matching.service.close_listing": s_close_listing,
+    "matching.service.propose": s_match_propose,
+>>>>>>> h18
 }
 
 READS = {

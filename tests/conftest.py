@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -43,7 +44,7 @@ def pg_available() -> bool:
 
 def _pg_exec(sql: str) -> None:
     with psycopg.connect(_pg_admin_dsn(), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 def _prepare(url: str) -> None:
@@ -124,6 +125,15 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         load_demo=False,
         data_dir=tmp_path / "var",
     )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The app on the fresh database (test modules that need more define their own ``client``)."""
+    from jejaring.web.app import create_app
+
+    with TestClient(create_app(settings)) as c:
+        yield c
 
 
 @pytest.fixture

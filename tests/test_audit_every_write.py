@@ -62,8 +62,9 @@ def actor_functions() -> set[str]:
             continue
         module = ".".join(path.relative_to(SRC).with_suffix("").parts)
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            public = isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
-            if public and any(arg.arg == "actor" and _is_actor(arg.annotation) for arg in node.args.kwonlyargs):
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            if any(arg.arg == "actor" and _is_actor(arg.annotation) for arg in node.args.kwonlyargs):
                 found.add(f"{module}.{node.name}")
     return found
 

@@ -57,7 +57,7 @@ def test_validation_errors_speak_the_users_language() -> None:
     """pydantic's errors by type, and this project's own validator keys, in Indonesian and English."""
     assert set(_VALIDATION_KEYS.values()) <= set(catalog("id"))
     with pytest.raises(ValidationError) as caught:
-        MatchQuery(text="x", radius_km=-5, quantity=3, price_min=9, price_max=1, limit="banyak")  # type: ignore[arg-type]
+        MatchQuery(text="x", radius_km=-5, quantity=3, price_min=9, price_max=1, limit="banyak")
     errors = caught.value.errors()
     indonesian = validation_messages(errors, "id")
     assert "Kolom text: Terlalu pendek: paling sedikit 2 karakter." in indonesian

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from jejaring.accounts import security, tokens
 from jejaring.accounts.models import Claim, FirmOwner, User
-from jejaring.accounts.roles import system_actor
+from jejaring.accounts.roles import PEMILIK, Actor, system_actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.core.ids import new_public_id
@@ -121,9 +121,10 @@ def world(engine: Engine) -> World:
         session.flush()
         row = QuarantineRow(job_id=job.id, row_number=2, values='{"nama_usaha": "UD Uji"}', errors="[]")
         session.add(row)
-        need = matching_service.create_need(
-            session, data=NeedIn(title="Butuh rotan 5 ton per bulan"), created_by="pemilik_lain@uji.example"
+        poster = Actor(
+            role=PEMILIK, email="pemilik_lain@uji.example", scopes=frozenset({"read", "write"}), via="session"
         )
+        need = matching_service.create_need(session, actor=poster, data=NeedIn(title="Butuh rotan 5 ton per bulan"))
         session.flush()
         w.claim, w.job_id, w.row_id, w.need = claim.public_id, job.id, row.id, need.public_id
         session.expunge_all()

@@ -31,7 +31,7 @@ def create_user(
     data = UserCreate(
         email=email or f"{role}.{province or 'x'}@uji.example",
         name=f"Uji {role} {province or ''}".strip(),
-        role=role,  # type: ignore[arg-type]
+        role=role,
         province_code=province,
         regency_code=regency,
         must_change_password=must_change_password,
@@ -76,3 +76,8 @@ def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
     )
     assert r.status_code == 303, r.text
     return csrf_of(client, "/account/password" if r.headers["location"] == "/account/password" else "/account")
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The ``Authorization`` header of an API token."""
+    return {"Authorization": f"Bearer {token}"}

@@ -7,7 +7,7 @@ import zlib
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from jejaring.accounts.models import AuditEvent, Claim, FirmOwner
 from jejaring.core.config import Settings
@@ -31,7 +31,7 @@ def _png() -> bytes:
     )
 
 
-def _submit(client: TestClient, token: str, firm: str, text: str, file: tuple[str, bytes] | None = None):  # type: ignore[no-untyped-def]
+def _submit(client: TestClient, token: str, firm: str, text: str, file: tuple[str, bytes] | None = None):
     files = {"evidence_file": (file[0], file[1], "application/octet-stream")} if file else None
     return client.post(
         f"/firms/{firm}/claim", data={"evidence_text": text, "csrf_token": token}, files=files, follow_redirects=False
@@ -50,7 +50,7 @@ def test_claim_approve_then_owner_edits(
     r = _submit(owner, token, world.firm_a, EVIDENCE)
     assert r.status_code == 422 and "sudah punya pemilik" in r.text
     with session_scope(engine) as s:
-        s.execute(FirmOwner.__table__.delete())
+        s.execute(delete(FirmOwner))
     r = _submit(owner, token, world.firm_a, "pendek")
     assert r.status_code == 422 and "minimal 20 karakter" in r.text
     r = _submit(owner, token, world.firm_a, EVIDENCE, ("akta.pdf", b"bukan pdf, hanya teks"))

@@ -257,7 +257,7 @@ WRITE_MATRIX: dict[tuple[str, str], tuple[frozenset[str], Payload]] = {
 def _routes(app: Any) -> Iterator[tuple[str, str]]:
     for ctx in iter_route_contexts(app.routes):
         for method in sorted(getattr(ctx, "methods", None) or ()):
-            yield method, ctx.path
+            yield method, str(ctx.path)
 
 
 def _param_values(path: str, name: str, w: World, *, write: bool = False) -> list[str]:

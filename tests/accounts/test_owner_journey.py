@@ -7,7 +7,7 @@ import email.policy
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from jejaring.accounts.models import AuditEvent, Claim, FirmOwner, User
 from jejaring.core.config import Settings
@@ -21,7 +21,7 @@ from tests.accounts.test_mail_and_cli import TinySmtp, smtp  # noqa: F401  (fixt
 _LINK = re.compile(r'id="signup-link">([^<]+)<')
 
 
-def _sign_up(client: TestClient, address: str, password: str = PASSWORD, repeat: str | None = None):  # type: ignore[no-untyped-def]
+def _sign_up(client: TestClient, address: str, password: str = PASSWORD, repeat: str | None = None):
     form = {
         "name": "Ibu Sri Wahyuni",
         "email": address,
@@ -151,7 +151,7 @@ def test_claims_needs_and_partnerships_have_distinct_id_prefixes(
     c = app_client
     token = login(c, "pemilik_lain@uji.example")
     with session_scope(engine) as s:
-        s.execute(FirmOwner.__table__.delete())
+        s.execute(delete(FirmOwner))
     text = "Saya pemilik usaha ini sejak 2015; NIB dan akta terlampir."
     r = c.post(
         f"/firms/{world.firm_a}/claim", data={"evidence_text": text, "csrf_token": token}, follow_redirects=False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -87,7 +88,7 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     """Headless Chromium via Playwright; skips with a notice outside CI when Chromium is missing."""
     path = chromium_path()
     if path is None:
@@ -103,7 +104,7 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
+def page(browser):
     """A fresh browser page."""
     from playwright.sync_api import expect
 
@@ -116,9 +117,30 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str) -> Path:
     """Save a screenshot for review under test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def run_cli(db_url: str, *args: str) -> str:
+    """Run ``jejaring <args>`` on the database of ``db_url`` in a process of its own; its output."""
+    env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
+    done = subprocess.run(
+        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def login(page, base: str, email: str, password: str) -> None:
+    """Sign in through the form and wait until the sign-in page is left."""
+    from playwright.sync_api import expect
+
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("#login-submit")
+    expect(page).not_to_have_url(re.compile(r"/login"))

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import httpx
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, run_cli, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sandi-peramban-123"
 
 
-def _cli(db_url: str, *args: str) -> str:
-    env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
-    done = subprocess.run(
-        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def _sign_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
@@ -37,18 +24,18 @@ def _sign_in(page, base: str, email: str) -> None:  # type: ignore[no-untyped-de
         raise
 
 
-def _sign_out(page) -> None:  # type: ignore[no-untyped-def]
+def _sign_out(page) -> None:
     page.click("#nav-logout")
     page.wait_for_selector("#nav-login")
 
 
-def test_claim_approve_edit(live_server: str, db_url: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_claim_approve_edit(live_server: str, db_url: str, page) -> None:
     page.set_default_timeout(90_000)  # the machine may be busy: argon2 and the first page loads take time
     firm = httpx.get(f"{live_server}/api/v1/firms", params={"q": "batik", "page_size": 1}).json()["items"][0]
     province = firm["province_code"]
-    _cli(db_url, "users", "create", "pemilik@uji.example", "--name", "Ibu Pemilik", "--role", "pemilik_usaha",
+    run_cli(db_url, "users", "create", "pemilik@uji.example", "--name", "Ibu Pemilik", "--role", "pemilik_usaha",
          "--password", PASSWORD)  # fmt: skip
-    _cli(db_url, "users", "create", "petugas@uji.example", "--name", "Pak Petugas", "--role", "petugas_dinas",
+    run_cli(db_url, "users", "create", "petugas@uji.example", "--name", "Pak Petugas", "--role", "petugas_dinas",
          "--province", province, "--password", PASSWORD)  # fmt: skip
 
     # the owner signs in and claims the firm with evidence

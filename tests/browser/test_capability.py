@@ -13,20 +13,12 @@ from jejaring.accounts.models import FirmOwner
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry.models import Firm
 from tests.accounts.helpers import PASSWORD, create_user
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    expect(page).not_to_have_url(re.compile(r"/login"))
-
-
-def test_owner_assesses_and_officer_enrols(live_server: str, browser, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_owner_assesses_and_officer_enrols(live_server: str, browser, db_url: str) -> None:
     engine = build_engine(db_url)
     with session_scope(engine) as session:
         firm = session.scalar(select(Firm).where(Firm.name == "Mebel Ukir Sumber Rejeki"))
@@ -38,7 +30,7 @@ def test_owner_assesses_and_officer_enrols(live_server: str, browser, db_url: st
     engine.dispose()
 
     page = browser.new_context(locale="id-ID").new_page()
-    _login(page, live_server, "mebel.pw@uji.example")
+    login(page, live_server, "mebel.pw@uji.example", PASSWORD)
     page.goto(f"{live_server}/firms/{firm_id}/capability")
     page.click("#assess-link")
     expect(page.locator("#assess-form")).to_be_visible()
@@ -59,7 +51,7 @@ def test_owner_assesses_and_officer_enrols(live_server: str, browser, db_url: st
     screenshot(page, "capability-owner-plan")
 
     officer = browser.new_context(locale="id-ID").new_page()
-    _login(officer, live_server, "dinas33.pw@uji.example")
+    login(officer, live_server, "dinas33.pw@uji.example", PASSWORD)
     officer.goto(f"{live_server}/capability/programmes")
     officer.fill("#programme-form input[name=name]", "e-Smart IKM dan bimtek mutu Jepara")
     officer.check("#programme-form input[value=e_smart_ikm]")

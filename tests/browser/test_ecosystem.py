@@ -13,7 +13,7 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_sentra_gap_to_ranked_suppliers(live_server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_sentra_gap_to_ranked_suppliers(live_server: str, page) -> None:
     page.goto(live_server + "/sentra?q=Kauman")
     page.get_by_role("link", name="Sentra Batik Kauman Pekalongan").first.click()
     page.locator("#sentra-ecosystem").click()

@@ -3,8 +3,6 @@ the other accepts, the organiser schedules and publishes, and both see the meeti
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -13,20 +11,12 @@ from jejaring.accounts.models import FirmOwner
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry.models import Firm
 from tests.accounts.helpers import PASSWORD, create_user
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    expect(page).not_to_have_url(re.compile(r"/login"))
-
-
-def test_event_from_creation_to_agendas(live_server: str, browser, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_event_from_creation_to_agendas(live_server: str, browser, db_url: str) -> None:
     engine = build_engine(db_url)
     with session_scope(engine) as session:
         big = session.scalar(select(Firm).where(Firm.name == "PT Astra Komponen Nusantara"))
@@ -40,7 +30,7 @@ def test_event_from_creation_to_agendas(live_server: str, browser, db_url: str) 
     engine.dispose()
 
     organiser = browser.new_context(locale="id-ID").new_page()
-    _login(organiser, live_server, "panitia.pw@uji.example")
+    login(organiser, live_server, "panitia.pw@uji.example", PASSWORD)
     organiser.goto(live_server + "/events")
     organiser.click("#new-event")
     organiser.fill("input[name=name]", "Temu Bisnis Otomotif Bekasi")
@@ -57,14 +47,14 @@ def test_event_from_creation_to_agendas(live_server: str, browser, db_url: str) 
     event_url = organiser.url
 
     ikm_page = browser.new_context(locale="id-ID").new_page()
-    _login(ikm_page, live_server, "ikm.ev@uji.example")
+    login(ikm_page, live_server, "ikm.ev@uji.example", PASSWORD)
     ikm_page.goto(event_url)
     ikm_page.fill(f"#register-{ikm_id} input[name=seeks]", "Pembeli komponen stamping")
     ikm_page.click(f"#register-{ikm_id} button[type=submit]")
     expect(ikm_page.locator("h1")).to_have_text(ikm_name)
 
     big_page = browser.new_context(locale="id-ID").new_page()
-    _login(big_page, live_server, "besar.ev@uji.example")
+    login(big_page, live_server, "besar.ev@uji.example", PASSWORD)
     big_page.goto(event_url)
     big_page.click(f"#register-{big_id} button[type=submit]")
     expect(big_page.locator("h1")).to_have_text(big_name)

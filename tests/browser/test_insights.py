@@ -28,7 +28,7 @@ def seeded_db(db_url: str) -> str:
     return db_url
 
 
-def test_dashboard_map_charts_province_click_and_language(seeded_db: str, live_server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_map_charts_province_click_and_language(seeded_db: str, live_server: str, page) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_viewport_size({"width": 1366, "height": 900})
@@ -98,7 +98,7 @@ def hostile_db(db_url: str) -> str:
     return db_url
 
 
-def test_hostile_sentra_name_in_chart_tooltip_runs_no_script(hostile_db: str, live_server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_sentra_name_in_chart_tooltip_runs_no_script(hostile_db: str, live_server: str, page) -> None:
     response = page.goto(live_server + "/insights/clusters")
     csp = response.headers.get("content-security-policy", "")
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]

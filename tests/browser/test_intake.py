@@ -37,7 +37,7 @@ def _cli(db_url: str, *args: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_upload_progress_errors_correct_resubmit(  # type: ignore[no-untyped-def]
+def test_upload_progress_errors_correct_resubmit(
     slow_batches: None, live_server: str, db_url: str, page, tmp_path: Path
 ) -> None:
     _cli(db_url, "users", "create", "dinas.jabar@uji.example", "--name", "Petugas Jabar", "--role", "petugas_dinas",

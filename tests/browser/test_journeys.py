@@ -30,7 +30,7 @@ RAW_CODES = (
 _KEY = re.compile(r"\b[a-z]+(?:\.[a-z_]+){1,4}\b")
 
 
-def assert_readable(page, where: str) -> None:  # type: ignore[no-untyped-def]
+def assert_readable(page, where: str) -> None:
     """Fail when the visible text shows a raw internal code or an untranslated message key."""
     text = page.inner_text("body")
     raw = [c for c in RAW_CODES if c in text]
@@ -43,7 +43,7 @@ def assert_readable(page, where: str) -> None:  # type: ignore[no-untyped-def]
     assert not keys, f"{where}: untranslated message keys: {keys}"
 
 
-def _journey(browser, base: str, lang: str, device: str, partner: str) -> None:  # type: ignore[no-untyped-def]
+def _journey(browser, base: str, lang: str, device: str, partner: str) -> None:
     context = browser.new_context(locale="id-ID" if lang == "id" else "en-US", viewport=VIEWPORTS[device])
     context.add_cookies([{"name": "lang", "value": lang, "url": base}])
     page = context.new_page()
@@ -110,7 +110,7 @@ def _journey(browser, base: str, lang: str, device: str, partner: str) -> None: 
         context.close()
 
 
-def test_owner_journey_in_both_languages_at_desktop_and_phone_width(live_server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_owner_journey_in_both_languages_at_desktop_and_phone_width(live_server: str, browser) -> None:
     partner = httpx.get(f"{live_server}/api/v1/firms", params={"page_size": 1}).json()["items"][0]["public_id"]
     for lang in ("id", "en"):
         for device in VIEWPORTS:
@@ -129,7 +129,7 @@ def _cli(db_url: str, *args: str) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def _signed_in(browser, base: str, lang: str, device: str, email: str):  # type: ignore[no-untyped-def]
+def _signed_in(browser, base: str, lang: str, device: str, email: str):
     context = browser.new_context(viewport=VIEWPORTS[device])
     context.add_cookies([{"name": "lang", "value": lang, "url": base}])
     page = context.new_page()
@@ -142,7 +142,7 @@ def _signed_in(browser, base: str, lang: str, device: str, email: str):  # type:
     return context, page
 
 
-def test_claim_reviewed_by_the_officer_reaches_the_owner(live_server: str, db_url: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_claim_reviewed_by_the_officer_reaches_the_owner(live_server: str, db_url: str, browser) -> None:
     firms = httpx.get(f"{live_server}/api/v1/firms", params={"page_size": 4}).json()["items"]
     for i, (lang, device) in enumerate((("id", "desktop"), ("en", "phone"), ("id", "phone"), ("en", "desktop"))):
         firm = firms[i]

@@ -11,7 +11,7 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_firm_market_panel_and_world_map(live_server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_firm_market_panel_and_world_map(live_server: str, page) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     firms = httpx.get(live_server + "/api/v1/firms", params={"q": "rotan"}, timeout=30).json()["items"]

@@ -3,30 +3,18 @@ explained partners and a consortium proposal, signs in, saves the need and propo
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import run_cli, screenshot
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sandi-peramban-123"
 
 
-def _cli(db_url: str, *args: str) -> str:
-    env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
-    done = subprocess.run(
-        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_url: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_url: str, page) -> None:
     page.goto(live_server + "/")
     page.locator("#nav-match").click()
     expect(page).to_have_url(re.compile(r"/match$"))
@@ -55,7 +43,7 @@ def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_ur
     page.locator("#lang-switch").click()
 
     # saving the need asks for a signed-in user; the typed need survives the sign-in round trip via the URL
-    _cli(
+    run_cli(
         db_url,
         "users",
         "create",
@@ -83,7 +71,7 @@ def test_need_to_ranked_partners_consortium_and_proposal(live_server: str, db_ur
     screenshot(page, "matching-proposal")
 
 
-def test_sentence_is_understood_as_chips_and_a_removed_chip_changes_the_results(live_server: str, page) -> None:  # type: ignore[no-untyped-def]
+def test_sentence_is_understood_as_chips_and_a_removed_chip_changes_the_results(live_server: str, page) -> None:
     page.goto(live_server + "/match?lang=en")
     page.fill("#need-text", "kain batik 500 lembar per bulan, bersertifikat SNI, dari Pekalongan")
     page.locator("#find-partners").click()

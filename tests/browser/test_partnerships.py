@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -12,20 +10,12 @@ from jejaring.accounts.models import FirmOwner
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry.models import Firm
 from tests.accounts.helpers import PASSWORD, create_user
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import login, screenshot
 
 pytestmark = pytest.mark.browser
 
 
-def _login(page, base: str, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    expect(page).not_to_have_url(re.compile(r"/login"))
-
-
-def test_proposal_to_agreement(live_server: str, browser, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_proposal_to_agreement(live_server: str, browser, db_url: str) -> None:
     engine = build_engine(db_url)
     with session_scope(engine) as session:
         big = session.scalar(select(Firm).where(Firm.name == "PT Astra Komponen Nusantara"))
@@ -38,7 +28,7 @@ def test_proposal_to_agreement(live_server: str, browser, db_url: str) -> None: 
     engine.dispose()
 
     buyer = browser.new_context(locale="id-ID").new_page()
-    _login(buyer, live_server, "pembeli.pw@uji.example")
+    login(buyer, live_server, "pembeli.pw@uji.example", PASSWORD)
     buyer.goto(f"{live_server}/partnerships/new?partner={ikm_id}")
     buyer.select_option("select[name=pattern]", "subkontrak")
     buyer.fill("input[name=title]", "Subkontrak bracket knalpot")
@@ -47,7 +37,7 @@ def test_proposal_to_agreement(live_server: str, browser, db_url: str) -> None: 
     url = buyer.url
 
     supplier = browser.new_context(locale="id-ID").new_page()
-    _login(supplier, live_server, "ikm.pw@uji.example")
+    login(supplier, live_server, "ikm.pw@uji.example", PASSWORD)
     supplier.goto(url)
     supplier.click("#edit-agreement")
     for field, value in {

@@ -12,7 +12,7 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_home_search_detail_and_language(live_server: str, page, db_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_home_search_detail_and_language(live_server: str, page, db_url: str) -> None:
     page.goto(live_server + "/")
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ekosistem IKM")

@@ -95,6 +95,7 @@ def test_gaps_against_a_buyer_need_through_matching(session: Session) -> None:
     mebel, jati = firms[MEBEL], firms[JATI]
     need = matching_service.create_need(
         session,
+        actor=ADMIN_ACTOR,
         data=NeedIn(
             firm=jati.public_id,
             kind="subkontrak",

@@ -3,7 +3,6 @@ and officer, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -13,12 +12,10 @@ from sqlalchemy import Engine, select
 
 from jejaring.accounts import security
 from jejaring.accounts.models import FirmOwner
-from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.registry import demo
 from jejaring.registry.models import Firm
-from jejaring.web.app import create_app
-from tests.accounts.helpers import create_token, create_user, login
+from tests.accounts.helpers import bearer, create_token, create_user, login
 
 
 @pytest.fixture(autouse=True)
@@ -54,16 +51,6 @@ def world(engine: Engine) -> World:
             officer_token=create_token(session, user=officer, scopes=["read", "write"]),
             other_officer_token=create_token(session, user=other, scopes=["read", "write"]),
         )
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_api(client: TestClient, world: World) -> None:

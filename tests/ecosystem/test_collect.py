@@ -65,10 +65,10 @@ def test_collect_links(session: Session) -> None:
     assert partnerships_service.import_history(session, actor=actor, rows=rows) == 3
     assert partnerships_service.import_history(session, actor=actor, rows=rows) == 0  # by reference: once
     need = matching_service.create_need(
-        session, data=NeedIn(firm=ikm.public_id, kind="bahan_baku", title="Tepung terigu 1 ton per bulan")
+        session, actor=actor, data=NeedIn(firm=ikm.public_id, kind="bahan_baku", title="Tepung terigu 1 ton per bulan")
     )
     proposal = matching_service.propose(
-        session, data=ProposalIn(to_firm=flour.public_id, need=need.public_id), why=[], score=None, created_by=None
+        session, actor=actor, data=ProposalIn(to_firm=flour.public_id, need=need.public_id)
     )
     proposal.status = "accepted"  # the supplier accepted (the matching flow's step)
     session.flush()

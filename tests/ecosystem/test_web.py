@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 
 import openpyxl
 import pytest
@@ -15,10 +14,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from jejaring.cli import app
-from jejaring.core.config import Settings
 from jejaring.core.db import get_engine, session_scope
-from jejaring.web.app import create_app
-from tests.accounts.helpers import create_token, create_user
+from tests.accounts.helpers import bearer, create_token, create_user
 from tests.ecosystem.conftest import build_world
 
 
@@ -33,16 +30,6 @@ def world(engine: Engine) -> dict[str, str]:
             user = create_user(s, role="petugas_dinas", province="32", regency=regency, email=f"k{regency}@uji.example")
             out[f"regency.{regency}"] = create_token(s, user=user, scopes=["read"])
         return out
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_sentra_page_shows_gaps_with_partner_search(client: TestClient, world: dict[str, str]) -> None:

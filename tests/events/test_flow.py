@@ -36,7 +36,7 @@ def register(session: Session, world: World, *keys: str) -> dict[str, Participan
 
 def ask(session: Session, world: World, a: str, b: str, **kw: object):
     fa, fb = world.firms[a], world.firms[b]
-    data = RequestIn(from_firm=fa.public_id, to_firm=fb.public_id, **kw)  # type: ignore[arg-type]
+    data = RequestIn(from_firm=fa.public_id, to_firm=fb.public_id, **kw)
     return requests.request_meeting(session, None, actor=owner(fa), event=world.event, data=data, score=0.8)
 
 

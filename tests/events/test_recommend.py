@@ -21,6 +21,7 @@ def test_recommendations_follow_needs_both_ways(engine: Engine, corpus: Corpus) 
         buyer = registry_service.get_firm(s, public_id=corpus.keys["d7"])
         matching_service.create_need(
             s,
+            actor=owner(buyer),
             data=NeedIn(
                 firm=buyer.public_id, title="keripik singkong balado untuk produk kemasan", quantity=1, unit="ton"
             ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
@@ -14,28 +13,16 @@ from typer.testing import CliRunner
 from jejaring.accounts import security
 from jejaring.accounts.models import FirmOwner
 from jejaring.cli import app as cli_app
-from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.events import demo as events_demo
 from jejaring.registry import demo
 from jejaring.registry.models import Firm
-from jejaring.web.app import create_app
-from tests.accounts.helpers import create_token, create_user, csrf_of, login
+from tests.accounts.helpers import bearer, create_token, create_user, csrf_of, login
 
 
 @pytest.fixture(autouse=True)
 def _fast_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(security, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

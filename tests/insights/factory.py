@@ -76,7 +76,7 @@ def make_rows(
     out = Rows()
     for s in range(n_sentra):
         reg = regs[rng.randrange(len(regs))]
-        kbli = _kbli(rng)
+        sentra_kbli = _kbli(rng)
         out.sentra.append(
             {
                 "id": s + start_id,
@@ -85,8 +85,8 @@ def make_rows(
                 "name_key": f"sentra uji {s}",
                 "province_code": reg["province_code"],
                 "regency_code": reg["code"],
-                "commodity": f"komoditas {kbli}",
-                "kbli_code": kbli,
+                "commodity": f"komoditas {sentra_kbli}",
+                "kbli_code": sentra_kbli,
                 "unit_count": rng.randint(5, 300),
                 "workers": rng.randint(10, 2000),
                 "definition": "kemenperin_pp29_2018",
@@ -159,8 +159,8 @@ def make_rows(
         for code in rng.sample(CERTS, k=rng.choice((0, 0, 0, 1, 2))):
             out.certifications.append({"firm_id": fid, "certificate_code": code})
         if out.sentra and rng.random() < 0.1:
-            s = rng.choice(out.sentra)
-            out.memberships.append({"sentra_id": s["id"], "firm_id": fid})
+            sentra = rng.choice(out.sentra)
+            out.memberships.append({"sentra_id": sentra["id"], "firm_id": fid})
     return out
 
 

@@ -33,7 +33,7 @@ def client(settings: Settings, seeded: Rows) -> Iterator[TestClient]:
         yield c
 
 
-def soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
+def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
 
 

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -50,7 +51,7 @@ def test_five_concurrent_uploads_of_one_file_all_finish(
         assert [s.result().status_code for s in searches] == [200] * 5
     assert [a[0] for a in answers] == [202] * 5, answers
     ids = [int(json.loads(a[1])["id"]) for a in answers]
-    finals = {}
+    finals: dict[int, dict[str, Any]] = {}
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and len(finals) < 5:
         for j in ids:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select
 
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
+from jejaring.core.dialects import dialect
 from jejaring.core.errors import DomainError
 from jejaring.intake import jobs, service
 from jejaring.intake.models import ImportJob
@@ -28,7 +29,7 @@ DEFERRED = {*bulk.DEFERRED_INDEXES, *bulk.DEFERRED_UNIQUE_INDEXES}
 
 def _indexes(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return deferred_mod._index_names(conn)
+        return dialect(conn).index_names(conn)
 
 
 def _jobs(engine: Engine, settings: Settings, paths: list[Path]) -> list[int]:
@@ -172,7 +173,7 @@ def test_run_jobs_reads_ahead_and_stops_after_a_failed_file(engine: Engine, sett
     assert [(j.file_name, j.status) for j in finals] == [("a.csv", "done"), ("b.csv", "failed")]
     assert finals[1].error_key == "intake.file.missing"
     with session_scope(engine) as s:
-        assert s.get(ImportJob, ids[2]).status == "queued"  # type: ignore[union-attr]
+        assert s.get(ImportJob, ids[2]).status == "queued"
     assert _firms(engine) == 4
     rest = jobs.run_jobs(engine, [ids[2]], settings)
     assert [(j.status, j.inserted) for j in rest] == [("done", 4)]
@@ -229,7 +230,7 @@ def test_a_sqlite_load_checkpoints_its_wal_on_its_own_connection(
     during: list[int] = []
     real = upsert._upsert
 
-    def spy(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(conn, *args, **kwargs):
         during.append(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one())
         return real(conn, *args, **kwargs)
 

@@ -50,7 +50,7 @@ def test_xlsx_with_title_rows_and_numbers(tmp_path: Path) -> None:
     row[11] = 5
     row[12] = 250000000
     row[7] = -6.7321
-    sheet = _read(write_xlsx(tmp_path / "f.xlsx", [row, good_row(2)]))
+    sheet = _read(write_xlsx(tmp_path / "f.xlsx", [row, list[object](good_row(2))]))
     assert sheet.header_row == 3  # title, blank, header
     assert sheet.data.get_column("_row").to_list() == [4, 5]
     first = sheet.data.row(0)

@@ -8,7 +8,7 @@ import pytest
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.validate import validate
 
-GOOD = {
+GOOD: dict[str, str | None] = {
     "nib": "1234567890123",
     "nama_usaha": "CV Maju Jaya",
     "nama_pemilik": "Budi",

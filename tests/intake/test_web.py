@@ -17,6 +17,7 @@ from jejaring.core.db import build_engine, session_scope
 from jejaring.web.app import create_app
 from tests.accounts.helpers import create_user, create_user_with_token, login
 from tests.intake.conftest import HEADER, good_row, write_csv
+from tests.soup import attr
 
 TOKENS: dict[str, str] = {}
 
@@ -97,12 +98,12 @@ def test_pages_upload_progress_errors_correction_and_download(client: TestClient
             break
         time.sleep(0.05)
     page = BeautifulSoup(partial.text, "html.parser")
-    assert page.select_one("#job-progress")["value"] == "100"
+    assert attr(page, "#job-progress", "value") == "100"
     rows = page.select("#error-list tbody tr")
     assert [r["data-row"] for r in rows] == ["4", "5"]
     assert "kategori C" in rows[0].text
     # correction form: still wrong, then right
-    fix_url = page.select_one("a.fix-link")["href"]
+    fix_url = attr(page, "a.fix-link", "href")
     form = BeautifulSoup(client.get(fix_url).text, "html.parser")
     values = {i["name"]: i.get("value", "") for i in form.select("#row-form input")}
     assert values["kbli"] == "47111"

@@ -14,12 +14,13 @@ from jejaring.accounts.roles import ANONYMOUS, PEMILIK, PETUGAS, Actor
 from jejaring.core.errors import DomainError
 from jejaring.markets import hscodes, service
 from jejaring.registry import service as registry_service
+from jejaring.registry.models import Firm
 from jejaring.registry.schemas import FirmCreate
 
 WRITE = frozenset({"read", "write"})
 
 
-def _firm(session: Session) -> object:
+def _firm(session: Session) -> Firm:
     firm = registry_service.create_firm(
         session,
         data=FirmCreate.model_validate(

@@ -19,6 +19,11 @@ def _flows(world_dir: Path) -> pl.DataFrame:
     return pl.read_parquet(store.trade_path(world_dir))
 
 
+def _value(frame: pl.DataFrame) -> float:
+    """The sum of a frame's trade values."""
+    return float(frame["value"].sum())
+
+
 def test_complexity_matches_ecomplexity_to_1e9(world_dir: Path) -> None:
     ecomplexity = pytest.importorskip("ecomplexity").ecomplexity
     flows = _flows(world_dir).filter(pl.col("year") == 2024)
@@ -58,29 +63,28 @@ def test_rca_hhi_cagr_share_and_potential_by_hand(world_dir: Path) -> None:
     last = flows.filter(pl.col("year") == 2024)
     first = flows.filter(pl.col("year") == 2020)
     cell = last.filter((pl.col("importer") == j) & (pl.col("hs6") == p))
-    m_jp = cell["value"].sum()
+    m_jp = _value(cell)
     assert row["imports"] == pytest.approx(m_jp, rel=1e-9)
     shares = cell.group_by("exporter").agg(pl.col("value").sum())["value"].to_numpy() / m_jp
     assert row["hhi"] == pytest.approx(float((shares**2).sum()), rel=1e-9)
-    m0 = first.filter((pl.col("importer") == j) & (pl.col("hs6") == p))["value"].sum()
+    m0 = _value(first.filter((pl.col("importer") == j) & (pl.col("hs6") == p)))
     cagr = (m_jp / m0) ** (1 / 4) - 1
     assert row["cagr"] == pytest.approx(cagr, rel=1e-9)
-    x_home = cell.filter(pl.col("exporter") == HOME)["value"].sum()
+    x_home = _value(cell.filter(pl.col("exporter") == HOME))
     assert row["home_share"] == pytest.approx(x_home / m_jp, rel=1e-9)
-    supply = (
-        last.filter((pl.col("exporter") == HOME) & (pl.col("hs6") == p))["value"].sum()
-        / last.filter(pl.col("hs6") == p)["value"].sum()
+    supply = _value(last.filter((pl.col("exporter") == HOME) & (pl.col("hs6") == p))) / _value(
+        last.filter(pl.col("hs6") == p)
     )
-    home_total = last.filter(pl.col("exporter") == HOME)["value"].sum()
-    ease = (last.filter((pl.col("exporter") == HOME) & (pl.col("importer") == j))["value"].sum() / home_total) / (
-        last.filter(pl.col("importer") == j)["value"].sum() / last["value"].sum()
+    home_total = _value(last.filter(pl.col("exporter") == HOME))
+    ease = (_value(last.filter((pl.col("exporter") == HOME) & (pl.col("importer") == j))) / home_total) / (
+        _value(last.filter(pl.col("importer") == j)) / _value(last)
     )
     potential = supply * m_jp * (1 + min(max(cagr, -0.2), 0.5)) ** HORIZON_YEARS * ease
     assert row["potential"] == pytest.approx(potential, rel=1e-9)
     assert row["unrealised"] == pytest.approx(max(potential - x_home, 0), rel=1e-9, abs=1e-9)
     # Balassa RCA of Indonesia in p, by hand
-    x_cp = last.filter((pl.col("exporter") == HOME) & (pl.col("hs6") == p))["value"].sum()
-    rca = (x_cp / home_total) / (last.filter(pl.col("hs6") == p)["value"].sum() / last["value"].sum())
+    x_cp = _value(last.filter((pl.col("exporter") == HOME) & (pl.col("hs6") == p)))
+    rca = (x_cp / home_total) / (_value(last.filter(pl.col("hs6") == p)) / _value(last))
     got = store.table("products", world_dir).filter(pl.col("hs6") == p)["home_rca"][0]
     assert got == pytest.approx(rca, rel=1e-9)
 
@@ -92,7 +96,7 @@ def test_planted_fast_growth_is_the_fastest_market(world_dir: Path) -> None:
     assert (top["hs6"], top["importer"]) == (product, market)
     assert top["cagr"] == pytest.approx(rate, abs=0.06)
     others = markets.filter((pl.col("hs6") == product) & (pl.col("importer") != market))
-    assert others["cagr"].max() < rate / 2
+    assert all(v < rate / 2 for v in others["cagr"].drop_nulls())
 
 
 def test_planted_hidden_advantage_has_the_highest_rca_in_its_chapter(world_dir: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ def _firm(session: Session, name: str, *, kbli: str, hs: str | None = None, cert
     return firm
 
 
-def _rows_with(result: dict, rule: str) -> list[dict]:
+def _rows_with(result: dict[str, Any], rule: str) -> list[dict[str, Any]]:
     return [m for m in result["markets"] if any(o["rule"] == rule for o in m["obstacles"])]
 
 

@@ -7,9 +7,12 @@ import os
 import subprocess
 import sys
 
+from sqlalchemy import select
 from typer.testing import CliRunner
 
+from jejaring.accounts.models import AuditEvent
 from jejaring.cli import app
+from jejaring.core.db import get_engine, session_scope
 from tests.matching.conftest import Corpus
 
 runner = CliRunner()
@@ -132,3 +135,11 @@ def test_needs_add_list_and_match(env_db: str, corpus: Corpus) -> None:
     )
     assert r.exit_code == 0, r.output
     assert runner.invoke(app, ["needs", "match", "N-00000000-0"]).exit_code == 2
+    # the operator's writes leave audit rows; a closed need leaves the list of open ones
+    assert runner.invoke(app, ["needs", "close", need_id]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["needs", "list", "--json"]).output) == []
+    assert runner.invoke(app, ["needs", "close", "N-00000000-0"]).exit_code == 2
+    with session_scope(get_engine()) as s:
+        rows = s.execute(select(AuditEvent.action, AuditEvent.entity_id).where(AuditEvent.via == "cli")).all()
+    actions = sorted(a for a, _ in rows)
+    assert actions == ["need.close", "need.create", "offer.create"] and (("need.close", need_id) in rows)

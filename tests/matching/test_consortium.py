@@ -8,7 +8,7 @@ from jejaring.matching.ranking import MatchRequest, Ranked
 from jejaring.matching.units import to_base
 
 
-def _ranked(key: str, capacity: float, score: float, *, certs=(), sentra=None, km=10.0) -> Ranked:  # type: ignore[no-untyped-def]
+def _ranked(key: str, capacity: float, score: float, *, certs=(), sentra=None, km=10.0) -> Ranked:
     doc = IndexDoc(
         firm_id=hash(key) % 10_000,
         public_id=f"F-{key}",
@@ -48,9 +48,9 @@ def test_consortium_meets_quantity_within_capacities_with_one_lead() -> None:
     ranked = [_ranked("a", 40, 0.9), _ranked("b", 30, 0.85), _ranked("c", 50, 0.6), _ranked("d", 5, 0.95)]
     c = propose(_request(100), ranked)
     assert c is not None and c.status == "proposed"
-    total = sum(m["share"] for m in c.members)
+    total = sum(float(m["share"]) for m in c.members)
     assert abs(total - 100_000) < 1e-3
-    caps = {r.candidate.doc.public_id: r.candidate.doc.capacity for r in ranked}
+    caps = {r.candidate.doc.public_id: r.candidate.doc.capacity or 0.0 for r in ranked}
     assert all(m["share"] <= caps[m["id"]] + 1e-6 for m in c.members)
     assert [m["role"] for m in c.members].count("lead") == 1
     assert c.members[0]["role"] == "lead" and c.members[0]["share_pct"] >= 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Engine, select
 
+from jejaring.accounts.roles import system_actor
 from jejaring.core.db import session_scope
 from jejaring.matching import documents, service
 from jejaring.matching.index import FRAME_SCHEMA, IndexDoc
@@ -25,6 +26,7 @@ def test_frames_carry_every_field_the_ranking_reads(engine: Engine, corpus: Corp
     with session_scope(engine) as s:
         service.create_offer(
             s,
+            actor=system_actor("cli"),
             data=OfferIn(
                 firm=corpus.keys["g2"], title="gula semut", quantity=10, unit="ton", min_order=2, target_regions=["34"]
             ),

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 from sqlalchemy import Engine, select
 
+from jejaring.accounts.roles import system_actor
 from jejaring.core.db import session_scope
 from jejaring.matching import evaluation, lifecycle, search, service
+from jejaring.matching.ranking import Ranked
 from jejaring.matching.schemas import MatchQuery, NeedIn, OfferIn
 from jejaring.registry import service as registry_service
 from jejaring.registry.models import Firm
 from jejaring.registry.schemas import FirmCreate
 from tests.matching.conftest import Corpus
+
+CLI = system_actor("cli")
 
 
 def _ids(outcome: search.MatchOutcome) -> list[str]:
@@ -21,13 +27,13 @@ def _ids(outcome: search.MatchOutcome) -> list[str]:
 
 def _search(engine: Engine, corpus: Corpus, lang: str = "id", **kw: object) -> search.MatchOutcome:
     with session_scope(engine) as s:
-        return search.search(s, corpus.settings, query=MatchQuery(**kw), lang=lang)  # type: ignore[arg-type]
+        return search.search(s, corpus.settings, query=MatchQuery(**kw), lang=lang)
 
 
 def _offer(engine: Engine, firm: str, **fields: object) -> None:
     """Publish an offer of ``firm`` (its public ID) with ``fields``."""
     with session_scope(engine) as s:
-        service.create_offer(s, data=OfferIn(firm=firm, **fields))
+        service.create_offer(s, actor=CLI, data=OfferIn(firm=firm, **fields))
 
 
 def test_index_builds_and_quality_meets_target(engine: Engine, corpus: Corpus) -> None:
@@ -139,10 +145,10 @@ def test_offer_price_counts_against_the_budget_across_units(engine: Engine, corp
         price_min=18_000,
         price_max=20_000,
     )
-    query = {"text": "gula semut aren", "quantity": 2, "unit": "ton"}
+    query: dict[str, Any] = {"text": "gula semut aren", "quantity": 2, "unit": "ton"}
     g2 = corpus.keys["g2"]
 
-    def result(**budget: object) -> search.Ranked:
+    def result(**budget: Any) -> Ranked:
         return next(r for r in _search(engine, corpus, **query, **budget).ranked if r.candidate.doc.public_id == g2)
 
     fits, too_dear, none = result(price_max=25_000_000), result(price_max=10_000_000), result()
@@ -160,6 +166,7 @@ def test_need_suggestions_reach_the_supplier(engine: Engine, corpus: Corpus) -> 
         buyer = registry_service.get_firm(s, public_id=corpus.keys["d7"])
         need = service.create_need(
             s,
+            actor=CLI,
             data=NeedIn(
                 firm=buyer.public_id, title="keripik singkong balado untuk produk kemasan", quantity=1, unit="ton"
             ),

@@ -49,8 +49,8 @@ def test_synonym_file_is_well_formed() -> None:
 def test_units_and_periods() -> None:
     q = to_base(2, "ton")
     assert q is not None and q.dimension == "mass" and q.amount == 2000
-    assert to_base(3, "Kuintal").amount == 300  # type: ignore[union-attr]
-    assert to_base(2, "lusin").amount == 24  # type: ignore[union-attr]
-    assert to_base(5, "gulung").dimension == "unit:gulung"  # type: ignore[union-attr]
+    assert to_base(3, "Kuintal").amount == 300
+    assert to_base(2, "lusin").amount == 24
+    assert to_base(5, "gulung").dimension == "unit:gulung"
     assert per_month(12, "tahun") == 1
     assert per_month(1, "minggu") == pytest.approx(52 / 12)

@@ -20,6 +20,7 @@ from jejaring.registry import service as registry_service
 from jejaring.web.app import create_app
 from tests.accounts.helpers import create_token, create_user, login
 from tests.matching.conftest import Corpus
+from tests.soup import attr
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_buyer_posts_a_need_sees_partners_and_proposes(client: TestClient, engin
     r = client.post("/match/proposals", data=fields, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/match/proposals/U-")
     recorded = BeautifulSoup(client.get(r.headers["location"]).text, "html.parser")
-    handover = recorded.select_one("#partnership-handover")["href"]  # the partnerships domain takes over
+    handover = attr(recorded, "#partnership-handover", "href")  # the partnerships domain takes over
     assert handover.startswith("/partnerships/new?partner=F-") and "origin=N-" in handover
     with session_scope(engine) as s:
         p = s.scalar(select(MatchProposal))
@@ -187,8 +188,8 @@ def test_sentence_chips_remove_and_edit_without_javascript(client: TestClient, c
     assert set(chips) == {"quantity", "certificates", "place"}
     assert "3 ton/month" in chips["quantity"].get_text() and "Halal" in chips["certificates"].get_text()
     assert "from Jawa Timur" in chips["place"].get_text()
-    assert soup.select_one("#need-form input[name=lang]")["value"] == "en"  # ?lang=en survives the form
-    ranked = [li["data-firm"] for li in soup.select("li.match-result")]
+    assert attr(soup, "#need-form input[name=lang]", "value") == "en"  # ?lang=en survives the form
+    ranked = [str(li["data-firm"]) for li in soup.select("li.match-result")]
     rows = {corpus.keys[r["key"]]: r for r in csv.DictReader(io.StringIO(evaluation._read("firms.csv")))}
     assert ranked and all(
         rows[pid]["kode_wilayah"].startswith("35.") and "HALAL" in rows[pid]["certificates"] for pid in ranked
@@ -197,17 +198,17 @@ def test_sentence_chips_remove_and_edit_without_javascript(client: TestClient, c
     assert corpus.keys["n22"] not in ranked  # East Java chips without a halal certificate
 
     # remove the place: halal chips from elsewhere come back, the other chips stay
-    removed = client.get(chips["place"].select_one("a.chip-remove")["href"])
+    removed = client.get(attr(chips["place"], "a.chip-remove", "href"))
     soup = BeautifulSoup(removed.text, "html.parser")
     assert {li["data-field"] for li in soup.select("#understood li.chip")} == {"quantity", "certificates"}
     ranked_all = [li["data-firm"] for li in soup.select("li.match-result")]
     assert corpus.keys["n25"] in ranked_all and corpus.keys["c7"] in ranked_all
-    assert soup.select_one("#need-form input[name=ignore]")["value"] == "place"
+    assert attr(soup, "#need-form input[name=ignore]", "value") == "place"
 
     # edit the quantity: the value moves into the form's own fields, and the form's value wins
-    edit = chips["quantity"].select_one("a.chip-edit")["href"]
+    edit = attr(chips["quantity"], "a.chip-edit", "href")
     soup = BeautifulSoup(client.get(edit).text, "html.parser")
-    assert soup.select_one("#need-quantity")["value"] == "3" and soup.select_one("#need-unit")["value"] == "ton"
+    assert attr(soup, "#need-quantity", "value") == "3" and attr(soup, "#need-unit", "value") == "ton"
     assert "quantity" not in {li["data-field"] for li in soup.select("#understood li.chip")}
 
 

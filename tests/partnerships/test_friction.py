@@ -7,8 +7,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from tests.accounts.helpers import login
-from tests.partnerships.test_web import AGREEMENT, Parties, _fast_argon2, bearer, client, parties  # noqa: F401
+from tests.accounts.helpers import bearer, login
+from tests.partnerships.test_web import AGREEMENT, Parties, _fast_argon2, parties  # noqa: F401
 
 _NOTE = re.compile(r"Perjanjian terakhir diubah oleh")
 

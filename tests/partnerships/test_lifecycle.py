@@ -90,6 +90,7 @@ EVALUATION = EvaluationIn(
 def _need(session: Session, big: Firm) -> Need:
     need = matching_service.create_need(
         session,
+        actor=owner(big),
         data=NeedIn(
             firm=big.public_id,
             kind="subkontrak",
@@ -98,7 +99,6 @@ def _need(session: Session, big: Firm) -> Need:
             kbli_code="29300",
             location="32.16",
         ),
-        created_by=owner(big).label,
     )
     session.commit()
     return need

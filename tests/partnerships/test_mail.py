@@ -28,7 +28,7 @@ class _Sink(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         self.wfile.write(b"220 sink ESMTP\r\n")
-        data_mode, lines = False, []
+        data_mode, lines = False, list[str]()
         for raw in self.rfile:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             if data_mode:
@@ -73,6 +73,7 @@ def test_proposal_is_mailed_to_the_partner_owner(session: Session, smtp_port: in
     demo.load_demo_if_empty(session)
     big = session.scalar(select(Firm).where(Firm.name == "PT Astra Komponen Nusantara"))
     ikm = session.scalar(select(Firm).where(Firm.name == "CV Presisi Komponen Otomotif"))
+    assert big is not None and ikm is not None
     user = create_user(session, role="pemilik_usaha", email="pemilik.ikm@uji.example")
     session.add(FirmOwner(user_id=user.id, firm_id=ikm.id))
     session.flush()

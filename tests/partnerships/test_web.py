@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -12,12 +11,10 @@ from sqlalchemy import Engine, select
 
 from jejaring.accounts import security
 from jejaring.accounts.models import FirmOwner
-from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.registry import demo
 from jejaring.registry.models import Firm
-from jejaring.web.app import create_app
-from tests.accounts.helpers import create_token, create_user, login
+from tests.accounts.helpers import bearer, create_token, create_user, login
 
 AGREEMENT = {
     "identity_larger": "PT Astra Komponen Nusantara",
@@ -71,16 +68,6 @@ def parties(engine: Engine) -> Parties:
             ikm_email="ikm@uji.example",
             big_email="pembeli@uji.example",
         )
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_api_path_and_refusals(client: TestClient, parties: Parties) -> None:

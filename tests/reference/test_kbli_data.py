@@ -120,7 +120,7 @@ def test_all_24_divisions_present(by_code):
 
 
 def test_counts_per_level(kbli):
-    counts = {}
+    counts: dict[str, int] = {}
     for row in kbli:
         counts[row["level"]] = counts.get(row["level"], 0) + 1
     assert counts == EXPECTED_COUNTS

@@ -79,7 +79,7 @@ def test_vectorised_phones_equal_phonenumbers() -> None:
     assert phonenumbers.is_possible_number(phonenumbers.parse("+6281234560001"))
 
 
-def _rec(i: int, **over) -> dict:
+def _rec(i: int, **over: object) -> dict[str, object]:
     base = {
         "id": i,
         "name": "CV. Mebel Jati Makmur",

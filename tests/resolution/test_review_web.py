@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -12,12 +10,10 @@ from sqlalchemy import Engine, select
 from jejaring.accounts import security
 from jejaring.accounts.models import AuditEvent
 from jejaring.accounts.roles import system_actor
-from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.registry.models import Firm
 from jejaring.resolution import service
 from jejaring.resolution.models import MatchCandidate
-from jejaring.web.app import create_app
 from tests.accounts.helpers import create_user, login
 from tests.resolution.test_resolution_service import _firm
 
@@ -60,12 +56,6 @@ def queued(engine: Engine) -> int:
         cand = s.scalar(select(MatchCandidate).where(MatchCandidate.status == "pending"))
         assert cand is not None
         return cand.id
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as c:
-        yield c
 
 
 def test_queue_scoped_decided_and_audited(client: TestClient, queued: int, engine: Engine) -> None:

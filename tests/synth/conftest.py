@@ -28,8 +28,12 @@ HEADERS = {
 
 def read_table(path: Path) -> tuple[int, list[str], list[list[object]]]:
     """(header row number, header cells, data rows) of an XLSX or CSV file, as an uploader sees it."""
+    rows: list[list[object]]
     if path.suffix == ".xlsx":
-        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        rows = [
+            list[object](r)
+            for r in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+        ]
     else:
         raw = path.read_bytes()
         try:
@@ -38,7 +42,7 @@ def read_table(path: Path) -> tuple[int, list[str], list[list[object]]]:
             text, sep = raw.decode("latin-1"), ";"
         if sep == "," and text.splitlines()[0].count(";") > text.splitlines()[0].count(","):
             sep = ";"
-        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+        rows = [list[object](r) for r in csv.reader(io.StringIO(text), delimiter=sep)]
     for i, row in enumerate(rows):
         cells = [str(c).strip().lower() for c in row]
         if "nama_usaha" in [HEADERS.get(c) for c in cells] or "nama_sentra" in [HEADERS.get(c) for c in cells]:

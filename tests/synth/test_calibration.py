@@ -13,10 +13,10 @@ def test_kbli_mix_meets_every_constraint_and_the_ranking():
     assert (w >= 0).all() and abs(w.sum() - 1) < 1e-9
     for c in kbli_mix.constraints(codes):
         assert abs(w[c.mask].sum() - c.share) < 1e-9, c.label
-    division = {}
+    division: dict[str, float] = {}
     for code, share in zip(codes, w, strict=True):
         division[code[:2]] = division.get(code[:2], 0.0) + share
-    ranked = sorted(division, key=division.get)
+    ranked = sorted(division, key=division.__getitem__)
     assert ranked[-1] == "10" and ranked[0] == "26"
     assert division["14"] > 500_000 / 4_209_817 and division["16"] > 500_000 / 4_209_817
 
@@ -35,7 +35,7 @@ def test_province_shares_follow_bps():
     assert abs(shares["33"] - 898_162 / 4_209_817) < 1e-9
     units = calibration.province_units(4_400_374)
     assert sum(units.values()) == 4_400_374
-    assert sorted(units, key=units.get)[-3:] == ["32", "35", "33"]
+    assert sorted(units, key=units.__getitem__)[-3:] == ["32", "35", "33"]
 
 
 def test_national_plan_at_scale_one_adds_up():

@@ -128,7 +128,7 @@ def test_defects_are_what_the_files_show(dataset):
 def test_file_variants_are_present(dataset):
     out, _ = dataset
     files = _data_files(out)
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     headers = set()
     for p in files:
         raw = p.read_bytes()
@@ -175,7 +175,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
 def test_ecosystem_and_partnerships_reference_real_entities(dataset):
     out, _ = dataset
     eco = out / "ekosistem"
-    ids = set()
+    ids: set[str] = set()
     for f in (out / "ground_truth" / "entities").glob("*.csv"):
         with f.open(encoding="utf-8") as fh:
             ids.update(r["entity_id"] for r in csv.DictReader(fh))

@@ -13,6 +13,7 @@ from jejaring.core.db import build_engine, session_scope
 from jejaring.registry import demo
 from jejaring.web.app import create_app
 from tests.accounts.helpers import create_user_with_token
+from tests.soup import attr
 
 AUTH: dict[str, str] = {}  # filled by the client fixture with a real admin API token (write scope)
 
@@ -34,15 +35,15 @@ def soup(response) -> BeautifulSoup:
 
 def test_home_in_both_languages(client: TestClient) -> None:
     page = soup(client.get("/"))
-    assert page.html["lang"] == "id"
+    assert attr(page, "html", "lang") == "id"
     assert "Direktori Usaha" in page.text
     switch = page.select_one("#lang-switch")
     assert switch is not None
     r = client.get(switch["href"], follow_redirects=True)
     assert r.status_code == 200
     page = soup(r)
-    assert page.html["lang"] == "en" and "Business directory" in page.text
-    assert soup(client.get("/?lang=id")).html["lang"] == "id"
+    assert attr(page, "html", "lang") == "en" and "Business directory" in page.text
+    assert attr(soup(client.get("/?lang=id")), "html", "lang") == "id"
 
 
 def test_firm_list_search_filter_and_detail(client: TestClient) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -30,7 +31,9 @@ def create_reset_link(session: Session, *, actor: Actor, user: User, settings: S
     return link
 
 
-def _new_link(session: Session, *, user: User, settings: Settings) -> str:
+def one_time_token(session: Session, *, user: User, digest: Callable[[str], str], lifetime: timedelta) -> str:
+    """A new one-time token for ``user`` (a reset or a sign-up confirmation), stored as ``digest(token)`` and
+    valid for ``lifetime``; the user's earlier unused tokens stop working."""
     now = utcnow()
     session.execute(
         update(PasswordReset)
@@ -38,15 +41,14 @@ def _new_link(session: Session, *, user: User, settings: Settings) -> str:
         .values(used_at=now)
     )
     token = security.new_secret()
-    session.add(
-        PasswordReset(
-            user_id=user.id,
-            token_hash=security.digest(token),
-            created_at=now,
-            expires_at=now + timedelta(minutes=settings.password_reset_minutes),
-        )
-    )
+    session.add(PasswordReset(user_id=user.id, token_hash=digest(token), created_at=now, expires_at=now + lifetime))
     session.flush()
+    return token
+
+
+def _new_link(session: Session, *, user: User, settings: Settings) -> str:
+    lifetime = timedelta(minutes=settings.password_reset_minutes)
+    token = one_time_token(session, user=user, digest=security.digest, lifetime=lifetime)
     return settings.base_url.rstrip("/") + RESET_PATH + token
 
 

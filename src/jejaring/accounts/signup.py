@@ -10,10 +10,10 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jejaring.accounts import audit, mail, security
+from jejaring.accounts import audit, mail, resets, security
 from jejaring.accounts.authz import Forbidden, Throttled
 from jejaring.accounts.models import LoginFailure, PasswordReset, User
 from jejaring.accounts.roles import PEMILIK, Actor
@@ -51,22 +51,8 @@ def confirmation_link(session: Session, *, user: User, settings: Settings) -> st
     """A fresh one-time confirmation link for an unconfirmed user; earlier links stop working."""
     if user.active:
         raise DomainError("accounts.signup.already_confirmed", field="email", value=user.email)
-    now = utcnow()
-    session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    )
-    token = security.new_secret()
-    session.add(
-        PasswordReset(
-            user_id=user.id,
-            token_hash=_confirm_digest(token),
-            created_at=now,
-            expires_at=now + timedelta(hours=CONFIRM_HOURS),
-        )
-    )
-    session.flush()
+    lifetime = timedelta(hours=CONFIRM_HOURS)
+    token = resets.one_time_token(session, user=user, digest=_confirm_digest, lifetime=lifetime)
     return settings.base_url.rstrip("/") + CONFIRM_PATH + token
 
 

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from typing import cast as type_cast
 
 import numpy as np
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from jejaring.capability import catalogue
 from jejaring.capability.catalogue import Intervention
 from jejaring.capability.models import Assessment, Enrolment
+from jejaring.core.dialects import dialect
 
 PER = 1_000_000  # gain shown per Rp1 juta
 
@@ -84,7 +85,7 @@ def _groups(session: Session, province: str) -> list[tuple[str | None, str, np.n
     where = (Assessment.province_code == province, Assessment.is_latest.is_(True))
     # Both aggregates of one group consume the same input rows in the same order, so the i-th id belongs
     # to the i-th vector (tests check gains per named firm on both backends).
-    agg = func.string_agg if session.get_bind().dialect.name == "postgresql" else func.group_concat
+    agg = dialect(session.connection()).string_agg
     size_col, group_col = Assessment.size_class, Assessment.product_group
     stmt = select(size_col, group_col, agg(cast(Assessment.firm_id, Text), ","), agg(Assessment.vector, ""))
     out = []

@@ -5,12 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import DateTime, Engine, MetaData
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from jejaring.core.config import get_settings
@@ -54,37 +51,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-SQLITE_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
-NO_AUTOCHECKPOINT = "jejaring_no_autocheckpoint"  # connection info flag: its WAL checkpoints were turned off
-
-
-def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
-    cur = dbapi_conn.cursor()  # type: ignore[attr-defined]
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
-
-
-def _sqlite_checkin(dbapi_conn: object, record: ConnectionPoolEntry) -> None:
-    """A connection back in the pool checkpoints its WAL itself again if a bulk load had left that to another
-    (:data:`NO_AUTOCHECKPOINT`; every other checkin costs nothing)."""
-    if record.info.pop(NO_AUTOCHECKPOINT, False) and dbapi_conn is not None:
-        dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT_PAGES}")  # type: ignore[attr-defined]
-
-
 def build_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets its folder created and sane pragmas."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "checkin", _sqlite_checkin)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    """Create an engine; SQLite gets its folder created and sane pragmas (``core.dialects``)."""
+    from jejaring.core.dialects import for_url
+
+    return for_url(url).create_engine(url)
 
 
 _ENGINES: dict[str, Engine] = {}
@@ -113,7 +84,13 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A unit of work: commit once on success, roll back on error (for the CLI and jobs)."""
-    session = session_factory(engine or get_engine())()
+    with unit_of_work(session_factory(engine or get_engine())()) as session:
+        yield session
+
+
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Commit ``session`` once when the block succeeds, roll it back when it fails; close it either way."""
     try:
         yield session
         session.commit()

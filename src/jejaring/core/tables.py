@@ -6,7 +6,6 @@ connection, so everything stays in the caller's transaction.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -18,7 +17,6 @@ from sqlalchemy import Connection, Table
 from jejaring.core.db import Base
 from jejaring.core.dialects import dialect
 
-FETCH_ROWS = 100_000
 _SQL_TYPES: dict[Any, str] = {pl.Int64: "BIGINT", pl.Int32: "BIGINT", pl.Float64: "DOUBLE PRECISION", pl.String: "TEXT"}
 
 
@@ -27,16 +25,9 @@ def psycopg_connection(conn: Connection) -> psycopg.Connection[Any]:
     return cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
 
 
-def is_pg(conn: Connection) -> bool:
-    """Whether the connection is to PostgreSQL (else SQLite)."""
-    return conn.dialect.name == "postgresql"
-
-
 def stamp(conn: Connection, value: datetime) -> str:
     """A timestamp as the database stores it (UTC), for bulk-written rows."""
-    if is_pg(conn):
-        return value.isoformat()
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return dialect(conn).stamp(value)
 
 
 def pg_array(values: pl.Series) -> str:
@@ -52,52 +43,14 @@ def pg_array(values: pl.Series) -> str:
 
 def read(conn: Connection, sql: str, schema: dict[str, Any]) -> pl.DataFrame:
     """The rows of ``sql`` (columns in ``schema`` order) as a frame."""
-    if is_pg(conn):
-        buf = io.BytesIO()
-        with psycopg_connection(conn).cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
-            for block in copy:
-                buf.write(block)
-        if buf.tell() == 0:
-            return pl.DataFrame(schema=schema)
-        buf.seek(0)
-        return pl.read_csv(buf, has_header=False, new_columns=list(schema), schema=schema)
-    raw: Any = conn.connection.dbapi_connection
-    lite = raw.cursor()
-    frames = [pl.DataFrame(schema=schema)]
-    try:
-        lite.execute(sql)
-        while rows := lite.fetchmany(FETCH_ROWS):  # in slices, so Python objects never hold the whole table
-            frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
-    finally:
-        lite.close()
-    return pl.concat(frames, rechunk=True)
+    return dialect(conn).read_frame(conn, sql, schema)
 
 
 def write(conn: Connection, table: str, df: pl.DataFrame) -> None:
     """Append ``df`` to ``table`` (column names = table columns)."""
     if df.height == 0:
         return
-    df = _without_empty_columns(table, df)
-    cols = ", ".join(f'"{c}"' for c in df.columns)
-    if is_pg(conn):
-        buf = io.BytesIO()
-        df.write_csv(buf, include_header=False)
-        with (
-            psycopg_connection(conn).cursor() as cur,
-            cur.copy(f"COPY {table} ({cols}) FROM STDIN (FORMAT csv)") as copy,
-        ):
-            copy.write(buf.getvalue())
-        return
-    marks = ", ".join("?" for _ in df.columns)
-    # column by column into one tuple at a time: building every row tuple first (``df.rows()``) costs more
-    # than the insert of a narrow table
-    values = zip(*(df.get_column(c).to_list() for c in df.columns), strict=True)
-    raw: Any = conn.connection.dbapi_connection
-    lite = raw.cursor()
-    try:
-        lite.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", values)
-    finally:
-        lite.close()
+    dialect(conn).append_frame(conn, table, _without_empty_columns(table, df))
 
 
 def _without_empty_columns(table: str, df: pl.DataFrame) -> pl.DataFrame:
@@ -135,7 +88,7 @@ def write_checked(conn: Connection, name: str, df: pl.DataFrame, *, fresh: tuple
     if df.height == 0:
         return
     table = Base.metadata.tables[name]
-    if not is_pg(conn) or not _checkable(table, df):
+    if not dialect(conn).checks_keys_per_row or not _checkable(table, df):
         write(conn, table.name, df)
         return
     pg = psycopg_connection(conn)
@@ -195,8 +148,7 @@ def temp_table(conn: Connection, name: str, df: pl.DataFrame, *, key: str | None
         cols.append(f'PRIMARY KEY ("{key}")')
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} ({', '.join(cols)})")
     write(conn, name, df)
-    if is_pg(conn):
-        conn.exec_driver_sql(f"ANALYZE {name}")  # row counts for the planner (temporary tables have none)
+    dialect(conn).analyse_temp(conn, name)
 
 
 def drop_temp(conn: Connection, name: str) -> None:

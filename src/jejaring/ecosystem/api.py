@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from jejaring.accounts.deps import ActorDep
 from jejaring.ecosystem import reports, service
+from jejaring.ecosystem.reports import Place
 from jejaring.web.deps import LangDep, SessionDep
 
 router = APIRouter(prefix="/ecosystem", tags=["ecosystem"])
@@ -16,12 +17,20 @@ REGENCY = Query(None, description="Regency code, e.g. 33.20")
 SENTRA = Query(None, description="Sentra public ID")
 
 
-@router.get("/summary")
-def summary(
+def _place(
     session: SessionDep, province: str | None = PROVINCE, regency: str | None = REGENCY, sentra: str | None = SENTRA
-) -> dict[str, Any]:
+) -> tuple[Place, str]:
+    """The place the query names (the nation when none) and its label; unknown codes are 404."""
+    return reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+
+
+PlaceDep = Annotated[tuple[Place, str], Depends(_place)]
+
+
+@router.get("/summary")
+def summary(session: SessionDep, where: PlaceDep) -> dict[str, Any]:
     """Share of IKM with at least one link of each kind (the nation when no place is given)."""
-    place, label = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+    place, label = where
     return {"place": label, **reports.summary(session, place)}
 
 
@@ -29,13 +38,11 @@ def summary(
 def gaps(
     session: SessionDep,
     lang: LangDep,
-    province: str | None = PROVINCE,
-    regency: str | None = REGENCY,
-    sentra: str | None = SENTRA,
+    where: PlaceDep,
     limit: int = Query(200, ge=1, le=10_000),
 ) -> list[dict[str, Any]]:
     """Gaps of a place by score: kind, place, score, reason, and the partner search that would close it."""
-    place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+    place, _ = where
     return [g.as_dict(lang) for g in reports.gaps_for(session, place)[:limit]]
 
 
@@ -43,13 +50,11 @@ def gaps(
 def links(
     session: SessionDep,
     actor: ActorDep,
-    province: str | None = PROVINCE,
-    regency: str | None = REGENCY,
-    sentra: str | None = SENTRA,
+    where: PlaceDep,
     limit: int = Query(500, ge=1, le=10_000),
 ) -> dict[str, Any]:
     """Links of a place; values only for the province's officers and the ministry (others get null)."""
-    place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+    place, _ = where
     rows = reports.links_for(session, actor=actor, place=place, limit=limit)
     return {"count": len(rows), "values_visible": service.can_see_values(actor, place.region), "links": rows}
 
@@ -58,13 +63,10 @@ def links(
 def graph(
     session: SessionDep,
     actor: ActorDep,
-    province: str | None = PROVINCE,
-    regency: str | None = REGENCY,
-    sentra: str | None = SENTRA,
+    where: PlaceDep,
 ) -> dict[str, Any]:
     """The linkage graph of a place (ECharts nodes and links)."""
-    place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
-    return reports.graph_data(session, actor=actor, place=place)
+    return reports.graph_data(session, actor=actor, place=where[0])
 
 
 @router.get("/flows")

@@ -21,16 +21,9 @@ from jejaring.ecosystem import service
 from jejaring.ecosystem.enums import LinkKind, LinkSource
 from jejaring.partnerships import service as partnerships_service
 from jejaring.registry import service as registry_service
+from jejaring.synth.ecosystem import ROLE_FILES
 
 log = logging.getLogger(__name__)
-ROLE_FILES = (
-    "industri_besar",
-    "pemasok_bahan_baku",
-    "distributor",
-    "layanan_purna_jual",
-    "eksportir",
-    "lembaga_keuangan",
-)
 SYNTH_KINDS = {"pemasaran": LinkKind.PEMASARAN_PERDAGANGAN.value, **{k.value: k.value for k in LinkKind}}
 SYNTH_STATUS = {"aktif": "aktif", "selesai": "selesai", "batal": "dihentikan"}
 

@@ -133,6 +133,21 @@ def header_key(text: str) -> str:
     return _NON_WORD.sub(" ", folded).strip()
 
 
+def variant_lookup(variants: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Header key → template field, from each field's name (underscores as spaces) and its known variants."""
+    return {v: f for f, names in variants.items() for v in (f.replace("_", " "), *names)}
+
+
+def template_mapping(headers: list[str], lookup: dict[str, str]) -> dict[str, str]:
+    """File header → template field, for the headers ``lookup`` knows (the first header naming a field wins)."""
+    out: dict[str, str] = {}
+    for header in headers:
+        f = lookup.get(header_key(header))
+        if f and f not in out.values():
+            out[header] = f
+    return out
+
+
 def builtin_field(text: str) -> str | None:
     """The template field a header names by a known variant; ``""`` for a known non-data column; else None."""
     return _BUILTIN.get(header_key(text))

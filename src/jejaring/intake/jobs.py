@@ -8,7 +8,6 @@ re-reads the file and continues with the first uncommitted batch.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import time
@@ -25,6 +24,7 @@ from jejaring.accounts import audit
 from jejaring.core import tables
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope, utcnow
+from jejaring.core.dialects import dialect
 from jejaring.core.errors import DomainError
 from jejaring.intake import fixes, reader, scope, service, shape
 from jejaring.intake.enums import JobStatus
@@ -332,31 +332,14 @@ def refresh_insights(engine: Engine) -> None:
 # instead of fighting over the database's write lock (SQLite) or the same new keys (PostgreSQL).
 _QUEUE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-job")
 RUN_LOCK_KEY = 0x4A4A4951  # PostgreSQL advisory lock: one running import job per database, across processes
+RUN_LOCK_FILE = "intake-lock"  # SQLite: flock on <database>.intake-lock
 
 
 @contextmanager
 def run_turn(engine: Engine) -> Iterator[None]:
     """One import job at a time per database, across web processes (advisory lock / ``flock``); waits its turn."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f"SELECT pg_advisory_lock({RUN_LOCK_KEY})")
-            conn.commit()
-            try:
-                yield
-            finally:
-                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({RUN_LOCK_KEY})")
-                conn.commit()
-        return
-    path = locks.lock_file(engine)
-    if path is None:
+    with dialect(engine).process_lock(engine, RUN_LOCK_KEY, RUN_LOCK_FILE):
         yield
-        return
-    with open(path.removesuffix(".load-lock") + ".intake-lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def start_in_thread(engine: Engine, job_id: int, settings: Settings) -> Future[None]:

@@ -20,7 +20,7 @@ from jejaring.core.errors import NotFound
 from jejaring.ecosystem import service as ecosystem_service
 from jejaring.ecosystem.enums import LinkKind, LinkSource
 from jejaring.intake import reader
-from jejaring.intake.headers import header_key
+from jejaring.intake.headers import header_key, template_mapping, variant_lookup
 from jejaring.reference import wilayah
 from jejaring.registry import service as registry_service
 
@@ -36,7 +36,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "nilai_per_tahun": ("nilai per tahun", "nilai per tahun rp", "nilai rp", "nilai"),
     "sejak": ("sejak", "tahun mulai", "mulai"),
 }
-_LOOKUP = {v: f for f, names in VARIANTS.items() for v in (f.replace("_", " "), *names)}
+_LOOKUP = variant_lookup(VARIANTS)
 KIND_WORDS = {
     "bahan baku": LinkKind.BAHAN_BAKU,
     "pemasok": LinkKind.BAHAN_BAKU,
@@ -64,12 +64,7 @@ class LinkageReport:
 
 def header_mapping(headers: list[str]) -> dict[str, str]:
     """File header → linkage template field, for the headers the template knows (first one wins)."""
-    out: dict[str, str] = {}
-    for header in headers:
-        f = _LOOKUP.get(header_key(header))
-        if f and f not in out.values():
-            out[header] = f
-    return out
+    return template_mapping(headers, _LOOKUP)
 
 
 def is_linkage_template(headers: list[str]) -> bool:

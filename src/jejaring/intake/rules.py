@@ -27,11 +27,13 @@ PHONE_DIGITS = r"^(?:\+?62|0)(\d{7,12})$"
 
 @dataclass(frozen=True)
 class Context:
-    """What the rules need besides the frame: the KBLI codes, this year and the longest cell allowed."""
+    """What parsing and the rules need besides the frame: the KBLI codes, this year, the longest cell allowed and
+    the upload's data year for rows that give none."""
 
     kbli: list[str]
     this_year: int
     max_cell_chars: int
+    default_year: int | None = None
 
 
 def err(cond: pl.Expr, field: str, key: str) -> pl.Expr:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.core.db import utcnow
 from jejaring.intake import reader, scope
-from jejaring.intake.headers import header_key
+from jejaring.intake.headers import header_key, template_mapping, variant_lookup
 from jejaring.reference import catalog, wilayah
 from jejaring.registry import service as registry_service
 from jejaring.registry.schemas import SentraCreate
@@ -36,7 +36,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "definisi": ("definisi", "definisi sentra"),
     "tahun_data": ("tahun data", "tahun", "th data"),
 }
-_LOOKUP = {v: f for f, names in VARIANTS.items() for v in (f.replace("_", " "), *names)}
+_LOOKUP = variant_lookup(VARIANTS)
 
 
 @dataclass
@@ -53,12 +53,7 @@ class SentraReport:
 
 def header_mapping(headers: list[str]) -> dict[str, str]:
     """File header → sentra template field, for the headers the template knows (first one wins)."""
-    out: dict[str, str] = {}
-    for header in headers:
-        f = _LOOKUP.get(header_key(header))
-        if f and f not in out.values():
-            out[header] = f
-    return out
+    return template_mapping(headers, _LOOKUP)
 
 
 def is_sentra_template(headers: list[str]) -> bool:

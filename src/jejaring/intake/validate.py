@@ -13,10 +13,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from jejaring.intake import lookups, rules
+from jejaring.intake import lookups, parse, rules
 from jejaring.intake.headers import FIELDS
-from jejaring.intake.numbers import amount, decimal
-from jejaring.reference import catalog
 from jejaring.registry import bulk
 
 
@@ -29,127 +27,22 @@ class Validated:
     raw: pl.DataFrame  # the text as uploaded (template fields + _row), for quarantine
 
 
-def _split_check(df: pl.DataFrame, col: str, valid: pl.Expr, clean: pl.Expr, sep: str = r"[;,/]") -> pl.DataFrame:
-    """For list cells (HS codes, certificates): check each item; return per-row ``_bad`` and cleaned join."""
-    items = (
-        df.select("_row", pl.col(col).str.replace_all(sep, ";"))
-        .drop_nulls(col)
-        .with_columns(pl.col(col).str.split(";"))
-        .explode(col)
-        .with_columns(pl.col(col).str.strip_chars())
-        .filter(pl.col(col).str.len_chars() > 0)
-        .with_columns(clean.alias("_item"))
-        .with_columns(valid.alias("_ok"))
-    )
-    agg = items.group_by("_row").agg(
-        (~pl.col("_ok")).any().alias(f"_{col}_bad"),
-        pl.col("_item").filter(pl.col("_ok")).unique(maintain_order=True).str.join(";").alias(f"_{col}_clean"),
-    )
-    return df.join(agg, on="_row", how="left")
+def _flag_errors(df: pl.DataFrame, ctx: rules.Context) -> pl.DataFrame:
+    """``_errs``: the ``"field|message-key"`` of every rule a row breaks (intake/rules.py, one function per rule).
 
-
-def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int) -> Validated:
-    """Validate every row of ``raw`` (text columns named after template fields, plus ``_row``)."""
-    this_year = date.today().year
-    for f in FIELDS:
-        if f not in raw.columns:
-            raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f))
-    raw = raw.select("_row", *FIELDS)
-    # stored as text; an apostrophe typed (or added by our export) to keep text literal is not data
-    # lazy frames below: polars then evaluates a sub-expression used in several branches once
-    lf = (
-        raw.lazy()
-        .with_columns([pl.col(f).str.strip_chars().str.strip_prefix("'").str.strip_chars().alias(f) for f in FIELDS])
-        .with_columns(
-            [pl.when(pl.col(f).str.len_bytes() == 0).then(None).otherwise(pl.col(f)).alias(f) for f in FIELDS]
-        )
-    )
-    if default_year is not None:
-        lf = lf.with_columns(pl.col("tahun_data").fill_null(str(default_year)))
-
-    # --- parse and normalise -------------------------------------------------------------------
-    kbli_set = list(lookups.kbli5())
-    lf = lf.with_columns(
-        pl.col("nib").str.replace_all(r"[\s.\-]", "").alias("_nib"),
-        pl.col("kbli").str.replace_all(r"[\s.]", "").alias("_kbli"),
-        pl.col("kode_wilayah").str.replace_all(r"\s", "").alias("_kw"),
-        amount("tenaga_kerja").alias("_workers"),
-        amount("nilai_investasi").alias("_investment"),
-        amount("nilai_produksi").alias("_production"),
-        decimal("kapasitas_produksi").alias("_capacity"),
-        decimal("latitude").alias("_lat"),
-        decimal("longitude").alias("_lon"),
-        amount("tahun_berdiri").alias("_founded"),
-        amount("tahun_data").alias("_year"),
-        pl.col("email").str.to_lowercase().alias("_email"),
-        pl.col("telepon").str.replace(r"[/;,].*$", "").str.replace_all(r"[\s\-.()]", "").alias("_tel"),
-    )
-    kw_code = (
-        pl.when(pl.col("_kw").str.contains(r"^\d{2}\.?\d{2}(\.?\d{2})?$"))
-        .then(pl.col("_kw").str.replace_all(r"\.", ""))
-        .otherwise(None)
-    )
-    df = lf.with_columns(
-        pl.when(kw_code.is_not_null())
-        .then(kw_code.str.slice(0, 2) + pl.lit(".") + kw_code.str.slice(2, 2))
-        .otherwise(None)
-        .alias("_kw_reg"),
-        pl.when(kw_code.str.len_chars() == 6)
-        .then(kw_code.str.slice(0, 2) + "." + kw_code.str.slice(2, 2) + "." + kw_code.str.slice(4, 2))
-        .otherwise(None)
-        .alias("_kw_dist"),
-    ).collect()
-    regency_codes = [r["code"] for r in catalog.regencies()]
-    df = lookups.resolve_names(df)
-    df = df.with_columns(
-        pl.when(pl.col("_kw_reg").is_in(regency_codes))
-        .then(pl.col("_kw_reg"))
-        .when(pl.col("kode_wilayah").is_null())
-        .then(pl.col("_res_code"))
-        .otherwise(None)
-        .alias("regency_code")
-    )
-    df = df.with_columns(pl.coalesce(pl.col("kecamatan"), pl.col("_kw_dist")).alias("kecamatan"))
-    df = lookups.resolve_districts(df)
-    df = df.join(lookups.regency_frame(), on="regency_code", how="left")
-    lat1, lon1 = pl.col("_lat").radians(), pl.col("_lon").radians()
-    lat2, lon2 = pl.col("_seat_lat").radians(), pl.col("_seat_lon").radians()
-    hav = ((lat2 - lat1) / 2).sin() ** 2 + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2).sin() ** 2
-    df = df.with_columns((2 * 6371.0 * hav.sqrt().arcsin()).alias("_km"))
-    df = _split_check(
-        df, "hs", pl.col("_item").is_in(list(lookups.hs_set())), pl.col("hs").str.replace_all(r"[.\s]", "")
-    )
-    cert_lookup = catalog.certificate_lookup()
-    cert_keys = list(cert_lookup.keys())
-    cert_vals = [cert_lookup[k] for k in cert_keys]
-    df = _split_check(
-        df,
-        "sertifikat",
-        pl.col("_item").is_not_null(),
-        pl.col("sertifikat")
-        .str.to_lowercase()
-        .str.replace_all(r"\s+", " ")
-        .replace_strict(cert_keys, cert_vals, default=None, return_dtype=pl.Utf8),
-        sep="[;,]",
-    )
-
-    # --- rules: each yields "field|message-key" or null (intake/rules.py, one function per rule) ------
-    context = rules.Context(kbli=kbli_set, this_year=this_year, max_cell_chars=max_cell_chars)
-    checks = rules.expressions(context)
-    # flag rows with any error first (cheap), then list the errors of those rows only
+    Rows with any error are flagged first (cheap), then the errors are listed for those rows only."""
+    checks = rules.expressions(ctx)
     df = df.lazy().with_columns(pl.any_horizontal([r.is_not_null() for r in checks]).alias("_bad")).collect()
     bad = df.filter(pl.col("_bad")).with_columns(
         pl.concat_list([r.fill_null(pl.lit(None, dtype=pl.Utf8)) for r in checks]).list.drop_nulls().alias("_errs")
     )
-    df = pl.concat(
-        [
-            df.filter(~pl.col("_bad")).with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("_errs")),
-            bad,
-        ]
-    ).sort("_row")
+    good = df.filter(~pl.col("_bad")).with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("_errs"))
+    return pl.concat([good, bad]).sort("_row")
 
-    # --- clean output columns, key and duplicates within the file ------------------------------
-    clean = df.lazy().with_columns(
+
+def _clean_columns(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """The registry's typed columns from the parsed ones."""
+    return lf.with_columns(
         pl.when(pl.col("_nib").str.contains(r"^\d{13}$")).then(pl.col("_nib")).otherwise(None).alias("nib"),
         bulk.name_key_expr("nama_usaha").alias("name_key"),
         pl.col("regency_code").str.slice(0, 2).alias("province_code"),
@@ -167,31 +60,31 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
         pl.col("_founded").cast(pl.Int64, strict=False).alias("tahun_berdiri"),
         pl.col("_year").cast(pl.Int64, strict=False).alias("tahun_data"),
     )
-    this = clean.with_columns(
-        pl.when(pl.col("nib").is_not_null())
-        .then(pl.lit("nib|") + pl.col("nib"))
-        .otherwise(
-            pl.concat_str(
-                [
-                    pl.lit("nk|"),
-                    pl.col("name_key"),
-                    pl.lit("|"),
-                    pl.col("regency_code").fill_null(""),
-                    pl.lit("|"),
-                    bulk.name_key_expr("nama_pemilik").fill_null(""),
-                    # the village too, when given: in one regency two businesses can share name and owner name
-                    pl.when(bulk.name_key_expr("desa").fill_null("") != "")
-                    .then(pl.lit("|") + bulk.name_key_expr("desa"))
-                    .otherwise(pl.lit("")),
-                ]
-            )
-        )
-        .alias("_key_src")
-    ).collect()
-    ok = this.filter(pl.col("_errs").list.len() == 0)
-    accepted = _with_hashes(ok.select("_row", "_key_src", *bulk.CLEAN_COLUMNS))
+
+
+def _key_source(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """``_key_src``, hashed into the natural key: the NIB, else name, regency, owner name and (when given) village
+    (in one regency two businesses can share name and owner name)."""
+    village = bulk.name_key_expr("desa")
+    by_name = pl.concat_str(
+        [
+            pl.lit("nk|"),
+            pl.col("name_key"),
+            pl.lit("|"),
+            pl.col("regency_code").fill_null(""),
+            pl.lit("|"),
+            bulk.name_key_expr("nama_pemilik").fill_null(""),
+            pl.when(village.fill_null("") != "").then(pl.lit("|") + village).otherwise(pl.lit("")),
+        ]
+    )
+    key = pl.when(pl.col("nib").is_not_null()).then(pl.lit("nib|") + pl.col("nib")).otherwise(by_name)
+    return lf.with_columns(key.alias("_key_src"))
+
+
+def _error_table(checked: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """One row per error (``_row``, ``field``, ``key``) with the cell's text as uploaded (``value``)."""
     errors = (
-        this.filter(pl.col("_errs").list.len() > 0)
+        checked.filter(pl.col("_errs").list.len() > 0)
         .select("_row", "_errs")
         .explode("_errs")
         .with_columns(
@@ -203,8 +96,22 @@ def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int
     values = raw.filter(pl.col("_row").is_in(errors.get_column("_row").unique().implode())).unpivot(
         index="_row", on=list(FIELDS), variable_name="field", value_name="value"
     )
-    errors = errors.join(values, on=["_row", "field"], how="left").sort("_row")
-    return Validated(accepted=accepted, errors=errors, raw=raw)
+    return errors.join(values, on=["_row", "field"], how="left").sort("_row")
+
+
+def validate(raw: pl.DataFrame, *, default_year: int | None, max_cell_chars: int) -> Validated:
+    """Validate every row of ``raw`` (text columns named after template fields, plus ``_row``)."""
+    ctx = rules.Context(
+        kbli=list(lookups.kbli5()),
+        this_year=date.today().year,
+        max_cell_chars=max_cell_chars,
+        default_year=default_year,
+    )
+    raw = parse.complete(raw)
+    checked = _key_source(_clean_columns(_flag_errors(parse.parse(raw, ctx), ctx).lazy())).collect()
+    ok = checked.filter(pl.col("_errs").list.len() == 0)
+    accepted = _with_hashes(ok.select("_row", "_key_src", *bulk.CLEAN_COLUMNS))
+    return Validated(accepted=accepted, errors=_error_table(checked, raw), raw=raw)
 
 
 _DUCKDB: list[duckdb.DuckDBPyConnection] = []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 
+from jejaring.accounts.deps import UserDep
 from jejaring.matching import search, service
-from jejaring.matching.access import Writer, api_writer
 from jejaring.matching.models import Need, Offer
 from jejaring.matching.schemas import (
     ListingOut,
@@ -24,7 +24,6 @@ from jejaring.matching.schemas import (
 from jejaring.web.deps import LangDep, SessionDep
 
 router = APIRouter(tags=["matching"])
-WriterDep = Annotated[Writer, Depends(api_writer)]
 
 
 def _listing_out(session: Session, row: Need | Offer) -> ListingOut:
@@ -68,11 +67,9 @@ def list_needs(session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] =
 
 
 @router.post("/needs", response_model=ListingOut, status_code=201)
-def create_need(data: NeedIn, session: SessionDep, writer: WriterDep) -> ListingOut:
-    """Post a need (for a firm the writer may act for)."""
-    if data.firm:
-        writer.check_firm(service.find_firm(session, data.firm))
-    return _listing_out(session, service.create_need(session, data=data, created_by=writer.label))
+def create_need(data: NeedIn, session: SessionDep, actor: UserDep) -> ListingOut:
+    """Post a need (for a firm the actor may act for)."""
+    return _listing_out(session, service.create_need(session, actor=actor, data=data))
 
 
 @router.get("/needs/{public_id}", response_model=ListingOut)
@@ -89,11 +86,10 @@ def need_matches(public_id: str, request: Request, session: SessionDep, lang: La
 
 
 @router.post("/needs/{public_id}/close", response_model=ListingOut)
-def close_need(public_id: str, session: SessionDep, writer: WriterDep) -> ListingOut:
+def close_need(public_id: str, session: SessionDep, actor: UserDep) -> ListingOut:
     """Close a need (the posting firm's owner or an admin)."""
     need = service.get_need(session, public_id=public_id)
-    writer.check_close(need, service.listing_firm(session, need))
-    service.close_listing(session, listing=need)
+    service.close_listing(session, actor=actor, listing=need)
     return _listing_out(session, need)
 
 
@@ -104,10 +100,9 @@ def list_offers(session: SessionDep, limit: Annotated[int, Query(ge=1, le=200)] 
 
 
 @router.post("/offers", response_model=OfferOut, status_code=201)
-def create_offer(data: OfferIn, session: SessionDep, writer: WriterDep) -> ListingOut:
-    """Post an offer for a firm the writer may act for."""
-    writer.check_firm(service.find_firm(session, data.firm))
-    return _listing_out(session, service.create_offer(session, data=data, created_by=writer.label))
+def create_offer(data: OfferIn, session: SessionDep, actor: UserDep) -> ListingOut:
+    """Post an offer for a firm the actor may act for."""
+    return _listing_out(session, service.create_offer(session, actor=actor, data=data))
 
 
 @router.get("/offers/{public_id}", response_model=OfferOut)
@@ -117,11 +112,9 @@ def read_offer(public_id: str, session: SessionDep) -> ListingOut:
 
 
 @router.post("/match/proposals", response_model=ProposalOut, status_code=201)
-def create_proposal(data: ProposalIn, session: SessionDep, writer: WriterDep) -> ProposalOut:
+def create_proposal(data: ProposalIn, session: SessionDep, actor: UserDep) -> ProposalOut:
     """Record interest in a matched firm (the partnerships domain takes it from here)."""
-    if data.from_firm:
-        writer.check_firm(service.find_firm(session, data.from_firm))
-    p = service.propose(session, data=data, why=[], score=None, created_by=writer.label)
+    p = service.propose(session, actor=actor, data=data)
     return _proposal_out(session, p)
 
 

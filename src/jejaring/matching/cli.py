@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from jejaring.accounts.roles import system_actor
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.core.errors import DomainError
@@ -217,7 +218,7 @@ def needs_add(
             )
         )
         with session_scope() as session:
-            need = service.create_need(session, data=data, created_by="cli")
+            need = service.create_need(session, actor=system_actor("cli"), data=data)
             pid = need.public_id
     except (DomainError, ValidationError, ValueError) as exc:
         raise _fail(exc) from exc
@@ -239,6 +240,20 @@ def needs_list(as_json: bool = typer.Option(False, "--json")) -> None:
         if as_json
         else "\n".join(f"{r['id']}  {r['title']}" for r in rows)
     )
+
+
+@needs_app.command("close")
+def needs_close(need_id: str = typer.Argument(..., help="Public ID of the need (N-…).")) -> None:
+    """Close a need (it stays on record; as the operator)."""
+    from jejaring.matching import service
+
+    try:
+        with session_scope() as session:
+            need = service.get_need(session, public_id=need_id)
+            service.close_listing(session, actor=system_actor("cli"), listing=need)
+    except DomainError as exc:
+        raise _fail(exc) from exc
+    console.print(f"[green]Kebutuhan ditutup:[/green] {need_id.strip().upper()}")
 
 
 @needs_app.command("match")
@@ -291,7 +306,7 @@ def offers_add(
             )
         )
         with session_scope() as session:
-            pid = service.create_offer(session, data=data, created_by="cli").public_id
+            pid = service.create_offer(session, actor=system_actor("cli"), data=data).public_id
     except (DomainError, ValidationError) as exc:
         raise _fail(exc) from exc
     console.print(f"[green]Penawaran dicatat:[/green] {pid}")

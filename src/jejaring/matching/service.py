@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from jejaring.accounts import audit
+from jejaring.accounts.authz import authorize
+from jejaring.accounts.roles import Actor
 from jejaring.core.db import utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
@@ -127,21 +130,43 @@ def find_firm(session: Session, public_id: str | None, *, field: str = "firm") -
         raise DomainError("error.firm_not_found", field=field, value=public_id) from exc
 
 
-def create_need(session: Session, *, data: NeedIn, created_by: str | None = None) -> Need:
-    """Post a kebutuhan (for a firm when ``data.firm`` is given)."""
+LISTING_FIELDS = ("kind", "title", "kbli_code", "quantity", "unit", "period", "certificates", "regency_code", "status")
+
+
+def _audit_listing(session: Session, actor: Actor, action: str, row: Need | Offer, firm: Firm | None) -> None:
+    after = {**audit.snapshot(row, LISTING_FIELDS), "firm": firm.public_id if firm else None}
+    province = firm.province_code if firm else (row.regency_code or "")[:2] or None
+    audit.log(session, actor, action, action.split(".")[0], row, after=after, province_code=province)
+
+
+def _authorize_for(actor: Actor, firm: Firm | None) -> None:
+    """Acting for a firm needs ``firm.act`` (its owner, or an admin); without a firm any signed-in writer posts."""
+    if firm is not None:
+        authorize(actor, "firm.act", firm)
+    else:
+        authorize(actor, "listing.post")
+
+
+def create_need(session: Session, *, actor: Actor, data: NeedIn) -> Need:
+    """Post a kebutuhan (for a firm the actor may act for when ``data.firm`` is given)."""
     firm = find_firm(session, data.firm)
-    need = Need(public_id=_unique_id(session, "N", Need), firm_id=firm.id if firm else None, created_by=created_by)
+    _authorize_for(actor, firm)
+    need = Need(
+        public_id=_unique_id(session, "N", Need), firm_id=firm.id if firm else None, created_by=actor.label[:200]
+    )
     _fill(session, need, data, firm)
     session.add(need)
     session.flush()
+    _audit_listing(session, actor, "need.create", need, firm)
     return need
 
 
-def create_offer(session: Session, *, data: OfferIn, created_by: str | None = None) -> Offer:
-    """Post a penawaran; the firm's index entry picks it up at the next refresh."""
+def create_offer(session: Session, *, actor: Actor, data: OfferIn) -> Offer:
+    """Post a penawaran for a firm the actor may act for; the firm's index entry picks it up at the next refresh."""
     firm = find_firm(session, data.firm)
     if firm is None:
         raise DomainError("match.error.offer_needs_firm", field="firm")
+    _authorize_for(actor, firm)
     capacity = data.quantity if data.quantity is not None else firm.capacity
     if data.min_order is not None and capacity is not None and data.min_order > capacity:
         raise DomainError(
@@ -151,7 +176,7 @@ def create_offer(session: Session, *, data: OfferIn, created_by: str | None = No
             capacity=f"{capacity:g}",
             unit=data.unit or firm.capacity_unit or "",
         )
-    offer = Offer(public_id=_unique_id(session, "P", Offer), firm_id=firm.id, created_by=created_by)
+    offer = Offer(public_id=_unique_id(session, "P", Offer), firm_id=firm.id, created_by=actor.label[:200])
     _fill(session, offer, data, firm)
     offer.min_order = data.min_order
     regions = []
@@ -161,6 +186,7 @@ def create_offer(session: Session, *, data: OfferIn, created_by: str | None = No
     offer.target_regions = ";".join(regions)
     session.add(offer)
     session.flush()
+    _audit_listing(session, actor, "offer.create", offer, firm)
     return offer
 
 
@@ -200,11 +226,17 @@ def list_offers(
     return list(session.scalars(stmt.order_by(Offer.id.desc()).limit(limit)))
 
 
-def close_listing(session: Session, *, listing: Need | Offer) -> None:
-    """Close a need or offer (it stays on record)."""
+def close_listing(session: Session, *, actor: Actor, listing: Need | Offer) -> None:
+    """Close a need or offer (it stays on record): its firm's owner, or (no firm) its poster, or an admin."""
+    firm = listing_firm(session, listing)
+    if firm is not None:
+        authorize(actor, "firm.act", firm)
+    else:
+        authorize(actor, "listing.close", listing)
     listing.status = ListingStatus.CLOSED
     listing.updated_at = utcnow()
     session.flush()
+    _audit_listing(session, actor, f"{'offer' if isinstance(listing, Offer) else 'need'}.close", listing, firm)
 
 
 def listing_firm(session: Session, listing: Need | Offer) -> Firm | None:
@@ -213,9 +245,11 @@ def listing_firm(session: Session, listing: Need | Offer) -> Firm | None:
 
 
 def propose(
-    session: Session, *, data: ProposalIn, why: list[str], score: float | None, created_by: str | None
+    session: Session, *, actor: Actor, data: ProposalIn, why: list[str] | None = None, score: float | None = None
 ) -> MatchProposal:
-    """Record interest in a matched firm: the hand-over point to the partnerships domain."""
+    """Record interest in a matched firm: the hand-over point to the partnerships domain.
+
+    The proposing firm (given, or the need's) must be one the actor may act for."""
     to_firm = find_firm(session, data.to_firm, field="to_firm")
     assert to_firm is not None
     from_firm = find_firm(session, data.from_firm, field="from_firm")
@@ -224,6 +258,7 @@ def propose(
         from_firm = registry_service.firm_by_id(session, need.firm_id)
     if from_firm is not None and from_firm.id == to_firm.id:
         raise DomainError("match.error.self_proposal", field="to_firm")
+    _authorize_for(actor, from_firm)
     proposal = MatchProposal(
         public_id=_unique_id(session, "U", MatchProposal),
         need_id=need.id if need else None,
@@ -232,12 +267,16 @@ def propose(
         role=data.role,
         share=data.share,
         score=score,
-        explanation="\n".join(why),
+        explanation="\n".join(why or []),
         message=data.message,
-        created_by=created_by,
+        created_by=actor.label[:200],
     )
     session.add(proposal)
     session.flush()
+    after: dict[str, Any] = {"to_firm": to_firm.public_id, "from_firm": from_firm.public_id if from_firm else None}
+    after |= {"need": need.public_id if need else None, "role": data.role, "score": score}
+    province = (from_firm or to_firm).province_code
+    audit.log(session, actor, "match.propose", "match_proposal", proposal, after=after, province_code=province)
     return proposal
 
 

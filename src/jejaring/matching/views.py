@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.routing import NoMatchFound
 
-from jejaring.accounts.deps import ActorDep
+from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.core.errors import DomainError
 from jejaring.core.i18n import pick_language, translate, validation_messages
 from jejaring.core.numbers import parse_number
 from jejaring.matching import search, service, vocabulary
-from jejaring.matching.access import Writer, form_writer
 from jejaring.matching.models import LISTING_KINDS, PERIODS, Need
 from jejaring.matching.schemas import MatchQuery, NeedIn, OfferIn, ProposalIn
 from jejaring.matching.understand import Understood
@@ -26,7 +25,6 @@ from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-WriterDep = Annotated[Writer, Depends(form_writer)]
 LIST_FIELDS = ("certificates", "roles", "hs_codes", "target_regions", "ignore")
 PARTNERSHIP_FORM = "/partnerships/new"  # the partnerships domain's proposal form takes over from a recorded interest
 
@@ -158,7 +156,7 @@ def match_page(request: Request, session: SessionDep, lang: LangDep) -> Response
 
 
 @router.post("/needs")
-async def post_need(request: Request, session: SessionDep, lang: LangDep, writer: WriterDep) -> Response:
+async def post_need(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """Save a need from the form and show its partners; bad input comes back with the form, nothing lost."""
     form = await request.form()
     values = _values([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
@@ -171,10 +169,7 @@ async def post_need(request: Request, session: SessionDep, lang: LangDep, writer
             payload["location"] = values["near"]
         if values.get("radius_km") and "max_distance_km" not in payload:
             payload["max_distance_km"] = values["radius_km"]
-        data = NeedIn.model_validate(payload)
-        if data.firm:
-            writer.check_firm(service.find_firm(session, data.firm))
-        need = service.create_need(session, data=data, created_by=writer.label)
+        need = service.create_need(session, actor=actor, data=NeedIn.model_validate(payload))
     except (DomainError, ValidationError) as exc:
         _reraise_access(exc)
         context = {**_form_context(values), "outcome": None, "errors": _errors(exc, lang)}
@@ -226,24 +221,23 @@ def offer_form(
 
 
 @router.post("/offers")
-async def post_offer(request: Request, session: SessionDep, lang: LangDep, writer: WriterDep) -> Response:
+async def post_offer(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """Save an offer and go back to the firm's page."""
     form = await request.form()
     values = _values([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
     try:
         data = OfferIn.model_validate({k: v for k, v in values.items() if k in OfferIn.model_fields})
-        writer.check_firm(service.find_firm(session, data.firm))
-        offer = service.create_offer(session, data=data, created_by=writer.label)
+        offer = service.create_offer(session, actor=actor, data=data)
         firm = service.listing_firm(session, offer)
     except (DomainError, ValidationError) as exc:
         _reraise_access(exc)
-        context = {**_form_context(values), "errors": _errors(exc, lang), "my_firms": _my_firms(session, writer.actor)}
+        context = {**_form_context(values), "errors": _errors(exc, lang), "my_firms": _my_firms(session, actor)}
         return render(request, "matching/offer_form.html", context, lang=lang, status_code=422)
     return RedirectResponse(f"/firms/{firm.public_id}" if firm else "/needs", status_code=303)
 
 
 @router.post("/match/proposals")
-async def post_proposal(request: Request, session: SessionDep, lang: LangDep, writer: WriterDep) -> Response:
+async def post_proposal(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """ "Usulkan kemitraan": record the proposal; the partnerships flow will take it over from here."""
     form = await request.form()
     values = _values([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
@@ -251,11 +245,7 @@ async def post_proposal(request: Request, session: SessionDep, lang: LangDep, wr
     score = values.pop("score", None)
     try:
         data = ProposalIn.model_validate({k: v for k, v in values.items() if k in ProposalIn.model_fields})
-        if data.from_firm:
-            writer.check_firm(service.find_firm(session, data.from_firm))
-        proposal = service.propose(
-            session, data=data, why=why, score=float(score) if score else None, created_by=writer.label
-        )
+        proposal = service.propose(session, actor=actor, data=data, why=why, score=float(score) if score else None)
     except (DomainError, ValidationError, ValueError) as exc:
         _reraise_access(exc)
         message = "; ".join(_errors(exc, lang))

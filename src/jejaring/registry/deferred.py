@@ -4,7 +4,6 @@ registry's keys it then holds itself (``KnownKeys``), and the SQLite WAL checkpo
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,11 +14,13 @@ from sqlalchemy.schema import CreateIndex
 
 from jejaring.core import tables
 from jejaring.core.db import Base
+from jejaring.core.dialects import dialect
 from jejaring.registry import locks
 from jejaring.registry.models import Firm
 
 log = logging.getLogger(__name__)
-CHECKPOINT_EVERY_S = 0.5  # SQLite: WAL checkpoints of a deferred load, on a connection of their own
+CHECKPOINT_EVERY_S = 0.5  # SQLite: WAL checkpoints of a deferred load, on a connection of their own (4.9 s
+# of a 52.6 s 908,000-row load when each batch's commit checkpointed instead)
 
 # Secondary indexes a large load builds once at its end instead of updating row by row: none backs a constraint,
 # none is read by the load itself, and each takes its rows in random order (random text keys, or few values).
@@ -176,7 +177,7 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
                 keys = KnownKeys.read(conn)
                 drop_deferred(conn)
             try:
-                with _wal_checkpoints(engine):
+                with dialect(engine).background_checkpoints(engine, CHECKPOINT_EVERY_S):
                     yield keys
             finally:
                 _restore(engine)
@@ -188,37 +189,9 @@ def drop_deferred(conn: Connection) -> None:
     """Drop the indexes and keys a large load builds at its end (:func:`deferred_indexes`)."""
     for ix in _deferred():
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {ix.name}")
-    if tables.is_pg(conn):
+    if dialect(conn).alters_constraints:
         for name, (table, _definition) in DEFERRED_PG_CONSTRAINTS.items():
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}")
-
-
-@contextmanager
-def _wal_checkpoints(engine: Engine) -> Iterator[None]:
-    """On SQLite, checkpoint the WAL from a connection of its own, on another thread, while a load writes: the
-    batches' commits then skip it (:func:`_bulk_cache`), and copying their pages into the database overlaps with
-    preparing the next batch instead of following each commit (4.9 s of a 52.6 s 908,000-row load)."""
-    if engine.dialect.name != "sqlite":
-        yield
-        return
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            with engine.connect() as conn:
-                while not stop.wait(CHECKPOINT_EVERY_S):
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-        except Exception:  # the load goes on; its connections checkpoint again once back in the pool
-            log.exception("WAL checkpoints of the load stopped")
-
-    thread = threading.Thread(target=run, name="sqlite-checkpoint", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def restore_indexes(engine: Engine) -> None:
@@ -231,27 +204,18 @@ def restore_indexes(engine: Engine) -> None:
             log.info("a registry load is running; it builds its deferred indexes at its end")
 
 
-def _index_names(conn: Connection) -> set[str]:
-    if tables.is_pg(conn):
-        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
-    return {str(r[0]) for r in conn.exec_driver_sql(sql)}
-
-
 def _restore(engine: Engine) -> None:
     with engine.begin() as conn:
-        present = _index_names(conn)
+        present = dialect(conn).index_names(conn)
         missing = [ix for ix in _deferred() if ix.name not in present]
-        constraints = [c for c in DEFERRED_PG_CONSTRAINTS if c not in present] if tables.is_pg(conn) else []
+        constraints = (
+            [c for c in DEFERRED_PG_CONSTRAINTS if c not in present] if dialect(conn).alters_constraints else []
+        )
         if not missing and not constraints:
             return
         log.info("building registry indexes: %s", ", ".join([*(str(ix.name) for ix in missing), *constraints]))
-        if tables.is_pg(conn):
-            conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
-        else:
-            conn.exec_driver_sql("PRAGMA threads = 2")  # the sorter of CREATE INDEX may use a helper thread
-        for ix in missing:  # (SQLite: with the default page cache; a large one made its sorter 2x slower)
+        dialect(conn).prepare_index_build(conn, INDEX_BUILD_MEMORY)
+        for ix in missing:
             conn.execute(CreateIndex(ix, if_not_exists=True))
         for name in constraints:
             table, definition = DEFERRED_PG_CONSTRAINTS[name]

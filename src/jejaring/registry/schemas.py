@@ -40,6 +40,17 @@ class CertificationIn(BaseModel):
 
 
 MAX_WORKERS = 100_000  # the largest plausible workforce of one business unit (as in intake)
+# a firm's fields, as both a new firm and a change to one take them
+Workers = Annotated[int, Field(ge=1, le=MAX_WORKERS)]
+Investment = Annotated[int, Field(ge=0, le=10**16)]  # Rupiah
+Capacity = Annotated[float, Field(ge=0)]
+Unit = Annotated[str, StringConstraints(max_length=40)]
+ProductionValue = Annotated[int, Field(ge=0, le=10**17)]  # Rupiah a year
+Brand = Annotated[str, StringConstraints(max_length=200)]
+FoundedYear = Annotated[int, Field(ge=1800, le=2100)]
+Desa = Annotated[str, StringConstraints(max_length=100)]
+Latitude = Annotated[float, Field(ge=-11.5, le=6.5)]  # Indonesia with its outlying islands
+Longitude = Annotated[float, Field(ge=94.5, le=141.5)]
 
 
 def _past_year(v: int | None) -> int | None:
@@ -59,18 +70,18 @@ class FirmCreate(BaseModel):
     address: LongText | None = None
     regency_code: KodeWilayah
     district_code: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}$")] | None = None
-    desa: Annotated[str, StringConstraints(max_length=100)] | None = None
-    latitude: float | None = Field(default=None, ge=-11.5, le=6.5)
-    longitude: float | None = Field(default=None, ge=94.5, le=141.5)
+    desa: Desa | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     kbli_code: KbliCode | None = None
     products: LongText | None = None
-    workers: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
-    investment: int | None = Field(default=None, ge=0, le=10**16)
-    capacity: float | None = Field(default=None, ge=0)
-    capacity_unit: Annotated[str, StringConstraints(max_length=40)] | None = None
-    production_value: int | None = Field(default=None, ge=0, le=10**17)
-    brand: Annotated[str, StringConstraints(max_length=200)] | None = None
-    founded_year: int | None = Field(default=None, ge=1800, le=2100)
+    workers: Workers | None = None
+    investment: Investment | None = None
+    capacity: Capacity | None = None
+    capacity_unit: Unit | None = None
+    production_value: ProductionValue | None = None
+    brand: Brand | None = None
+    founded_year: FoundedYear | None = None
     reference_year: int | None = Field(default=None, ge=1990, le=2100)
     certifications: list[CertificationIn] = Field(default_factory=list, max_length=50)
     owner_name: Annotated[str, StringConstraints(max_length=200)] | None = None
@@ -139,7 +150,7 @@ class SentraCreate(BaseModel):
     name: ShortText
     regency_code: KodeWilayah
     district_code: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}\.\d{2}$")] | None = None
-    desa: Annotated[str, StringConstraints(max_length=100)] | None = None
+    desa: Desa | None = None
     commodity: Annotated[str, StringConstraints(max_length=300)] | None = None
     kbli_code: KbliCode | None = None
     unit_count: int | None = Field(default=None, ge=0, le=1_000_000)
@@ -213,16 +224,16 @@ class FirmUpdate(BaseModel):
     address: LongText | None = None
     kbli_code: KbliCode | None = None
     products: LongText | None = None
-    workers: int | None = Field(default=None, ge=1, le=MAX_WORKERS)
-    investment: int | None = Field(default=None, ge=0, le=10**16)
-    capacity: float | None = Field(default=None, ge=0)
-    capacity_unit: Annotated[str, StringConstraints(max_length=40)] | None = None
-    production_value: int | None = Field(default=None, ge=0, le=10**17)
-    brand: Annotated[str, StringConstraints(max_length=200)] | None = None
-    founded_year: int | None = Field(default=None, ge=1800, le=2100)
-    desa: Annotated[str, StringConstraints(max_length=100)] | None = None
-    latitude: float | None = Field(default=None, ge=-11.5, le=6.5)
-    longitude: float | None = Field(default=None, ge=94.5, le=141.5)
+    workers: Workers | None = None
+    investment: Investment | None = None
+    capacity: Capacity | None = None
+    capacity_unit: Unit | None = None
+    production_value: ProductionValue | None = None
+    brand: Brand | None = None
+    founded_year: FoundedYear | None = None
+    desa: Desa | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     certificates: list[Annotated[str, StringConstraints(max_length=30)]] | None = Field(default=None, max_length=50)
     owner_name: Annotated[str, StringConstraints(max_length=200)] | None = None
     phone: Annotated[str, StringConstraints(max_length=40)] | None = None

@@ -5,15 +5,13 @@ unchanged firms only sighted. PostgreSQL loads with ``COPY``; SQLite with ``exec
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import polars as pl
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from jejaring.core import tables
-from jejaring.core.db import NO_AUTOCHECKPOINT, utcnow
+from jejaring.core.db import utcnow
 from jejaring.core.dialects import dialect
 from jejaring.core.ids import new_public_ids
 from jejaring.registry.contracts import FIRM_COLUMNS, PRIVATE_COLUMNS, PROVENANCE_FIELDS, BulkResult, BulkSource
@@ -82,27 +80,9 @@ def upsert_firms(
     result = BulkResult()
     if rows.height == 0:
         return result
-    with _bulk_cache(conn, checkpointed_elsewhere=keys is not None):
+    # a deferred load (keys given) checkpoints the WAL on a connection of its own (deferred.deferred_indexes)
+    with dialect(conn).bulk_write(conn, cache_kib=SQLITE_BULK_CACHE_KIB, checkpointed_elsewhere=keys is not None):
         return _upsert(conn, rows, source, result, keys)
-
-
-@contextmanager
-def _bulk_cache(conn: Connection, *, checkpointed_elsewhere: bool) -> Iterator[None]:
-    """On SQLite, a large page cache while a batch is written (random-key index pages stay in memory) and, in a
-    load that checkpoints the WAL on its own connection (:func:`deferred_indexes`), no checkpoint by this one's
-    commit (the pool turns it back on when the connection returns, ``core.db``)."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    if checkpointed_elsewhere:
-        conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
-        conn.info[NO_AUTOCHECKPOINT] = True
-    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _upsert(

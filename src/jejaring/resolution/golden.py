@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.core import tables
 from jejaring.core.db import utcnow
+from jejaring.core.dialects import dialect
 from jejaring.core.errors import DomainError
 from jejaring.registry.keys import name_key_expr, size_class_expr
 from jejaring.registry.models import Firm
@@ -77,11 +78,7 @@ def ensure_snapshots(session: Session, firm_ids: pl.Series) -> None:
     """Snapshot the own values of those firms that have none yet (before their first merge)."""
     conn = session.connection()
     cols = ", ".join(f"f.{c}" for c in FIRM_FIELDS)
-    updated = (
-        "to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
-        if tables.is_pg(conn)
-        else "replace(f.updated_at, ' ', 'T') || '+00:00'"
-    )
+    updated = dialect(conn).iso_timestamp_sql("f.updated_at")
     schema = {"firm_id": pl.Int64, **FIELD_TYPES, **dict.fromkeys(PRIVATE_FIELDS, pl.String), "updated_at": pl.String}
     firms = tables.read_for_ids(
         conn,

@@ -25,6 +25,7 @@ ROLE_UNITS = {
     "eksportir": 8_000,
     "lembaga_keuangan": 2_500,
 }
+ROLE_FILES = ("industri_besar", *ROLE_UNITS)  # ekosistem/perusahaan_<role>.csv, in the order they are loaded
 ROLE_WORDS = {
     "industri_besar": ("Industri", "Manufacturing", "Tbk", "Indonesia", "Nusantara"),
     "pemasok_bahan_baku": ("Bahan Baku", "Supplier", "Trading", "Niaga"),

@@ -17,19 +17,12 @@ from sqlalchemy import Engine
 
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
+from jejaring.synth.ecosystem import ROLE_FILES
 
 log = logging.getLogger(__name__)
 
 DEMO_SCALE = 0.005  # ≈ 22,000 IKM: the issue asks for 0.5–1 % of the nation
 DEMO_SEED = 2026
-ROLE_FILES = (
-    "industri_besar",
-    "pemasok_bahan_baku",
-    "distributor",
-    "layanan_purna_jual",
-    "eksportir",
-    "lembaga_keuangan",
-)
 Report = Callable[[str], None]
 
 

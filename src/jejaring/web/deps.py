@@ -8,20 +8,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from jejaring.core.db import unit_of_work
 from jejaring.core.i18n import pick_language
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; the request commits once at the end."""
-    session: Session = request.app.state.sessionmaker()
-    try:
+    with unit_of_work(request.app.state.sessionmaker()) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def get_language(request: Request) -> str:
