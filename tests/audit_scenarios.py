@@ -390,6 +390,14 @@ def s_import_history(session: Session, settings: Settings) -> Write:
     ), "partnership.import_history"
 
 
+# --- h19: the stored gap rollup
+def s_refresh_rollup(session: Session, settings: Settings) -> Write:
+    from jejaring.ecosystem import stored
+
+    _firm(session, JATI)
+    return (lambda: stored.refresh(session, actor=ADMIN_ACTOR)), "ecosystem.rollup"
+
+
 SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "accounts.ownership.register_firm": s_register_firm,
     "accounts.signup.sign_up": s_sign_up,
@@ -420,6 +428,8 @@ SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "ecosystem.service.replace_io_structure": s_replace_io_structure,
     "intake.linkage.import_file": s_import_file,
     "partnerships.service.import_history": s_import_history,
+    # --- h19
+    "ecosystem.stored.refresh": s_refresh_rollup,
 }
 
 READS = {

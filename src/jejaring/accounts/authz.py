@@ -112,6 +112,8 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "capability.read": (False, lambda a, r: a.role == ANALIS or _officer(a, r) or owns_firm(a, r)),
     "capability.programme": (True, _officer),  # create programmes, enrol, record completion (their province)
     "markets.set_hs": (True, lambda a, r: _officer(a, r) or owns_firm(a, r)),  # a firm's HS codes
+    # --- h19: the stored gap rollup (computed nationally)
+    "ecosystem.rollup": (True, lambda a, r: a.role == ADMIN),
 }
 
 

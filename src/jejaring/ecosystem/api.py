@@ -36,7 +36,7 @@ def gaps(
 ) -> list[dict[str, Any]]:
     """Gaps of a place by score: kind, place, score, reason, and the partner search that would close it."""
     place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
-    return [g.as_dict(lang) for g in reports.gaps_for(session, place)[:limit]]
+    return [g.as_dict(lang) for g in reports.gaps_for(session, place, limit=limit)]
 
 
 @router.get("/links")

@@ -5,7 +5,11 @@
 * after-sales: regencies with machine-using IKM and no after-sales firm (nor any KBLI 33 firm) within 100 km;
   controls get one service moved to their seat;
 * single source: sentra whose members all buy raw materials from one supplier; controls buy from as many
-  suppliers as they have members.
+  suppliers as they have members;
+* market access (sentra): sentra whose members all sell through one distributor (their other trade, export and
+  partnership links dropped); controls sell each through a distributor of its own;
+* market access (regency): regencies whose IKM lose every trade, export and partnership link; in controls
+  half of the IKM are given a sale link to a distributor (``planted_market.py``).
 
 Written to ``ground_truth/ecosystem_gaps.csv`` (kind, place_kind, place, planted, detail). Its own random
 stream leaves the rest of the dataset unchanged.
@@ -21,6 +25,7 @@ import polars as pl
 
 from jejaring.ecosystem import inputoutput
 from jejaring.reference import catalog
+from jejaring.synth import planted_market as market
 
 SUPPLIER_KM, SERVICE_KM, FAR_KM = 200.0, 100.0, 450.0
 SUPPLIER_ROLES = ("pemasok_bahan_baku", "industri_besar")
@@ -222,15 +227,21 @@ class _Planter:
 
 
 def plant(
-    seed: np.random.SeedSequence, frames: dict[str, pl.DataFrame], links: pl.DataFrame, out: Path, scale: float
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """Plant the gaps (moving firms in ``frames``, rewiring ``links``) and write their ground truth."""
+    seed: np.random.SeedSequence,
+    frames: dict[str, pl.DataFrame],
+    exchanges: dict[str, pl.DataFrame],
+    out: Path,
+    scale: float,
+) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Plant the gaps (moving firms in ``frames``, rewiring linkages and partnerships) and write their truth."""
     own = np.random.SeedSequence(entropy=seed.entropy, spawn_key=(*seed.spawn_key, 104_729))
     count = max(3, min(20, round(200 * scale)))
     p = _Planter(np.random.default_rng(own), dict(frames), out, count)
     p.missing_supplier()
     p.after_sales()
-    links = p.single_source(links)
+    links = p.single_source(exchanges["keterkaitan"])
+    links, partnerships = market.plant(p.rng, p.entities, p.frames, links, exchanges["kemitraan"], p.truth, count)
+    exchanges = {**exchanges, "keterkaitan": links, "kemitraan": partnerships}
     pl.DataFrame(
         p.truth,
         schema={
@@ -241,4 +252,4 @@ def plant(
             "detail": pl.String,
         },
     ).write_csv(out / "ground_truth" / "ecosystem_gaps.csv")
-    return p.frames, links
+    return p.frames, exchanges
