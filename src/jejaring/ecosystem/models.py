@@ -59,13 +59,16 @@ class IoCoefficient(Base):
 
 
 class StoredGap(Base):
-    """One gap of the stored rollup (``jejaring ecosystem rollup``): pages read these instead of recomputing."""
+    """One gap of the stored rollup (``jejaring ecosystem rollup``): pages read these instead of recomputing.
+
+    Rows are written in the finder's order (score, highest first), so ``id`` order is score order.
+    """
 
     __tablename__ = "eco_gap"
     __table_args__ = (
-        Index("ix_eco_gap_province_score", "province_code", "score"),
-        Index("ix_eco_gap_regency", "regency_code"),
-        Index("ix_eco_gap_place", "place"),
+        Index("ix_eco_gap_province", "province_code", "id"),
+        Index("ix_eco_gap_regency", "regency_code", "id"),
+        Index("ix_eco_gap_place", "place", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -151,19 +151,33 @@ def _concentration(a: Arrays) -> list[Gap]:
     stats["hhi"] = stats["squares"] / stats["total"] ** 2
     hit = stats[(stats["linked"] >= ref.MIN_LINKED) & (stats["hhi"] >= ref.HHI_THRESHOLD)]
     out = []
+    regency_of = dict(zip(a.sentra.index.tolist(), a.sentra["regency"].astype(str), strict=True))
+    name_of = dict(zip(a.sentra.index.tolist(), a.sentra["name"], strict=True))
+    public_of = dict(zip(a.sentra.index.tolist(), a.sentra["public_id"].astype(str), strict=True))
+    division_of = dict(zip(a.sentra.index.tolist(), a.sentra["division"], strict=True))
     for (sid, kind_value), h, linked, partners in zip(
         hit.index.tolist(), hit["hhi"].tolist(), hit["linked"].tolist(), hit["partners"].tolist(), strict=True
     ):
-        s, kind = a.sentra.loc[sid], LinkKind(kind_value)
-        regency = str(s["regency"])
+        kind, regency = LinkKind(kind_value), regency_of[sid]
         gap_kind = GapKind.MARKET_ACCESS if kind is LinkKind.PEMASARAN_PERDAGANGAN else GapKind.SINGLE_SOURCE
         h, linked = float(h), int(linked)
-        params = {"place": s["name"], "members": linked, "partners": int(partners), "hhi": h}
+        params = {"place": name_of[sid], "members": linked, "partners": int(partners), "hhi": h}
         search = ref._search(ROLE_OF_KIND[kind], regency, text=ref._kind_text(kind))
         key = f"ecosystem.reason.concentrated.{kind.value}"
-        place = str(s["public_id"])
+        place = public_of[sid]
         out.append(
-            Gap(gap_kind, PlaceKind.SENTRA, place, regency[:2], regency, h * linked, key, params, search, s["division"])
+            Gap(
+                gap_kind,
+                PlaceKind.SENTRA,
+                place,
+                regency[:2],
+                regency,
+                h * linked,
+                key,
+                params,
+                search,
+                division_of[sid],
+            )
         )
     return out
 

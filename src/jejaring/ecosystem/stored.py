@@ -49,6 +49,7 @@ def refresh(session: Session, *, actor: Actor) -> dict[str, Any]:
 def store(session: Session, found: list[Gap], current: str, seconds: float) -> None:
     """Replace the stored gaps and the rollup's state."""
     session.execute(delete(StoredGap))
+    found = sorted(found, key=lambda g: (-g.score, g.kind.value, g.place))  # ids follow score order
     rows = [
         {
             "kind": g.kind.value,
@@ -89,7 +90,10 @@ def _where(stmt: Any, province: str | None, regency: str | None, sentra: str | N
 
 
 def count(session: Session, *, province: str | None, regency: str | None, sentra: str | None) -> int:
-    """How many stored gaps a place has."""
+    """How many stored gaps a place has (the nation's is kept on the rollup row)."""
+    if not (province or regency or sentra):
+        row = session.get(Rollup, 1)
+        return row.gaps if row is not None else 0
     return session.scalar(_where(select(func.count(StoredGap.id)), province, regency, sentra)) or 0
 
 
@@ -97,9 +101,7 @@ def read(
     session: Session, *, province: str | None, regency: str | None, sentra: str | None, limit: int | None = None
 ) -> list[Gap]:
     """A place's stored gaps (a sentra's, a regency's with its sentra, a province's or all), by score."""
-    stmt = _where(select(StoredGap), province, regency, sentra).order_by(
-        StoredGap.score.desc(), StoredGap.kind, StoredGap.place, StoredGap.id
-    )
+    stmt = _where(select(StoredGap), province, regency, sentra).order_by(StoredGap.id)  # id order = score order
     if limit is not None:
         stmt = stmt.limit(limit)
     return [

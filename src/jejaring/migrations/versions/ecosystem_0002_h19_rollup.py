@@ -34,9 +34,9 @@ def upgrade() -> None:
         sa.Column("search", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_eco_gap")),
     )
-    op.create_index("ix_eco_gap_province_score", "eco_gap", ["province_code", "score"], unique=False)
-    op.create_index("ix_eco_gap_regency", "eco_gap", ["regency_code"], unique=False)
-    op.create_index("ix_eco_gap_place", "eco_gap", ["place"], unique=False)
+    op.create_index("ix_eco_gap_province", "eco_gap", ["province_code", "id"], unique=False)
+    op.create_index("ix_eco_gap_regency", "eco_gap", ["regency_code", "id"], unique=False)
+    op.create_index("ix_eco_gap_place", "eco_gap", ["place", "id"], unique=False)
     op.create_table(
         "eco_rollup",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -52,5 +52,5 @@ def downgrade() -> None:
     op.drop_table("eco_rollup")
     op.drop_index("ix_eco_gap_place", table_name="eco_gap")
     op.drop_index("ix_eco_gap_regency", table_name="eco_gap")
-    op.drop_index("ix_eco_gap_province_score", table_name="eco_gap")
+    op.drop_index("ix_eco_gap_province", table_name="eco_gap")
     op.drop_table("eco_gap")
