@@ -28,6 +28,7 @@ from jejaring.reference import catalog
 from jejaring.synth import planted_market as market
 
 SUPPLIER_KM, SERVICE_KM, FAR_KM = 200.0, 100.0, 450.0
+MARGIN_KM = 60.0  # a control lies this much beyond the radius from every planted place
 SUPPLIER_ROLES = ("pemasok_bahan_baku", "industri_besar")
 
 
@@ -60,8 +61,8 @@ class _Planter:
         self.places: list[tuple[float, float]] = []  # planted positives: keep moved firms away from all of them
         self.truth: list[dict[str, object]] = []
 
-    def _far(self, lat: float, lon: float) -> bool:
-        return all(_km(lat, lon, np.array([p[0]]), np.array([p[1]]))[0] >= FAR_KM for p in self.places)
+    def _far(self, lat: float, lon: float, km: float = FAR_KM) -> bool:
+        return all(_km(lat, lon, np.array([p[0]]), np.array([p[1]]))[0] >= km for p in self.places)
 
     def _far_seat(self) -> str:
         codes = [c for c, (la, lo) in self.seat.items() if self._far(la, lo)]
@@ -116,11 +117,10 @@ class _Planter:
         controls = 0
         for sid, code, main in todo:
             lat, lon = self.seat[code]
-            if controls >= self.count or sid in done or not self._far(lat, lon):
+            if controls >= self.count or sid in done or not self._far(lat, lon, SUPPLIER_KM + MARGIN_KM):
                 continue
             f = self.frames["pemasok_bahan_baku"]
-            same = np.flatnonzero((f["kbli"].str.slice(0, 2) == main).to_numpy())
-            pool = [int(i) for i in same if self._far(float(f["latitude"][int(i)]), float(f["longitude"][int(i)]))]
+            pool = [int(i) for i in np.flatnonzero((f["kbli"].str.slice(0, 2) == main).to_numpy())]
             if not pool:
                 continue
             mask = np.zeros(len(f), dtype=bool)
@@ -158,10 +158,12 @@ class _Planter:
         done = {t["place"] for t in self.truth}
         controls = 0
         for code in codes:
-            if code not in self.seat or code in done or controls >= self.count or not self._far(*self.seat[code]):
+            if code not in self.seat or code in done or controls >= self.count:
+                continue
+            if not self._far(*self.seat[code], SERVICE_KM + MARGIN_KM):
                 continue
             f = self.frames["layanan_purna_jual"]
-            pool = [i for i in range(len(f)) if self._far(float(f["latitude"][i]), float(f["longitude"][i]))]
+            pool = list(range(len(f)))
             if not pool:
                 continue
             mask = np.zeros(len(f), dtype=bool)
