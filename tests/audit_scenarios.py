@@ -464,6 +464,14 @@ def s_match_propose(session: Session, settings: Settings) -> Write:
     return (lambda: matching_service.propose(session, actor=_owner(buyer), data=data)), "match.propose"
 
 
+# --- h19: the stored gap rollup
+def s_refresh_rollup(session: Session, settings: Settings) -> Write:
+    from jejaring.ecosystem import stored
+
+    _firm(session, JATI)
+    return (lambda: stored.refresh(session, actor=ADMIN_ACTOR)), "ecosystem.rollup"
+
+
 SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "accounts.ownership.register_firm": s_register_firm,
     "accounts.signup.sign_up": s_sign_up,
@@ -494,15 +502,14 @@ SCENARIOS: dict[str, Callable[[Session, Settings], Write]] = {
     "ecosystem.service.replace_io_structure": s_replace_io_structure,
     "intake.linkage.import_file": s_import_file,
     "partnerships.service.import_history": s_import_history,
-<<<<<<< HEAD
     "partnerships.consortium.propose": s_consortium_propose,
     "partnerships.attachments.attach": s_attach,
-=======
     "matching.service.create_need": s_create_need,
     "matching.service.create_offer": s_create_offer,
     "matching.service.close_listing": s_close_listing,
     "matching.service.propose": s_match_propose,
->>>>>>> h18
+    # --- h19
+    "ecosystem.stored.refresh": s_refresh_rollup,
 }
 
 READS = {

@@ -114,6 +114,8 @@ POLICY: dict[str, tuple[bool, Rule]] = {
     "markets.set_hs": (True, lambda a, r: _officer(a, r) or owns_firm(a, r)),  # a firm's HS codes
     # matching: a need, or an interest, posted without a firm (acting for a firm is firm.act)
     "listing.post": (True, lambda a, r: True),
+    # --- h19: the stored gap rollup (computed nationally)
+    "ecosystem.rollup": (True, lambda a, r: a.role == ADMIN),
 }
 
 

@@ -43,7 +43,7 @@ def gaps(
 ) -> list[dict[str, Any]]:
     """Gaps of a place by score: kind, place, score, reason, and the partner search that would close it."""
     place, _ = where
-    return [g.as_dict(lang) for g in reports.gaps_for(session, place)[:limit]]
+    return [g.as_dict(lang) for g in reports.gaps_for(session, place, limit=limit)]
 
 
 @router.get("/links")

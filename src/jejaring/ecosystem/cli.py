@@ -93,6 +93,18 @@ def collect() -> None:
     with session_scope() as session:
         counts = service.collect_links(session, actor=system_actor("cli"))
     console.print(f"derived links: {counts}")
+    rollup()
+
+
+@app.command("rollup")
+def rollup() -> None:
+    """Compute every gap of the nation and store it, so that pages read stored gaps (after changes to links)."""
+    from jejaring.accounts.roles import system_actor
+    from jejaring.ecosystem import stored
+
+    with session_scope() as session:
+        done = stored.refresh(session, actor=system_actor("cli"))
+    console.print(f"gaps stored: {done['gaps']} ({done['seconds']} s)")
 
 
 @app.command("import-io")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.accounts.roles import system_actor
 from jejaring.core.db import session_scope
-from jejaring.ecosystem import service
+from jejaring.ecosystem import service, stored
 from jejaring.ecosystem.enums import LinkKind, LinkSource
 from jejaring.partnerships import service as partnerships_service
 from jejaring.registry import service as registry_service
@@ -82,6 +82,8 @@ def load(engine: Engine, out: Path) -> dict[str, int]:
         counts["partnerships"] = partnerships_service.import_history(s, actor=actor, rows=history)
     with session_scope(engine) as s:
         counts["derived_links"] = sum(service.collect_links(s, actor=actor).values())
+    with session_scope(engine) as s:
+        counts["gaps"] = stored.refresh(s, actor=actor)["gaps"]
     return counts
 
 

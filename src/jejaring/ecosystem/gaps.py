@@ -74,6 +74,7 @@ class Gap:
     reason_key: str
     params: dict[str, Any]
     search: dict[str, Any] = field(default_factory=dict)  # /match query parameters
+    division: str = ""  # the sector (input or sentra KBLI division) the stored rollup is indexed by
 
     @property
     def action(self) -> str:

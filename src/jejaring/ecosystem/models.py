@@ -56,3 +56,41 @@ class IoCoefficient(Base):
     value: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(Text)  # file name and table year
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredGap(Base):
+    """One gap of the stored rollup (``jejaring ecosystem rollup``): pages read these instead of recomputing.
+
+    Rows are written in the finder's order (score, highest first), so ``id`` order is score order.
+    """
+
+    __tablename__ = "eco_gap"
+    __table_args__ = (
+        Index("ix_eco_gap_province", "province_code", "id"),
+        Index("ix_eco_gap_regency", "regency_code", "id"),
+        Index("ix_eco_gap_place", "place", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # GapKind
+    place_kind: Mapped[str] = mapped_column(String(20))  # PlaceKind
+    place: Mapped[str] = mapped_column(String(40))  # regency code or sentra public ID
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency_code: Mapped[str] = mapped_column(String(5))
+    division: Mapped[str] = mapped_column(String(2), default="")  # the sector: input or sentra KBLI division
+    score: Mapped[float] = mapped_column(Float)
+    reason_key: Mapped[str] = mapped_column(String(100))
+    params: Mapped[str] = mapped_column(Text)  # JSON: the reason's numbers
+    search: Mapped[str] = mapped_column(Text)  # JSON: the /match query that closes it
+
+
+class Rollup(Base):
+    """The state of the data the stored gaps were computed from (one row), and how long it took."""
+
+    __tablename__ = "eco_rollup"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[str] = mapped_column(String(500))
+    gaps: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -20,8 +20,8 @@ from jejaring.accounts.roles import Actor
 from jejaring.core import exports
 from jejaring.core.errors import NotFound
 from jejaring.core.i18n import translate
+from jejaring.ecosystem import arrays, network, rollup, service, stored
 from jejaring.ecosystem import gaps as gap_finder
-from jejaring.ecosystem import network, service
 from jejaring.ecosystem.enums import LinkKind, PlaceKind
 from jejaring.reference import wilayah
 from jejaring.registry import service as registry_service
@@ -88,26 +88,45 @@ def _network(session: Session, state: tuple[Any, ...] | None = None) -> network.
         return cast(network.Network, _CACHE[key])
 
 
-def gaps_for(session: Session, place: Place) -> list[gap_finder.Gap]:
-    """The gaps of a place (a sentra's, a regency's including its sentra, a province's, or all), by score."""
-    state = _state(session)
-    key = ("gaps", state)
+def gaps_for(session: Session, place: Place, *, limit: int | None = None) -> list[gap_finder.Gap]:
+    """The gaps of a place (a sentra's, a regency's including its sentra, a province's, or all), by score.
+
+    Read from the stored rollup when it was computed from the data as it is now; otherwise computed in
+    memory (vectorised) once per state of the data and kept, indexed by province.
+    """
+    current = stored.state(session)
+    if stored.is_fresh(session, current):
+        return stored.read(session, province=place.province, regency=place.regency, sentra=place.sentra, limit=limit)
+    key = ("gaps", current)
     with _LOCK:
         found = _CACHE.get(key)
     if found is None:
-        net = _network(session, state)
-        found = gap_finder.find(net)
+        every = rollup.find(arrays.load(session))
         by_province: dict[str | None, list[gap_finder.Gap]] = defaultdict(list)
-        for g in found:
+        for g in every:
             by_province[g.province_code].append(g)
-        found = {None: found, **by_province}
+        found = {None: every, **by_province}
         with _LOCK:
+            for old in [k for k in _CACHE if k[0] == "gaps"]:
+                del _CACHE[old]  # an older state is stale
             _CACHE[key] = found
     if place.sentra:
-        return [g for g in found.get(place.province, []) if g.place == place.sentra]
-    if place.regency:
-        return [g for g in found.get(place.province, []) if g.regency_code == place.regency]
-    return list(found.get(place.province, []))
+        out = [g for g in found.get(place.province, []) if g.place == place.sentra]
+    elif place.regency:
+        out = [g for g in found.get(place.province, []) if g.regency_code == place.regency]
+    else:
+        out = list(found.get(place.province, []))
+    return out[:limit] if limit is not None else out
+
+
+def gaps_head(session: Session, place: Place, shown: int) -> tuple[list[gap_finder.Gap], int]:
+    """The first ``shown`` gaps of a place by score, and how many it has."""
+    current = stored.state(session)
+    if stored.is_fresh(session, current):
+        args = {"province": place.province, "regency": place.regency, "sentra": place.sentra}
+        return stored.read(session, **args, limit=shown), stored.count(session, **args)
+    found = gaps_for(session, place)
+    return found[:shown], len(found)
 
 
 def links_for(session: Session, *, actor: Actor, place: Place, limit: int = 500) -> list[dict[str, Any]]:

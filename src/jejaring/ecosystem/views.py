@@ -25,15 +25,15 @@ SHOWN_GAPS = 50
 
 
 def _page(request: Request, session: Session, actor: Actor, lang: str, place: reports.Place, label: str) -> Response:
-    found = reports.gaps_for(session, place)
+    found, total = reports.gaps_head(session, place, SHOWN_GAPS)
     links = reports.links_for(session, actor=actor, place=place, limit=300)
     query = {k: v for k, v in (("province", place.province), ("regency", place.regency), ("sentra", place.sentra)) if v}
     context: dict[str, Any] = {
         "place": place,
         "label": label,
         "summary": reports.summary(session, place),
-        "gaps": found[:SHOWN_GAPS],
-        "more": max(0, len(found) - SHOWN_GAPS),
+        "gaps": found,
+        "more": max(0, total - SHOWN_GAPS),
         "links": links,
         "link_total": len(links),
         "values_visible": service.can_see_values(actor, place.region),

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -62,6 +64,25 @@ def network_firms(session: Session) -> list[dict[str, Any]]:
         roles.setdefault(fid, []).append(role)
     rows = session.execute(select(*(getattr(Firm, k) for k in keys)).where(Firm.status == "active"))
     return [{**dict(zip(keys, r, strict=True)), "roles": roles.get(r[0], [])} for r in rows]
+
+
+def network_firm_frame(session: Session) -> pd.DataFrame:
+    """Active firms as columns, indexed by id: name, province, regency, lat, lon, division, production."""
+    cols: tuple[Any, ...] = (Firm.id, Firm.name, Firm.province_code, Firm.regency_code, Firm.latitude)
+    cols += (Firm.longitude, Firm.kbli_division, Firm.production_value)
+    rows = session.execute(select(*cols).where(Firm.status == "active")).all()
+    names = ["id", "name", "province", "regency", "lat", "lon", "division", "production"]
+    frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+    frame["division"] = frame["division"].fillna("").astype(str)
+    frame["production"] = pd.to_numeric(frame["production"], errors="coerce").fillna(0.0).astype(float)
+    frame[["lat", "lon"]] = frame[["lat", "lon"]].astype(float)
+    return frame.set_index(frame["id"].to_numpy(dtype=np.int64)).drop(columns="id")
+
+
+def network_role_frame(session: Session) -> pd.DataFrame:
+    """Every (firm id, role) pair as two columns."""
+    rows = session.execute(select(FirmRole.firm_id, FirmRole.role)).all()
+    return pd.DataFrame.from_records(rows, columns=["firm_id", "role"])
 
 
 def network_sentra(session: Session) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:

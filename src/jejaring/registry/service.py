@@ -58,8 +58,14 @@ from jejaring.registry.network import (
 from jejaring.registry.network import (
     last_change as last_change,
 )
+from jejaring.registry.network import (  # columns for the ecosystem's vectorised gap finder
+    network_firm_frame as network_firm_frame,
+)
 from jejaring.registry.network import (
     network_firms as network_firms,
+)
+from jejaring.registry.network import (
+    network_role_frame as network_role_frame,
 )
 from jejaring.registry.network import (
     network_sentra as network_sentra,

@@ -226,7 +226,7 @@ def generate(np_: NationalPlan, results: list[ProvinceResult], out: Path) -> Lar
         frames[role] = _firms(rng, role, n, f"E{i + 1}", shares)
     partners = pl.concat([r.partners for r in results])
     exchanges = _exchanges(rng, partners, frames)
-    frames, exchanges["keterkaitan"] = planted.plant(np_.ecosystem_seed, frames, exchanges["keterkaitan"], out, t.scale)
+    frames, exchanges = planted.plant(np_.ecosystem_seed, frames, exchanges, out, t.scale)
     files.append("ground_truth/ecosystem_gaps.csv")
     for role, f in frames.items():
         path = f"ekosistem/perusahaan_{role}.csv"

@@ -5,7 +5,11 @@
 * after-sales: regencies with machine-using IKM and no after-sales firm (nor any KBLI 33 firm) within 100 km;
   controls get one service moved to their seat;
 * single source: sentra whose members all buy raw materials from one supplier; controls buy from as many
-  suppliers as they have members.
+  suppliers as they have members;
+* market access (sentra): sentra whose members all sell through one distributor (their other trade, export and
+  partnership links dropped); controls sell each through a distributor of its own;
+* market access (regency): regencies whose IKM lose every trade, export and partnership link; in controls
+  half of the IKM are given a sale link to a distributor (``planted_market.py``).
 
 Written to ``ground_truth/ecosystem_gaps.csv`` (kind, place_kind, place, planted, detail). Its own random
 stream leaves the rest of the dataset unchanged.
@@ -21,8 +25,10 @@ import polars as pl
 
 from jejaring.ecosystem import inputoutput
 from jejaring.reference import catalog
+from jejaring.synth import planted_market as market
 
 SUPPLIER_KM, SERVICE_KM, FAR_KM = 200.0, 100.0, 450.0
+MARGIN_KM = 60.0  # a control lies this much beyond the radius from every planted place
 SUPPLIER_ROLES = ("pemasok_bahan_baku", "industri_besar")
 
 
@@ -55,8 +61,8 @@ class _Planter:
         self.places: list[tuple[float, float]] = []  # planted positives: keep moved firms away from all of them
         self.truth: list[dict[str, object]] = []
 
-    def _far(self, lat: float, lon: float) -> bool:
-        return all(_km(lat, lon, np.array([p[0]]), np.array([p[1]]))[0] >= FAR_KM for p in self.places)
+    def _far(self, lat: float, lon: float, km: float = FAR_KM) -> bool:
+        return all(_km(lat, lon, np.array([p[0]]), np.array([p[1]]))[0] >= km for p in self.places)
 
     def _far_seat(self) -> str:
         codes = [c for c, (la, lo) in self.seat.items() if self._far(la, lo)]
@@ -111,11 +117,10 @@ class _Planter:
         controls = 0
         for sid, code, main in todo:
             lat, lon = self.seat[code]
-            if controls >= self.count or sid in done or not self._far(lat, lon):
+            if controls >= self.count or sid in done or not self._far(lat, lon, SUPPLIER_KM + MARGIN_KM):
                 continue
             f = self.frames["pemasok_bahan_baku"]
-            same = np.flatnonzero((f["kbli"].str.slice(0, 2) == main).to_numpy())
-            pool = [int(i) for i in same if self._far(float(f["latitude"][int(i)]), float(f["longitude"][int(i)]))]
+            pool = [int(i) for i in np.flatnonzero((f["kbli"].str.slice(0, 2) == main).to_numpy())]
             if not pool:
                 continue
             mask = np.zeros(len(f), dtype=bool)
@@ -153,10 +158,12 @@ class _Planter:
         done = {t["place"] for t in self.truth}
         controls = 0
         for code in codes:
-            if code not in self.seat or code in done or controls >= self.count or not self._far(*self.seat[code]):
+            if code not in self.seat or code in done or controls >= self.count:
+                continue
+            if not self._far(*self.seat[code], SERVICE_KM + MARGIN_KM):
                 continue
             f = self.frames["layanan_purna_jual"]
-            pool = [i for i in range(len(f)) if self._far(float(f["latitude"][i]), float(f["longitude"][i]))]
+            pool = list(range(len(f)))
             if not pool:
                 continue
             mask = np.zeros(len(f), dtype=bool)
@@ -222,15 +229,21 @@ class _Planter:
 
 
 def plant(
-    seed: np.random.SeedSequence, frames: dict[str, pl.DataFrame], links: pl.DataFrame, out: Path, scale: float
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """Plant the gaps (moving firms in ``frames``, rewiring ``links``) and write their ground truth."""
+    seed: np.random.SeedSequence,
+    frames: dict[str, pl.DataFrame],
+    exchanges: dict[str, pl.DataFrame],
+    out: Path,
+    scale: float,
+) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
+    """Plant the gaps (moving firms in ``frames``, rewiring linkages and partnerships) and write their truth."""
     own = np.random.SeedSequence(entropy=seed.entropy, spawn_key=(*seed.spawn_key, 104_729))
     count = max(3, min(20, round(200 * scale)))
     p = _Planter(np.random.default_rng(own), dict(frames), out, count)
     p.missing_supplier()
     p.after_sales()
-    links = p.single_source(links)
+    links = p.single_source(exchanges["keterkaitan"])
+    links, partnerships = market.plant(p.rng, p.entities, p.frames, links, exchanges["kemitraan"], p.truth, count)
+    exchanges = {**exchanges, "keterkaitan": links, "kemitraan": partnerships}
     pl.DataFrame(
         p.truth,
         schema={
@@ -241,4 +254,4 @@ def plant(
             "detail": pl.String,
         },
     ).write_csv(out / "ground_truth" / "ecosystem_gaps.csv")
-    return p.frames, links
+    return p.frames, exchanges

@@ -1,0 +1,174 @@
+"""The network as columns (pandas frames over numpy arrays) for the vectorised gap finder (``rollup.py``).
+
+One row a firm, a link, a sentra, a membership; no Python object per firm. Built from the database
+(``load``) or from the dict ``Network`` (``from_network``, for tests and the benchmark's comparison).
+Partner nodes are integers: a registered partner is its firm id, a named partner (name and regency) gets a
+negative number of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import rustworkx as rx
+from sqlalchemy.orm import Session
+
+from jejaring.ecosystem import inputoutput, network, service
+from jejaring.reference import catalog
+from jejaring.registry import service as registry_service
+
+LINK_COLUMNS = ("firm_id", "partner_firm_id", "partner_name", "partner_regency_code", "kind", "value_per_year")
+
+
+@dataclass
+class Arrays:
+    """Firms, links, sentra and memberships as frames; suppliers and services as points."""
+
+    firms: pd.DataFrame  # id (index), name, province, regency, division, production, ikm
+    links: pd.DataFrame  # firm_id, partner (int node), kind, value
+    sentra: pd.DataFrame  # id (index), public_id, name, regency, division
+    members: pd.DataFrame  # sentra_id, firm_id
+    matrix: inputoutput.Matrix
+    seats: dict[str, tuple[float, float]]
+    suppliers: dict[str, network.Points] = field(default_factory=dict)
+    services: network.Points | None = None
+    partner_names: dict[int, str] = field(default_factory=dict)  # named partners' node → name
+
+
+def _partner_nodes(links: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
+    """Integer partner nodes: the partner's firm id, else a negative number per (name key, regency)."""
+    registered = links["partner_firm_id"].notna().to_numpy()
+    node = np.zeros(len(links), dtype=np.int64)
+    node[registered] = links["partner_firm_id"].to_numpy()[registered].astype(np.int64)
+    names: dict[int, str] = {}
+    if (~registered).any():
+        named = links.loc[~registered, ["partner_name", "partner_regency_code"]].fillna("")
+        keys = {n: registry_service.name_key(n) for n in named["partner_name"].unique()}
+        key = named["partner_name"].map(keys) + "@" + named["partner_regency_code"].astype(str)
+        codes, uniques = pd.factorize(key, sort=True)
+        node[~registered] = -1 - codes
+        names = {-1 - i: str(u).split("@")[0] for i, u in enumerate(uniques)}
+    return node, names
+
+
+def _links_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
+    node, names = _partner_nodes(rows)
+    value = pd.to_numeric(rows["value_per_year"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {"firm_id": rows["firm_id"].to_numpy(dtype=np.int64), "partner": node, "kind": rows["kind"].astype(str)}
+    )
+    frame["value"] = value
+    return frame, names
+
+
+def _points_of(firms: pd.DataFrame, mask: np.ndarray) -> network.Points:
+    f = firms[mask & firms["lat"].notna().to_numpy()]
+    return network.Points(f["lat"].to_numpy(float), f["lon"].to_numpy(float), [int(i) for i in f.index])
+
+
+def _finish(
+    firms: pd.DataFrame, seats: dict[str, tuple[float, float]], supplier: np.ndarray, service_: np.ndarray
+) -> tuple[dict[str, network.Points], network.Points]:
+    """Place firms without coordinates at their regency seat; the supplier points by division and services."""
+    missing = firms["lat"].isna() | firms["lon"].isna()
+    if missing.any():
+        seat = firms.loc[missing, "regency"].map(seats)
+        firms.loc[missing, "lat"] = seat.map(lambda p: p[0] if isinstance(p, tuple) else np.nan)
+        firms.loc[missing, "lon"] = seat.map(lambda p: p[1] if isinstance(p, tuple) else np.nan)
+    division = firms["division"].to_numpy()
+    suppliers = {str(d): _points_of(firms, supplier & (division == d)) for d in pd.unique(division[supplier]) if d}
+    services = _points_of(firms, service_ | (division == network.REPAIR_DIVISION))
+    return suppliers, services
+
+
+def seats() -> dict[str, tuple[float, float]]:
+    """Regency code → seat coordinates."""
+    return {r["code"]: (r["latitude"], r["longitude"]) for r in catalog.regencies() if r["latitude"] is not None}
+
+
+def load(session: Session) -> Arrays:
+    """Read the nation's firms, roles, sentra, memberships and links as columns."""
+    firms = registry_service.network_firm_frame(session)
+    roles = registry_service.network_role_frame(session)
+    ids = firms.index.to_numpy()
+
+    def having(wanted: set[str]) -> np.ndarray:
+        return np.isin(ids, roles.loc[roles["role"].isin(sorted(wanted)), "firm_id"].to_numpy())
+
+    firms["ikm"] = having({"ikm"})
+    places = seats()
+    suppliers, services = _finish(firms, places, having(set(network.SUPPLIER_ROLES)), having({network.SERVICE_ROLE}))
+    sentra_rows, pairs = registry_service.network_sentra(session)
+    sentra = pd.DataFrame(
+        sentra_rows, columns=["id", "public_id", "name", "province_code", "regency_code", "kbli_code"]
+    )
+    sentra = pd.DataFrame(
+        {
+            "public_id": sentra["public_id"].astype(str).to_numpy(),
+            "name": sentra["name"].astype(str).to_numpy(),
+            "regency": sentra["regency_code"].astype(str).to_numpy(),
+            "division": sentra["kbli_code"].fillna("").astype(str).str[:2].to_numpy(),
+        },
+        index=sentra["id"].to_numpy(dtype=np.int64),
+    )
+    members = pd.DataFrame(pairs, columns=["sentra_id", "firm_id"], dtype=np.int64)
+    links, names = _links_frame(service.link_frame(session, columns=LINK_COLUMNS))
+    matrix, _ = network.io_matrix(session)
+    return Arrays(firms, links, sentra, members, matrix, places, suppliers, services, names)
+
+
+def from_network(net: network.Network) -> Arrays:
+    """The same data as the dict network (firms and partners), as columns."""
+    rows = list(net.firms.values())
+    firms = pd.DataFrame(
+        {
+            "name": [str(f["name"]) for f in rows],
+            "province": [str(f["province_code"]) for f in rows],
+            "regency": [str(f["regency_code"]) for f in rows],
+            "division": [str(f["kbli_division"] or "") for f in rows],
+            "production": [float(f["production_value"] or 0) for f in rows],
+            "ikm": ["ikm" in f["roles"] for f in rows],
+            "lat": np.array([np.nan if f["latitude"] is None else f["latitude"] for f in rows], dtype=float),
+            "lon": np.array([np.nan if f["longitude"] is None else f["longitude"] for f in rows], dtype=float),
+        },
+        index=np.array([int(f["id"]) for f in rows], dtype=np.int64),
+    )
+    sentra = pd.DataFrame(
+        {
+            "public_id": [str(s["public_id"]) for s in net.sentra.values()],
+            "name": [str(s["name"]) for s in net.sentra.values()],
+            "regency": [str(s["regency_code"]) for s in net.sentra.values()],
+            "division": [(s["kbli_code"] or "")[:2] for s in net.sentra.values()],
+        },
+        index=np.array(list(net.sentra), dtype=np.int64),
+    )
+    pairs = [(s, f) for s, ms in net.members.items() for f in ms]
+    members = pd.DataFrame(pairs, columns=["sentra_id", "firm_id"], dtype=np.int64)
+    links, names = _links_frame(pd.DataFrame(net.links, columns=list(LINK_COLUMNS)))
+    return Arrays(firms, links, sentra, members, net.matrix, net.seats, net.suppliers, net.services, names)
+
+
+def graph(links: pd.DataFrame) -> tuple[rx.PyGraph, np.ndarray]:
+    """The undirected linkage graph built from integer edge arrays; returns it and the node of each index."""
+    a = links["firm_id"].to_numpy(dtype=np.int64)
+    b = links["partner"].to_numpy(dtype=np.int64)
+    keep = a != b
+    ends = np.concatenate([a[keep], b[keep]])
+    nodes, idx = np.unique(ends, return_inverse=True)
+    k = int(keep.sum())
+    lo, hi = np.minimum(idx[:k], idx[k:]), np.maximum(idx[:k], idx[k:])
+    pairs = np.unique(lo * len(nodes) + hi)
+    g = rx.PyGraph(multigraph=False)
+    g.add_nodes_from(range(len(nodes)))
+    g.extend_from_edge_list(list(zip((pairs // len(nodes)).tolist(), (pairs % len(nodes)).tolist(), strict=True)))
+    return g, nodes
+
+
+def articulation_nodes(links: pd.DataFrame) -> np.ndarray:
+    """Partner and firm nodes whose removal splits the linkage graph (rustworkx)."""
+    if not len(links):
+        return np.zeros(0, dtype=np.int64)
+    g, nodes = graph(links)
+    return np.sort(nodes[np.fromiter(rx.articulation_points(g), dtype=np.int64)])
