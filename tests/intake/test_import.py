@@ -61,11 +61,11 @@ def test_cli_json_report(env_db: str, tmp_path: Path) -> None:
     assert set(report) == {"rows_read", "accepted", "quarantined", "errors"}
     assert report["rows_read"] == 4 and report["accepted"] == 2 and report["quarantined"] == 2
     assert report["rows_read"] == report["accepted"] + report["quarantined"]
-    assert all(set(e) == {"row", "column", "value", "reason"} for e in report["errors"])
+    assert all(set(e) == {"row", "column", "value", "reason", "firm"} for e in report["errors"])
     row2 = [e for e in report["errors"] if e["row"] == 4]  # title line 1, header 2, first data row 3
     assert {e["column"] for e in row2} == {"KBLI", "Email", "Jumlah TK"}
     kbli = next(e for e in row2 if e["column"] == "KBLI")
-    assert kbli["value"] == "47111" and "kategori C" in kbli["reason"]
+    assert kbli["value"] == "47111" and "kategori C" in kbli["reason"] and kbli["firm"] == "UD Sumber Rejeki 2"
     english = runner.invoke(app, ["intake", str(path), "--json", "--lang", "en"])
     assert "category C" in json.dumps(json.loads(english.stdout))
 

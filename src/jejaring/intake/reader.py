@@ -27,7 +27,7 @@ from jejaring.intake import headers as header_rules
 log = logging.getLogger(__name__)
 HEADER_SCAN_ROWS = 15
 XLSX_MAGIC = b"PK\x03\x04"
-EXTRA_CELLS = 8  # cells read beyond the header's width, to show what a row with too many cells holds there
+EXTRA_CELLS = 4  # cells read beyond the header's width, to show what a row with too many cells holds there
 RAGGED_SCHEMA = {"_row": pl.Int64, "cells": pl.Int64, "extra": pl.Utf8}
 XLSX_MAX_RATIO = 200  # an XLSX part expanding more than this many times its compressed size is a zip bomb
 
@@ -199,11 +199,9 @@ def _read_csv(raw: bytes) -> Sheet:
     except pl.exceptions.PolarsError as exc:
         raise FileError("intake.file.unreadable", detail=str(exc).splitlines()[0][:200]) from exc
     df = df.slice(1).with_columns(pl.int_range(hidx + 2, hidx + 1 + df.height, dtype=pl.Int64).alias("_row"))
-    counts = _cell_counts(body, delim, df.height)
-    if counts is not None:
-        df = df.with_columns(counts.alias("_cells"))
+    df = df.with_columns(_cell_counts(df, body, delim, width).alias("_cells"))
     ragged = _csv_ragged(df, width)
-    if counts is not None and (counts > width + EXTRA_CELLS).any():
+    if df.select((pl.col("_cells") > width + EXTRA_CELLS).any()).item():
         ragged = _beyond_extra(ragged, df, body, delim, width)
     df = df.select([f"c{i}" for i in range(width)])
     return Sheet(headers, hidx + 1, _frame(headers, df, hidx + 2), ragged)
@@ -212,17 +210,29 @@ def _read_csv(raw: bytes) -> Sheet:
 _QUOTED = r'"(?:[^"]|"")*"'
 
 
-def _cell_counts(body: str, delim: str, records: int) -> pl.Series | None:
-    """The number of cells of each record of ``body`` (quoted separators not counted); None if unaligned."""
+def _cell_counts(df: pl.DataFrame, body: str, delim: str, width: int) -> pl.Series:
+    """The cells of each record: exact where it matters, ``width`` for a record that is plainly complete.
+
+    Exact (separators inside quotes not counted) for the records that may not line up: the last column
+    empty (a cell may be missing), a filled column beyond the header, or as many separators as the columns
+    read (a cell may lie further right). Counting with a regex is the costly part, so the others are not.
+    """
     lines = pl.Series("line", [body]).str.split("\n").explode()
     if lines.len() and lines[-1] == "":
         lines = lines.head(-1)  # the final line break ends the last line, it does not start another
-    if lines.len() == records and not (lines.str.count_matches('"') % 2 == 1).any():
-        # every record on one line: count the separators outside quotes, vectorised
-        with_quoted = lines.str.count_matches(f"{_QUOTED}|{re.escape(delim)}")
-        return (with_quoted - lines.str.count_matches(_QUOTED) + 1).cast(pl.Int64)
-    counts = [len(r) for r in csv.reader(io.StringIO(body), delimiter=delim)]  # a cell spans lines: slow path
-    return pl.Series("cells", counts, dtype=pl.Int64) if len(counts) == records else None
+    extra = [pl.col(f"c{i}").is_not_null() for i in range(width, width + EXTRA_CELLS)]
+    maybe = pl.col(f"c{width - 1}").is_null() | pl.any_horizontal(extra)
+    if lines.len() != df.height or (lines.str.count_matches('"', literal=True) % 2 == 1).any():
+        counts = [len(r) for r in csv.reader(io.StringIO(body), delimiter=delim)]  # a cell spans lines: slow path
+        if len(counts) == df.height:
+            return pl.Series("cells", counts, dtype=pl.Int64)
+        present = [pl.col(f"c{i}").is_not_null() for i in range(width + EXTRA_CELLS)]
+        return df.select(pl.sum_horizontal(present).cast(pl.Int64)).to_series()  # unaligned: cells read
+    separators = lines.str.count_matches(delim, literal=True)
+    rows = df.select(pl.arg_where(maybe | (separators >= width + EXTRA_CELLS - 1))).to_series()
+    some = lines.gather(rows)
+    exact = some.str.count_matches(f"{_QUOTED}|{re.escape(delim)}") - some.str.count_matches(_QUOTED) + 1
+    return pl.repeat(width, df.height, dtype=pl.Int64, eager=True).scatter(rows, exact.cast(pl.Int64))
 
 
 def _beyond_extra(ragged: pl.DataFrame, df: pl.DataFrame, body: str, delim: str, width: int) -> pl.DataFrame:
@@ -247,8 +257,7 @@ def _beyond_extra(ragged: pl.DataFrame, df: pl.DataFrame, body: str, delim: str,
 
 def _csv_ragged(df: pl.DataFrame, width: int) -> pl.DataFrame:
     """Rows of a CSV whose cells do not line up with the header: a cell missing, or a non-empty cell beyond it."""
-    present = [pl.col(f"c{i}").is_not_null() for i in range(width + EXTRA_CELLS)]
-    cells = pl.col("_cells") if "_cells" in df.columns else pl.sum_horizontal(present).cast(pl.Int64)
+    cells = pl.col("_cells")
     extra = [pl.col(f"c{i}").fill_null("") for i in range(width, width + EXTRA_CELLS)]
     filled = pl.element().filter(pl.element().str.contains(r"\S"))
     extra_text = pl.concat_list(extra).list.eval(filled).list.join(" | ")
