@@ -47,7 +47,7 @@ def seeded_db(db_url: str) -> str:
     return db_url
 
 
-def _check_layout(page, where: str) -> None:  # type: ignore[no-untyped-def]
+def _check_layout(page, where: str) -> None:
     assert_readable(page, where)
     over = page.evaluate(BOXES_FIT)
     broken = page.evaluate(BROKEN_FIGURES)
@@ -57,9 +57,9 @@ def _check_layout(page, where: str) -> None:  # type: ignore[no-untyped-def]
     assert not broken, f"{where}: figures broken across lines: {broken[:5]}"
 
 
-def _chart_formats(page, chart_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _chart_formats(page, chart_id: str) -> dict[str, str]:
     """What a chart's value axis and tooltip print for 1,250,000 and 1,234,567 (ECharts' own formatters)."""
-    return page.evaluate(
+    formats: dict[str, str] = page.evaluate(
         """(id) => {
             const o = echarts.getInstanceByDom(document.getElementById(id)).getOption();
             const axes = [].concat(o.yAxis || [], o.xAxis || []);
@@ -68,9 +68,10 @@ def _chart_formats(page, chart_id: str) -> dict[str, str]:  # type: ignore[no-un
         }""",
         chart_id,
     )
+    return formats
 
 
-def _journey(browser, base: str, lang: str, device: str, email: str) -> None:  # type: ignore[no-untyped-def]
+def _journey(browser, base: str, lang: str, device: str, email: str) -> None:
     context, page = _signed_in(browser, base, lang, "desktop", email)
     page.set_viewport_size(WIDTHS[device])
     tag = f"{lang}-{device}"
@@ -136,7 +137,7 @@ def _journey(browser, base: str, lang: str, device: str, email: str) -> None:  #
 
 def test_analyst_journey_in_both_languages_at_desktop_and_phone_width(
     seeded_db: str, live_server: str, browser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     email = "analis-jelajah@uji.example"
     _cli(seeded_db, "users", "create", email, "--name", "Analis Jelajah", "--role", "analis", "--password", PASSWORD)
     for lang in ("id", "en"):

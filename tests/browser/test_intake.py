@@ -97,7 +97,7 @@ def _line(cells: list[str]) -> str:
 
 
 @pytest.mark.parametrize(("lang", "width"), [("id", 1280), ("en", 390)])
-def test_officer_corrects_by_quarantine_workbook_and_reupload(  # type: ignore[no-untyped-def]
+def test_officer_corrects_by_quarantine_workbook_and_reupload(
     live_server: str, db_url: str, page, tmp_path: Path, lang: str, width: int
 ) -> None:
     """Issue 22: an officer uploads a file with errors (a stray ``;`` among them), reads them named with the
@@ -164,8 +164,8 @@ def test_officer_corrects_by_quarantine_workbook_and_reupload(  # type: ignore[n
     ws.cell(3, col["Lintang"], -6.8401)
     fixed_row = dict(zip(HEADER, good_row(9), strict=True))
     for c, h in enumerate(header, start=1):
-        if h in fixed_row:
-            ws.cell(4, c, fixed_row[h])
+        if str(h) in fixed_row:
+            ws.cell(4, c, fixed_row[str(h)])
     fixed = tmp_path / "karantina-diperbaiki.xlsx"
     wb.save(fixed)
     page.goto(f"{live_server}/intake")

@@ -58,7 +58,7 @@ def _people(db_url: str) -> Cast:
     return cast
 
 
-def _open(browser, base: str, lang: str, device: str, email: str):  # type: ignore[no-untyped-def]
+def _open(browser, base: str, lang: str, device: str, email: str):
     context = browser.new_context(viewport=VIEWPORTS[device], locale="id-ID" if lang == "id" else "en-US")
     context.add_cookies([{"name": "lang", "value": lang, "url": base}])
     page = context.new_page()
@@ -71,11 +71,11 @@ def _open(browser, base: str, lang: str, device: str, email: str):  # type: igno
     return context, page
 
 
-def _status(page, lang: str, state: str) -> None:  # type: ignore[no-untyped-def]
+def _status(page, lang: str, state: str) -> None:
     page.wait_for_selector(f"#partnership-status:text-is('{STATUS[lang][state]}')")
 
 
-def _form(page, action_end: str):  # type: ignore[no-untyped-def]
+def _form(page, action_end: str):
     """The form posting to ``…action_end``, its <details> opened."""
     form = page.locator(f"form[action$='{action_end}']").first
     details = page.locator(f"details:has(form[action$='{action_end}'])").first
@@ -84,17 +84,17 @@ def _form(page, action_end: str):  # type: ignore[no-untyped-def]
     return form
 
 
-def _sign(page, lang: str) -> None:  # type: ignore[no-untyped-def]
+def _sign(page, lang: str) -> None:
     page.click("#sign")
     page.wait_for_selector("#partnership-status")
     assert page.locator("#sign").count() == 0  # not offered twice
 
 
-def _journey(browser, base: str, cast: Cast, lang: str, device: str, consortium: bool) -> None:  # type: ignore[no-untyped-def]
+def _journey(browser, base: str, cast: Cast, lang: str, device: str, consortium: bool) -> None:
     tag = f"{lang}-{device}-{'konsorsium' if consortium else 'langsung'}"
     opened = []
 
-    def who(email: str):  # type: ignore[no-untyped-def]
+    def who(email: str):
         context, page = _open(browser, base, lang, device, email)
         opened.append((context, page))
         return page
@@ -220,7 +220,7 @@ def _journey(browser, base: str, cast: Cast, lang: str, device: str, consortium:
 
 def test_partnership_journey_in_both_languages_at_desktop_and_phone_width(
     live_server: str, browser, db_url: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     cast = _people(db_url)
     for lang, device, consortium in (
         ("id", "desktop", True),

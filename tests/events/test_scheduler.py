@@ -122,29 +122,6 @@ def test_checker_catches_each_kind_of_violation() -> None:
     assert check(p, [Placement(1, 0, 1), Placement(2, 1, 1), Placement(4, 0, 2), p.fixed[0]]) == []
 
 
-def _brute_force(p: Problem) -> int:
-    """Best weight by trying every slot (or none) for every request, with table capacity per slot."""
-    best = 0
-    pool = len(p.pool_tables())
-    for choice in itertools.product(range(-1, p.n_slots), repeat=len(p.requests)):
-        busy: set[tuple[int, int]] = set()
-        used = [0] * p.n_slots
-        ok = True
-        for r, s in zip(p.requests, choice, strict=True):
-            if s < 0:
-                continue
-            off = p.unavailable.get(r.a, frozenset()) | p.unavailable.get(r.b, frozenset())
-            if s in off or (r.a, s) in busy or (r.b, s) in busy:
-                ok = False
-                break
-            busy |= {(r.a, s), (r.b, s)}
-            if not r.online and p.booth_of(r) is None:
-                used[s] += 1
-        if ok and all(u <= pool for u in used):
-            best = max(best, sum(r.weight for r, s in zip(p.requests, choice, strict=True) if s >= 0))
-    return best
-
-
 @pytest.mark.parametrize("seed", range(6))
 def test_random_small_instances_match_brute_force(seed: int) -> None:
     rng = random.Random(seed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import openpyxl
@@ -83,7 +83,9 @@ def write_csv(
     return path
 
 
-def write_xlsx(path: Path, rows: list[list[object]], *, title: bool = True, header: list[str] | None = None) -> Path:
+def write_xlsx(
+    path: Path, rows: Sequence[Sequence[object]], *, title: bool = True, header: list[str] | None = None
+) -> Path:
     """Write an XLSX with an optional title row above the header."""
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -93,7 +95,7 @@ def write_xlsx(path: Path, rows: list[list[object]], *, title: bool = True, head
         ws.append([])
     ws.append(header or HEADER)
     for r in rows:
-        ws.append(r)
+        ws.append(list(r))
     wb.save(path)
     return path
 

@@ -66,7 +66,7 @@ def test_a_corrected_row_of_a_merged_firm_updates_the_survivor(
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 3)
 
     with session_scope(engine) as s:  # a split gives the retired record back its own (corrected) values
-        public_id = s.get(Firm, merged_id).public_id  # type: ignore[union-attr]
+        public_id = s.get(Firm, merged_id).public_id
         resolution_service.split_firm(s, actor=ADMIN_ACTOR, public_id=public_id)
     with session_scope(engine) as s:
         back, kept = s.get(Firm, merged_id), s.get(Firm, survivor_id)

@@ -223,7 +223,7 @@ def test_error_list_names_firms_and_counters_follow_a_correction(client: TestCli
         time.sleep(0.05)
     assert [td.text for td in page.select("#error-list td.firm")] == ["UD Sumber Rejeki 2", "UD Sumber Rejeki 3"]
     assert (page.select_one("#n-quarantined").text, page.select_one("#n-fixed").text) == ("2", "0")
-    fix_url = page.select_one("a.fix-link")["href"]
+    fix_url = attr(page, "a.fix-link", "href")
     form = BeautifulSoup(client.get(fix_url).text, "html.parser")
     assert form.select_one("#row-firm strong").text == "UD Sumber Rejeki 2"
     values = {i["name"]: i.get("value", "") for i in form.select("#row-form input")}

@@ -242,5 +242,5 @@ def test_hs_code_chip_names_the_heading_and_can_be_removed(client: TestClient, c
     assert "HS code" in chips["hs_codes"].get_text() and "4602 (Basketwork" in chips["hs_codes"].get_text()
     ranked = [li["data-firm"] for li in soup.select("li.match-result")]
     assert ranked[0] in {corpus.keys[k] for k in ("n4", "n5", "f7", "n35", "f8")}  # anyaman makers
-    removed = BeautifulSoup(client.get(chips["hs_codes"].select_one("a.chip-remove")["href"]).text, "html.parser")
+    removed = BeautifulSoup(client.get(attr(chips["hs_codes"], "a.chip-remove", "href")).text, "html.parser")
     assert "hs_codes" not in {li["data-field"] for li in removed.select("#understood li.chip")}

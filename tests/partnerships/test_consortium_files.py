@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from jejaring.accounts.models import FirmOwner
 from jejaring.core.db import session_scope
 from jejaring.registry.models import Firm
-from tests.accounts.helpers import create_user, login
+from tests.accounts.helpers import bearer, create_user, login
 from tests.partnerships.test_friction import _agreed_and_active
-from tests.partnerships.test_web import AGREEMENT, Parties, _fast_argon2, bearer, client, parties  # noqa: F401
+from tests.partnerships.test_web import AGREEMENT, Parties, _fast_argon2, parties  # noqa: F401
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -142,7 +142,7 @@ def crawl_settings(settings: Settings) -> Iterator[Settings]:
             data = UserCreate(
                 email=f"{role}@crawl.example",
                 name=f"Uji Jelajah {ROLES.index(role)}",
-                role=role,  # type: ignore[arg-type]
+                role=role,
                 province_code=firm.province_code if role == "petugas_dinas" else None,
             )
             user = accounts_service.create_user(session, actor=system_actor("cli"), data=data, password=PASSWORD)
@@ -155,13 +155,13 @@ def crawl_settings(settings: Settings) -> Iterator[Settings]:
 
 def _nav_links(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
-    return [a["href"] for a in soup.select("header a[href], nav a[href]") if isinstance(a.get("href"), str)]
+    return [str(a["href"]) for a in soup.select("header a[href], nav a[href]") if isinstance(a.get("href"), str)]
 
 
 def _links(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     main = soup.select_one("main") or soup
-    return [a["href"] for a in main.select("a[href]") if isinstance(a.get("href"), str)]
+    return [str(a["href"]) for a in main.select("a[href]") if isinstance(a.get("href"), str)]
 
 
 def _crawl(client: TestClient, lang: str) -> dict[str, list[str]]:
