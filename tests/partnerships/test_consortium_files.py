@@ -49,7 +49,7 @@ def _consortium_form(csrf: str, parties: Parties, member: str, lead_role: str = 
         "unit": "buah",
         "member_firm": [parties.ikm, member],
         "member_role": [lead_role, "member"],
-        "member_share": ["3000", "2000"],
+        "member_share": ["3.000", "2000"],  # typed as Indonesians type it, and plain
     }
 
 
