@@ -201,6 +201,8 @@ def _journey(browser, base: str, cast: Cast, lang: str, device: str, consortium:
         assert "BAST-001" in history and "INV-001" in history and "pembeli.j@uji.example" in history
         assert "ikm.j@uji.example" in history
         assert_readable(buyer, f"paid-{tag}")
+        shown = buyer.inner_text("#agreement")  # the side-by-side clauses: item texts, not codes or booleans
+        assert not [c for c in ("sub_spec", "sub_payment", "sub_support", "False", "True") if c in shown]
         screenshot(buyer, f"journey-partnership-{tag}")
         buyer.goto(base + "/notifications")
         buyer.wait_for_selector("#notification-list")

@@ -94,6 +94,12 @@ def test_buyer_posts_a_need_sees_partners_and_proposes(client: TestClient, engin
     assert soup.select_one("#need-title").get_text() == "tepung mocaf 60 ton per bulan"
     members = [a.get_text() for a in soup.select("#consortium tr.consortium-member a")]
     assert set(members) == {"Mocaf Wonogiri Sejahtera", "Kelompok Mocaf Giriwoyo"}
+    # one proposal to the whole consortium (h22a): the form carries every member with its role and share
+    handoff = soup.select_one("#consortium-propose")
+    params = [(i["name"], i["value"]) for i in handoff.select("input")]
+    assert handoff["action"] == "/partnerships/consortium/new" and [n for n, _ in params].count("member") == 2
+    proposal_form = BeautifulSoup(client.get(handoff["action"], params=params).text, "html.parser")
+    assert {r.td.get_text(strip=True) for r in proposal_form.select("tr.consortium-member")} == set(members)
     form = soup.select_one("li.match-result form.propose")
     fields = {i["name"]: i.get("value", "") for i in form.select("input")}
     fields["csrf_token"] = csrf

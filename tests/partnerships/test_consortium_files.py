@@ -49,7 +49,7 @@ def _consortium_form(csrf: str, parties: Parties, member: str, lead_role: str = 
         "unit": "buah",
         "member_firm": [parties.ikm, member],
         "member_role": [lead_role, "member"],
-        "member_share": ["3000", "2000"],
+        "member_share": ["3.000", "2000"],  # typed as Indonesians type it, and plain
     }
 
 
@@ -146,7 +146,7 @@ def test_attachments_kept_refused_with_reason_and_parties_only(client: TestClien
     assert ikm.post(url, data=again, follow_redirects=False).status_code == 303
     page = ikm.get(f"/partnerships/{pid}").text
     link = re.search(rf'href="(/partnerships/{pid}/attachments/\d+)"[^>]*>📎 BAST scan.pdf', page)
-    assert link is not None
+    assert link is not None, page.split('id="orders"')[1][:3000]
     got = ikm.get(link.group(1))
     assert got.status_code == 200 and got.content == PDF and got.headers["content-type"] == "application/pdf"
     assert "attachment" in got.headers["content-disposition"]

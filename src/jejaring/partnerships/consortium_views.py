@@ -14,16 +14,35 @@ from jejaring.accounts.authz import Forbidden, Unauthenticated
 from jejaring.accounts.deps import UserDep
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError, NotFound
+from jejaring.core.numbers import parse_number
 from jejaring.partnerships import consortium
 from jejaring.partnerships.pages import message
 from jejaring.partnerships.schemas import ConsortiumIn
 from jejaring.reference import catalog
 from jejaring.registry import service as registry_service
 from jejaring.web.deps import LangDep, SessionDep
-from jejaring.web.rendering import render
+from jejaring.web.rendering import environment, render
 
 router = APIRouter(include_in_schema=False)
 FIELDS = ("proposer_firm", "pattern", "title", "unit", "note", "origin_ref")
+
+
+def _shown(machine: str, lang: str) -> str:
+    """A share from a match result (``1234.5``) as the reader types it (``1.234,5`` in Indonesian)."""
+    try:
+        value = float(machine)
+    except ValueError:
+        return machine[:40]
+    return str(environment().filters["number"](value, lang)) if lang == "id" else f"{value:g}"
+
+
+def _typed(text: str) -> str | float:
+    """A share as typed (``3.000``, ``2,5``, ``3000``); left as typed when it is no number, to be refused."""
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return text
+    return text if value is None else value
 
 
 def _members(session: Any, rows: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
@@ -64,7 +83,7 @@ def consortium_form(
 ) -> Response:
     """The consortium proposal form, filled from a match result (``member=ID|role|share``, repeated)."""
     parts = [[*m.split("|"), "", ""] for m in member]
-    members = _members(session, [(x[0], x[1], x[2]) for x in parts])
+    members = _members(session, [(x[0], x[1], _shown(x[2], lang)) for x in parts])
     posted = {"unit": unit[:40], "origin_ref": origin[:100], "title": title[:300]}
     return render(
         request, "partnerships/consortium_new.html", _page(request, session, actor, lang, members, posted), lang=lang
@@ -78,8 +97,9 @@ async def propose_consortium(request: Request, session: SessionDep, lang: LangDe
     posted = {k: str(form.get(k) or "") for k in FIELDS}
     firms = [str(v) for v in form.getlist("member_firm")]
     roles = [str(v) for v in form.getlist("member_role")]
-    shares = [str(v).replace(",", ".") for v in form.getlist("member_share")]
+    shares = [_typed(str(v)) for v in form.getlist("member_share")]
     rows = list(zip(firms, roles, shares, strict=False))
+    shown = [(f, r, str(form.getlist("member_share")[i])) for i, (f, r, _) in enumerate(rows)]
     data: dict[str, Any] = {k: v for k, v in posted.items() if v}
     data["members"] = [{"firm": f, "role": r, "share": s} for f, r, s in rows]
     try:
@@ -92,7 +112,7 @@ async def propose_consortium(request: Request, session: SessionDep, lang: LangDe
         raise
     except (DomainError, RequestValidationError, NotFound) as exc:
         session.rollback()
-        context = _page(request, session, actor, lang, _members(session, rows), posted)
+        context = _page(request, session, actor, lang, _members(session, shown), posted)
         context["error"] = message(exc, lang)
         return render(request, "partnerships/consortium_new.html", context, lang=lang, status_code=422)
     return RedirectResponse(f"/partnerships/{p.public_id}", status_code=303)

@@ -141,7 +141,13 @@ def last_agreement_change(session: Session, p: Partnership) -> dict[str, Any] | 
     cleared = bool(after.pop("signatures_cleared", False))
     rows = [(k, before.get(k), after.get(k)) for k in after if k != "checklist" and before.get(k) != after.get(k)]
     if before.get("checklist") != after.get("checklist"):
-        rows.append(("checklist", before.get("checklist"), after.get("checklist")))
+        items = {i["item"]: i for i in agreement.checklists().get(p.pattern_code, [])}
+
+        def texts(value: Any) -> list[dict[str, str]]:
+            codes = json.loads(value) if isinstance(value, str) and value.startswith("[") else []
+            return [items.get(c, {"text_id": c, "text_en": c}) for c in codes]
+
+        rows.append(("checklist", texts(before.get("checklist")), texts(after.get("checklist"))))
     return {"at": last.at, "who": last.actor_label, "rows": rows, "cleared": cleared} if rows else None
 
 
