@@ -96,6 +96,7 @@ def test_buyer_posts_a_need_sees_partners_and_proposes(client: TestClient, engin
     assert set(members) == {"Mocaf Wonogiri Sejahtera", "Kelompok Mocaf Giriwoyo"}
     # one proposal to the whole consortium (h22a): the form carries every member with its role and share
     handoff = soup.select_one("#consortium-propose")
+    assert handoff is not None
     params = [(i["name"], i["value"]) for i in handoff.select("input")]
     assert handoff["action"] == "/partnerships/consortium/new" and [n for n, _ in params].count("member") == 2
     proposal_form = BeautifulSoup(client.get(handoff["action"], params=params).text, "html.parser")
