@@ -128,13 +128,14 @@ def _pages(session: Any, found: list[Any]) -> str:
     from jejaring.ecosystem import reports, stored
 
     rng = random.Random(3)
+    regencies = sorted({g.regency_code for g in found})
+    sentra = [g for g in found if g.place_kind.value == "sentra"]
     places = {
         "nation": [reports.Place()] * 5,
         "province": [reports.Place(p) for p in sorted({g.province_code for g in found})],
-        "regency": [reports.Place(r[:2], r) for r in rng.sample(sorted({g.regency_code for g in found}), 60)],
+        "regency": [reports.Place(r[:2], r) for r in rng.sample(regencies, min(60, len(regencies)))],
         "sentra": [
-            reports.Place(g.province_code, g.regency_code, g.place)
-            for g in rng.sample([g for g in found if g.place_kind.value == "sentra"], 60)
+            reports.Place(g.province_code, g.regency_code, g.place) for g in rng.sample(sentra, min(60, len(sentra)))
         ],
     }
     out = []
