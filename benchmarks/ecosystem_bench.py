@@ -110,7 +110,8 @@ def main() -> int:
     )
     print(f"same gaps from both: {same}; store the rollup {t7 - t6:.2f} s")
     print(
-        f"pages from the stored rollup: {pages}; freshness check p95 {_p95(states):.1f} ms ({_p95(states_cpu):.1f} ms CPU)"
+        f"pages from the stored rollup: {pages}; "
+        f"freshness check p95 {_p95(states):.1f} ms ({_p95(states_cpu):.1f} ms CPU)"
     )
     return 0 if ok else 1
 
