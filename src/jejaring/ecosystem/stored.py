@@ -30,8 +30,9 @@ def state(session: Session) -> str:
     links' last id and change, the last firm id, the I–O structure. Edits to existing firms (place, KBLI,
     status) do not change it: they reach the stored gaps at the next ``refresh``."""
     io = session.execute(select(IoCoefficient.source, IoCoefficient.imported_at).limit(1)).first()
-    links = session.execute(select(func.max(Link.id), func.max(Link.updated_at))).one()
-    parts = (*links, registry_service.last_firm_id(session), *(io or ()))
+    last_id = session.scalar(select(func.max(Link.id)))  # one aggregate a query: each is an index lookup
+    last_change = session.scalar(select(func.max(Link.updated_at)))
+    parts = (last_id, last_change, registry_service.last_firm_id(session), *(io or ()))
     return json.dumps([str(p) for p in parts])[:500]
 
 
