@@ -21,6 +21,7 @@ class Link(Base):
     __table_args__ = (
         Index("ix_eco_link_province_kind", "province_code", "kind"),
         Index("ix_eco_link_regency", "regency_code"),
+        Index("ix_eco_link_updated_at", "updated_at"),  # h19: the stored rollup's cheap freshness mark
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -91,13 +91,12 @@ def _network(session: Session, state: tuple[Any, ...] | None = None) -> network.
 def gaps_for(session: Session, place: Place, *, limit: int | None = None) -> list[gap_finder.Gap]:
     """The gaps of a place (a sentra's, a regency's including its sentra, a province's, or all), by score.
 
-    Read from the stored rollup when it was computed from the data as it is now; otherwise computed in
-    memory (vectorised) once per state of the data and kept, indexed by province.
+    Read from the stored rollup while its mark (``stored.state``) holds; otherwise computed in memory
+    (vectorised) once per state of the data (links and active firms counted) and kept, indexed by province.
     """
-    current = stored.state(session)
-    if stored.is_fresh(session, current):
+    if stored.is_fresh(session, stored.state(session)):
         return stored.read(session, province=place.province, regency=place.regency, sentra=place.sentra, limit=limit)
-    key = ("gaps", current)
+    key = ("gaps", _state(session))
     with _LOCK:
         found = _CACHE.get(key)
     if found is None:
@@ -121,8 +120,7 @@ def gaps_for(session: Session, place: Place, *, limit: int | None = None) -> lis
 
 def gaps_head(session: Session, place: Place, shown: int) -> tuple[list[gap_finder.Gap], int]:
     """The first ``shown`` gaps of a place by score, and how many it has."""
-    current = stored.state(session)
-    if stored.is_fresh(session, current):
+    if stored.is_fresh(session, stored.state(session)):
         args = {"province": place.province, "regency": place.regency, "sentra": place.sentra}
         return stored.read(session, **args, limit=shown), stored.count(session, **args)
     found = gaps_for(session, place)

@@ -1,7 +1,7 @@
 """The stored gap rollup: every gap of the nation computed once (vectorised, ``rollup.find``) and kept in
 ``eco_gap`` with its province, regency, place and sector, so that pages read a place's gaps with one indexed
-query instead of recomputing. ``eco_rollup`` keeps the state of the data the rollup was computed from; a
-page whose state differs falls back to computing in memory (``reports.gaps_for``).
+query instead of recomputing. ``eco_rollup`` keeps a mark of the data the rollup was computed from (``state``); a
+page whose mark differs falls back to computing in memory (``reports.gaps_for``).
 """
 
 from __future__ import annotations
@@ -16,19 +16,23 @@ from sqlalchemy.orm import Session
 from jejaring.accounts import audit
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.roles import Actor
-from jejaring.ecosystem import arrays, rollup, service
+from jejaring.ecosystem import arrays, rollup
 from jejaring.ecosystem.enums import GapKind, PlaceKind
 from jejaring.ecosystem.gaps import Gap
-from jejaring.ecosystem.models import IoCoefficient, Rollup, StoredGap
+from jejaring.ecosystem.models import IoCoefficient, Link, Rollup, StoredGap
 from jejaring.registry import service as registry_service
 
 BATCH = 5000
 
 
 def state(session: Session) -> str:
-    """What identifies the data gaps are computed from: links, active firms and the I–O structure."""
+    """A cheap mark of the data gaps are computed from (indexed maxima only, so a page can check it): the
+    links' last id and change, the last firm id, the I–O structure. Edits to existing firms (place, KBLI,
+    status) do not change it: they reach the stored gaps at the next ``refresh``."""
     io = session.execute(select(IoCoefficient.source, IoCoefficient.imported_at).limit(1)).first()
-    parts = (*service.links_state(session), registry_service.count_firms(session), *(io or ()))
+    last_id = session.scalar(select(func.max(Link.id)))  # one aggregate a query: each is an index lookup
+    last_change = session.scalar(select(func.max(Link.updated_at)))
+    parts = (last_id, last_change, registry_service.last_firm_id(session), *(io or ()))
     return json.dumps([str(p) for p in parts])[:500]
 
 

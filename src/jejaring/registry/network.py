@@ -126,6 +126,11 @@ def find_by_nib(session: Session, *, nib: str) -> Firm | None:
     return session.scalar(select(Firm).where(Firm.nib == nib.strip(), Firm.status == "active").limit(1))
 
 
+def last_firm_id(session: Session) -> int | None:
+    """The highest firm id (a primary-key lookup: changes when a firm is added)."""
+    return session.scalar(select(func.max(Firm.id)))
+
+
 def count_firms(session: Session) -> int:
     """Number of active firms."""
     return session.scalar(select(func.count()).select_from(Firm).where(Firm.status == "active")) or 0

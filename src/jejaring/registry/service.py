@@ -58,6 +58,9 @@ from jejaring.registry.network import (
 from jejaring.registry.network import (
     last_change as last_change,
 )
+from jejaring.registry.network import (
+    last_firm_id as last_firm_id,
+)
 from jejaring.registry.network import (  # columns for the ecosystem's vectorised gap finder
     network_firm_frame as network_firm_frame,
 )

@@ -1,4 +1,4 @@
-"""ecosystem: stored gap rollup (eco_gap, eco_rollup)
+"""ecosystem: stored gap rollup (eco_gap, eco_rollup) and an index on eco_link.updated_at
 
 Revision ID: ecosystem_0002_h19
 Revises: ecosystem_0001
@@ -37,6 +37,7 @@ def upgrade() -> None:
     op.create_index("ix_eco_gap_province", "eco_gap", ["province_code", "id"], unique=False)
     op.create_index("ix_eco_gap_regency", "eco_gap", ["regency_code", "id"], unique=False)
     op.create_index("ix_eco_gap_place", "eco_gap", ["place", "id"], unique=False)
+    op.create_index("ix_eco_link_updated_at", "eco_link", ["updated_at"], unique=False)
     op.create_table(
         "eco_rollup",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -50,6 +51,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("eco_rollup")
+    op.drop_index("ix_eco_link_updated_at", table_name="eco_link")
     op.drop_index("ix_eco_gap_place", table_name="eco_gap")
     op.drop_index("ix_eco_gap_regency", table_name="eco_gap")
     op.drop_index("ix_eco_gap_province", table_name="eco_gap")
