@@ -28,7 +28,11 @@ def quiet_stdout() -> Iterator[None]:
 
 
 def new_highs(**options: Any) -> Any:
-    """A silent ``highspy.Highs`` with ``options`` set (e.g. ``time_limit=5.0``, ``threads=1``)."""
+    """A silent ``highspy.Highs`` with ``options`` set (e.g. ``time_limit=5.0``).
+
+    Not ``threads``: HiGHS's thread scheduler is process-wide, and once another model has started it a model
+    asking for a different count fails to solve (status ``kError``, objective 0). Callers check the status.
+    """
     import highspy
 
     with quiet_stdout():

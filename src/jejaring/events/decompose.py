@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from itertools import pairwise
@@ -19,6 +20,7 @@ from itertools import pairwise
 from jejaring.core.solver import new_highs
 from jejaring.events.problem import Problem, Request
 
+log = logging.getLogger(__name__)
 DISPLACE_ROUNDS = 3  # rounds of displacing lighter meetings for the requests left over
 
 
@@ -26,7 +28,7 @@ def lp_bound(
     problem: Problem, free: list[Request], slots: dict[int, list[int]], pool_cap: int
 ) -> tuple[int, dict[int, float]]:
     """The aggregated LP: its optimum rounded down (a proven bound on the free requests' weight) and y_r."""
-    h = new_highs(threads=1)
+    h = new_highs()  # no per-model thread count: HiGHS refuses one once its process-wide scheduler runs
     cand = [r for r in free if slots[r.id]]
     ys = {r.id: h.addVariable(lb=0.0, ub=1.0) for r in cand}
     by_person: dict[int, list[int]] = defaultdict(list)
@@ -49,6 +51,10 @@ def lp_bound(
     if not cand:
         return 0, {}
     h.maximize(sum(r.weight * ys[r.id] for r in cand))
+    if str(h.getModelStatus()) != "HighsModelStatus.kOptimal":
+        # only an optimal LP value bounds the schedule; otherwise fall back to the trivial bound (all placed)
+        log.warning("events LP bound not solved (%s): using the total weight", h.getModelStatus())
+        return sum(r.weight for r in cand), {r.id: 1.0 for r in cand}
     value = float(h.getInfo().objective_function_value)
     return int(value + 1e-6), {r.id: float(h.val(ys[r.id])) for r in cand}
 
