@@ -38,6 +38,7 @@ def test_search_page_ranks_and_explains(client: TestClient, corpus: Corpus) -> N
     assert results[0]["data-firm"] == corpus.keys["c2"]
     assert "ubi kayu" in results[0].select_one("ul.why").get_text()
     # only one strong match (150 t of 200 t): the consortium section says what is missing
+    print("DEBUG", [(li["data-firm"], li.select_one("ul.why").get_text(" | ", strip=True)[:300]) for li in results[:5]])
     assert "75%" in soup.select_one("#consortium").get_text()
     assert soup.select_one("textarea[name=text]").get_text() == "ubi kayu segar"
     assert soup.select("form.propose button")

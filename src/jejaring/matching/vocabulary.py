@@ -32,6 +32,7 @@ from jejaring.reference import catalog
 if TYPE_CHECKING:
     from jejaring.matching.understand import Understood
 
+GROWN = "-"  # a row's KBLI "-": grown or caught, made by no manufacturing class (no link, no fallback)
 CSV_MIN_CONFIDENCE = 0.5  # a correspondence row below this is too unsure to steer a ranking
 _HS = re.compile(
     r"\b(?:kode\s+hs|hs\s*code|hs|pos\s+tarif|tariff\s+code)\b\.?\s*(?:heading|code|kode|no\.?)?\s*[:#]?\s*"
@@ -85,7 +86,9 @@ def headings() -> tuple[Heading, ...]:
     rows = []
     for r in csv.DictReader(io.StringIO(text)):
         hs4 = r["hs4"].strip()
-        rows.append(Heading(hs4, _split(r["kbli"]) or links.get(hs4, ()), _split(r["terms_id"]), _split(r["terms_en"])))
+        own = r["kbli"].strip()
+        kbli = () if own == GROWN else _split(own) or links.get(hs4, ())
+        rows.append(Heading(hs4, kbli, _split(r["terms_id"]), _split(r["terms_en"])))
     return tuple(rows)
 
 
