@@ -95,4 +95,5 @@ def test_page_shows_tariffs_and_agreements_and_api_answers(client: TestClient, s
         deals = client.get("/api/v1/markets/agreements").json()["agreements"]
         assert any(d["code"] == "IJEPA" and d["partners"] == ["JPN"] for d in deals)
         csv_text = client.get(f"/markets/export.csv?table=markets&firm={firm.public_id}").content.decode("utf-8-sig")
-        assert csv_text.splitlines()[0].replace('"', "").endswith("tariff_mfn_synthetic,tariff_indonesia_synthetic,agreement")
+        header = csv_text.splitlines()[0].replace('"', "")
+        assert header.endswith("tariff_mfn_synthetic,tariff_indonesia_synthetic,agreement")
