@@ -17,7 +17,7 @@ from jejaring.accounts.models import Claim, FirmOwner
 from jejaring.accounts.roles import ADMIN, PEMILIK, PETUGAS, Actor
 from jejaring.accounts.schemas import ClaimOut, ClaimReview
 from jejaring.core.config import Settings
-from jejaring.core.db import utcnow
+from jejaring.core.db import find_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.registry import service as registry_service
@@ -140,7 +140,7 @@ def get_claim(session: Session, *, actor: Actor, public_id: str) -> Claim:
     """A claim its claimant or a reviewer in scope may see; others get 404 (nothing revealed)."""
     if not actor.is_authenticated:
         authorize(actor, "claim.review")
-    claim = session.scalar(select(Claim).where(Claim.public_id == public_id.strip().upper()))
+    claim = find_by_public_id(session, Claim, public_id)
     if claim is None or not (claim.user_id == actor.user_id or allowed(actor, "claim.review", claim)):
         raise NotFound("accounts.error.claim_not_found", field="claim", value=public_id)
     return claim

@@ -17,7 +17,7 @@ from jejaring.capability.enums import EnrolmentStatus, ProgrammeStatus
 from jejaring.capability.interventions import all_interventions
 from jejaring.capability.models import Assessment, Enrolment, Programme
 from jejaring.capability.schemas import AssessmentIn, ProgrammeIn
-from jejaring.core.db import utcnow
+from jejaring.core.db import find_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.partnerships import outcomes as partnership_outcomes
@@ -84,7 +84,7 @@ def visible(session: Session, *, actor: Actor) -> list[Programme]:
 
 def get(session: Session, *, actor: Actor, public_id: str) -> Programme:
     """One programme the actor may see (404 otherwise)."""
-    p = session.scalar(select(Programme).where(Programme.public_id == public_id.strip().upper()))
+    p = find_by_public_id(session, Programme, public_id)
     own = scope_province(actor)
     if p is None or (own and p.province_code != own):
         raise NotFound("capability.error.programme_not_found", field="public_id", value=public_id)

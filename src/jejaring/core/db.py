@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypeVar, cast
 
-from sqlalchemy import DateTime, Engine, MetaData
+from sqlalchemy import DateTime, Engine, MetaData, select
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from jejaring.core.config import get_settings
+from jejaring.core.errors import NotFound
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -49,6 +51,23 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+T = TypeVar("T", bound=Base)
+
+
+def find_by_public_id(session: Session, model: type[T], public_id: str) -> T | None:
+    """The ``model`` row whose public ID is ``public_id`` as typed (case and outer spaces ignored), or None."""
+    column = model.__table__.c["public_id"]
+    return cast("T | None", session.scalar(select(model).where(column == public_id.strip().upper())))
+
+
+def get_by_public_id(session: Session, model: type[T], public_id: str, *, missing: str, field: str = "public_id") -> T:
+    """As :func:`find_by_public_id`, but a missing row raises ``NotFound(missing)`` naming ``field``."""
+    row = find_by_public_id(session, model, public_id)
+    if row is None:
+        raise NotFound(missing, field=field, value=public_id)
+    return row
 
 
 def build_engine(url: str) -> Engine:

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from jejaring.accounts import audit
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.roles import Actor
-from jejaring.core.errors import DomainError, NotFound
+from jejaring.core.db import get_by_public_id
+from jejaring.core.errors import DomainError
 from jejaring.events import requests as requests_service
 from jejaring.events import service
 from jejaring.events.enums import MeetingOutcome, ParticipantStatus, RequestStatus
@@ -105,10 +106,7 @@ def table_plan(session: Session, *, actor: Actor, event: Event) -> dict[int, lis
 
 def get_meeting(session: Session, *, public_id: str) -> Meeting:
     """A meeting by its public ID."""
-    m = session.scalar(select(Meeting).where(Meeting.public_id == public_id.strip().upper()))
-    if m is None:
-        raise NotFound("events.error.meeting_not_found", field="public_id", value=public_id)
-    return m
+    return get_by_public_id(session, Meeting, public_id, missing="events.error.meeting_not_found")
 
 
 def set_outcome(session: Session, *, actor: Actor, meeting: Meeting, data: OutcomeIn) -> Meeting:

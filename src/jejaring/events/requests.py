@@ -12,8 +12,8 @@ from jejaring.accounts import audit
 from jejaring.accounts.authz import Forbidden, authorize
 from jejaring.accounts.roles import Actor
 from jejaring.core.config import Settings
-from jejaring.core.db import utcnow
-from jejaring.core.errors import DomainError, NotFound
+from jejaring.core.db import get_by_public_id, utcnow
+from jejaring.core.errors import DomainError
 from jejaring.core.ids import new_public_id
 from jejaring.events import service
 from jejaring.events.enums import EventStatus, ParticipantStatus, RequestStatus
@@ -130,10 +130,7 @@ def request_meeting(
 
 def get_request(session: Session, *, public_id: str) -> MeetingRequest:
     """A meeting request by its public ID."""
-    req = session.scalar(select(MeetingRequest).where(MeetingRequest.public_id == public_id.strip().upper()))
-    if req is None:
-        raise NotFound("events.error.request_not_found", field="public_id", value=public_id)
-    return req
+    return get_by_public_id(session, MeetingRequest, public_id, missing="events.error.request_not_found")
 
 
 def answer(session: Session, *, actor: Actor, request: MeetingRequest, accept: bool) -> MeetingRequest:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jejaring.accounts import audit
 from jejaring.accounts.authz import Forbidden, authorize
 from jejaring.accounts.roles import Actor
-from jejaring.core.db import utcnow
+from jejaring.core.db import get_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.events.enums import EventStatus, ParticipantRole, ParticipantStatus
@@ -88,10 +88,7 @@ def create_event(session: Session, *, actor: Actor, data: EventIn) -> Event:
 
 def get_event(session: Session, *, public_id: str) -> Event:
     """The event behind a public ID."""
-    event = session.scalar(select(Event).where(Event.public_id == public_id.strip().upper()))
-    if event is None:
-        raise NotFound("events.error.not_found", field="public_id", value=public_id)
-    return event
+    return get_by_public_id(session, Event, public_id, missing="events.error.not_found")
 
 
 def list_events(session: Session) -> list[Event]:

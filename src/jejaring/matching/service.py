@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jejaring.accounts import audit
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.roles import Actor
-from jejaring.core.db import utcnow
+from jejaring.core.db import get_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.matching.enums import ListingStatus
@@ -192,18 +192,12 @@ def create_offer(session: Session, *, actor: Actor, data: OfferIn) -> Offer:
 
 def get_need(session: Session, *, public_id: str) -> Need:
     """The need with ``public_id``."""
-    need = session.scalar(select(Need).where(Need.public_id == public_id.strip().upper()))
-    if need is None:
-        raise NotFound("match.error.need_not_found", field="public_id", value=public_id)
-    return need
+    return get_by_public_id(session, Need, public_id, missing="match.error.need_not_found")
 
 
 def get_offer(session: Session, *, public_id: str) -> Offer:
     """The offer with ``public_id``."""
-    offer = session.scalar(select(Offer).where(Offer.public_id == public_id.strip().upper()))
-    if offer is None:
-        raise NotFound("match.error.offer_not_found", field="public_id", value=public_id)
-    return offer
+    return get_by_public_id(session, Offer, public_id, missing="match.error.offer_not_found")
 
 
 def list_needs(
@@ -282,10 +276,7 @@ def propose(
 
 def get_proposal(session: Session, *, public_id: str) -> MatchProposal:
     """A recorded proposal."""
-    p = session.scalar(select(MatchProposal).where(MatchProposal.public_id == public_id.strip().upper()))
-    if p is None:
-        raise NotFound("match.error.proposal_not_found", field="public_id", value=public_id)
-    return p
+    return get_by_public_id(session, MatchProposal, public_id, missing="match.error.proposal_not_found")
 
 
 def proposals_for_firm(session: Session, *, firm: Firm, limit: int = 50) -> list[MatchProposal]:

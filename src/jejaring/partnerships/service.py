@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jejaring.accounts import audit
 from jejaring.accounts.authz import Forbidden, Unauthenticated, scope_province
 from jejaring.accounts.roles import ADMIN, ANALIS, Actor
-from jejaring.core.db import utcnow
+from jejaring.core.db import find_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.partnerships import access, notify
@@ -147,7 +147,7 @@ def mark_agreed(session: Session, *, actor: Actor, partnership: Partnership) -> 
 
 def get(session: Session, *, actor: Actor, public_id: str) -> Partnership:
     """A partnership the actor may see (404 for others, so existence does not leak)."""
-    p = session.scalar(select(Partnership).where(Partnership.public_id == public_id.strip().upper()))
+    p = find_by_public_id(session, Partnership, public_id)
     if p is None:
         raise NotFound("partnerships.error.not_found", field="public_id", value=public_id)
     larger, smaller = parties(session, p)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from jejaring.core.db import get_by_public_id
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.ids import new_public_id
 from jejaring.reference import catalog
@@ -349,10 +350,7 @@ def add_sentra_member(session: Session, *, sentra: Sentra, firm: Firm) -> None:
 
 def get_sentra(session: Session, *, public_id: str) -> Sentra:
     """The sentra with ``public_id``."""
-    sentra = session.scalar(select(Sentra).where(Sentra.public_id == public_id.strip().upper()))
-    if sentra is None:
-        raise NotFound("error.sentra_not_found", field="public_id", value=public_id)
-    return sentra
+    return get_by_public_id(session, Sentra, public_id, missing="error.sentra_not_found")
 
 
 def search_sentra(
