@@ -126,33 +126,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from jejaring.web import guards
     from jejaring.web import views as web_views
 
-    app.include_router(web_views.router)
-    app.include_router(registry_edit_views.router)  # before /firms/{public_id}: it owns /firms/new
-    app.include_router(registry_views.router)
+    pages = (  # HTML routers, in matching order: registry_edit_views before /firms/{public_id}: it owns /firms/new
+        web_views,
+        registry_edit_views,
+        registry_views,
+        resolution_views,
+        insights_views,
+        intake_views,
+        matching_views,
+        partnerships_views,
+        markets_views,
+        notifications_views,
+        ecosystem_views,
+        capability_views,
+        events_views,
+        events_participant_views,
+    )
+    for page in pages:
+        app.include_router(page.router)
+    apis = (
+        reference_api,
+        registry_api,
+        resolution_api,
+        insights_api,
+        intake_api,
+        matching_api,
+        partnerships_api,
+        markets_api,
+        notifications_api,
+        ecosystem_api,
+        capability_api,
+        events_api,
+    )
     app.include_router(web_views.api_router, prefix=API_PREFIX)
-    app.include_router(reference_api.router, prefix=API_PREFIX)
-    app.include_router(registry_api.router, prefix=API_PREFIX)
-    app.include_router(resolution_views.router)
-    app.include_router(resolution_api.router, prefix=API_PREFIX)
-    app.include_router(insights_views.router)
-    app.include_router(insights_api.router, prefix=API_PREFIX)
-    app.include_router(intake_views.router)
-    app.include_router(intake_api.router, prefix=API_PREFIX)
-    app.include_router(matching_views.router)
-    app.include_router(matching_api.router, prefix=API_PREFIX)
-    app.include_router(partnerships_views.router)
-    app.include_router(partnerships_api.router, prefix=API_PREFIX)
-    app.include_router(markets_views.router)
-    app.include_router(markets_api.router, prefix=API_PREFIX)
-    app.include_router(notifications_views.router)
-    app.include_router(notifications_api.router, prefix=API_PREFIX)
-    app.include_router(ecosystem_views.router)
-    app.include_router(ecosystem_api.router, prefix=API_PREFIX)
-    app.include_router(capability_views.router)
-    app.include_router(capability_api.router, prefix=API_PREFIX)
-    app.include_router(events_views.router)
-    app.include_router(events_participant_views.router)
-    app.include_router(events_api.router, prefix=API_PREFIX)
+    for api in apis:  # JSON routers: all under the prefix, which no HTML route uses
+        app.include_router(api.router, prefix=API_PREFIX)
     app.mount("/static/insights", StaticFiles(directory=INSIGHTS_STATIC_DIR / "insights"), name="insights-static")
     app.mount("/static/markets", StaticFiles(directory=MARKETS_STATIC_DIR / "markets"), name="markets-static")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
