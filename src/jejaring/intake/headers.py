@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from jejaring.registry.contracts import KEPT_AS_UPLOADED
+
 # The provincial template (docs: /work/shared/DESIGN.md, "Direktori IKM"), in template order.
 FIELDS = (
     "nib",
@@ -16,23 +18,7 @@ FIELDS = (
     "kabupaten_kota",
     "kecamatan",
     "desa",
-    "latitude",
-    "longitude",
-    "kbli",
-    "produk",
-    "hs",
-    "tenaga_kerja",
-    "nilai_investasi",
-    "kapasitas_produksi",
-    "satuan",
-    "nilai_produksi",
-    "sertifikat",
-    "merek",
-    "telepon",
-    "email",
-    "sentra",
-    "tahun_berdiri",
-    "tahun_data",
+    *KEPT_AS_UPLOADED,
 )
 IGNORE = ""  # mapping target meaning "ignore this column"
 

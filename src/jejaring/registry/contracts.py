@@ -35,18 +35,9 @@ FIRM_COLUMNS: dict[str, str] = {
     "content_hash": "content_hash",
 }
 PRIVATE_COLUMNS = {"owner_name": "nama_pemilik", "phone": "telepon", "email": "email"}
-# intake fields as written to the registry, in the order the content hash covers them (never reorder: a new
-# order changes every firm's content_hash, and the next upload would rewrite the whole registry)
-CLEAN_COLUMNS = (
-    "nib",
-    "nama_usaha",
-    "name_key",
-    "nama_pemilik",
-    "alamat",
-    "province_code",
-    "regency_code",
-    "district_code",
-    "desa",
+# the template's fields from ``latitude`` on: the clean columns keep them under their template names, in template
+# order (intake's template field list ends with them too)
+KEPT_AS_UPLOADED = (
     "latitude",
     "longitude",
     "kbli",
@@ -64,6 +55,20 @@ CLEAN_COLUMNS = (
     "sentra",
     "tahun_berdiri",
     "tahun_data",
+)
+# intake fields as written to the registry, in the order the content hash covers them (never reorder: a new
+# order changes every firm's content_hash, and the next upload would rewrite the whole registry)
+CLEAN_COLUMNS = (
+    "nib",
+    "nama_usaha",
+    "name_key",
+    "nama_pemilik",
+    "alamat",
+    "province_code",
+    "regency_code",
+    "district_code",
+    "desa",
+    *KEPT_AS_UPLOADED,
 )
 # template fields whose presence is recorded in provenance (the written fields, less the derived ones)
 PROVENANCE_FIELDS = tuple(c for c in CLEAN_COLUMNS if c not in ("name_key", "province_code"))
