@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal, get_args
 
 from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,7 +11,7 @@ from sqlalchemy.types import TypeEngine
 
 from jejaring.core.db import Base, UTCDateTime, utcnow
 
-FIRM_ROLES = (
+Role = Literal[
     "ikm",
     "industri_besar",
     "pemasok_bahan_baku",
@@ -18,7 +19,8 @@ FIRM_ROLES = (
     "layanan_purna_jual",
     "eksportir",
     "lembaga_keuangan",
-)
+]
+FIRM_ROLES: tuple[Role, ...] = get_args(Role)
 SIZE_CLASSES = ("kecil", "menengah", "besar")
 SENTRA_DEFINITIONS = ("kemenperin_pp29_2018", "bps")
 

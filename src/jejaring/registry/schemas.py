@@ -9,17 +9,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 
 from jejaring.registry.models import FIRM_ROLES as FIRM_ROLES
 from jejaring.registry.models import SENTRA_DEFINITIONS
-
-Role = Literal[
-    "ikm",
-    "industri_besar",
-    "pemasok_bahan_baku",
-    "distributor",
-    "layanan_purna_jual",
-    "eksportir",
-    "lembaga_keuangan",
-]
-assert set(Role.__args__) == set(FIRM_ROLES)  # type: ignore[attr-defined]
+from jejaring.registry.models import Role as Role
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
