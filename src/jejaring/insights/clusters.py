@@ -45,6 +45,16 @@ def _matrix(session: Session, *, level: str, measure: str, year: int | None) -> 
     return {(r, d): int(v or 0) for r, d, v in session.execute(stmt)}
 
 
+def _totals(matrix: dict[tuple[str, str], int]) -> tuple[dict[str, int], dict[str, int], int]:
+    """Row totals per region, column totals per division and the grand total of a (region, division) matrix."""
+    region_tot: dict[str, int] = defaultdict(int)
+    division_tot: dict[str, int] = defaultdict(int)
+    for (r, d), v in matrix.items():
+        region_tot[r] += v
+        division_tot[d] += v
+    return region_tot, division_tot, sum(region_tot.values())
+
+
 def lq_table(
     session: Session, *, level: str, measure: str, scope: Scope, lang: str, min_value: int = 1
 ) -> list[dict[str, Any]]:
@@ -52,12 +62,7 @@ def lq_table(
     if level not in LEVELS or measure not in MEASURES:
         raise ValueError(f"{level}/{measure}")
     matrix = _matrix(session, level=level, measure=measure, year=scope.year)
-    region_tot: dict[str, int] = defaultdict(int)
-    division_tot: dict[str, int] = defaultdict(int)
-    for (r, d), v in matrix.items():
-        region_tot[r] += v
-        division_tot[d] += v
-    total = sum(region_tot.values())
+    region_tot, division_tot, total = _totals(matrix)
     rows: list[dict[str, Any]] = []
     for (r, d), v in matrix.items():
         province = r if level == "province" else r[:2]
@@ -156,12 +161,7 @@ def sentra_strength(session: Session, *, scope: Scope, lang: str, limit: int = 5
         stmt = stmt.where(Sentra.reference_year == scope.year)
     pairs = session.execute(stmt).all()
     matrix = _matrix(session, level="regency", measure="units", year=None)
-    region_tot: dict[str, int] = defaultdict(int)
-    division_tot: dict[str, int] = defaultdict(int)
-    for (r, d), v in matrix.items():
-        region_tot[r] += v
-        division_tot[d] += v
-    total = sum(region_tot.values())
+    region_tot, division_tot, total = _totals(matrix)
     rows: list[dict[str, Any]] = []
     for sentra in pairs:
         division = (sentra.kbli_code or "")[:2]
