@@ -17,7 +17,7 @@ from jejaring.core.errors import DomainError
 from jejaring.core.i18n import translate, validation_messages
 from jejaring.reference import service as reference_service
 from jejaring.web.deps import LangDep, SessionDep
-from jejaring.web.rendering import render
+from jejaring.web.rendering import paging, render
 
 router = APIRouter(include_in_schema=False)
 AdminDep = Annotated[Actor, Depends(require_role(ADMIN))]
@@ -131,9 +131,7 @@ def audit_page(
     )
     context = {
         "events": events,
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // size)),
+        **paging(total, page, size),
         "province": province or "",
         "action": action or "",
         "provinces": reference_service.list_provinces(session) if actor.role == ADMIN else [],

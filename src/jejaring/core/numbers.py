@@ -37,3 +37,8 @@ def parse_int(text: str) -> int | None:
     if value != int(value):
         raise ValueError(text)
     return int(value)
+
+
+def page_count(total: int, size: int) -> int:
+    """How many pages (or batches) of ``size`` hold ``total`` items: at least one, even when empty."""
+    return max(1, -(-total // size))

@@ -15,7 +15,7 @@ from jejaring.insights.params import InsightsQuery, insights_query
 from jejaring.insights.service import Scope
 from jejaring.reference import catalog
 from jejaring.web.deps import LangDep, SessionDep
-from jejaring.web.rendering import environment, render
+from jejaring.web.rendering import environment, paging, render
 
 router = APIRouter(include_in_schema=False)
 QueryDep = Annotated[InsightsQuery, Depends(insights_query)]
@@ -211,9 +211,7 @@ def issue_page(
         "province": province or None,
         "scope_name": labels.province_names().get(province or "", ""),
         "firms": firms,
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // size)),
+        **paging(total, page, size),
     }
     return render(request, "insights/issue.html", context, lang=lang)
 

@@ -26,6 +26,7 @@ from jejaring.core.config import Settings
 from jejaring.core.db import session_scope, utcnow
 from jejaring.core.dialects import dialect
 from jejaring.core.errors import DomainError
+from jejaring.core.numbers import page_count
 from jejaring.intake import fixes, reader, scope, service, shape
 from jejaring.intake.enums import JobStatus
 from jejaring.intake.fixed_jobs import detached as _detached
@@ -131,7 +132,7 @@ def run_job(
         job.rows_total = total
     source = bulk.BulkSource(snapshot.office, snapshot.file_name, snapshot.uploaded_by, snapshot.id, region)
     size = settings.intake_batch_rows
-    n_batches = max(1, -(-total // size))
+    n_batches = page_count(total, size)
     done = snapshot.batches_done
     for k in range(done, n_batches):
         with session_scope(engine) as s:

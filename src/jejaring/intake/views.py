@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from jejaring.core.i18n import translate
+from jejaring.core.numbers import page_count
 from jejaring.intake import jobs, quarantine, service, shape, uploads
 from jejaring.intake.deps import Uploader, UploaderDep
 from jejaring.intake.enums import JobStatus
@@ -99,7 +100,7 @@ def _job_context(request: Request, session: SessionDep, job: ImportJob, lang: st
         "open_total": total,
         "fixed_total": service.resolved_count(session, job=job),
         "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
+        "pages": page_count(total, PAGE_SIZE),
         "error_text": translate(job.error_key, lang, **json.loads(job.error_params or "{}")) if job.error_key else None,
         "editable": not service.is_fixed_template_job(job),  # sentra rows are corrected in the file and uploaded again
     }

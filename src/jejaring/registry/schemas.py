@@ -7,6 +7,7 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
+from jejaring.core.numbers import page_count
 from jejaring.registry.models import FIRM_ROLES as FIRM_ROLES
 from jejaring.registry.models import SENTRA_DEFINITIONS
 from jejaring.registry.models import Role as Role
@@ -202,7 +203,7 @@ class Page(BaseModel, Generic[T]):
     @property
     def pages(self) -> int:
         """Number of pages."""
-        return max(1, -(-self.total // self.page_size))
+        return page_count(self.total, self.page_size)
 
 
 class FirmUpdate(BaseModel):

@@ -15,7 +15,7 @@ from jejaring.registry import service
 from jejaring.registry.models import FIRM_ROLES, SIZE_CLASSES
 from jejaring.registry.schemas import FirmFilter
 from jejaring.web.deps import LangDep, SessionDep
-from jejaring.web.rendering import render
+from jejaring.web.rendering import paging, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,9 +49,7 @@ def firm_list(
     firms, total = service.search_firms(session, filters=filters, page=page, page_size=size)
     context = {
         "firms": firms,
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // size)),
+        **paging(total, page, size),
         "filters": filters,
         "provinces": reference_service.list_provinces(session),
         "divisions": reference_service.list_kbli(session, level="golongan_pokok"),
@@ -92,9 +90,7 @@ def sentra_list(
     rows, total = service.search_sentra(session, q=q or None, province=province or None, page=page, page_size=size)
     context = {
         "rows": rows,
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // size)),
+        **paging(total, page, size),
         "q": q or "",
         "province": province or "",
         "provinces": reference_service.list_provinces(session),

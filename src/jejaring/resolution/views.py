@@ -13,7 +13,7 @@ from jejaring.reference import wilayah
 from jejaring.resolution import explain, service
 from jejaring.resolution.models import ResolutionRun
 from jejaring.web.deps import LangDep, SessionDep
-from jejaring.web.rendering import render
+from jejaring.web.rendering import paging, render
 
 router = APIRouter(include_in_schema=False)
 COMPARED_FIELDS = ("name", "address", "desa", "kbli_code", "products", "workers", "reference_year")
@@ -38,9 +38,7 @@ def queue_page(
     runs = list(session.scalars(select(ResolutionRun).order_by(ResolutionRun.id.desc()).limit(5)))
     context = {
         "pairs": pairs,
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // 25)),
+        **paging(total, page, 25),
         "province": province or "",
         "fields": COMPARED_FIELDS,
         "runs": runs,

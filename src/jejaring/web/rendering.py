@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from jejaring.core.dates import long_date
 from jejaring.core.i18n import translate
+from jejaring.core.numbers import page_count
 from jejaring.reference import catalog, wilayah
 
 TEMPLATE_PACKAGES = (
@@ -116,3 +117,8 @@ def render(
     response.headers["Vary"] = "HX-Request, Cookie"
     response.headers["Content-Language"] = lang
     return response
+
+
+def paging(total: int, page: int, size: int) -> dict[str, int]:
+    """What a paginated page's context carries: ``total``, ``page`` and ``pages`` (at least one)."""
+    return {"total": total, "page": page, "pages": page_count(total, size)}
