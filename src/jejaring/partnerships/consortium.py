@@ -13,10 +13,9 @@ from jejaring.accounts import audit
 from jejaring.accounts.authz import Forbidden, Unauthenticated
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError
-from jejaring.core.ids import new_public_id
 from jejaring.partnerships import notify, service
-from jejaring.partnerships.enums import MemberRole, PartnershipStatus
-from jejaring.partnerships.models import Agreement, ConsortiumMember, Partnership
+from jejaring.partnerships.enums import MemberRole
+from jejaring.partnerships.models import ConsortiumMember, Partnership
 from jejaring.partnerships.schemas import ConsortiumIn
 from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
@@ -58,23 +57,7 @@ def propose(session: Session, *, actor: Actor, data: ConsortiumIn) -> Partnershi
     if buyer.id in {f.id for f in firms.values()}:
         raise DomainError("partnerships.error.same_firm", field="members")
     lead = firms[leads[0].firm]
-    p = Partnership(
-        public_id=new_public_id("K"),
-        title=data.title,
-        pattern_code=data.pattern,
-        larger_firm_id=buyer.id,
-        smaller_firm_id=lead.id,
-        proposer_firm_id=buyer.id,
-        status=PartnershipStatus.USULAN,
-        origin="consortium",
-        origin_ref=data.origin_ref,
-        programme=data.programme,
-        province_code=lead.province_code,
-        proposal_note=data.note,
-    )
-    session.add(p)
-    session.flush()
-    session.add(Agreement(partnership_id=p.id))
+    p = service.open_proposal(session, data=data, larger=buyer, smaller=lead, proposer=buyer, origin="consortium")
     for m in sorted(data.members, key=lambda m: (m.role != MemberRole.LEAD, -m.share)):
         session.add(
             ConsortiumMember(partnership_id=p.id, firm_id=firms[m.firm].id, role=m.role, share=m.share, unit=data.unit)

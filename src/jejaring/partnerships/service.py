@@ -17,7 +17,7 @@ from jejaring.core.ids import new_public_id
 from jejaring.partnerships import access, notify
 from jejaring.partnerships.enums import REALISED, PartnershipStatus
 from jejaring.partnerships.models import Agreement, ConsortiumMember, Partnership, StatusChange
-from jejaring.partnerships.schemas import ProposalIn
+from jejaring.partnerships.schemas import ConsortiumIn, ProposalIn
 from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
 
@@ -58,6 +58,17 @@ def propose(session: Session, *, actor: Actor, data: ProposalIn) -> Partnership:
     if not reference_service.has_pattern(session, data.pattern):
         raise DomainError("partnerships.error.unknown_pattern", field="pattern", value=data.pattern)
     larger, smaller = sorted((proposer, partner), key=_size_rank, reverse=True)
+    origin = "match" if data.origin_ref else "direct"
+    p = open_proposal(session, data=data, larger=larger, smaller=smaller, proposer=proposer, origin=origin)
+    _log(session, p, None, PartnershipStatus.USULAN, actor, proposer.id, data.note)
+    notify.notify(session, firm_id=partner.id, partnership=p, kind="proposal", key="partnerships.note.proposal")
+    return p
+
+
+def open_proposal(
+    session: Session, *, data: ProposalIn | ConsortiumIn, larger: Firm, smaller: Firm, proposer: Firm, origin: str
+) -> Partnership:
+    """A new proposed partnership (in the smaller party's province) with its empty agreement, flushed."""
     p = Partnership(
         public_id=new_public_id("K"),
         title=data.title,
@@ -66,7 +77,7 @@ def propose(session: Session, *, actor: Actor, data: ProposalIn) -> Partnership:
         smaller_firm_id=smaller.id,
         proposer_firm_id=proposer.id,
         status=PartnershipStatus.USULAN,
-        origin="match" if data.origin_ref else "direct",
+        origin=origin,
         origin_ref=data.origin_ref,
         programme=data.programme,
         province_code=smaller.province_code,
@@ -75,8 +86,6 @@ def propose(session: Session, *, actor: Actor, data: ProposalIn) -> Partnership:
     session.add(p)
     session.flush()
     session.add(Agreement(partnership_id=p.id))
-    _log(session, p, None, PartnershipStatus.USULAN, actor, proposer.id, data.note)
-    notify.notify(session, firm_id=partner.id, partnership=p, kind="proposal", key="partnerships.note.proposal")
     return p
 
 
