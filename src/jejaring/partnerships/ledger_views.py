@@ -3,6 +3,8 @@ attachment kept before the form is processed; attaching a file later; downloads 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from starlette.datastructures import UploadFile
@@ -12,7 +14,7 @@ from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError
 from jejaring.partnerships import attachments, ledger, service
 from jejaring.partnerships.enums import AttachmentTarget
-from jejaring.partnerships.models import Partnership
+from jejaring.partnerships.models import Delivery, Invoice, Partnership, Payment, PurchaseOrder
 from jejaring.partnerships.pages import act, form_model
 from jejaring.partnerships.schemas import DeliveryIn, InvoiceIn, OrderIn, PaymentIn
 from jejaring.web.deps import LangDep, SessionDep
@@ -37,20 +39,37 @@ async def _keep_upload(request: Request, actor: Actor, extra: dict[str, str]) ->
     return kept
 
 
-@router.post("/partnerships/{public_id}/orders")
-async def add_order(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
-    """Record a purchase order (with the PO document, optionally)."""
-    extra: dict[str, str] = {}
+async def _record_with_file(
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    lang: str,
+    public_id: str,
+    kind: AttachmentTarget,
+    write: Callable[[Partnership], Awaitable[PurchaseOrder | Delivery | Invoice | Payment]],
+    anchor: str,
+    form: str | None = None,
+) -> Response:
+    """Keep the posted file first, ``write`` the ledger record, then attach the file to it (when one came)."""
+    extra: dict[str, str] = {"form": form} if form else {}
 
     async def do(p: Partnership) -> None:
         kept = await _keep_upload(request, actor, extra)
-        order = ledger.add_order(session, actor=actor, partnership=p, data=await form_model(request, OrderIn))
+        row = await write(p)
         if kept:
-            attachments.attach(
-                session, actor=actor, partnership=p, kind=AttachmentTarget.ORDER, target_id=order.id, file=kept
-            )
+            attachments.attach(session, actor=actor, partnership=p, kind=kind, target_id=row.id, file=kept)
 
-    return await act(request, session, actor, lang, public_id, do, "#orders", extra=extra)
+    return await act(request, session, actor, lang, public_id, do, anchor, extra=extra)
+
+
+@router.post("/partnerships/{public_id}/orders")
+async def add_order(public_id: str, request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
+    """Record a purchase order (with the PO document, optionally)."""
+
+    async def write(p: Partnership) -> PurchaseOrder:
+        return ledger.add_order(session, actor=actor, partnership=p, data=await form_model(request, OrderIn))
+
+    return await _record_with_file(request, session, actor, lang, public_id, AttachmentTarget.ORDER, write, "#orders")
 
 
 @router.post("/partnerships/{public_id}/orders/{order_id}/deliveries")
@@ -58,19 +77,14 @@ async def add_delivery(
     public_id: str, order_id: int, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
 ) -> Response:
     """Record a delivery with its BAST (and the BAST scan, optionally)."""
-    extra: dict[str, str] = {"form": "delivery"}
 
-    async def do(p: Partnership) -> None:
-        kept = await _keep_upload(request, actor, extra)
+    async def write(p: Partnership) -> Delivery:
         order = ledger.get_order(session, p, order_id)
         data = await form_model(request, DeliveryIn)
-        delivery = ledger.add_delivery(session, actor=actor, partnership=p, order=order, data=data)
-        if kept:
-            attachments.attach(
-                session, actor=actor, partnership=p, kind=AttachmentTarget.DELIVERY, target_id=delivery.id, file=kept
-            )
+        return ledger.add_delivery(session, actor=actor, partnership=p, order=order, data=data)
 
-    return await act(request, session, actor, lang, public_id, do, f"#order-{order_id}", extra=extra)
+    kind, anchor = AttachmentTarget.DELIVERY, f"#order-{order_id}"
+    return await _record_with_file(request, session, actor, lang, public_id, kind, write, anchor, form="delivery")
 
 
 @router.post("/partnerships/{public_id}/orders/{order_id}/invoices")
@@ -78,19 +92,14 @@ async def add_invoice(
     public_id: str, order_id: int, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
 ) -> Response:
     """Invoice delivered goods (with the invoice PDF or photo, optionally)."""
-    extra: dict[str, str] = {"form": "invoice"}
 
-    async def do(p: Partnership) -> None:
-        kept = await _keep_upload(request, actor, extra)
+    async def write(p: Partnership) -> Invoice:
         order = ledger.get_order(session, p, order_id)
         data = await form_model(request, InvoiceIn)
-        invoice = ledger.add_invoice(session, actor=actor, partnership=p, order=order, data=data)
-        if kept:
-            attachments.attach(
-                session, actor=actor, partnership=p, kind=AttachmentTarget.INVOICE, target_id=invoice.id, file=kept
-            )
+        return ledger.add_invoice(session, actor=actor, partnership=p, order=order, data=data)
 
-    return await act(request, session, actor, lang, public_id, do, f"#order-{order_id}", extra=extra)
+    kind, anchor = AttachmentTarget.INVOICE, f"#order-{order_id}"
+    return await _record_with_file(request, session, actor, lang, public_id, kind, write, anchor, form="invoice")
 
 
 @router.post("/partnerships/{public_id}/invoices/{invoice_id}/payments")
@@ -98,19 +107,14 @@ async def add_payment(
     public_id: str, invoice_id: int, request: Request, session: SessionDep, lang: LangDep, actor: UserDep
 ) -> Response:
     """Record a payment (with the transfer receipt, optionally)."""
-    extra: dict[str, str] = {}
 
-    async def do(p: Partnership) -> None:
-        kept = await _keep_upload(request, actor, extra)
+    async def write(p: Partnership) -> Payment:
         invoice = ledger.get_invoice(session, p, invoice_id)
         data = await form_model(request, PaymentIn)
-        payment = ledger.add_payment(session, actor=actor, partnership=p, invoice=invoice, data=data)
-        if kept:
-            attachments.attach(
-                session, actor=actor, partnership=p, kind=AttachmentTarget.PAYMENT, target_id=payment.id, file=kept
-            )
+        return ledger.add_payment(session, actor=actor, partnership=p, invoice=invoice, data=data)
 
-    return await act(request, session, actor, lang, public_id, do, f"#invoice-{invoice_id}", extra=extra)
+    kind, anchor = AttachmentTarget.PAYMENT, f"#invoice-{invoice_id}"
+    return await _record_with_file(request, session, actor, lang, public_id, kind, write, anchor)
 
 
 @router.post("/partnerships/{public_id}/attachments")
