@@ -48,16 +48,23 @@ def agreement_period(partnership: Partnership) -> tuple[date, date] | None:
     return ag.start_date, end
 
 
+def _dmy(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
 def _check_in_period(partnership: Partnership, day: date, field: str) -> None:
     period = agreement_period(partnership)
     if period is not None and not period[0] <= day <= period[1]:
         raise DomainError(
-            "partnerships.error.outside_period",
-            field=field,
-            day=day.strftime("%d-%m-%Y"),
-            start=period[0].strftime("%d-%m-%Y"),
-            end=period[1].strftime("%d-%m-%Y"),
+            "partnerships.error.outside_period", field=field, day=_dmy(day), start=_dmy(period[0]), end=_dmy(period[1])
         )
+
+
+def _not_before(day: date, first: date, key: str, field: str, first_as: str = "ordered_on") -> None:
+    """Refuse a ``day`` before the record it follows (a delivery or invoice before its order, a payment before
+    its invoice); the message names both dates, the earlier one as ``first_as``."""
+    if day < first:
+        raise DomainError(key, field=field, day=_dmy(day), **{first_as: _dmy(first)})
 
 
 def add_order(session: Session, *, actor: Actor, partnership: Partnership, data: OrderIn) -> PurchaseOrder:
@@ -99,13 +106,7 @@ def add_delivery(
     """Record a delivery and its handover record (BAST); deliveries may not exceed the order."""
     firm_id = access.require_party(actor, partnership)
     _require_active(partnership)
-    if data.delivered_on < order.issued_on:
-        raise DomainError(
-            "partnerships.error.delivery_before_order",
-            field="delivered_on",
-            day=data.delivered_on.strftime("%d-%m-%Y"),
-            ordered_on=order.issued_on.strftime("%d-%m-%Y"),
-        )
+    _not_before(data.delivered_on, order.issued_on, "partnerships.error.delivery_before_order", "delivered_on")
     _check_in_period(partnership, data.delivered_on, "delivered_on")
     if data.accepted and delivered_quantity(order) + data.quantity > order.quantity + 1e-9:
         remaining = max(order.quantity - delivered_quantity(order), 0)
@@ -145,13 +146,7 @@ def add_invoice(
     """Invoice delivered goods; due after the agreement's payment period; never more than was delivered."""
     firm_id = access.require_party(actor, partnership)
     _require_active(partnership)
-    if data.issued_on < order.issued_on:
-        raise DomainError(
-            "partnerships.error.invoice_before_order",
-            field="issued_on",
-            day=data.issued_on.strftime("%d-%m-%Y"),
-            ordered_on=order.issued_on.strftime("%d-%m-%Y"),
-        )
+    _not_before(data.issued_on, order.issued_on, "partnerships.error.invoice_before_order", "issued_on")
     deliverable_value = round(delivered_quantity(order) * order.unit_price)
     if invoiced_amount(order) + data.amount > deliverable_value:
         raise DomainError(
@@ -220,13 +215,7 @@ def add_payment(
 ) -> Payment:
     """Record a payment (either party); never more than the outstanding amount."""
     firm_id = access.require_party(actor, partnership)
-    if data.paid_on < invoice.issued_on:
-        raise DomainError(
-            "partnerships.error.payment_before_invoice",
-            field="paid_on",
-            day=data.paid_on.strftime("%d-%m-%Y"),
-            issued_on=invoice.issued_on.strftime("%d-%m-%Y"),
-        )
+    _not_before(data.paid_on, invoice.issued_on, "partnerships.error.payment_before_invoice", "paid_on", "issued_on")
     outstanding = invoice.amount - paid_amount(invoice)
     if data.amount > outstanding:
         raise DomainError("partnerships.error.over_payment", field="amount", outstanding=outstanding)
