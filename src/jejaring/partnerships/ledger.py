@@ -37,6 +37,28 @@ def _audit(session: Session, actor: Actor, p: Partnership, action: str, after: d
     audit.log(session, actor, action, "partnership", p, after=after)
 
 
+def _record(
+    session: Session,
+    actor: Actor,
+    p: Partnership,
+    firm_id: int,
+    row: object,
+    *,
+    kind: str,
+    after: dict[str, Any],
+    parent: object = None,
+    **note: Any,
+) -> None:
+    """Write a ledger ``row`` (reloading the ``parent`` whose totals it changes), audit it as
+    ``partnership.<kind>`` and tell the other parties (``partnerships.note.<kind>``)."""
+    session.add(row)
+    session.flush()
+    if parent is not None:
+        session.refresh(parent)
+    _audit(session, actor, p, f"partnership.{kind}", after)
+    _tell(session, p, firm_id, kind=kind, key=f"partnerships.note.{kind}", **note)
+
+
 def agreement_period(partnership: Partnership) -> tuple[date, date] | None:
     """First and last day of the agreement (start date plus its duration in months), when both are set."""
     ag = partnership.agreement
@@ -73,17 +95,7 @@ def add_order(session: Session, *, actor: Actor, partnership: Partnership, data:
     _require_active(partnership)
     _check_in_period(partnership, data.issued_on, "issued_on")
     order = PurchaseOrder(partnership_id=partnership.id, **data.model_dump())
-    session.add(order)
-    session.flush()
-    _audit(session, actor, partnership, "partnership.order", data.model_dump())
-    _tell(
-        session,
-        partnership,
-        firm_id,
-        kind="order",
-        key="partnerships.note.order",
-        number=data.number,
-    )
+    _record(session, actor, partnership, firm_id, order, kind="order", after=data.model_dump(), number=data.number)
     return order
 
 
@@ -120,18 +132,9 @@ def add_delivery(
             unit=order.unit,
         )
     delivery = Delivery(order_id=order.id, **data.model_dump())
-    session.add(delivery)
-    session.flush()
-    session.refresh(order)
-    _audit(session, actor, partnership, "partnership.delivery", {"order": order.number, **data.model_dump()})
-    _tell(
-        session,
-        partnership,
-        firm_id,
-        kind="delivery",
-        key="partnerships.note.delivery",
-        bast=data.bast_number,
-    )
+    after = {"order": order.number, **data.model_dump()}
+    note = {"bast": data.bast_number}
+    _record(session, actor, partnership, firm_id, delivery, kind="delivery", after=after, parent=order, **note)
     return delivery
 
 
@@ -163,19 +166,9 @@ def add_invoice(
         amount=data.amount,
         due_on=data.issued_on + timedelta(days=period or 0),
     )
-    session.add(invoice)
-    session.flush()
-    session.refresh(order)
-    _audit(session, actor, partnership, "partnership.invoice", {"order": order.number, **data.model_dump()})
-    _tell(
-        session,
-        partnership,
-        firm_id,
-        kind="invoice",
-        key="partnerships.note.invoice",
-        number=data.number,
-        due=invoice.due_on.isoformat(),
-    )
+    after = {"order": order.number, **data.model_dump()}
+    note = {"number": data.number, "due": invoice.due_on.isoformat()}
+    _record(session, actor, partnership, firm_id, invoice, kind="invoice", after=after, parent=order, **note)
     return invoice
 
 
@@ -220,18 +213,9 @@ def add_payment(
     if data.amount > outstanding:
         raise DomainError("partnerships.error.over_payment", field="amount", outstanding=outstanding)
     payment = Payment(invoice_id=invoice.id, **data.model_dump())
-    session.add(payment)
-    session.flush()
-    session.refresh(invoice)
-    _audit(session, actor, partnership, "partnership.payment", {"invoice": invoice.number, **data.model_dump()})
-    _tell(
-        session,
-        partnership,
-        firm_id,
-        kind="payment",
-        key="partnerships.note.payment",
-        number=invoice.number,
-    )
+    after = {"invoice": invoice.number, **data.model_dump()}
+    note = {"number": invoice.number}
+    _record(session, actor, partnership, firm_id, payment, kind="payment", after=after, parent=invoice, **note)
     return payment
 
 
