@@ -26,54 +26,26 @@ from jejaring.registry.models import (
     Sentra,
     SentraMembership,
 )
-from jejaring.registry.network import (
-    active_firm_ids_changed_since as active_firm_ids_changed_since,
-)
+from jejaring.registry.network import active_firm_ids_changed_since as active_firm_ids_changed_since
 from jejaring.registry.network import (  # reads other domains use, re-exported
     count_firms as count_firms,
 )
-from jejaring.registry.network import (
-    find_by_nib as find_by_nib,
-)
-from jejaring.registry.network import (
-    firm_by_id as firm_by_id,
-)
-from jejaring.registry.network import (
-    firm_id_of as firm_id_of,
-)
-from jejaring.registry.network import (
-    firm_ids_changed_after as firm_ids_changed_after,
-)
-from jejaring.registry.network import (
-    firm_ids_in_province as firm_ids_in_province,
-)
-from jejaring.registry.network import (
-    firms_by_ids as firms_by_ids,
-)
-from jejaring.registry.network import (
-    firms_by_nib as firms_by_nib,
-)
-from jejaring.registry.network import (
-    ids_by_source as ids_by_source,
-)
-from jejaring.registry.network import (
-    last_change as last_change,
-)
-from jejaring.registry.network import (
-    last_firm_id as last_firm_id,
-)
+from jejaring.registry.network import find_by_nib as find_by_nib
+from jejaring.registry.network import firm_by_id as firm_by_id
+from jejaring.registry.network import firm_id_of as firm_id_of
+from jejaring.registry.network import firm_ids_changed_after as firm_ids_changed_after
+from jejaring.registry.network import firm_ids_in_province as firm_ids_in_province
+from jejaring.registry.network import firms_by_ids as firms_by_ids
+from jejaring.registry.network import firms_by_nib as firms_by_nib
+from jejaring.registry.network import ids_by_source as ids_by_source
+from jejaring.registry.network import last_change as last_change
+from jejaring.registry.network import last_firm_id as last_firm_id
 from jejaring.registry.network import (  # columns for the ecosystem's vectorised gap finder
     network_firm_frame as network_firm_frame,
 )
-from jejaring.registry.network import (
-    network_firms as network_firms,
-)
-from jejaring.registry.network import (
-    network_role_frame as network_role_frame,
-)
-from jejaring.registry.network import (
-    network_sentra as network_sentra,
-)
+from jejaring.registry.network import network_firms as network_firms
+from jejaring.registry.network import network_role_frame as network_role_frame
+from jejaring.registry.network import network_sentra as network_sentra
 from jejaring.registry.schemas import FirmCreate, FirmFilter, SentraCreate
 
 SMALL_MAX_WORKERS = 19
@@ -125,6 +97,24 @@ def _check_codes(session: Session, data: FirmCreate | SentraCreate) -> tuple[str
     if data.kbli_code is not None and not reference_service.has_kbli(session, data.kbli_code):
         raise DomainError("error.unknown_kbli", field="kbli_code", value=data.kbli_code)
     return reg["province_code"], district
+
+
+def _add_source(
+    session: Session, source: SourceInfo, entity_type: str, entity_id: int, year: int | None, fields: str
+) -> None:
+    """Provenance of a new firm or sentra: the office, file and row it came from (the source's year first)."""
+    session.add(
+        RecordSource(
+            entity_type=entity_type,
+            entity_id=entity_id,
+            source_office=source.office,
+            file_name=source.file_name,
+            row_number=source.row_number,
+            reference_year=source.reference_year or year,
+            uploaded_by=source.uploaded_by,
+            fields=fields,
+        )
+    )
 
 
 def _unique_public_id(session: Session, prefix: str) -> str:
@@ -182,18 +172,7 @@ def create_firm(session: Session, *, data: FirmCreate, source: SourceInfo | None
     session.flush()
     if source is not None:
         fields = ",".join(sorted(k for k, v in data.model_dump(exclude_defaults=True).items() if v is not None))
-        session.add(
-            RecordSource(
-                entity_type="firm",
-                entity_id=firm.id,
-                source_office=source.office,
-                file_name=source.file_name,
-                row_number=source.row_number,
-                reference_year=source.reference_year or data.reference_year,
-                uploaded_by=source.uploaded_by,
-                fields=fields,
-            )
-        )
+        _add_source(session, source, "firm", firm.id, data.reference_year, fields)
     session.flush()
     return firm
 
@@ -326,18 +305,7 @@ def create_sentra(session: Session, *, data: SentraCreate, source: SourceInfo | 
     session.add(sentra)
     session.flush()
     if source is not None:
-        session.add(
-            RecordSource(
-                entity_type="sentra",
-                entity_id=sentra.id,
-                source_office=source.office,
-                file_name=source.file_name,
-                row_number=source.row_number,
-                reference_year=source.reference_year or data.reference_year,
-                uploaded_by=source.uploaded_by,
-                fields="",
-            )
-        )
+        _add_source(session, source, "sentra", sentra.id, data.reference_year, "")
     return sentra
 
 
