@@ -10,6 +10,7 @@ from rich.console import Console
 
 from jejaring.accounts import cli as accounts_cli
 from jejaring.capability import cli as capability_cli
+from jejaring.core.cli import JSON_OPTION
 from jejaring.core.config import Settings, get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.ecosystem import cli as ecosystem_cli
@@ -193,7 +194,7 @@ def reference_load() -> None:
 
 
 @reference_app.command("stats")
-def reference_stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def reference_stats(as_json: bool = JSON_OPTION) -> None:
     """Row counts of every reference table and KBLI codes per level."""
     from jejaring.reference import service as reference_service
 

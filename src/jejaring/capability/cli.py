@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import typer
 from rich.console import Console
 
 from jejaring.accounts.roles import Actor, system_actor
+from jejaring.core.cli import JSON_OPTION, echo_json
 from jejaring.core.db import session_scope
 
 app = typer.Typer(help="Kesiapan usaha: assessments, gaps, development plans and programmes.", no_args_is_help=True)
@@ -27,7 +27,7 @@ def assess(
     firm: str = typer.Argument(..., help="Public ID of the firm."),
     answer: list[str] = typer.Option([], "--answer", "-a", help="criterion=value (repeatable); none: show current."),
     note: str = typer.Option("", help="A note stored with the assessment."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the firm's current assessment, or record a new version with --answer code=value."""
     from jejaring.capability import service
@@ -43,7 +43,7 @@ def assess(
             _, row = service.latest_for(session, actor=_actor(), firm_public_id=firm)
         out = service.summary(row) if row else None
     if as_json:
-        typer.echo(json.dumps(out, ensure_ascii=False))
+        echo_json(out)
     elif out is None:
         console.print("No assessment yet.")
     else:
@@ -61,7 +61,7 @@ def plan(
     budget: int = typer.Option(5_000_000, help="What the firm can spend, Rupiah."),
     months: float = typer.Option(12, help="Time limit in months."),
     lang: str = typer.Option("id", help="id or en."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Gaps to a market, pattern or buyer's need, and the plan that closes most of them."""
     from jejaring.capability import service
@@ -80,7 +80,7 @@ def plan(
             "gaps": [g.to_json() for g in found],
             "plan": result.to_json(),
         }
-        typer.echo(json.dumps(out, ensure_ascii=False))
+        echo_json(out)
         return
     console.print(f"[bold]{target.label}[/bold]")
     for n in target.notes:
@@ -106,7 +106,7 @@ def seed(
 
 
 @programmes_app.command("list")
-def programmes_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def programmes_list(as_json: bool = JSON_OPTION) -> None:
     """Every programme."""
     from jejaring.capability import programmes
 
@@ -116,7 +116,7 @@ def programmes_list(as_json: bool = typer.Option(False, "--json", help="Print JS
             for p in programmes.visible(session, actor=_actor())
         ]
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False))
+        echo_json(rows)
         return
     for r in rows:
         console.print(f"{r['id']}  {r['province']} {r['year']} {r['status']:8} {r['name']}")
@@ -154,7 +154,7 @@ def programmes_create(
 def programmes_rank(
     programme: str = typer.Argument(..., help="Programme public ID."),
     limit: int = typer.Option(20, help="How many."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """IKM of the programme's province ranked by expected gain per Rp1 juta."""
     from jejaring.capability import programmes
@@ -164,7 +164,7 @@ def programmes_rank(
         found = programmes.candidates(session, actor=_actor(), programme=p, limit=limit)
         rows = [{"firm": r["firm"].public_id, "name": r["firm"].name, **r["candidate"].__dict__} for r in found["rows"]]
     if as_json:
-        typer.echo(json.dumps({"ranked": found["ranked"], "items": rows}, ensure_ascii=False))
+        echo_json({"ranked": found["ranked"], "items": rows})
         return
     for r in rows:
         console.print(f"{r['firm']}  gain {r['gain']:6.2f}  per Rp1 jt {r['gain_per_million']:8.4f}  {r['name']}")
@@ -198,7 +198,7 @@ def programmes_status(
 @programmes_app.command("outcomes")
 def programmes_outcomes(
     by: str = typer.Option("programme", help="programme, province or year."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Before/after scores, certificates obtained and partnerships per programme, province or year."""
     from jejaring.capability import programmes
@@ -206,7 +206,7 @@ def programmes_outcomes(
     with session_scope() as session:
         rows = programmes.outcomes(session, actor=_actor(), by=by)
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False))
+        echo_json(rows)
         return
     for r in rows:
         console.print(r)

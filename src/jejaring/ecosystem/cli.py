@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from jejaring.core.cli import JSON_OPTION, echo_json
 from jejaring.core.db import session_scope
 
 app = typer.Typer(help="Ekosistem: keterkaitan (links), kesenjangan (gaps), ringkasan.", no_args_is_help=True)
@@ -16,13 +16,15 @@ console = Console()
 PROVINCE = typer.Option(None, "--province", help="Province code, e.g. 33.")
 REGENCY = typer.Option(None, "--regency", help="Regency code, e.g. 33.20.")
 SENTRA = typer.Option(None, "--sentra", help="Sentra public ID.")
-AS_JSON = typer.Option(False, "--json", help="Print JSON.")
 LANG = typer.Option("id", "--lang", help="Language of the reasons (id or en).")
 
 
 @app.command("links")
 def links(
-    province: str | None = PROVINCE, regency: str | None = REGENCY, sentra: str | None = SENTRA, as_json: bool = AS_JSON
+    province: str | None = PROVINCE,
+    regency: str | None = REGENCY,
+    sentra: str | None = SENTRA,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """The links of a place (operator view, values included)."""
     from jejaring.accounts.roles import system_actor
@@ -32,7 +34,7 @@ def links(
         place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
         rows = reports.links_for(session, actor=system_actor("cli"), place=place, limit=100_000)
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False))
+        echo_json(rows)
         return
     table = Table("firm", "kind", "partner", "value/year")
     for r in rows:
@@ -45,7 +47,7 @@ def gaps(
     province: str | None = PROVINCE,
     regency: str | None = REGENCY,
     sentra: str | None = SENTRA,
-    as_json: bool = AS_JSON,
+    as_json: bool = JSON_OPTION,
     lang: str = LANG,
     limit: int = typer.Option(0, help="Show only the first N (0: all)."),
 ) -> None:
@@ -57,7 +59,7 @@ def gaps(
         found = reports.gaps_for(session, place)
     found = found[:limit] if limit else found
     if as_json:
-        typer.echo(json.dumps([g.as_dict(lang) for g in found], ensure_ascii=False))
+        echo_json([g.as_dict(lang) for g in found])
         return
     table = Table("kind", "place", "score", "reason")
     for g in found:
@@ -67,7 +69,10 @@ def gaps(
 
 @app.command("summary")
 def summary(
-    province: str | None = PROVINCE, regency: str | None = REGENCY, sentra: str | None = SENTRA, as_json: bool = AS_JSON
+    province: str | None = PROVINCE,
+    regency: str | None = REGENCY,
+    sentra: str | None = SENTRA,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Share of IKM with at least one link of each kind."""
     from jejaring.ecosystem import reports
@@ -76,7 +81,7 @@ def summary(
         place, label = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
         data = reports.summary(session, place)
     if as_json:
-        typer.echo(json.dumps({"place": label, **data}, ensure_ascii=False))
+        echo_json({"place": label, **data})
         return
     console.print(f"{label}: {data['ikm']} IKM, {data['linked']} with at least one link")
     for kind, v in data["kinds"].items():

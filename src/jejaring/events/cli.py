@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from jejaring.core.cli import JSON_OPTION, echo_json
 from jejaring.core.db import session_scope
 
 app = typer.Typer(help="Temu bisnis: business-matching events and their meeting schedule.", no_args_is_help=True)
@@ -88,7 +88,7 @@ def schedule(
 @app.command("report")
 def report(
     event_id: str = typer.Argument("", help="An event's public ID (empty: all events)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Meetings → interest → proposals → agreements → first orders → value."""
     from jejaring.accounts.roles import system_actor
@@ -98,7 +98,7 @@ def report(
         event = service.get_event(session, public_id=event_id) if event_id else None
         rows = agenda.report(session, actor=system_actor("cli"), event=event)
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, default=str))
+        echo_json(rows, default=str)
         return
     table = Table(*(rows[0].keys() if rows else ["event"]))
     for r in rows:

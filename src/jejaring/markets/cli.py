@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 
+from jejaring.core.cli import echo_json
 from jejaring.core.db import session_scope
 
 app = typer.Typer(help="Export markets: trade data, indicators and recommendations.", no_args_is_help=True)
@@ -17,7 +17,7 @@ console = Console()
 
 def _out(data: Any, as_json: bool, text: str) -> None:
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        echo_json(data, indent=2, default=str)
     else:
         console.print(text)
 

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from jejaring.accounts.roles import system_actor
+from jejaring.core.cli import JSON_OPTION, echo_json
 from jejaring.core.config import get_settings
 from jejaring.core.db import get_engine, session_scope
 from jejaring.core.errors import DomainError
@@ -37,7 +38,7 @@ def _fail(exc: Exception, lang: str = "id") -> typer.Exit:
 
 def _print_outcome(data: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo_json(data, indent=2)
         return
     u = data.get("understood") or {}
     read = "; ".join(f"{k}: {v}" for k, v in (u.get("read_from") or {}).items())
@@ -69,7 +70,7 @@ def match(
     price_max: int | None = typer.Option(None, "--price-max", help="Budget: highest price per --unit (Rupiah)."),
     limit: int = typer.Option(20, "--limit", min=1, max=100),
     lang: str = typer.Option("id", "--lang", help="Language of the explanations: id or en."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Find, rank and explain partners for a need; propose a consortium when no single firm suffices."""
     from jejaring.matching import search
@@ -151,7 +152,7 @@ def index_eval(
 
     report = evaluation.run()
     if as_json:
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        echo_json(report, indent=2)
         return
     if verbose:
         for q in report["queries"]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from jejaring.core.cli import JSON_OPTION, echo_json
 from jejaring.core.db import session_scope
 
 app = typer.Typer(help="Kemitraan (PP 7/2021): overdue alerts, realised outcomes, listings.", no_args_is_help=True)
@@ -29,7 +29,7 @@ def check_overdue(today: str = typer.Option("", help="Date to check against (YYY
 @app.command("outcomes")
 def outcome_figures(
     by: str = typer.Option("total", help="total, province, sector, pattern or programme."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Realised outcomes: proposals → agreements → orders → value delivered and paid → on-time rate."""
     from jejaring.partnerships import outcomes
@@ -39,7 +39,7 @@ def outcome_figures(
     with session_scope() as session:
         rows = outcomes.outcome_metrics(session, by=by)
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False))
+        echo_json(rows)
         return
     table = Table(*rows[0].keys()) if rows else Table("group")
     for r in rows:

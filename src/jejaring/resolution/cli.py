@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from jejaring.accounts.roles import system_actor
+from jejaring.core.cli import echo_json
 from jejaring.core.db import session_scope
 
 app = typer.Typer(help="Entity resolution: one firm, one record.", invoke_without_command=True)
@@ -47,7 +46,7 @@ def resolve(
             }
             clusters = service.clusters(session, only_multi=only_multi) if as_json else None
     if as_json:
-        typer.echo(json.dumps({"clusters": clusters}, ensure_ascii=False))
+        echo_json({"clusters": clusters})
     else:
         console.print(summary)
 
