@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -49,12 +50,7 @@ def _cards(head: tables.Table) -> dict[str, dict[str, Any]]:
 @router.get("/insights")
 def dashboard(request: Request, session: SessionDep, lang: LangDep, query: QueryDep) -> Response:
     """The national (or one province's) picture: headline, map, charts and breakdowns."""
-    body = cache.memo(
-        session,
-        ("dashboard-html", query.params(), lang, request.url.query),
-        lambda: _render_body("insights/_dashboard.html", _dashboard_context(request, session, lang, query), lang),
-    )
-    return _page(request, session, lang, query, "insights/dashboard.html", body)
+    return _memo_page(request, session, lang, query, "dashboard", _dashboard_context)
 
 
 def _render_body(template: str, context: dict[str, Any], lang: str) -> str:
@@ -64,6 +60,23 @@ def _render_body(template: str, context: dict[str, Any], lang: str) -> str:
         return translate(key, lang, **params)
 
     return environment().get_template(template).render({**context, "t": t, "lang": lang})
+
+
+def _memo_page(
+    request: Request,
+    session: Any,
+    lang: str,
+    query: InsightsQuery,
+    name: str,
+    context: Callable[[Request, Any, str, InsightsQuery], dict[str, Any]],
+) -> Response:
+    """``insights/<name>.html`` around its body ``insights/_<name>.html``, memoised per scope, language and query."""
+    body = cache.memo(
+        session,
+        (f"{name}-html", query.params(), lang, request.url.query),
+        lambda: _render_body(f"insights/_{name}.html", context(request, session, lang, query), lang),
+    )
+    return _page(request, session, lang, query, f"insights/{name}.html", body)
 
 
 def _page(request: Request, session: Any, lang: str, query: InsightsQuery, template: str, body: str) -> Response:
@@ -131,12 +144,7 @@ def _dashboard_context(request: Request, session: Any, lang: str, query: Insight
 @router.get("/insights/clusters")
 def clusters_page(request: Request, session: SessionDep, lang: LangDep, query: QueryDep) -> Response:
     """Location quotients, specialisation ranking and sentra strength."""
-    body = cache.memo(
-        session,
-        ("clusters-html", query.params(), lang, request.url.query),
-        lambda: _render_body("insights/_clusters.html", _clusters_context(request, session, lang, query), lang),
-    )
-    return _page(request, session, lang, query, "insights/clusters.html", body)
+    return _memo_page(request, session, lang, query, "clusters", _clusters_context)
 
 
 def _clusters_context(request: Request, session: Any, lang: str, query: InsightsQuery) -> dict[str, Any]:
