@@ -6,9 +6,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import ActorDep, UserDep
@@ -22,16 +20,10 @@ from jejaring.reference import catalog
 from jejaring.reference import service as reference_service
 from jejaring.registry import service as registry_service
 from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.forms import validated
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def _validated(model: Any, data: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False)) from exc
 
 
 def _provinces(session: Session) -> dict[str, str]:
@@ -103,7 +95,7 @@ async def intervention_add(request: Request, session: SessionDep, actor: UserDep
     data["province_code"] = form.get("province_code") or None
     data["lifts"] = _pairs(form.get("lifts"))
     data["requires"] = _pairs(form.get("requires"))
-    interventions.add(session, actor=actor, data=_validated(InterventionIn, data))
+    interventions.add(session, actor=actor, data=validated(InterventionIn, data))
     return RedirectResponse("/capability/criteria#interventions", status_code=303)
 
 
@@ -155,7 +147,7 @@ def firm_page(
         "precheck": precheck.tkdn_ik(firm, lang),
     }
     if (kind == "market" and region) or (kind == "pattern" and pattern) or (kind == "need" and need):
-        data = _validated(
+        data = validated(
             PlanIn,
             {
                 "kind": kind,
@@ -192,7 +184,7 @@ async def assess_submit(public_id: str, request: Request, session: SessionDep, a
         raw = form.get(c.code)
         answers[c.code] = int(raw) if isinstance(raw, str) and raw.isdigit() else None
     note = form.get("note")
-    data = _validated(AssessmentIn, {"firm": public_id, "answers": answers, "note": note or None})
+    data = validated(AssessmentIn, {"firm": public_id, "answers": answers, "note": note or None})
     programme = form.get("programme")
     if isinstance(programme, str) and programme:
         p = programmes.get(session, actor=actor, public_id=programme)
@@ -228,7 +220,7 @@ def programmes_page(request: Request, session: SessionDep, lang: LangDep, actor:
 async def programme_create(request: Request, session: SessionDep, actor: UserDep) -> Response:
     """Create a programme."""
     form = await request.form()
-    data = _validated(
+    data = validated(
         ProgrammeIn,
         {
             "name": form.get("name"),
@@ -288,7 +280,7 @@ async def programme_status(
 ) -> Response:
     """Record participation, completion or dropping out."""
     form = await request.form()
-    data = _validated(EnrolmentStatusIn, {"status": form.get("status")})
+    data = validated(EnrolmentStatusIn, {"status": form.get("status")})
     p = programmes.get(session, actor=actor, public_id=public_id)
     e = programmes.get_enrolment(session, programme=p, firm_public_id=firm)
     programmes.set_status(session, actor=actor, programme=p, enrolment=e, status=data.status)

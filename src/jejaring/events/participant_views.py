@@ -15,9 +15,10 @@ from jejaring.core.db import utcnow
 from jejaring.events import agenda, requests, service
 from jejaring.events.models import Event, MeetingRequest, Participant
 from jejaring.events.schemas import OutcomeIn, RegistrationIn, RequestIn
-from jejaring.events.views import form_model, slot_labels
+from jejaring.events.views import slot_labels
 from jejaring.registry import service as registry_service
 from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.forms import form_model
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,7 +54,7 @@ def service_event(session: Session, participant: Participant) -> Event:
 async def register(public_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     """A firm's owner (or an officer for it) registers it."""
     event = service.get_event(session, public_id=public_id)
-    data = await form_model(request, RegistrationIn)
+    data = await form_model(request, RegistrationIn, join=True)
     service.register(session, actor=actor, event=event, data=data)
     return _to_participant(event, data.firm)
 
@@ -90,7 +91,7 @@ def participant_page(
 async def ask(public_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     """Ask another participant for a meeting (scored by the partner search)."""
     event = service.get_event(session, public_id=public_id)
-    data = await form_model(request, RequestIn)
+    data = await form_model(request, RequestIn, join=True)
     requests.request_meeting(session, request.app.state.settings, actor=actor, event=event, data=data)
     return _to_participant(event, data.from_firm, "#requests")
 
@@ -145,7 +146,7 @@ def agenda_ics(public_id: str, firm: str, session: SessionDep, actor: UserDep) -
 async def outcome(meeting_id: str, request: Request, session: SessionDep, actor: UserDep) -> Response:
     """Record what came of a meeting."""
     meeting = agenda.get_meeting(session, public_id=meeting_id)
-    data = await form_model(request, OutcomeIn)
+    data = await form_model(request, OutcomeIn, join=True)
     agenda.set_outcome(session, actor=actor, meeting=meeting, data=data)
     req = session.get(MeetingRequest, meeting.request_id)
     assert req is not None

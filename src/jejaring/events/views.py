@@ -3,12 +3,11 @@ booths, schedule and publish, the printable table plan and the outcome report.""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.authz import authorize
@@ -21,26 +20,10 @@ from jejaring.events.models import Event
 from jejaring.events.schemas import EventIn
 from jejaring.registry import service as registry_service
 from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.forms import form_model
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-M = TypeVar("M", bound=BaseModel)
-
-
-async def form_model(request: Request, model: type[M]) -> M:
-    """Validate a posted form against ``model`` (empty fields are left out; checkboxes are booleans)."""
-    form = await request.form()
-    data: dict[str, Any] = {}
-    for key, field in model.model_fields.items():
-        if field.annotation is bool:
-            data[key] = key in form
-        elif key in form and form[key] != "":
-            values = [v for v in form.getlist(key) if isinstance(v, str) and v != ""]
-            data[key] = ";".join(values) if len(values) > 1 else (values[0] if values else None)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False)) from exc
 
 
 def to_event(event: Event, anchor: str = "") -> RedirectResponse:
@@ -123,7 +106,7 @@ def new_page(request: Request, session: SessionDep, lang: LangDep, actor: UserDe
 async def create(request: Request, session: SessionDep, lang: LangDep, actor: UserDep) -> Response:
     """Create an event; on a bad input the form comes back with the input kept and each field's reason."""
     try:
-        data = await form_model(request, EventIn)
+        data = await form_model(request, EventIn, join=True)
     except RequestValidationError as exc:
         return _new_form(request, session, lang, await request.form(), field_errors(exc, lang), 422)
     return to_event(service.create_event(session, actor=actor, data=data))

@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 
 from jejaring.accounts.authz import Forbidden, Unauthenticated
 from jejaring.accounts.deps import UserDep
@@ -21,6 +20,7 @@ from jejaring.partnerships.schemas import ConsortiumIn
 from jejaring.reference import catalog
 from jejaring.registry import service as registry_service
 from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.forms import validated
 from jejaring.web.rendering import environment, render
 
 router = APIRouter(include_in_schema=False)
@@ -103,11 +103,7 @@ async def propose_consortium(request: Request, session: SessionDep, lang: LangDe
     data: dict[str, Any] = {k: v for k, v in posted.items() if v}
     data["members"] = [{"firm": f, "role": r, "share": s} for f, r, s in rows]
     try:
-        try:
-            proposal = ConsortiumIn.model_validate(data)
-        except ValidationError as exc:
-            raise RequestValidationError(exc.errors(include_url=False)) from exc
-        p = consortium.propose(session, actor=actor, data=proposal)
+        p = consortium.propose(session, actor=actor, data=validated(ConsortiumIn, data))
     except (Unauthenticated, Forbidden):
         raise
     except (DomainError, RequestValidationError, NotFound) as exc:

@@ -15,9 +15,10 @@ from jejaring.core.errors import DomainError
 from jejaring.partnerships import attachments, ledger, service
 from jejaring.partnerships.enums import AttachmentTarget
 from jejaring.partnerships.models import Delivery, Invoice, Partnership, Payment, PurchaseOrder
-from jejaring.partnerships.pages import act, form_model
+from jejaring.partnerships.pages import act
 from jejaring.partnerships.schemas import DeliveryIn, InvoiceIn, OrderIn, PaymentIn
 from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.forms import form_model
 
 router = APIRouter(include_in_schema=False)
 

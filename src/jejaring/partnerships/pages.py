@@ -1,4 +1,4 @@
-"""Shared helpers of the partnership pages: form parsing, the detail page's context, and acting on a
+"""Shared helpers of the partnership pages: the detail page's context, and acting on a
 partnership with the same page shown again (message and input kept) when the action is refused."""
 
 from __future__ import annotations
@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from jejaring.accounts import audit
@@ -31,27 +30,6 @@ from jejaring.partnerships.enums import PartnershipStatus
 from jejaring.partnerships.models import Partnership
 from jejaring.reference import catalog
 from jejaring.web.rendering import environment, render
-
-M = TypeVar("M", bound=BaseModel)
-
-
-async def form_model(request: Request, model: type[M], *, lists: tuple[str, ...] = ()) -> M:
-    """The posted form as ``model`` (empty fields left out, checkboxes as booleans); a refusal as a 422."""
-    form = await request.form()
-    data: dict[str, Any] = {}
-    for key in model.model_fields:
-        if key in lists:
-            data[key] = [v for v in form.getlist(key) if isinstance(v, str)]
-        elif key in form and form[key] != "":
-            value = form[key]
-            data[key] = value if isinstance(value, str) else None
-    for key, field in model.model_fields.items():
-        if field.annotation is bool:
-            data[key] = key in form
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False)) from exc
 
 
 def back(p: Partnership, anchor: str = "") -> RedirectResponse:

@@ -26,7 +26,7 @@ from jejaring.partnerships import (
     service,
 )
 from jejaring.partnerships.models import Partnership
-from jejaring.partnerships.pages import act, back, detail_context, form_model
+from jejaring.partnerships.pages import act, back, detail_context
 from jejaring.partnerships.schemas import (
     AgreementIn,
     EvaluationIn,
@@ -35,6 +35,7 @@ from jejaring.partnerships.schemas import (
 from jejaring.reference import catalog
 from jejaring.registry import service as registry_service
 from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.forms import form_model
 from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

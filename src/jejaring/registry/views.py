@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import ValidationError
 
 from jejaring.reference import catalog, wilayah
 from jejaring.reference import service as reference_service
@@ -15,6 +13,7 @@ from jejaring.registry import service
 from jejaring.registry.models import FIRM_ROLES, SIZE_CLASSES
 from jejaring.registry.schemas import FirmFilter
 from jejaring.web.deps import LangDep, SessionDep
+from jejaring.web.forms import validated
 from jejaring.web.rendering import paging, render
 
 router = APIRouter(include_in_schema=False)
@@ -22,10 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 def _blank_to_none(request: Request) -> FirmFilter:
     params = {k: v for k, v in request.query_params.items() if v != "" and k in FirmFilter.model_fields}
-    try:
-        return FirmFilter.model_validate(params)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False)) from exc
+    return validated(FirmFilter, params)
 
 
 def _region_label(regency_code: str | None) -> str:
