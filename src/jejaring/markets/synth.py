@@ -57,10 +57,7 @@ def _pick_products(spec: WorldSpec, rng: np.random.Generator) -> pl.DataFrame:
 
 
 def _pick_countries(spec: WorldSpec) -> pl.DataFrame:
-    c = atlas.countries()
-    d = atlas.distances()
-    known = set(d["exporter"].unique().to_list())
-    c = c.filter(pl.col("iso3").is_in(list(known)))
+    c = atlas.countries()  # every economy, with a distance to every other (atlas.distances)
     must = {"IDN", PLANTED_GROWTH[1], HIDDEN_ADVANTAGE[0]}
     top = c.head(spec.countries)
     extra = c.filter(pl.col("iso3").is_in(list(must)) & ~pl.col("iso3").is_in(top["iso3"].to_list()))
