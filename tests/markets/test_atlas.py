@@ -35,8 +35,8 @@ def test_taiwan_uses_imf_gdp_and_small_territories_are_imputed() -> None:
 
 
 def test_a_world_of_230_takes_every_economy() -> None:
-    spec = synth.WorldSpec(countries=230, products=12, years=(2023, 2024), seed=3)
+    spec = synth.WorldSpec(countries=230, products=40, years=(2023, 2024), seed=3)
     flows = synth.generate(spec)
     every = set(atlas.countries()["iso3"].to_list())
-    assert set(flows["importer"].unique().to_list()) == every  # small exporters fall below the sparsity cut-off
-    assert flows["exporter"].n_unique() >= 150
+    assert set(flows["importer"].unique().to_list()) == every  # a small economy keeps its main partners
+    assert len(every - set(flows["exporter"].unique().to_list())) <= 5  # with 40 products a micro-state may sell none
