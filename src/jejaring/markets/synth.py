@@ -23,7 +23,7 @@ from typing import cast
 import numpy as np
 import polars as pl
 
-from jejaring.markets import atlas
+from jejaring.markets import atlas, store
 
 PLANTED_GROWTH = ("940383", "JPN", 0.35)  # rattan furniture, Japan, +35 % a year
 HIDDEN_ADVANTAGE = ("SEN", "44", 25.0)  # Senegal, wood and articles of wood, ×25 capability
@@ -178,6 +178,6 @@ def write(spec: WorldSpec, path: Path) -> int:
     flows = generate(spec)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    flows.write_parquet(tmp)
+    flows.write_parquet(tmp, compression=store.TRADE_COMPRESSION)
     tmp.replace(path)
     return flows.height
