@@ -58,14 +58,14 @@ DIVISION_CHAPTERS = {
     "17": "47 48",
     "18": "49 85",
     "19": "27",
-    "20": "28 29 31 32 33 34 35 36 38 39 40",
+    "20": "28 29 31 32 33 34 35 36 38 39 40 54 55",
     "21": "12 13 21 29 30",
     "22": "39 40",
     "23": "25 68 69 70",
     "24": "71 72 73 74 75 76 78 79 80 81",
     "25": "73 76 82 83 84 93",
     "26": "84 85 90 91",
-    "27": "84 85 94",
+    "27": "73 84 85 94",
     "28": "84",
     "29": "87",
     "30": "86 87 88 89 93",
@@ -73,6 +73,65 @@ DIVISION_CHAPTERS = {
     "32": "53 71 90 92 95 96",
     "33": "84 85 86 88 89 90",
 }
+# Narrower chapters for the KBLI groups (three digits) whose ISIC Rev.4 group definition covers only part of
+# their division's chapters; a group not listed takes its division's. Each is a subset of its division's.
+GROUP_CHAPTERS = {
+    "101": "02 05 15 16",  # meat: carcasses, offal, animal fats, meat preparations
+    "102": "03 05 15 16 23",  # fish: fresh and preserved, fish oil, preparations, fish meal
+    "103": "07 08 11 12 13 20 21",  # fruit and vegetables
+    "104": "12 15 23",  # oils and fats, oil cake
+    "105": "04 21",  # dairy, ice cream
+    "106": "10 11 17 19 23",  # grain milling, flours, starches, glucose, bran
+    "108": "23",  # prepared animal feed
+    "131": "50 51 52 53 54 55 58",  # spinning, weaving, finishing: yarns and woven fabrics
+    "139": "56 57 58 59 60 63",  # other textiles: knitted fabrics, made-up articles, carpets, cordage
+    "141": "61 62 65",  # wearing apparel
+    "142": "43",  # articles of fur
+    "143": "61 62",  # knitted and crocheted (and embroidered) apparel
+    "151": "41 42 43",  # leather, luggage, handbags, saddlery
+    "152": "64",  # footwear
+    "201": "28 29 31 32 38 39 40",  # basic chemicals, fertilisers, plastics and rubber in primary forms
+    "202": "32 33 34 35 36 38",  # other chemical products
+    "203": "54 55",  # man-made fibres
+    "221": "40",  # rubber products
+    "222": "39",  # plastics products
+    "231": "70",  # glass and glass products
+    "239": "25 68 69",  # other non-metallic mineral products
+    "241": "72 73",  # basic iron and steel
+    "242": "71 74 75 76 78 79 80 81",  # basic precious and other non-ferrous metals
+    "243": "73 74 75 76 78 79 80 81",  # casting of metals
+    "251": "73 76 84",  # structural metal products, tanks, steam generators
+    "252": "93",  # weapons and ammunition
+    "261": "85",  # electronic components
+    "262": "84 85",  # computers and peripherals
+    "263": "85",  # communication equipment
+    "264": "85",  # consumer electronics
+    "265": "90 91",  # measuring instruments, watches and clocks
+    "266": "90",  # irradiation, electromedical equipment
+    "267": "90",  # optical and photographic equipment
+    "268": "85",  # magnetic and optical media
+    "271": "85",  # motors, generators, transformers
+    "272": "85",  # batteries
+    "273": "85",  # wiring and wiring devices
+    "274": "85 94",  # lighting equipment
+    "275": "73 84 85",  # domestic appliances (non-electric stoves are 7321)
+    "279": "85",  # other electrical equipment
+    "281": "84",  # general-purpose machinery
+    "282": "84",  # special-purpose machinery
+    "301": "89",  # ships and boats
+    "302": "86",  # railway locomotives and rolling stock
+    "303": "88",  # aircraft
+    "304": "87",  # military fighting vehicles
+    "309": "87",  # motorcycles, bicycles, invalid carriages
+    "321": "71",  # jewellery
+    "322": "92",  # musical instruments
+    "323": "95",  # sports goods
+    "324": "95",  # games and toys
+    "325": "90",  # medical and dental instruments
+}
+# "bukan X" / "selain X" / "non X": X (with a following "dan Y") is excluded, not wanted.
+NEGATIONS = ("bukan", "selain", "non")
+NEGATIVE_PENALTY = 0.25
 GENERIC = re.compile(
     r"\b(industri|pengolahan|kegiatan|pembuatan|barang|produk|lainnya|ytdl|dan|dari|untuk|yang|"
     r"sejenisnya|keperluan|bahan|jasa|atau|serta|termasuk|bukan|selain|dalam|berbagai|macam|aneka)\b",
@@ -100,21 +159,41 @@ def glossary() -> dict[str, str]:
         return {r["id"].lower(): r["en"] for r in csv.DictReader(f)}
 
 
-def translate(title: str, terms: dict[str, str]) -> list[str]:
-    """The glossary's English words for a title, longest phrases first (a word is used once)."""
+def translate(title: str, terms: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The glossary's English words for a title, longest phrases first (a word is used once), split into the
+    wanted ones and the negated ones (the term after "bukan"/"selain"/"non", and a "dan" term right after it)."""
     tokens = re.findall(r"[a-z]+", title.lower())
-    out: list[str] = []
+    wanted: list[str] = []
+    negated: list[str] = []
     i = 0
+    negate = False
     while i < len(tokens):
+        if tokens[i] in NEGATIONS:
+            negate, i = True, i + 1
+            continue
         for n in (3, 2, 1):
             phrase = " ".join(tokens[i : i + n])
             if len(tokens[i : i + n]) == n and phrase in terms:
-                out.append(terms[phrase])
+                (negated if negate else wanted).append(terms[phrase])
                 i += n
+                # "bukan besi dan baja": the negation carries over one "dan"
+                negate = negate and i < len(tokens) and tokens[i] == "dan"
+                i += 1 if negate else 0
                 break
         else:
+            negate = False
             i += 1
-    return out
+    return wanted, negated
+
+
+def without_negated(title: str) -> str:
+    """The title without its negation words and the word each negates (for the embedding)."""
+    return re.sub(r"\b(?:" + "|".join(NEGATIONS) + r")\s+\w+(?:\s+dan\s+\w+)?", " ", title, flags=re.IGNORECASE)
+
+
+def allowed_chapters(code: str) -> list[str]:
+    """The HS chapters a KBLI code may map to: its group's, else its division's."""
+    return (GROUP_CHAPTERS.get(code[:3]) or DIVISION_CHAPTERS[code[:2]]).split()
 
 
 def hs_table() -> pl.DataFrame:
@@ -138,7 +217,8 @@ def english_context(row: dict[str, str], by_code: dict[str, dict[str, str]]) -> 
     return ""
 
 
-def main() -> None:
+def build() -> list[tuple[str, str, int, float, str]]:
+    """Rows (kbli, hs6, rank, confidence, method) of the table, best first per KBLI."""
     rows = list(csv.DictReader(KBLI.open(encoding="utf-8")))
     by_code = {r["code"]: r for r in rows}
     kelompok = [r for r in rows if r["level"] == "kelompok"]
@@ -154,32 +234,47 @@ def main() -> None:
     hs_vec = embedding.embed(hs["text"].to_list())
     chapters = np.array([c[:2] for c in codes])
 
-    core = [re.sub(r"\s+", " ", GENERIC.sub(" ", r["title_id"])).strip() or r["title_id"] for r in kelompok]
+    core = [
+        re.sub(r"\s+", " ", GENERIC.sub(" ", without_negated(r["title_id"]))).strip() or r["title_id"] for r in kelompok
+    ]
     english = [translate(r["title_id"], terms) for r in kelompok]
-    queries_en = [" ".join([*e, english_context(r, by_code)]).strip() for e, r in zip(english, kelompok, strict=True)]
+    queries_en = [
+        " ".join([*e, english_context(r, by_code)]).strip() for (e, _), r in zip(english, kelompok, strict=True)
+    ]
     v_id = embedding.embed(core)
     v_en = embedding.embed(queries_en)
+    out: list[tuple[str, str, int, float, str]] = []
+    for k, r in enumerate(kelompok):
+        div = r["code"][:2]
+        allowed = np.isin(chapters, allowed_chapters(r["code"]))
+        semantic = hs_vec @ (W_ID * v_id[k] + W_EN * v_en[k])
+        wanted = [words(e) for e in english[k][0]]
+        unwanted = set().union(*(words(e) for e in english[k][1])) if english[k][1] else set()
+        lexical = np.zeros(len(codes))
+        penalty = np.zeros(len(codes))
+        full = sum(max((idf.get(x, 0.0) for x in g), default=0.0) for g in wanted)
+        for i in np.nonzero(allowed)[0]:
+            if full > 0:
+                hit = sum(max((idf.get(x, 0.0) for x in g & hs_words[i]), default=0.0) for g in wanted)
+                lexical[i] = hit / full
+            if unwanted & hs_words[i]:
+                penalty[i] = NEGATIVE_PENALTY
+        score = np.where(allowed, W_SEMANTIC * semantic + W_LEXICAL * lexical - penalty, -1.0)
+        best = np.argsort(-score, kind="stable")[:TOP]
+        scale = 0.5 if div == "33" else 1.0
+        method = "repair_of_goods" if div == "33" else METHOD
+        for rank, i in enumerate(best, start=1):
+            conf = min(max(float(score[i]), 0.0), 1.0) * scale
+            out.append((r["code"], codes[i], rank, round(conf, 3), method))
+    return out
+
+
+def main() -> None:
     with OUT.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["kbli", "hs6", "rank", "confidence", "method"])
-        for k, r in enumerate(kelompok):
-            div = r["code"][:2]
-            allowed = np.isin(chapters, DIVISION_CHAPTERS[div].split())
-            semantic = hs_vec @ (W_ID * v_id[k] + W_EN * v_en[k])
-            wanted = [words(e) for e in english[k]]
-            lexical = np.zeros(len(codes))
-            full = sum(max((idf.get(x, 0.0) for x in g), default=0.0) for g in wanted)
-            if full > 0:
-                for i in np.nonzero(allowed)[0]:
-                    hit = sum(max((idf.get(x, 0.0) for x in g & hs_words[i]), default=0.0) for g in wanted)
-                    lexical[i] = hit / full
-            score = np.where(allowed, W_SEMANTIC * semantic + W_LEXICAL * lexical, -1.0)
-            best = np.argsort(-score, kind="stable")[:TOP]
-            scale = 0.5 if div == "33" else 1.0
-            method = "repair_of_goods" if div == "33" else METHOD
-            for rank, i in enumerate(best, start=1):
-                conf = min(max(float(score[i]), 0.0), 1.0) * scale
-                w.writerow([r["code"], codes[i], rank, f"{conf:.3f}", method])
+        for kbli, hs6, rank, conf, method in build():
+            w.writerow([kbli, hs6, rank, f"{conf:.3f}", method])
 
 
 if __name__ == "__main__":

@@ -91,3 +91,21 @@ def test_cli_load_baci_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert json.loads(ok.output)["rows_loaded"] == 3
     finally:
         get_settings.cache_clear()
+
+
+def test_numeric_and_text_passes_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A BACI file read as numbers gives exactly what the text pass gives; a file the numeric pass cannot
+    vouch for (ISO3 letters, a seven-digit product, a broken cell) goes through the text pass."""
+    lines = [*GOOD, "2024,36,360,030617,2.5,0.1", "2024,826,702,851712,1e3,NA"]
+    path = _write(tmp_path, lines)
+    rename = baci._header(path)
+    fast = baci._check_numeric(path, rename)
+    assert fast is not None
+    monkeypatch.setattr(baci, "_check_numeric", lambda *_: None)
+    slow, refused = baci.check(path)
+    assert refused.height == 0
+    assert fast.equals(slow)
+    monkeypatch.undo()
+    odd_rows = ("2023,360,392,0940383,10,1", "2023,IDN,JPN,940383,10,1", "2023,360,392,940383,-1,1", "2023,360,392,940383,,1")
+    for odd in odd_rows:
+        assert baci._check_numeric(_write(tmp_path, [*GOOD, odd]), rename) is None, odd

@@ -37,23 +37,79 @@ def _sql(query: str) -> pl.DataFrame:
         con.close()
 
 
+# Territories in the package's list with no people or no goods trade of their own: never economies.
+NOT_ECONOMIES = ("ATA", "ATF", "BVT", "HMD", "SGS", "USP", "ANS")
+# Economies BACI reports (Western Sahara 732, Wallis and Futuna 876) that the package's location list lacks:
+# ISO codes and names from pycountry, subregion by hand. Réunion, Guadeloupe, Martinique, French Guiana
+# and Puerto Rico are in GeoDist but BACI counts them within France and the USA, so they are left out.
+FROM_PYCOUNTRY = {"ESH": "Northern Africa", "WLF": "Polynesia"}
+# GeoDist (CEPII) still uses codes of countries that have since split or been renamed: new code → old one.
+GEODIST_OLD = {"ROU": "ROM", "COD": "ZAR", "TLS": "TMP", "PSE": "PAL", "SRB": "YUG", "MNE": "YUG",
+               "CUW": "ANT", "SXM": "ANT", "BES": "ANT"}
+# Economies with no GeoDist row at all: distances and contiguity of a stated neighbour.
+GEODIST_PROXY = {"ASM": "WSM", "GUM": "MNP", "SSD": "SDN", "BLM": "AIA", "VAT": "ITA"}
+
+
 @lru_cache(maxsize=1)
 def countries() -> pl.DataFrame:
-    """iso3, m49, name, latest GDP (current USD, WDI) and population: one row per country with a GDP."""
+    """Every economy the package (and pycountry) can support: iso3, m49, name, subregion, GDP (current USD)
+    and population with their year and source, best GDP first.
+
+    GDP and population are the latest World Bank WDI figures of the package's cache, else its IMF cache
+    (``gdp_source`` ``wdi`` / ``imf``). Where neither has a GDP it is imputed: population × the median GDP
+    per head of its World Bank income group in the package (else of its subregion) (``imputed_per_head``),
+    or, with no population either (micro-territories), the smallest GDP of any economy (``imputed_smallest``).
+    """
+    import pycountry
+
     d = data_dir()
-    return _sql(
+    latest = """select iso3_code, arg_max(gdp, year) filter (where gdp > 0) gdp, max(year) filter (where gdp > 0) gy,
+                       arg_max(population, year) filter (where population > 0) pop from '{f}' group by 1"""
+    base = _sql(
         f"""
-        with g as (
-          select iso3_code, arg_max(gdp, year) as gdp, arg_max(population, year) as population,
-                 max(year) as gdp_year
-          from '{d}/cache/wdi_data.parquet' where gdp is not null and gdp > 0 group by 1)
-        select c.iso3_code as iso3, c.country_id::integer as m49, c.name_short_en as name,
-               g.gdp, g.population, g.gdp_year::integer as gdp_year
+        with wdi as ({latest.format(f=f"{d}/cache/wdi_data.parquet")}),
+             imf as ({latest.format(f=f"{d}/cache/imf_data.parquet")}),
+             sub as (select country_id, any_value(group_name) filter (where group_type = 'subregion') subregion,
+                            any_value(group_name) filter (where group_type = 'wdi_income_level') income
+                     from '{d}/classification/location/group_member.csv' group by 1)
+        select c.iso3_code iso3, c.country_id::integer m49, c.name_short_en as name, s.subregion,
+               coalesce(s.income, s.subregion) as peers,
+               coalesce(w.gdp, i.gdp) as gdp, coalesce(w.pop, i.pop) as population,
+               coalesce(w.gy, i.gy)::integer as gdp_year,
+               case when w.gdp is not null then 'wdi' when i.gdp is not null then 'imf' end gdp_source
         from read_csv('{d}/classification/location/country.csv', all_varchar=true) c
-        join g on g.iso3_code = c.iso3_code
+        left join wdi w on w.iso3_code = c.iso3_code left join imf i on i.iso3_code = c.iso3_code
+        left join sub s on s.country_id = c.country_id::integer
         where c.location_level = 'country' and coalesce(c.former_country, 'False') = 'False'
-        order by g.gdp desc
         """
+    ).filter(~pl.col("iso3").is_in(NOT_ECONOMIES))
+    extra = pl.DataFrame(
+        [
+            {"iso3": iso, "m49": int(pycountry.countries.get(alpha_3=iso).numeric), "subregion": sub,
+             "peers": sub, "name": pycountry.countries.get(alpha_3=iso).name}
+            for iso, sub in FROM_PYCOUNTRY.items()
+        ]
+    )
+    c = pl.concat([base, extra], how="diagonal_relaxed")
+    per_head = (
+        c.filter(pl.col("gdp").is_not_null() & pl.col("population").is_not_null())
+        .group_by("peers")
+        .agg((pl.col("gdp") / pl.col("population")).median().alias("per_head"))
+    )
+    smallest = c["gdp"].min()
+    return (
+        c.join(per_head, on="peers", how="left")
+        .with_columns(
+            pl.when(pl.col("gdp").is_not_null())
+            .then(pl.col("gdp_source"))
+            .when(pl.col("population").is_not_null())
+            .then(pl.lit("imputed_per_head"))
+            .otherwise(pl.lit("imputed_smallest"))
+            .alias("gdp_source"),
+            pl.coalesce("gdp", pl.col("population") * pl.col("per_head"), pl.lit(smallest)).alias("gdp"),
+        )
+        .drop("per_head", "peers")
+        .sort("gdp", descending=True)
     )
 
 
@@ -66,7 +122,10 @@ def m49_to_iso3() -> dict[int, str]:
         f"from read_csv('{d}/classification/location/country.csv', all_varchar=true) "
         f"where location_level = 'country' and country_id is not null"
     )
-    return dict(zip(rows["m49"].to_list(), rows["iso3"].to_list(), strict=True))
+    out = dict(zip(rows["m49"].to_list(), rows["iso3"].to_list(), strict=True))
+    extra = countries().filter(pl.col("iso3").is_in(list(FROM_PYCOUNTRY)))
+    out.update(zip(extra["m49"].to_list(), extra["iso3"].to_list(), strict=True))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -83,12 +142,34 @@ def eu_members() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def distances() -> pl.DataFrame:
-    """exporter, importer (ISO3), population-weighted distance in km (``distw``, else ``dist``), contiguity."""
+    """exporter, importer (ISO3), population-weighted km (``distw``, else ``dist``) and contiguity for every
+    ordered pair of ``countries()`` (and each country with itself), from CEPII GeoDist.
+
+    A country GeoDist knows under an older code (``GEODIST_OLD``) or not at all (``GEODIST_PROXY``, a stated
+    neighbour) takes that code's rows; two countries read from the same GeoDist code (Serbia and Montenegro,
+    or a territory and its proxy) are that code's internal distance apart, not contiguous.
+    """
     d = data_dir()
-    return _sql(
+    iso = countries()["iso3"].to_list()
+    source = pl.DataFrame(
+        {"iso3": iso, "src": [GEODIST_OLD.get(c, GEODIST_PROXY.get(c, c)) for c in iso]}
+    )
+    raw = _sql(
         f"select exporter, importer, coalesce(distw, dist)::double as km, contig::integer as contig "
         f"from '{d}/static/geo_dist.csv'"
     )
+    pairs = (
+        source.rename({"iso3": "exporter", "src": "src_e"})
+        .join(source.rename({"iso3": "importer", "src": "src_i"}), how="cross")
+        .join(raw.rename({"exporter": "src_e", "importer": "src_i"}), on=["src_e", "src_i"], how="left")
+        .with_columns(
+            pl.when(pl.col("src_e") == pl.col("src_i")).then(0).otherwise(pl.col("contig")).alias("contig")
+        )
+    )
+    missing = pairs.filter(pl.col("km").is_null())
+    if missing.height:
+        raise RuntimeError(f"no GeoDist distance for {missing.height} pairs, e.g. {missing.row(0)}")
+    return pairs.select("exporter", "importer", "km", "contig")
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ supply S_cp = GDP_c^0.9 · exp(0.9·u_c·w_p/√K + 0.6·ε) and demand D_jp = G
 value split over its HS6 children (Dirichlet) and grown with demand. Flows follow a doubly-constrained
 gravity model X_ijp = a_ip · b_jp · km_ij^−1 · (1 + contig_ij), balanced by iterative proportional
 fitting to the margins T_p·S_ip/ΣS and T_p·D_jp/ΣD; flows under 0.01 % of the product's world total are
-dropped (BACI is sparse too). Planted structure, for tests and demonstration:
+dropped (BACI is sparse too) unless they are a quarter of their exporter's or importer's trade in the product. Planted structure, for tests and demonstration:
 ``PLANTED_GROWTH`` (one product whose demand grows 35 % a year in one market) and ``HIDDEN_ADVANTAGE``
 (one small country whose capability in one HS chapter is 25 times what its latent vector says).
 Everything this module writes is synthetic and is labelled so on every page that shows it.
@@ -23,7 +23,7 @@ from typing import cast
 import numpy as np
 import polars as pl
 
-from jejaring.markets import atlas
+from jejaring.markets import atlas, store
 
 PLANTED_GROWTH = ("940383", "JPN", 0.35)  # rattan furniture, Japan, +35 % a year
 HIDDEN_ADVANTAGE = ("SEN", "44", 25.0)  # Senegal, wood and articles of wood, ×25 capability
@@ -31,6 +31,7 @@ HIDDEN_ADVANTAGE = ("SEN", "44", 25.0)  # Senegal, wood and articles of wood, ×
 INDONESIA_STRENGTHS = ("09", "15", "18", "21", "40", "44", "46", "61", "62", "64", "94")
 ALWAYS_PRODUCTS = ("940383", "940161", "090121", "180690", "210390", "440711", "610910", "640399")
 LATENT_DIMS = 8
+MAIN_PARTNER = 0.25  # a flow this share of its exporter's or importer's trade in the product is kept
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,7 @@ def _pick_products(spec: WorldSpec, rng: np.random.Generator) -> pl.DataFrame:
 
 
 def _pick_countries(spec: WorldSpec) -> pl.DataFrame:
-    c = atlas.countries()
-    d = atlas.distances()
-    known = set(d["exporter"].unique().to_list())
-    c = c.filter(pl.col("iso3").is_in(list(known)))
+    c = atlas.countries()  # every economy, with a distance to every other (atlas.distances)
     must = {"IDN", PLANTED_GROWTH[1], HIDDEN_ADVANTAGE[0]}
     top = c.head(spec.countries)
     extra = c.filter(pl.col("iso3").is_in(list(must)) & ~pl.col("iso3").is_in(top["iso3"].to_list()))
@@ -142,7 +140,10 @@ def generate(spec: WorldSpec) -> pl.DataFrame:
         for start in range(0, n_p, 100):
             sl = slice(start, min(start + 100, n_p))
             x = a[sl][:, :, None] * deter[None, :, :] * b[sl][:, None, :]  # p × exporter × importer
-            keep = x >= np.maximum(1e-4 * totals[sl], 1.0)[:, None, None]
+            big = x >= np.maximum(1e-4 * totals[sl], 1.0)[:, None, None]
+            # a small economy's main suppliers and customers stay, so every economy trades
+            main = (x >= MAIN_PARTNER * row[sl][:, :, None]) | (x >= MAIN_PARTNER * col[sl][:, None, :])
+            keep = big | (main & (x >= 1.0))
             p_i, e_i, m_i = np.nonzero(keep)
             vals = x[p_i, e_i, m_i]
             frames.append(
@@ -177,6 +178,6 @@ def write(spec: WorldSpec, path: Path) -> int:
     flows = generate(spec)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    flows.write_parquet(tmp)
+    flows.write_parquet(tmp, compression=store.TRADE_COMPRESSION)
     tmp.replace(path)
     return flows.height
