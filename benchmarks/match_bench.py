@@ -66,6 +66,7 @@ MODIFIERS = [
     "curah",
 ]
 TARGET_P95_MS = 15.0  # issue 7: top-20 with filters and explanations at 4.4 M firms …
+TARGET_CPU_P95_MS = 10.0  # issue 21: the query thread's own CPU, leaving a third to spare on a slower core
 TARGET_BUILD_S = 300.0  # … and the index built within five minutes
 CERT_POOL = ["HALAL", "PIRT", "SNI", "ISO_9001", "SVLK", "BPOM_MD", "HACCP", "HKI_MEREK"]
 QUERIES = [
@@ -221,10 +222,23 @@ def _sentences(queries: list[MatchQuery]) -> list[MatchQuery]:
     return out
 
 
+def _rss_now_mb() -> float:
+    """Resident memory of this process now (Linux), MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values: list[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank)."""
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, math.ceil(q * len(s)) - 1))]
+
+
 def p95(values: list[float]) -> float:
     """95th percentile."""
-    s = sorted(values)
-    return s[min(len(s) - 1, math.ceil(0.95 * len(s)) - 1)]
+    return pct(values, 0.95)
 
 
 def bench_tantivy(n: int, queries: list[MatchQuery], folder: Path, *, reuse: bool) -> dict[str, float]:
@@ -260,7 +274,10 @@ def bench_tantivy(n: int, queries: list[MatchQuery], folder: Path, *, reuse: boo
             {
                 f"{prefix}p50_ms": statistics.median(times),
                 f"{prefix}p95_ms": p95(times),
+                f"{prefix}p99_ms": pct(times, 0.99),
+                f"{prefix}cpu_p50_ms": statistics.median(cpu),
                 f"{prefix}cpu_p95_ms": p95(cpu),
+                f"{prefix}cpu_p99_ms": pct(cpu, 0.99),
                 f"{prefix}mean_hits": hits / len(batch),
             }
         )
@@ -270,6 +287,7 @@ def bench_tantivy(n: int, queries: list[MatchQuery], folder: Path, *, reuse: boo
         understand(q.text)
         reading.append((time.perf_counter() - t0) * 1000)
     figures["reader_p95_ms"] = p95(reading)
+    figures["disk_mb"] = sum(f.stat().st_size for f in (folder / "index").rglob("*") if f.is_file()) / 1024**2
     return figures
 
 
@@ -381,26 +399,33 @@ def main() -> None:
             f"firms {args.firms:,}, queries {len(queries)} "
             "(top 20; text + radius + certificates + capacity; explanations)"
         )
+        print(f"load average at the start {os.getloadavg()}")
         t = bench_tantivy(args.firms, queries, folder, reuse=args.reuse)
         print(
             f"embedded (tantivy + USE embeddings): build {t['build_s']:.1f} s "
-            f"({t['distinct_texts']:,} distinct texts embedded), "
-            f"p50 {t['p50_ms']:.2f} ms, p95 {t['p95_ms']:.2f} ms (CPU time of the query thread: p95 "
-            f"{t['cpu_p95_ms']:.2f} ms), mean results {t['mean_hits']:.1f}"
+            f"({t['distinct_texts']:,} distinct texts embedded), index on disk {t['disk_mb']:,.0f} MB"
         )
-        print(
-            "the same needs as sentences (read by the need reader inside the timing): "
-            f"p50 {t['sentence_p50_ms']:.2f} ms, p95 {t['sentence_p95_ms']:.2f} ms "
-            f"(CPU p95 {t['sentence_cpu_p95_ms']:.2f} ms), mean results "
-            f"{t['sentence_mean_hits']:.1f}; reading a sentence alone: p95 {t['reader_p95_ms']:.3f} ms"
-        )
+        for prefix, label in (("", "structured fields"), ("sentence_", "sentences (read inside the timing)")):
+            print(
+                f"  {label}: wall p50 {t[prefix + 'p50_ms']:.2f} / p95 {t[prefix + 'p95_ms']:.2f} / p99 "
+                f"{t[prefix + 'p99_ms']:.2f} ms; query-thread CPU p50 {t[prefix + 'cpu_p50_ms']:.2f} / p95 "
+                f"{t[prefix + 'cpu_p95_ms']:.2f} / p99 {t[prefix + 'cpu_p99_ms']:.2f} ms; "
+                f"mean results {t[prefix + 'mean_hits']:.1f}"
+            )
+        print(f"  reading a sentence alone: p95 {t['reader_p95_ms']:.3f} ms")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS {rss:,.0f} MB; load average {os.getloadavg()}")
+        now = _rss_now_mb()
+        print(
+            f"memory: peak RSS {rss:,.0f} MB (build and queries), {now:,.0f} MB now (serving); "
+            f"load average {os.getloadavg()}"
+        )
         if args.firms >= 4_400_000:
             verdict = {True: "met", False: "NOT met"}
             print(
                 f"targets at national scale: p95 <= {TARGET_P95_MS:g} ms {verdict[t['p95_ms'] <= TARGET_P95_MS]} "
-                f"(sentences: {verdict[t['sentence_p95_ms'] <= TARGET_P95_MS]}); "
+                f"(sentences: {verdict[t['sentence_p95_ms'] <= TARGET_P95_MS]}; query-thread CPU p95 <= "
+                f"{TARGET_CPU_P95_MS:g} ms, a third to spare: "
+                f"{verdict[t['sentence_cpu_p95_ms'] <= TARGET_CPU_P95_MS]}); "
                 f"build <= {TARGET_BUILD_S:g} s {verdict[t['build_s'] <= TARGET_BUILD_S]}"
             )
         if not args.skip_pg:
@@ -410,9 +435,11 @@ def main() -> None:
                 f"p95 {p['p95_ms']:.2f} ms, mean results {p['mean_hits']:.1f}"
             )
             print(
-                f"ratio p95 PostgreSQL / embedded = {p['p95_ms'] / t['p95_ms']:.2f}×; "
+                f"ratio p95 PostgreSQL / embedded = {p['p95_ms'] / t['p95_ms']:.2f}× "
+                f"(to the sentences: {p['p95_ms'] / t['sentence_p95_ms']:.2f}×); "
                 f"build PostgreSQL / embedded = {p['build_s'] / t['build_s']:.2f}×"
             )
+        print(f"load average at the end {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -85,6 +85,14 @@ class IndexDoc:
         data["sentra"] = [tuple(s) for s in data.get("sentra", [])]
         return cls(**data)
 
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> IndexDoc:
+        """``from_json`` on a freshly decoded dict, which it takes over (no copy; most firms have no offers)."""
+        offers, sentra = data.get("offers"), data.get("sentra")
+        data["offers"] = [OfferSummary(**o) for o in offers] if offers else []
+        data["sentra"] = [tuple(s) for s in sentra] if sentra else []
+        return cls(**data)
+
 
 EARTH_RADIUS_KM = 6371.0088
 UNBOUNDED_KM = 40_000.0  # farther than anything on Earth

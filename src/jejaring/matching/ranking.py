@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 from jejaring.core.dates import long_date
@@ -46,7 +47,7 @@ class MatchRequest:
     price_unit_factor: float = 1.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Part:
     """One component's verdict on one candidate."""
 
@@ -230,7 +231,7 @@ class CertificateCoverage:
         score = len(held) / len(req.certificates)
         if not lang:
             return score, ""
-        names = {r["code"]: catalog.certificate_name(r["code"], lang) for r in catalog.certificates()}
+        names = _certificate_names(lang)
         missing = [names.get(x, x) for x in req.certificates if x not in held]
         if not missing:
             return score, _say("match.why.certs_all", lang, certs=", ".join(names.get(x, x) for x in held))
@@ -289,6 +290,11 @@ class CounterpartInterest:
             key = "match.why.interest_price_ok" if fits else "match.why.interest_price_out"
             notes.append(_say(key, lang, price=price, unit=req.price_unit or ""))
         return max(0.0, min(1.0, score)), "; ".join(notes)
+
+
+@lru_cache(maxsize=4)
+def _certificate_names(lang: str) -> dict[str, str]:
+    return {r["code"]: catalog.certificate_name(r["code"], lang) for r in catalog.certificates()}
 
 
 def _price_fits(req: MatchRequest, offer: OfferSummary) -> bool | None:
@@ -352,11 +358,8 @@ def rank(req: MatchRequest, candidates: list[Candidate], *, lang: str = "id") ->
     ctx = {"max_bm25": max((c.bm25 for c in candidates), default=0.0)}
     out = []
     for cand in candidates:
-        parts = []
-        for comp in active:
-            score, _ = comp.judge(req, cand, ctx, "")
-            parts.append(Part(comp.name, round(score, 4), comp.weight, ""))
-        total = sum(p.score * p.weight for p in parts) / total_weight
+        parts = [Part(comp.name, round(comp.judge(req, cand, ctx, "")[0], 4), comp.weight, "") for comp in active]
+        total = sum([p.score * p.weight for p in parts]) / total_weight
         out.append(Ranked(cand, round(total, 4), parts, request=req, context=ctx, lang=lang))
     out.sort(key=lambda r: (-r.score, r.candidate.doc.name))
     return out

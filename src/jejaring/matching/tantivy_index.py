@@ -311,16 +311,17 @@ class TantivySearchIndex:
             ok &= np.array(searcher.fast_field_values("capacity", addrs), dtype=float) >= q.min_capacity
         return ok
 
-    def _run(self, searcher: tantivy.Searcher, main: tantivy.Query, q: SearchQuery) -> list[tuple[float, Any]]:
-        """The best ``q.limit`` hits of ``main`` under every filter.
+    def _run(
+        self, searcher: tantivy.Searcher, main: tantivy.Query, q: SearchQuery, cheap: list[Any]
+    ) -> list[tuple[float, Any]]:
+        """The best ``q.limit`` hits of ``main`` under every filter (``cheap``: ``_filters(q, exact=False)``).
 
         Fast path: the best ``OVERFETCH × limit`` hits under the cheap filters, checked exactly and kept in order;
         that is the exact answer when at least ``limit`` pass or when the cheap filters ran out of hits. Otherwise
         the exact (slower) query runs.
         """
         wanted = OVERFETCH * q.limit
-        hits = searcher.search(_Q.boolean_query([(_O.Must, main), *self._filters(q, exact=False)]), wanted, count=False)
-        found = list(hits.hits)
+        found = list(searcher.search(_Q.boolean_query([(_O.Must, main), *cheap]), wanted, count=False).hits)
         kept = [h for h, ok in zip(found, self._passes(searcher, [a for _, a in found], q), strict=True) if ok]
         if len(kept) >= q.limit or len(found) < wanted:
             return kept[: q.limit]
@@ -338,10 +339,11 @@ class TantivySearchIndex:
         index, vectors = self._open()
         searcher = index.searcher()
         found: dict[int, tuple[Any, float, set[str]]] = {}
+        cheap = self._filters(query, exact=False)  # built once for both channels
         terms = list(dict.fromkeys(analyzed_text(query.text).split()))
         if terms:
             text_q = _Q.boolean_query([(_O.Should, _Q.term_query(self.schema, "text", t)) for t in terms])
-            for score, addr in self._run(searcher, text_q, query):
+            for score, addr in self._run(searcher, text_q, query, cheap):
                 found[(addr.segment_ord << 32) | addr.doc] = (addr, float(score), {"text"})
         if vector is not None:
             near = self._enough(searcher, vectors.nearest(vector, NEIGHBOUR_TEXTS))
@@ -349,12 +351,12 @@ class TantivySearchIndex:
                 sem_q = _Q.boolean_query(
                     [(_O.Should, _Q.const_score_query(_Q.term_query(self.schema, "vec_row", r), s)) for r, s in near]
                 )
-                for _score, addr in self._run(searcher, sem_q, query):
+                for _score, addr in self._run(searcher, sem_q, query, cheap):
                     key = (addr.segment_ord << 32) | addr.doc
                     prev = found.get(key)
                     found[key] = (addr, prev[1] if prev else 0.0, (prev[2] if prev else set()) | {"semantic"})
         if not terms and vector is None:
-            for _score, addr in self._run(searcher, _Q.all_query(), query):
+            for _score, addr in self._run(searcher, _Q.all_query(), query, cheap):
                 found[(addr.segment_ord << 32) | addr.doc] = (addr, 0.0, set())
         entries = list(found.values())
         addrs = [e[0] for e in entries]
@@ -377,9 +379,9 @@ class TantivySearchIndex:
             pool = sorted(pool, key=lambda p: -(p[0][1] / top + p[1]))[: query.pool]
         out = []
         for (addr, bm25, sources), sim, km in pool:
-            data = json.loads(searcher.doc(addr).to_dict()["doc"][0])
+            data = json.loads(searcher.doc(addr).get_first("doc"))
             data.pop("vec_row", None)
-            doc = IndexDoc.from_json(data)
+            doc = IndexDoc.from_stored(data)
             out.append(Candidate(doc=doc, bm25=bm25, semantic=sim, distance_km=km, sources=sources))
         return out
 

@@ -135,16 +135,21 @@ def analyzed_text(text: str) -> str:
     return " ".join(analyze(text))
 
 
-def matched_terms(query: str, document: str) -> list[str]:
-    """Words or synonym terms of ``query`` (as the user wrote them) that the document matches."""
-    doc_terms = set(analyze(document))
-    out: list[str] = []
+@lru_cache(maxsize=1024)
+def _query_terms(query: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(surface term, the index terms that match it) of each distinct word or synonym term of a query."""
+    out: dict[str, tuple[str, ...]] = {}
     for surface, toks in _scan(fold(query).split()):
         if surface in out or (" " not in surface and surface in STOP_WORDS):
             continue
-        if any(t in doc_terms for t in toks) or (" " not in surface and stem(surface) in doc_terms):
-            out.append(surface)
-    return out
+        out[surface] = (*toks, stem(surface)) if " " not in surface else toks
+    return tuple(out.items())
+
+
+def matched_terms(query: str, document: str) -> list[str]:
+    """Words or synonym terms of ``query`` (as the user wrote them) that the document matches."""
+    doc_terms = set(analyze(document))
+    return [surface for surface, terms in _query_terms(query) if any(t in doc_terms for t in terms)]
 
 
 @lru_cache
