@@ -13,7 +13,7 @@ from jejaring.accounts import audit
 from jejaring.accounts.authz import Forbidden, Unauthenticated
 from jejaring.accounts.roles import Actor
 from jejaring.core.errors import DomainError
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.partnerships import notify, service
 from jejaring.partnerships.enums import MemberRole, PartnershipStatus
 from jejaring.partnerships.models import Agreement, ConsortiumMember, Partnership
@@ -59,7 +59,7 @@ def propose(session: Session, *, actor: Actor, data: ConsortiumIn) -> Partnershi
         raise DomainError("partnerships.error.same_firm", field="members")
     lead = firms[leads[0].firm]
     p = Partnership(
-        public_id=new_public_id("K"),
+        public_id=new_public_id(IdPrefix.PARTNERSHIP),
         title=data.title,
         pattern_code=data.pattern,
         larger_firm_id=buyer.id,
