@@ -109,7 +109,9 @@ def request_meeting(
         )
     )
     if req is None:
-        req = MeetingRequest(public_id=new_public_id(IdPrefix.MEETING_REQUEST), event_id=event.id, from_id=sender.id, to_id=receiver.id)
+        req = MeetingRequest(
+            public_id=new_public_id(IdPrefix.MEETING_REQUEST), event_id=event.id, from_id=sender.id, to_id=receiver.id
+        )
     req.status, req.answered_at = RequestStatus.MENUNGGU, None
     req.priority, req.online, req.message = data.priority, data.online, data.message
     req.score = score if score is not None else 0.5

@@ -72,7 +72,9 @@ def create_event(session: Session, *, actor: Actor, data: EventIn) -> Event:
     values = data.model_dump()
     for key in ("breaks", "target_sectors", "target_regions"):
         values[key] = _codes(values[key])
-    event = Event(public_id=new_public_id(IdPrefix.EVENT), created_by=actor.label, status=EventStatus.PENDAFTARAN, **values)
+    event = Event(
+        public_id=new_public_id(IdPrefix.EVENT), created_by=actor.label, status=EventStatus.PENDAFTARAN, **values
+    )
     session.add(event)
     session.flush()
     audit.record(

@@ -152,7 +152,9 @@ def create_need(session: Session, *, actor: Actor, data: NeedIn) -> Need:
     firm = find_firm(session, data.firm)
     _authorize_for(actor, firm)
     need = Need(
-        public_id=_unique_id(session, IdPrefix.NEED, Need), firm_id=firm.id if firm else None, created_by=actor.label[:200]
+        public_id=_unique_id(session, IdPrefix.NEED, Need),
+        firm_id=firm.id if firm else None,
+        created_by=actor.label[:200],
     )
     _fill(session, need, data, firm)
     session.add(need)
