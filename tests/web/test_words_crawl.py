@@ -201,6 +201,7 @@ def crawl_settings(settings: Settings) -> Iterator[Settings]:
                 name=f"Uji Jelajah {ROLES.index(role)}",
                 role=role,
                 province_code=firm.province_code if role == "petugas_dinas" else None,
+                must_change_password=False,  # else every page but the password form is closed to the crawl
             )
             user = accounts_service.create_user(session, actor=system_actor("cli"), data=data, password=PASSWORD)
             session.flush()
@@ -221,7 +222,17 @@ def _links(html: str) -> list[str]:
     return [str(a["href"]) for a in main.select("a[href]") if isinstance(a.get("href"), str)]
 
 
-def _crawl(client: TestClient, lang: str) -> dict[str, list[str]]:
+# A page each signed-in role must reach, so a crawl that never got past the sign-in cannot pass.
+LANDMARKS = {
+    "admin": "/admin/users",
+    "analis": "/insights",
+    "petugas_dinas": "/intake",
+    "pemilik_usaha": "/my",
+    "penyelenggara_acara": "/events",
+}
+
+
+def _crawl(client: TestClient, lang: str) -> tuple[dict[str, list[str]], set[str]]:
     """path → problems, for the pages reachable from the navigation (two levels)."""
     home = client.get(f"/?lang={lang}")
     assert home.status_code == 200
@@ -241,6 +252,8 @@ def _crawl(client: TestClient, lang: str) -> dict[str, list[str]]:
             seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
             visited.add(path)
             r = client.get(path)
+            if depth == 1 and r.status_code in (401, 403):
+                report[path] = [f"offered in the menu but refused ({r.status_code})"]
             if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
                 continue
             assert r.headers.get("content-language") == lang, path
@@ -251,7 +264,7 @@ def _crawl(client: TestClient, lang: str) -> dict[str, list[str]]:
                 following += [h for h in _links(r.text) if h.startswith("/")]
         frontier = following
     assert len(visited) >= 8, f"the crawl reached only {sorted(visited)}"
-    return report
+    return report, visited
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -261,7 +274,9 @@ def test_no_raw_codes_or_untranslated_words_on_any_page(crawl_settings: Settings
         client.cookies.set("lang", lang)
         if role != "publik":
             login(client, f"{role}@crawl.example", PASSWORD)
-        report = _crawl(client, lang)
+        report, visited = _crawl(client, lang)
+    if role in LANDMARKS:
+        assert any(urlsplit(p).path == LANDMARKS[role] for p in visited), f"{role} never reached {LANDMARKS[role]}"
     assert not report, f"{role}/{lang}: " + "; ".join(f"{p}: {v}" for p, v in sorted(report.items()))
 
 
