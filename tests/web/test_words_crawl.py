@@ -145,9 +145,12 @@ def place_codes(html: str) -> list[str]:
                     found.append(f"code {text} in column {head[i].get_text(' ', strip=True)}")
     for dt in soup.select("dt"):
         dd = dt.find_next_sibling("dd")
-        if dd is not None and PLACE_LABEL.match(dt.get_text(" ", strip=True)):
-            if BARE_CODE.match(text := dd.get_text(" ", strip=True)):
-                found.append(f"code {text} for {dt.get_text(' ', strip=True)}")
+        if (
+            dd is not None
+            and PLACE_LABEL.match(dt.get_text(" ", strip=True))
+            and BARE_CODE.match(text := dd.get_text(" ", strip=True))
+        ):
+            found.append(f"code {text} for {dt.get_text(' ', strip=True)}")
     for option in soup.select("option"):
         if BARE_CODE.match(text := option.get_text(" ", strip=True)):
             found.append(f"code {text} as an option")
@@ -176,10 +179,15 @@ def test_problems_finds_what_it_looks_for() -> None:
     assert problems("Simpan", "id") == []
     assert visible_text('<p>ok<script>var x_y = 1</script><a lang="id">Bahasa Indonesia</a></p>') == "ok"
     # province and regency codes shown where a name belongs
-    assert problems("Provinsi: 32 · Kabupaten/kota 32.09", "id") == ["labelled code Provinsi: 32", "labelled code Kabupaten/kota 32.09", "wilayah code 32.09"]
+    assert problems("Provinsi: 32 · Kabupaten/kota 32.09", "id") == [
+        "labelled code Provinsi: 32",
+        "labelled code Kabupaten/kota 32.09",
+        "wilayah code 32.09",
+    ]
     assert problems("Provinsi 32 usaha · 1.250.000 · 3,5 · pukul 09.00 WIB · 12,50", "id") == []
     assert problems("Kantor wilayah 33.74", "id") == ["wilayah code 33.74"]
-    table = "<table><thead><tr><th>Provinsi</th><th>Usaha</th></tr></thead><tbody><tr><td>32</td><td>12</td></tr></tbody></table>"
+    table = "<table><thead><tr><th>Provinsi</th><th>Usaha</th></tr></thead>"
+    table += "<tbody><tr><td>32</td><td>12</td></tr></tbody></table>"
     assert place_codes(table) == ["code 32 in column Provinsi"]
     assert place_codes(table.replace("<td>32</td>", "<td>Jawa Barat</td>")) == []
     assert place_codes("<dl><dt>Kabupaten/kota</dt><dd>32.09</dd></dl><select><option>33</option></select>") == [
