@@ -239,7 +239,7 @@ async def upload_attachment(
     receipt: str = Form("", description="The receipt of a file kept by an earlier, refused upload (no re-upload)."),
 ) -> dict[str, object] | JSONResponse:
     """Attach a file (a party). The file is kept before anything else is checked: a refusal returns its
-    ``receipt``, to be sent again instead of the file."""
+    receipt in the ``X-Attachment-Receipt`` header, to be sent again (``receipt``) instead of the file."""
     settings = request.app.state.settings
     p = _get(session, actor, public_id)
     kept = None
@@ -255,7 +255,8 @@ async def upload_attachment(
         row = attachments.attach(session, actor=actor, partnership=p, kind=kind, target_id=target_id, file=kept)
     except DomainError as exc:
         detail = [{"field": exc.field or "-", "message": translate(exc.key, lang, **exc.params), "code": exc.key}]
-        return JSONResponse({"detail": detail, "receipt": kept.receipt}, status_code=exc.status_code)
+        headers = {"X-Attachment-Receipt": kept.receipt}  # the body keeps the declared error shape
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
     return attachments.as_dict(row)
 
 
