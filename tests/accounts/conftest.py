@@ -15,7 +15,7 @@ from jejaring.accounts.models import Claim, FirmOwner, User
 from jejaring.accounts.roles import PEMILIK, Actor, system_actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.matching import service as matching_service
 from jejaring.matching.schemas import NeedIn
@@ -106,7 +106,7 @@ def world(engine: Engine) -> World:
             w.token_ids[persona] = max(t.id for t in tokens.list_tokens(session, actor=system_actor("cli"), user=user))
         session.add(FirmOwner(user_id=w.users["pemilik_a"].id, firm_id=a.id))
         claim = Claim(
-            public_id=new_public_id("K"),
+            public_id=new_public_id(IdPrefix.PARTNERSHIP),
             firm_id=b.id,
             user_id=w.users["pemilik_lain"].id,
             province_code="51",

@@ -215,7 +215,15 @@ def test_firm_edit_covers_certificates_location_and_indonesian_numbers(
     }
     r = c.post(f"/firms/{world.firm_a}/edit", data={**form, "latitude": "enam"}, follow_redirects=False)
     assert r.status_code == 422 and "enam" in r.text and 'value="Tahunan"' in r.text
+    assert "Lintang (latitude): “enam” bukan angka" in r.text  # the message names the field by its label
+    r = c.post(f"/firms/{world.firm_a}/edit", data={**form, "investment": "banyak"}, follow_redirects=False)
+    assert r.status_code == 422 and "Nilai investasi" in r.text.split('id="edit-error"')[1].split("</p>")[0]
     assert c.post(f"/firms/{world.firm_a}/edit", data=form, follow_redirects=False).status_code == 303
+    # the form shows the saved amounts as the reader types them, and reads them back unchanged
+    page = c.get(f"/firms/{world.firm_a}/edit").text
+    assert 'value="1.500.000.000"' in page and 'value="2,5"' in page and 'value="-6,5887"' in page
+    page = c.get(f"/firms/{world.firm_a}/edit?lang=en").text
+    assert 'value="1500000000"' in page and 'value="2.5"' in page and 'value="-6.5887"' in page
     with session_scope(engine) as s:
         firm = s.scalar(select(Firm).where(Firm.public_id == world.firm_a))
         assert firm is not None

@@ -9,7 +9,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jejaring.core.ids import CHECK_ALPHABET, is_valid_public_id, new_public_ids
+from jejaring.core.ids import CHECK_ALPHABET, IdPrefix, is_valid_public_id, new_public_ids
 from jejaring.intake.headers import FIELDS
 from jejaring.intake.validate import validate
 from jejaring.registry import bulk
@@ -90,6 +90,6 @@ def test_sentra_links_register_once_and_are_idempotent(session: Session) -> None
 
 
 def test_bulk_public_ids_carry_the_same_check_character_as_single_ones() -> None:
-    ids = new_public_ids(500, prefix="F")
+    ids = new_public_ids(500, prefix=IdPrefix.FIRM)
     assert len(set(ids)) == 500 and all(is_valid_public_id(i) for i in ids)
     assert {i[-1] for i in ids} <= set(CHECK_ALPHABET)

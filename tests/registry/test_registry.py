@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.core.errors import DomainError, NotFound
 from jejaring.core.i18n import catalog as messages
-from jejaring.core.ids import is_valid_public_id, new_public_id
+from jejaring.core.ids import IdPrefix, is_valid_public_id, new_public_id
 from jejaring.registry import demo, service
 from jejaring.registry.models import FIRM_ROLES, SIZE_CLASSES, FirmAlias
 from jejaring.registry.schemas import FirmCreate, FirmFilter, FirmOut
@@ -35,7 +35,7 @@ def test_classify_size_permenperin_64_2016(workers, investment, expected) -> Non
 
 
 def test_public_id_check_character_detects_typos() -> None:
-    pid = new_public_id("F")
+    pid = new_public_id(IdPrefix.FIRM)
     assert is_valid_public_id(pid)
     prefix, body, check = pid.split("-")
     for i in range(len(body)):

@@ -85,7 +85,45 @@ INDONESIAN_UI = (
     "Sudah",
     "Usulkan",
     "Lihat",
+    "Provinsi",
+    "Sertifikat",
+    "Penawaran",
+    "Kebutuhan",
+    "Ubah",
+    "Masuk",
+    "Alamat",
+    "Nilai",
+    "Sektor",
+    "Wilayah",
+    "Lampiran",
+    "Pesanan",
+    "Pembayaran",
+    "Faktur",
+    "Pengiriman",
+    "Pemilik",
+    "Tenaga",
+    "Skala",
+    "Tindakan",
+    "Status usaha",
+    "Lainnya",
+    "Ya",
+    "Tidak",
 )
+# Where a place's name belongs: a table column, a definition term or a label of these words must not hold a
+# bare Kemendagri code ("32", "32.09", "32.09.01"), nor may a code follow such a label in running text.
+PLACE_LABEL = re.compile(
+    r"^(?:provinsi|province|kabupaten(?:/kota)?|kota|regency|regency/city|wilayah|region|kantor|office|dinas|"
+    r"lokasi|location|asal|origin|kecamatan|district)\b",
+    re.IGNORECASE,
+)
+BARE_CODE = re.compile(r"^\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?$")
+LABELLED_CODE = re.compile(
+    r"\b(?:Provinsi|Province|Kabupaten/kota|Regency/city|Regency|Wilayah|Region|Kode wilayah|Region code)\s*:?\s*"
+    r"(\d{2}(?:\.\d{2}){0,3})(?![\d.,]*\d)(?!\s*(?:%|firms|usaha|unit|IKM|kabupaten|regenc|provin|dari|of))",
+)
+# A regency or district code in running text ("32.09"): Indonesian numbers group thousands by three digits,
+# so two digits after a dot are a code, not an amount (times such as "09.00 WIB" aside).
+WILAYAH_CODE = re.compile(r"(?<![\w.,/-])\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?(?![\w.,/-]*\d)(?!\s*(?:WIB|WITA|WIT)\b)")
 MAX_PER_SHAPE = 1
 MAX_PAGES = 140
 SKIP = ("/logout", "/lang/", "/api/", "/static/", "/favicon.ico", "/export/", ".csv", ".xlsx", ".pdf", "/download")
@@ -103,17 +141,51 @@ def _shape(path: str) -> str:
 
 def visible_text(html: str) -> str:
     """The text a reader sees: no scripts, styles, templates or elements marked as another language."""
+    return _clean_soup(html).get_text(" ", strip=True)
+
+
+def _clean_soup(html: str) -> BeautifulSoup:
     soup = BeautifulSoup(html, "html.parser")
     for node in soup(["script", "style", "template", "code", "pre", "textarea"]):
         node.decompose()
     for node in soup.select("[lang]:not(html)"):
         node.decompose()
-    return soup.get_text(" ", strip=True)
+    return soup
+
+
+def place_codes(html: str) -> list[str]:
+    """Bare wilayah codes where a place name belongs: table columns, definition lists and labels about places,
+    and options of a select whose text is only a code."""
+    soup = _clean_soup(html)
+    found: list[str] = []
+    for table in soup.select("table"):
+        head = table.select("thead th") or (table.select("tr")[0].select("th") if table.select("tr") else [])
+        columns = [i for i, th in enumerate(head) if PLACE_LABEL.match(th.get_text(" ", strip=True))]
+        for row in table.select("tbody tr") if columns else []:
+            cells = row.select("td, th")
+            for i in columns:
+                if i < len(cells) and BARE_CODE.match(text := cells[i].get_text(" ", strip=True)):
+                    found.append(f"code {text} in column {head[i].get_text(' ', strip=True)}")
+    for dt in soup.select("dt"):
+        dd = dt.find_next_sibling("dd")
+        if (
+            dd is not None
+            and PLACE_LABEL.match(dt.get_text(" ", strip=True))
+            and BARE_CODE.match(text := dd.get_text(" ", strip=True))
+        ):
+            found.append(f"code {text} for {dt.get_text(' ', strip=True)}")
+    for option in soup.select("option"):
+        if BARE_CODE.match(text := option.get_text(" ", strip=True)):
+            found.append(f"code {text} as an option")
+    return found
 
 
 def problems(text: str, lang: str) -> list[str]:
-    """Raw codes (known and snake_case) on any page; Indonesian UI words on an English page."""
+    """Raw codes (known, snake_case, wilayah codes) on any page; Indonesian UI words on an English page."""
     found = [c for c in RAW_CODES if re.search(rf"(?<![\w@/.-]){c}\b(?![\w.-]*@)", text)]
+    found += [f"labelled code {m.group(0)}" for m in LABELLED_CODE.finditer(text)]
+    if lang == "id":
+        found += [f"wilayah code {m}" for m in sorted(set(WILAYAH_CODE.findall(text)))]
     found += [f"snake_case {m}" for m in sorted(set(SNAKE.findall(text)) - TEMPLATE_COLUMNS) if m not in found]
     if lang == "en":
         found += [f"Indonesian '{w}'" for w in INDONESIAN_UI if re.search(rf"\b{re.escape(w)}\b", text)]
@@ -129,6 +201,22 @@ def test_problems_finds_what_it_looks_for() -> None:
     assert problems("Save · Simpan", "en") == ["Indonesian 'Simpan'"]
     assert problems("Simpan", "id") == []
     assert visible_text('<p>ok<script>var x_y = 1</script><a lang="id">Bahasa Indonesia</a></p>') == "ok"
+    # province and regency codes shown where a name belongs
+    assert problems("Provinsi: 32 · Kabupaten/kota 32.09", "id") == [
+        "labelled code Provinsi: 32",
+        "labelled code Kabupaten/kota 32.09",
+        "wilayah code 32.09",
+    ]
+    assert problems("Provinsi 32 usaha · 1.250.000 · 3,5 · pukul 09.00 WIB · 12,50", "id") == []
+    assert problems("Kantor wilayah 33.74", "id") == ["wilayah code 33.74"]
+    table = "<table><thead><tr><th>Provinsi</th><th>Usaha</th></tr></thead>"
+    table += "<tbody><tr><td>32</td><td>12</td></tr></tbody></table>"
+    assert place_codes(table) == ["code 32 in column Provinsi"]
+    assert place_codes(table.replace("<td>32</td>", "<td>Jawa Barat</td>")) == []
+    assert place_codes("<dl><dt>Kabupaten/kota</dt><dd>32.09</dd></dl><select><option>33</option></select>") == [
+        "code 32.09 for Kabupaten/kota",
+        "code 33 as an option",
+    ]
 
 
 @pytest.fixture
@@ -144,6 +232,7 @@ def crawl_settings(settings: Settings) -> Iterator[Settings]:
                 name=f"Uji Jelajah {ROLES.index(role)}",
                 role=role,
                 province_code=firm.province_code if role == "petugas_dinas" else None,
+                must_change_password=False,  # else every page but the password form is closed to the crawl
             )
             user = accounts_service.create_user(session, actor=system_actor("cli"), data=data, password=PASSWORD)
             session.flush()
@@ -164,7 +253,17 @@ def _links(html: str) -> list[str]:
     return [str(a["href"]) for a in main.select("a[href]") if isinstance(a.get("href"), str)]
 
 
-def _crawl(client: TestClient, lang: str) -> dict[str, list[str]]:
+# A page each signed-in role must reach, so a crawl that never got past the sign-in cannot pass.
+LANDMARKS = {
+    "admin": "/admin/users",
+    "analis": "/insights",
+    "petugas_dinas": "/intake",
+    "pemilik_usaha": "/my",
+    "penyelenggara_acara": "/events",
+}
+
+
+def _crawl(client: TestClient, lang: str) -> tuple[dict[str, list[str]], set[str]]:
     """path → problems, for the pages reachable from the navigation (two levels)."""
     home = client.get(f"/?lang={lang}")
     assert home.status_code == 200
@@ -184,17 +283,19 @@ def _crawl(client: TestClient, lang: str) -> dict[str, list[str]]:
             seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
             visited.add(path)
             r = client.get(path)
+            if depth == 1 and r.status_code in (401, 403):
+                report[path] = [f"offered in the menu but refused ({r.status_code})"]
             if r.status_code != 200 or "text/html" not in r.headers.get("content-type", ""):
                 continue
             assert r.headers.get("content-language") == lang, path
-            found = problems(visible_text(r.text), lang)
+            found = problems(visible_text(r.text), lang) + place_codes(r.text)
             if found:
                 report[path] = found
             if depth == 1:
                 following += [h for h in _links(r.text) if h.startswith("/")]
         frontier = following
     assert len(visited) >= 8, f"the crawl reached only {sorted(visited)}"
-    return report
+    return report, visited
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
@@ -204,7 +305,9 @@ def test_no_raw_codes_or_untranslated_words_on_any_page(crawl_settings: Settings
         client.cookies.set("lang", lang)
         if role != "publik":
             login(client, f"{role}@crawl.example", PASSWORD)
-        report = _crawl(client, lang)
+        report, visited = _crawl(client, lang)
+    if role in LANDMARKS:
+        assert any(urlsplit(p).path == LANDMARKS[role] for p in visited), f"{role} never reached {LANDMARKS[role]}"
     assert not report, f"{role}/{lang}: " + "; ".join(f"{p}: {v}" for p, v in sorted(report.items()))
 
 

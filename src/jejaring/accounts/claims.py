@@ -19,7 +19,7 @@ from jejaring.accounts.schemas import ClaimOut, ClaimReview
 from jejaring.core.config import Settings
 from jejaring.core.db import find_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.registry import service as registry_service
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def submit_claim(
     if session.scalar(pending):
         raise DomainError("accounts.error.claim_pending", field="firm", value=firm.public_id)
     claim = Claim(
-        public_id=new_public_id("C"),
+        public_id=new_public_id(IdPrefix.CLAIM),
         firm_id=firm.id,
         user_id=actor.user_id,
         province_code=firm.province_code,

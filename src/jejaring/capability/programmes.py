@@ -19,7 +19,7 @@ from jejaring.capability.models import Assessment, Enrolment, Programme
 from jejaring.capability.schemas import AssessmentIn, ProgrammeIn
 from jejaring.core.db import find_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.partnerships import outcomes as partnership_outcomes
 from jejaring.registry import service as registry_service
 
@@ -47,7 +47,7 @@ def create(session: Session, *, actor: Actor, data: ProgrammeIn) -> Programme:
     authorize(actor, "capability.programme", data.province_code)
     _items(session, data.interventions)
     p = Programme(
-        public_id=new_public_id("P"),
+        public_id=new_public_id(IdPrefix.PROGRAMME),
         name=data.name,
         province_code=data.province_code,
         year=data.start_date.year,

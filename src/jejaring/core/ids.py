@@ -8,12 +8,46 @@ neighbouring characters is detected. IDs are random (not sequential) and never r
 from __future__ import annotations
 
 import secrets
+from enum import StrEnum, unique
 
 import numpy as np
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base-32: no I, L, O, U
 CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*"  # ISO 7064 MOD 37-2 symbols
 _BODY_LEN = 8
+
+
+@unique
+class IdPrefix(StrEnum):
+    """The prefix of each kind of public ID: one letter a kind, never shared (``@unique`` refuses a repeat)."""
+
+    FIRM = "F"
+    SENTRA = "S"
+    CLAIM = "C"
+    NEED = "N"
+    OFFER = "O"
+    PROPOSAL = "U"
+    PARTNERSHIP = "K"
+    PROGRAMME = "P"
+    EVENT = "E"
+    MEETING_REQUEST = "Q"
+    MEETING = "T"
+
+
+# Prefixes issued earlier for a kind: offers were "P-…" (as programmes are) until the prefixes became distinct.
+LEGACY_PREFIXES: dict[IdPrefix, tuple[str, ...]] = {IdPrefix.OFFER: ("P",)}
+
+
+def canonical_public_id(value: str, kind: IdPrefix) -> str:
+    """``value`` normalised, with a legacy prefix of ``kind`` replaced by the current one (old links keep working).
+
+    The check character covers the body only, so ``P-7K3M9QX2-P`` and ``O-7K3M9QX2-P`` are the same offer.
+    """
+    pid = value.strip().upper()
+    head, sep, rest = pid.partition("-")
+    if sep and head in LEGACY_PREFIXES.get(kind, ()):
+        return f"{kind.value}-{rest}"
+    return pid
 
 
 def check_char(body: str) -> str:
@@ -24,7 +58,7 @@ def check_char(body: str) -> str:
     return CHECK_ALPHABET[(38 - total) % 37]
 
 
-def new_public_id(prefix: str = "F") -> str:
+def new_public_id(prefix: IdPrefix = IdPrefix.FIRM) -> str:
     """A fresh random public ID such as ``F-7K3M9QX2-P``."""
     body = "".join(secrets.choice(ALPHABET) for _ in range(_BODY_LEN))
     return f"{prefix}-{body}-{check_char(body)}"
@@ -41,7 +75,7 @@ def is_valid_public_id(value: str) -> bool:
     return check_char(body) == parts[2]
 
 
-def new_public_ids(n: int, prefix: str = "F") -> list[str]:
+def new_public_ids(n: int, prefix: IdPrefix = IdPrefix.FIRM) -> list[str]:
     """``n`` random public IDs with their ISO 7064 MOD 37-2 check character (vectorised)."""
     rng = np.random.default_rng()
     body = rng.integers(0, len(ALPHABET), size=(n, 8))

@@ -14,7 +14,7 @@ from jejaring.accounts.roles import Actor
 from jejaring.core.config import Settings
 from jejaring.core.db import get_by_public_id, utcnow
 from jejaring.core.errors import DomainError
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.events import service
 from jejaring.events.enums import EventStatus, ParticipantStatus, RequestStatus
 from jejaring.events.models import Event, MeetingRequest, Participant
@@ -109,7 +109,9 @@ def request_meeting(
         )
     )
     if req is None:
-        req = MeetingRequest(public_id=new_public_id("Q"), event_id=event.id, from_id=sender.id, to_id=receiver.id)
+        req = MeetingRequest(
+            public_id=new_public_id(IdPrefix.MEETING_REQUEST), event_id=event.id, from_id=sender.id, to_id=receiver.id
+        )
     req.status, req.answered_at = RequestStatus.MENUNGGU, None
     req.priority, req.online, req.message = data.priority, data.online, data.message
     req.score = score if score is not None else 0.5

@@ -11,7 +11,7 @@ from jejaring.accounts import audit
 from jejaring.accounts.authz import authorize
 from jejaring.accounts.roles import Actor
 from jejaring.core.db import utcnow
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.events import service
 from jejaring.events.enums import EventMode, EventStatus, ParticipantStatus, RequestStatus
 from jejaring.events.greedy import greedy
@@ -105,7 +105,7 @@ def run_schedule(session: Session, *, actor: Actor, event: Event, time_limit: fl
         if p not in fixed:
             session.add(
                 Meeting(
-                    public_id=new_public_id("T"),
+                    public_id=new_public_id(IdPrefix.MEETING),
                     event_id=event.id,
                     request_id=p.request_id,
                     slot=p.slot,

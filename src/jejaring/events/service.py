@@ -13,7 +13,7 @@ from jejaring.accounts.authz import Forbidden, authorize
 from jejaring.accounts.roles import Actor
 from jejaring.core.db import get_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.events.enums import EventStatus, ParticipantRole, ParticipantStatus
 from jejaring.events.models import Event, Participant, Unavailable
 from jejaring.events.schemas import EventIn, RegistrationIn
@@ -72,7 +72,9 @@ def create_event(session: Session, *, actor: Actor, data: EventIn) -> Event:
     values = data.model_dump()
     for key in ("breaks", "target_sectors", "target_regions"):
         values[key] = _codes(values[key])
-    event = Event(public_id=new_public_id("E"), created_by=actor.label, status=EventStatus.PENDAFTARAN, **values)
+    event = Event(
+        public_id=new_public_id(IdPrefix.EVENT), created_by=actor.label, status=EventStatus.PENDAFTARAN, **values
+    )
     session.add(event)
     session.flush()
     audit.record(

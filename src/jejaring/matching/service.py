@@ -13,7 +13,7 @@ from jejaring.accounts.authz import authorize
 from jejaring.accounts.roles import Actor
 from jejaring.core.db import get_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, canonical_public_id, new_public_id
 from jejaring.matching.enums import ListingStatus
 from jejaring.matching.models import MatchProposal, Need, Offer
 from jejaring.matching.schemas import ListingIn, NeedIn, OfferIn, ProposalIn
@@ -95,7 +95,7 @@ def _check_kbli(code: str | None) -> None:
         raise DomainError("error.unknown_kbli", field="kbli_code", value=code)
 
 
-def _unique_id(session: Session, prefix: str, model: type[Need] | type[Offer] | type[MatchProposal]) -> str:
+def _unique_id(session: Session, prefix: IdPrefix, model: type[Need] | type[Offer] | type[MatchProposal]) -> str:
     while True:
         pid = new_public_id(prefix)
         if not session.scalar(select(exists().where(model.public_id == pid))):
@@ -152,7 +152,9 @@ def create_need(session: Session, *, actor: Actor, data: NeedIn) -> Need:
     firm = find_firm(session, data.firm)
     _authorize_for(actor, firm)
     need = Need(
-        public_id=_unique_id(session, "N", Need), firm_id=firm.id if firm else None, created_by=actor.label[:200]
+        public_id=_unique_id(session, IdPrefix.NEED, Need),
+        firm_id=firm.id if firm else None,
+        created_by=actor.label[:200],
     )
     _fill(session, need, data, firm)
     session.add(need)
@@ -176,7 +178,7 @@ def create_offer(session: Session, *, actor: Actor, data: OfferIn) -> Offer:
             capacity=f"{capacity:g}",
             unit=data.unit or firm.capacity_unit or "",
         )
-    offer = Offer(public_id=_unique_id(session, "P", Offer), firm_id=firm.id, created_by=actor.label[:200])
+    offer = Offer(public_id=_unique_id(session, IdPrefix.OFFER, Offer), firm_id=firm.id, created_by=actor.label[:200])
     _fill(session, offer, data, firm)
     offer.min_order = data.min_order
     regions = []
@@ -197,7 +199,8 @@ def get_need(session: Session, *, public_id: str) -> Need:
 
 def get_offer(session: Session, *, public_id: str) -> Offer:
     """The offer with ``public_id``."""
-    return get_by_public_id(session, Offer, public_id, missing="match.error.offer_not_found")
+    pid = canonical_public_id(public_id, IdPrefix.OFFER)
+    return get_by_public_id(session, Offer, pid, missing="match.error.offer_not_found")
 
 
 def list_needs(
@@ -254,7 +257,7 @@ def propose(
         raise DomainError("match.error.self_proposal", field="to_firm")
     _authorize_for(actor, from_firm)
     proposal = MatchProposal(
-        public_id=_unique_id(session, "U", MatchProposal),
+        public_id=_unique_id(session, IdPrefix.PROPOSAL, MatchProposal),
         need_id=need.id if need else None,
         from_firm_id=from_firm.id if from_firm else None,
         to_firm_id=to_firm.id,

@@ -6,12 +6,15 @@ import json
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.deps import ActorDep, UserDep
 from jejaring.accounts.roles import Actor
-from jejaring.partnerships import agreement, consortium, ledger, notify, outcomes, service
+from jejaring.core.errors import DomainError
+from jejaring.core.i18n import translate
+from jejaring.partnerships import agreement, attachments, consortium, ledger, notify, outcomes, service
 from jejaring.partnerships.models import Partnership
 from jejaring.partnerships.schemas import (
     AgreementIn,
@@ -24,7 +27,7 @@ from jejaring.partnerships.schemas import (
     ProposalIn,
     TransitionIn,
 )
-from jejaring.web.deps import SessionDep
+from jejaring.web.deps import LangDep, SessionDep
 
 router = APIRouter(prefix="/partnerships", tags=["partnerships"])
 
@@ -64,7 +67,7 @@ def summary(session: Session, p: Partnership, today: date | None = None) -> dict
                 "unit": o.unit,
                 "unit_price": o.unit_price,
                 "delivered": ledger.delivered_quantity(o),
-                "deliveries": [{"bast": d.bast_number, "quantity": d.quantity} for d in o.deliveries],
+                "deliveries": [{"id": d.id, "bast": d.bast_number, "quantity": d.quantity} for d in o.deliveries],
                 "invoices": [
                     {
                         "id": i.id,
@@ -73,6 +76,7 @@ def summary(session: Session, p: Partnership, today: date | None = None) -> dict
                         "due_on": i.due_on.isoformat(),
                         "paid": ledger.paid_amount(i),
                         "status": ledger.invoice_status(i, today),
+                        "payments": [{"id": pay.id, "amount": pay.amount} for pay in i.payments],
                     }
                     for i in o.invoices
                 ],
@@ -212,3 +216,56 @@ def add_evaluation(public_id: str, data: EvaluationIn, session: SessionDep, acto
     p = _get(session, actor, public_id)
     ledger.add_evaluation(session, actor=actor, partnership=p, data=data)
     return summary(session, p)
+
+
+@router.get("/{public_id}/attachments")
+def list_attachments(public_id: str, session: SessionDep, actor: UserDep) -> list[dict[str, object]]:
+    """The files on the ledger (BAST scans, invoices, …), for the parties only."""
+    p = _get(session, actor, public_id)
+    return [attachments.as_dict(a) for a in attachments.for_party(session, actor, p)]
+
+
+@router.post("/{public_id}/attachments", status_code=201, response_model=None)
+async def upload_attachment(
+    public_id: str,
+    request: Request,
+    session: SessionDep,
+    actor: UserDep,
+    lang: LangDep,
+    target: str = Form(
+        description='What the file belongs to: "order:ID", "delivery:ID", "invoice:ID" or "payment:ID".'
+    ),
+    file: UploadFile | None = File(None, description="A PDF, JPEG or PNG (e.g. the BAST scan or the invoice)."),
+    receipt: str = Form("", description="The receipt of a file kept by an earlier, refused upload (no re-upload)."),
+) -> dict[str, object] | JSONResponse:
+    """Attach a file (a party). The file is kept before anything else is checked: a refusal returns its
+    receipt in the ``X-Attachment-Receipt`` header, to be sent again (``receipt``) instead of the file."""
+    settings = request.app.state.settings
+    p = _get(session, actor, public_id)
+    kept = None
+    if file is not None and file.filename:
+        content = await file.read(settings.partnership_attachment_max_mb * 1024 * 1024 + 1)
+        kept = attachments.keep(settings, uploader=actor.label, filename=file.filename, content=content)
+    elif receipt:
+        kept = attachments.kept(settings, uploader=actor.label, receipt=receipt)
+    if kept is None:
+        raise DomainError("partnerships.error.attachment_missing", field=attachments.FIELD)
+    try:
+        kind, target_id = attachments.parse_target(target)
+        row = attachments.attach(session, actor=actor, partnership=p, kind=kind, target_id=target_id, file=kept)
+    except DomainError as exc:
+        detail = [{"field": exc.field or "-", "message": translate(exc.key, lang, **exc.params), "code": exc.key}]
+        headers = {"X-Attachment-Receipt": kept.receipt}  # the body keeps the declared error shape
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=headers)
+    return attachments.as_dict(row)
+
+
+@router.get("/{public_id}/attachments/{attachment_id}", response_class=FileResponse)
+def download_attachment(
+    public_id: str, attachment_id: int, request: Request, session: SessionDep, actor: UserDep
+) -> FileResponse:
+    """Download a file of the ledger (the parties only)."""
+    p = _get(session, actor, public_id)
+    row, path = attachments.for_download(session, request.app.state.settings, actor, p, attachment_id)
+    headers = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+    return FileResponse(path, media_type=row.content_type, filename=row.filename, headers=headers)

@@ -4,7 +4,8 @@ An upload is kept first (``keep``: checked for size and kind by its first bytes,
 ``data_dir/partnerships/files`` named by its SHA-256, with a receipt naming the uploader), and only then is the
 form processed; a refused form shows the kept file's name and sends its receipt again, so nothing a user
 uploads is lost. ``attach`` (a party, audited) links a kept file to the order, delivery, invoice or payment.
-Only the parties list and download the files.
+Only the parties list and download the files. The web forms, the JSON API and the CLI all go through ``keep``
+and ``attach``; ``parse_target``, ``for_party`` and ``for_download`` serve all three.
 """
 
 from __future__ import annotations
@@ -151,6 +152,36 @@ def attach(
             filename=file.filename,
         )
     return row
+
+
+def parse_target(value: str) -> tuple[str, int]:
+    """``"delivery:12"`` → (kind, id); refused, naming the field, when the kind or the number is wrong."""
+    kind, _, target = value.strip().partition(":")
+    if kind not in set(AttachmentTarget) or not target.isdigit():
+        raise DomainError("partnerships.error.attachment_target", field="target", value=value)
+    return kind, int(target)
+
+
+def as_dict(row: Attachment) -> dict[str, object]:
+    """An attachment as JSON (no stored path)."""
+    return {
+        "id": row.id,
+        "target": f"{row.target_kind}:{row.target_id}",
+        "filename": row.filename,
+        "content_type": row.content_type,
+        "size": row.size,
+        "sha256": row.sha256,
+        "uploaded_by": row.uploaded_by,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def for_party(session: Session, actor: Actor, partnership: Partnership) -> list[Attachment]:
+    """The partnership's files, for its parties only (others: not found)."""
+    if access.signatory_firm_id(actor, partnership) is None:
+        raise NotFound("partnerships.error.attachment_not_found", field="attachment", value=partnership.public_id)
+    stmt = select(Attachment).where(Attachment.partnership_id == partnership.id).order_by(Attachment.id)
+    return list(session.scalars(stmt))
 
 
 def by_target(session: Session, partnership: Partnership) -> dict[tuple[str, int], list[Attachment]]:

@@ -124,16 +124,15 @@ async def add_attachment(
 ) -> Response:
     """Attach a file to an existing order, delivery, invoice or payment (e.g. the BAST scan, later)."""
     form = await request.form()
-    kind, _, target = str(form.get("target", "")).partition(":")  # e.g. "delivery:12", from the page's select
+    target = str(form.get("target", ""))  # e.g. "delivery:12", from the page's select
     extra: dict[str, str] = {}
 
     async def do(p: Partnership) -> None:
         kept = await _keep_upload(request, actor, extra)
-        if kind not in set(AttachmentTarget) or not target.isdigit():
-            raise DomainError("partnerships.error.attachment_target", field="target", value=f"{kind} {target}")
+        kind, target_id = attachments.parse_target(target)
         if kept is None:
             raise DomainError("partnerships.error.attachment_missing", field=attachments.FIELD)
-        attachments.attach(session, actor=actor, partnership=p, kind=kind, target_id=int(target), file=kept)
+        attachments.attach(session, actor=actor, partnership=p, kind=kind, target_id=target_id, file=kept)
 
     return await act(request, session, actor, lang, public_id, do, "#orders", extra=extra)
 

@@ -13,7 +13,7 @@ from jejaring.accounts.authz import Forbidden, Unauthenticated, scope_province
 from jejaring.accounts.roles import ADMIN, ANALIS, Actor
 from jejaring.core.db import find_by_public_id, utcnow
 from jejaring.core.errors import DomainError, NotFound
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.partnerships import access, notify
 from jejaring.partnerships.enums import REALISED, PartnershipStatus
 from jejaring.partnerships.models import Agreement, ConsortiumMember, Partnership, StatusChange
@@ -70,7 +70,7 @@ def open_proposal(
 ) -> Partnership:
     """A new proposed partnership (in the smaller party's province) with its empty agreement, flushed."""
     p = Partnership(
-        public_id=new_public_id("K"),
+        public_id=new_public_id(IdPrefix.PARTNERSHIP),
         title=data.title,
         pattern_code=data.pattern,
         larger_firm_id=larger.id,
@@ -271,7 +271,7 @@ def import_history(session: Session, *, actor: Actor, rows: list[dict[str, Any]]
             continue
         start = date(int(r["start_year"]), 1, 15)
         p = Partnership(
-            public_id=new_public_id("K"),
+            public_id=new_public_id(IdPrefix.PARTNERSHIP),
             title=str(r["title"])[:300],
             pattern_code=r["pattern"],
             larger_firm_id=r["larger_firm_id"],

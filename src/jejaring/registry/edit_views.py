@@ -12,7 +12,7 @@ from jejaring.accounts.authz import Forbidden, authorize
 from jejaring.accounts.deps import UserDep
 from jejaring.accounts.roles import PEMILIK
 from jejaring.core.errors import DomainError
-from jejaring.core.i18n import translate, validation_messages
+from jejaring.core.i18n import translate, validation_message, validation_messages
 from jejaring.core.numbers import parse_number
 from jejaring.reference import catalog
 from jejaring.registry import edits, service
@@ -55,11 +55,51 @@ def _regency_choices() -> list[tuple[str, list[dict[str, Any]]]]:
     ]
 
 
+# The label each form field shows, so an error names the field as the reader sees it (not its key).
+FIELD_LABELS = {
+    "name": "firms.col_name",
+    "address": "firm.address",
+    "kbli_code": "firm.kbli",
+    "products": "firm.products",
+    "workers": "firm.workers",
+    "investment": "firm.investment",
+    "founded_year": "firm.founded_year",
+    "capacity": "firm.capacity",
+    "capacity_unit": "firm.capacity_unit",
+    "production_value": "firm.production_value",
+    "brand": "firm.brand",
+    "certificates": "firm.certificates",
+    "desa": "registry.edit.desa",
+    "latitude": "registry.edit.latitude",
+    "longitude": "registry.edit.longitude",
+    "owner_name": "firm.owner_name",
+    "phone": "firm.phone",
+    "email": "firm.email",
+    "nib": "registry.new.nib",
+    "regency_code": "registry.new.regency",
+}
+
+
+def _labelled(field: str | None, message: str, lang: str) -> str:
+    key = FIELD_LABELS.get(field or "")
+    if key is None:
+        return message
+    label = translate(key, lang)
+    return message if message.startswith(label) else f"{label}: {message}"
+
+
 def _error_message(exc: Exception, lang: str) -> str:
     if isinstance(exc, DomainError):
-        return translate(exc.key, lang, **exc.params)
+        return _labelled(exc.field, translate(exc.key, lang, **exc.params), lang)
     assert isinstance(exc, ValidationError)
-    return "; ".join(validation_messages(exc.errors(), lang))
+    parts = []
+    for e in exc.errors():
+        field = str(e["loc"][0]) if e.get("loc") else None
+        if field in FIELD_LABELS:
+            parts.append(_labelled(field, validation_message(e, lang), lang))
+        else:
+            parts.extend(validation_messages([e], lang))
+    return "; ".join(parts)
 
 
 def _new_page(
@@ -118,9 +158,24 @@ def _coordinates(raw: dict[str, str], out: dict[str, Any]) -> None:
             raise DomainError("registry.form.bad_number", field=field, value=raw[field]) from None
 
 
-def _values(firm: Any, private: Any) -> dict[str, Any]:
+def _typed(value: float | int, lang: str) -> str:
+    """An amount as the reader types it back: ``300.000.000`` / ``3,5`` in Indonesian; plain ``300000000`` /
+    ``3.5`` in English (an English ``1,500`` would read back as 1.5)."""
+    if lang == "en":
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _values(firm: Any, private: Any, lang: str) -> dict[str, Any]:
     values = {f: getattr(firm, f) for f in (*TEXT_FIELDS[:5], *NUMBER_FIELDS, "desa", *COORD_FIELDS)}
     values.update({"owner_name": private.owner_name, "phone": private.phone, "email": private.email})
+    for field in AMOUNT_FIELDS:
+        if values[field] is not None and field != "founded_year":
+            values[field] = _typed(values[field], lang)
+    for field in COORD_FIELDS:
+        if values[field] is not None and lang == "id":
+            values[field] = str(values[field]).replace(".", ",")
     return {k: ("" if v is None else v) for k, v in values.items()}
 
 
@@ -130,7 +185,7 @@ def edit_form(public_id: str, request: Request, session: SessionDep, lang: LangD
     firm = service.get_firm(session, public_id=public_id)
     authorize(actor, "firm.edit", firm)
     private = edits.firm_private(session, actor=actor, firm=firm)
-    context = {"firm": firm, "values": _values(firm, private), "error": None, **_choices(firm.certificate_codes)}
+    context = {"firm": firm, "values": _values(firm, private, lang), "error": None, **_choices(firm.certificate_codes)}
     response = render(request, "firms/edit.html", context, lang=lang)
     response.headers["Cache-Control"] = "no-store"
     return response

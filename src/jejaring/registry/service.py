@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from jejaring.core.db import get_by_public_id
 from jejaring.core.errors import DomainError, NotFound
-from jejaring.core.ids import new_public_id
+from jejaring.core.ids import IdPrefix, new_public_id
 from jejaring.reference import catalog
 from jejaring.reference import service as reference_service
 from jejaring.reference import wilayah as wilayah_ref
@@ -117,7 +117,7 @@ def _add_source(
     )
 
 
-def _unique_public_id(session: Session, prefix: str) -> str:
+def _unique_public_id(session: Session, prefix: IdPrefix) -> str:
     while True:
         pid = new_public_id(prefix)
         taken = (
@@ -140,7 +140,7 @@ def create_firm(session: Session, *, data: FirmCreate, source: SourceInfo | None
             raise DomainError("error.unknown_certificate", field="certifications", value=c.code)
         certs.append(Certification(certificate_code=code, number=c.number, issuer=c.issuer, valid_until=c.valid_until))
     firm = Firm(
-        public_id=_unique_public_id(session, "F"),
+        public_id=_unique_public_id(session, IdPrefix.FIRM),
         name=data.name,
         name_key=name_key(data.name),
         nib=data.nib,
@@ -287,7 +287,7 @@ def create_sentra(session: Session, *, data: SentraCreate, source: SourceInfo | 
     """Register a sentra after checking its codes."""
     province_code, district = _check_codes(session, data)
     sentra = Sentra(
-        public_id=_unique_public_id(session, "S"),
+        public_id=_unique_public_id(session, IdPrefix.SENTRA),
         name=data.name,
         name_key=name_key(data.name),
         province_code=province_code,
