@@ -33,6 +33,7 @@ FIRM_COLUMNS: dict[str, str] = {
     "size_class": "size_class",
     "intake_key": "intake_key",
     "content_hash": "content_hash",
+    "row_hash": "row_hash",
 }
 PRIVATE_COLUMNS = {"owner_name": "nama_pemilik", "phone": "telepon", "email": "email"}
 # intake fields as written to the registry, in the order the content hash covers them (never reorder: a new

@@ -1,0 +1,39 @@
+"""Rows uploaded before, known by their fingerprint (``firm.row_hash``): which firm holds each, and their provenance
+when they come again unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from jejaring.core import tables
+from jejaring.registry.contracts import BulkSource
+from jejaring.registry.upsert import write_sightings
+
+KNOWN_SCHEMA: dict[str, Any] = {
+    "row_hash": pl.Utf8,
+    "_id": pl.Int64,
+    "_key": pl.Utf8,
+    "_nib": pl.Utf8,
+    "_regency": pl.Utf8,
+    "tahun_data": pl.Int64,
+}
+
+
+def firms_by_row_hash(session: Session, hashes: pl.Series) -> pl.DataFrame:
+    """The firm whose content each of ``hashes`` gave (columns of :data:`KNOWN_SCHEMA`): its id, intake key, NIB,
+    regency and data year. A fingerprint no firm holds is absent."""
+    wanted = hashes.drop_nulls().unique()
+    if wanted.len() == 0:
+        return pl.DataFrame(schema=KNOWN_SCHEMA)
+    sql = "SELECT row_hash, id, intake_key, nib, regency_code, reference_year FROM firm WHERE row_hash IN ({in})"
+    found = tables.select_in(session.connection(), sql, wanted)
+    return pl.DataFrame(found, schema=KNOWN_SCHEMA, orient="row").unique("row_hash", keep="first")
+
+
+def record_unchanged(session: Session, *, rows: pl.DataFrame, source: BulkSource) -> None:
+    """Provenance of rows known unchanged (``_row``, ``_id``, ``tahun_data``): recorded as sightings of their firm,
+    once per file and row, as the upsert records a row that matched a firm without changing it."""
+    write_sightings(session.connection(), rows, source)
