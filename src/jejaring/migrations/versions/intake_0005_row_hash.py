@@ -6,8 +6,8 @@ Create Date: 2026-12-07
 
 A province's file uploaded again is mostly rows that did not change. The fingerprint of each row's cells as
 typed is kept on the firm the row wrote, so such a row is known unchanged without validating it again
-(``intake/fingerprint.py``). Firms imported before this revision have none: their rows are validated once more
-at their next upload, which sets it.
+(``intake/fingerprint.py``). Firms imported before this revision have none: their rows are validated as before
+until a row changes them.
 """
 
 from collections.abc import Sequence
@@ -28,5 +28,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_firm_row_hash", table_name="firm")
-    with op.batch_alter_table("firm") as batch_op:
-        batch_op.drop_column("row_hash")
+    # not a batch (SQLite would copy the table and drop it, cascading to every table that refers to firm)
+    op.execute("ALTER TABLE firm DROP COLUMN row_hash")
