@@ -105,5 +105,6 @@ def open_row_keys(session: Session, job: ImportJob) -> tuple[set[str], set[str]]
     """The NIBs and name keys of the open quarantined rows of the office's earlier jobs (what a row of ``job`` must
     share with one of them to fix it)."""
     rows = _earlier_open_rows(session, job)
-    nibs = set(rows.get_column("nib").drop_nulls().to_list())
-    return nibs, set(rows.get_column("name").drop_nulls().to_list())
+    nibs = rows.get_column("nib").drop_nulls()
+    names = rows.get_column("name").drop_nulls()
+    return set(nibs.filter(nibs.str.contains(r"^\d{13}$")).to_list()), set(names.filter(names != "").to_list())
