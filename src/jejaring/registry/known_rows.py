@@ -9,8 +9,9 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from jejaring.core import tables
+from jejaring.core.dialects import dialect
 from jejaring.registry.contracts import BulkSource
-from jejaring.registry.upsert import write_sightings
+from jejaring.registry.upsert import SQLITE_BULK_CACHE_KIB, write_sightings
 
 KNOWN_SCHEMA: dict[str, Any] = {
     "row_hash": pl.Utf8,
@@ -29,11 +30,18 @@ def firms_by_row_hash(session: Session, hashes: pl.Series) -> pl.DataFrame:
     if wanted.len() == 0:
         return pl.DataFrame(schema=KNOWN_SCHEMA)
     sql = "SELECT row_hash, id, intake_key, nib, regency_code, reference_year FROM firm WHERE row_hash IN ({in})"
-    found = tables.select_in(session.connection(), sql, wanted)
+    conn = session.connection()
+    # the random fingerprints touch most pages of their index: SQLite's default page cache would read them again
+    with dialect(conn).bulk_write(conn, cache_kib=SQLITE_BULK_CACHE_KIB, checkpointed_elsewhere=False):
+        found = tables.select_in(conn, sql, wanted.sort())
     return pl.DataFrame(found, schema=KNOWN_SCHEMA, orient="row").unique("row_hash", keep="first")
 
 
 def record_unchanged(session: Session, *, rows: pl.DataFrame, source: BulkSource) -> None:
     """Provenance of rows known unchanged (``_row``, ``_id``, ``tahun_data``): recorded as sightings of their firm,
     once per file and row, as the upsert records a row that matched a firm without changing it."""
-    write_sightings(session.connection(), rows, source)
+    if rows.height == 0:
+        return
+    conn = session.connection()
+    with dialect(conn).bulk_write(conn, cache_kib=SQLITE_BULK_CACHE_KIB, checkpointed_elsewhere=False):
+        write_sightings(conn, rows, source)
