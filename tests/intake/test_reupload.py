@@ -18,6 +18,7 @@ from jejaring.core.db import session_scope, utcnow
 from jejaring.insights import service as insights_service
 from jejaring.intake import jobs, prepare, quarantine, scope, service
 from jejaring.intake.models import ImportJob
+from jejaring.intake.validate import validate
 from jejaring.matching import lifecycle
 from jejaring.registry.models import Firm, FirmHistory, RecordSource
 from tests.accounts.helpers import create_user_with_token
@@ -43,7 +44,7 @@ def _state(engine: Engine) -> tuple[dict[int, tuple[object, ...]], int, int]:
 def validated_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the rows each validation is given (to see which rows a re-upload validates)."""
     seen: list[int] = []
-    real = prepare.validate
+    real = validate
 
     def counting(raw: pl.DataFrame, **kwargs: object) -> object:
         seen.append(raw.height)
