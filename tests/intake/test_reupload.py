@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -32,7 +33,7 @@ def _rows(n: int, **changed: dict[str, str]) -> list[list[str]]:
     return rows
 
 
-def _state(engine: Engine) -> tuple[dict[int, tuple[object, ...]], int, int]:
+def _state(engine: Engine) -> tuple[dict[int, tuple[Any, ...]], int, int]:
     with session_scope(engine) as s:
         firms = {f.id: (f.name, f.products, f.workers, f.content_hash, f.updated_at) for f in s.scalars(select(Firm))}
         history = s.scalar(select(func.count()).select_from(FirmHistory)) or 0
