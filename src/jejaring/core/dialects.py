@@ -72,10 +72,13 @@ class SQLite:
     ) -> list[tuple[Any, ...]]:
         """Run ``sql`` (one ``IN ({in})`` placeholder, after ``params``) for every chunk of ``values``."""
         items, out = _items(values), []
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
         for start in range(0, len(items), SQLITE_CHUNK):
             chunk = items[start : start + SQLITE_CHUNK]
             marks = ", ".join("?" for _ in chunk)
-            out += [tuple(r) for r in conn.exec_driver_sql(sql.replace("{in}", marks), (*params, *chunk)).fetchall()]
+            # the driver's cursor: its rows are tuples already (SQLAlchemy's rows cost as much as the query here)
+            out += raw.execute(sql.replace("{in}", marks), (*params, *chunk)).fetchall()
         return out
 
     def executemany(self, conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:

@@ -9,8 +9,6 @@ owner's name or the regency code.
 
 from __future__ import annotations
 
-import json
-
 import polars as pl
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -22,6 +20,7 @@ from jejaring.intake.enums import QuarantineStatus
 from jejaring.intake.models import ImportJob, QuarantineRow
 from jejaring.registry import bulk
 
+_KEY_FIELDS = {"nib": "nib", "name": "nama_usaha", "owner": "nama_pemilik", "kw": "kode_wilayah"}
 _KEY_SCHEMA = {"qid": pl.Int64, "job_id": pl.Int64, "nib": pl.Utf8, "name": pl.Utf8, "owner": pl.Utf8, "kw": pl.Utf8}
 
 
@@ -33,16 +32,16 @@ def _earlier_open_rows(session: Session, job: ImportJob) -> pl.DataFrame:
         .join(ImportJob, ImportJob.id == QuarantineRow.job_id)
         .where(QuarantineRow.status == QuarantineStatus.OPEN, ImportJob.id < job.id, office)
     )
-    found: dict[str, list[object]] = {k: [] for k in _KEY_SCHEMA}
-    for qid, job_id, values in session.execute(stmt):
-        v = json.loads(values)
-        found["qid"].append(qid)
-        found["job_id"].append(job_id)
-        found["nib"].append(v.get("nib"))
-        found["name"].append(v.get("nama_usaha"))
-        found["owner"].append(v.get("nama_pemilik"))
-        found["kw"].append(v.get("kode_wilayah"))
-    frame = pl.DataFrame(found, schema=_KEY_SCHEMA)
+    rows = session.execute(stmt).all()
+    values = pl.Series("values", [r[2] for r in rows], dtype=pl.Utf8)
+    frame = pl.DataFrame(
+        {
+            "qid": pl.Series([r[0] for r in rows], dtype=pl.Int64),
+            "job_id": pl.Series([r[1] for r in rows], dtype=pl.Int64),
+            **{k: values.str.json_path_match(f"$.{field}") for k, field in _KEY_FIELDS.items()},
+        },
+        schema=_KEY_SCHEMA,
+    )
     return frame.with_columns(
         pl.col("nib").str.replace_all(r"[\s.\-']", ""),
         bulk.name_key_expr("name").alias("name"),
@@ -99,3 +98,12 @@ def resolve_by_reupload(session: Session, *, job: ImportJob, accepted: pl.DataFr
             after={"resolved": n, "by_job": job.id},
         )
     return matched.height
+
+
+def open_row_keys(session: Session, job: ImportJob) -> tuple[set[str], set[str]]:
+    """The NIBs and name keys of the open quarantined rows of the office's earlier jobs (what a row of ``job`` must
+    share with one of them to fix it)."""
+    rows = _earlier_open_rows(session, job)
+    nibs = rows.get_column("nib").drop_nulls()
+    names = rows.get_column("name").drop_nulls()
+    return set(nibs.filter(nibs.str.contains(r"^\d{13}$")).to_list()), set(names.filter(names != "").to_list())

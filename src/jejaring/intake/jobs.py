@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
-from pathlib import Path
 
 import polars as pl
 from sqlalchemy import Engine, update
@@ -27,13 +26,13 @@ from jejaring.core.db import session_scope, utcnow
 from jejaring.core.dialects import dialect
 from jejaring.core.errors import DomainError
 from jejaring.core.numbers import page_count
-from jejaring.intake import fixes, reader, scope, service, shape
+from jejaring.intake import fixes, prepare, scope, service
 from jejaring.intake.enums import JobStatus
 from jejaring.intake.fixed_jobs import detached as _detached
 from jejaring.intake.fixed_jobs import run_linkage_job as _run_linkage_job
 from jejaring.intake.fixed_jobs import run_sentra_job as _run_sentra_job
 from jejaring.intake.models import ImportJob, QuarantineRow
-from jejaring.intake.validate import Validated, validate
+from jejaring.intake.validate import Validated
 from jejaring.registry import bulk, locks
 from jejaring.resolution import service as resolution_service
 
@@ -56,15 +55,10 @@ class Superseded(Exception):
     """Another runner committed this batch first."""
 
 
-def load_and_validate(job: ImportJob, settings: Settings) -> Validated:
-    """Read the job's file, apply its header mapping and validate every row."""
-    sheet = reader.read_file(
-        Path(job.stored_path), max_bytes=settings.max_upload_mb * 1_000_000, max_rows=settings.max_upload_rows
-    )
-    mapping = json.loads(job.header_map or "{}")
-    raw = service.apply_mapping(sheet, mapping)
-    v = validate(raw, default_year=job.reference_year, max_cell_chars=settings.max_cell_chars)
-    return shape.refuse_ragged(v, sheet.ragged, len(sheet.headers))
+def load_and_validate(job: ImportJob, settings: Settings, engine: Engine | None = None) -> Validated:
+    """Read the job's file, apply its header mapping and validate every row (with ``engine``: every row not known
+    unchanged by its fingerprint, see :func:`prepare.load_and_validate`)."""
+    return prepare.load_and_validate(job, settings, engine)
 
 
 def quarantine_frame(v: Validated, lo: int, hi: int) -> list[dict[str, object]]:
@@ -97,13 +91,16 @@ def run_job(
     progress: Progress | None = None,
     validated: Future[Validated] | None = None,
     keys: bulk.KnownKeys | None = None,
+    touched: set[int] | None = None,
 ) -> ImportJob:
     """Run (or resume) a job to the end, a cancellation, or a fatal file error; returns its final state.
 
     ``validated``: the job's file already being read and validated (:func:`run_jobs` does the next file's
     while the current one is written). ``keys``: given by a load that holds the registry's load lock and
     writes without the intake-key index (:func:`registry.bulk.deferred_indexes`); otherwise each batch takes
-    that lock shared, so it waits while such a load runs."""
+    that lock shared, so it waits while such a load runs. ``touched``: the firms earlier jobs of the same load
+    changed (:func:`run_jobs`), whose rows this job validates even when known unchanged by their fingerprint (it
+    was taken before those jobs wrote); the firms this job changes are added."""
     with session_scope(engine) as s:
         job = service.get_job(s, job_id=job_id)
         if job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.NEEDS_MAPPING):
@@ -118,7 +115,14 @@ def run_job(
     if service.is_linkage_job(snapshot):
         return _run_linkage_job(engine, job_id, snapshot, settings)
     try:
-        v = validated.result() if validated is not None else load_and_validate(snapshot, settings)
+        v = (
+            validated.result()
+            if validated is not None
+            else load_and_validate(snapshot, settings, engine if keys is None else None)
+        )
+        if touched:
+            stale = v.skipped.filter(pl.col("_id").is_in(list(touched))).get_column("_row")
+            v = prepare.revalidate(v, stale, snapshot, settings)
         v = scope.refuse_outside_office(v, region)
     except DomainError as exc:
         with session_scope(engine) as s:
@@ -144,7 +148,7 @@ def run_job(
         batch = rows.slice(k * size, size)
         lo, hi = (int(batch.min()), int(batch.max())) if batch.len() else (0, -1)  # type: ignore[arg-type]
         try:
-            _commit_batch(engine, snapshot, k, v, lo, hi, batch.len(), source, keys)
+            changed = _commit_batch(engine, snapshot, k, v, lo, hi, batch.len(), source, keys)
         except Superseded:
             log.warning("job %s batch %s was committed by another runner; stopping", job_id, k)
             break
@@ -156,6 +160,8 @@ def run_job(
                 job.error_key = "intake.job_crashed"
                 job.error_params = json.dumps({"detail": str(exc).splitlines()[0][:300] if str(exc) else repr(exc)})
                 return _detached(job)
+        if touched is not None:
+            touched.update(changed)
         if settings.intake_batch_pause_ms:
             time.sleep(settings.intake_batch_pause_ms / 1000)
         if progress is not None:
@@ -184,14 +190,17 @@ def run_jobs(
         queue = [_detached(service.get_job(s, job_id=j)) for j in job_ids]
     incoming = sum(j.rows_total or 0 for j in queue if _prefetchable(j))
     finals: list[ImportJob] = []
+    touched: set[int] = set()
     with (
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="intake-read") as pool,
         bulk.deferred_indexes(engine, incoming_rows=incoming) as keys,
     ):
-        ahead = _prefetch(pool, queue[0], settings) if queue else None
+        known_by = engine if keys is None else None  # a deferred load (no row_hash index meanwhile) validates all
+        ahead = _prefetch(pool, queue[0], settings, known_by) if queue else None
         for k, job in enumerate(queue):
-            current, ahead = ahead, (_prefetch(pool, queue[k + 1], settings) if k + 1 < len(queue) else None)
-            final = run_job(engine, job.id, settings, progress=progress, validated=current, keys=keys)
+            following = queue[k + 1] if k + 1 < len(queue) else None
+            current, ahead = ahead, (_prefetch(pool, following, settings, known_by) if following else None)
+            final = run_job(engine, job.id, settings, progress=progress, validated=current, keys=keys, touched=touched)
             finals.append(final)
             if final.status in (JobStatus.FAILED, JobStatus.INTERRUPTED):
                 if ahead is not None:
@@ -209,8 +218,10 @@ def _prefetchable(job: ImportJob) -> bool:
     ) and not service.is_fixed_template_job(job)
 
 
-def _prefetch(pool: ThreadPoolExecutor, job: ImportJob, settings: Settings) -> Future[Validated] | None:
-    return pool.submit(load_and_validate, job, settings) if _prefetchable(job) else None
+def _prefetch(
+    pool: ThreadPoolExecutor, job: ImportJob, settings: Settings, engine: Engine | None
+) -> Future[Validated] | None:
+    return pool.submit(load_and_validate, job, settings, engine) if _prefetchable(job) else None
 
 
 def _commit_batch(
@@ -223,12 +234,17 @@ def _commit_batch(
     n_rows: int,
     source: bulk.BulkSource,
     keys: bulk.KnownKeys | None,
-) -> None:
+) -> list[int]:
+    """Write spreadsheet rows ``lo``..``hi`` of ``v`` in one transaction; returns the ids of the known firms it
+    changed."""
     job_id = job.id
     turn = locks.load_lock(engine, shared=True) if keys is None else nullcontext(True)
     with turn, keys.batch() if keys is not None else nullcontext(), session_scope(engine) as s:
         accepted = v.accepted.filter(pl.col("_row").is_between(lo, hi))
+        skipped = v.skipped.filter(pl.col("_row").is_between(lo, hi))  # known unchanged: only sighted
         result = upsert_in_order(s, accepted, source, keys)
+        bulk.record_unchanged(s, rows=skipped, source=source)
+        result.unchanged += skipped.height
         result.firms = resolution_service.follow_merges(s, result.changed_ids, result.firms)
         bulk.link_sentra(s, rows=accepted, firms=result.firms, source=source)
         quarantined = quarantine_frame(v, lo, hi)
@@ -259,7 +275,7 @@ def _commit_batch(
             .values(
                 batches_done=k + 1,
                 rows_done=ImportJob.rows_done + n_rows,
-                accepted=ImportJob.accepted + accepted.height,
+                accepted=ImportJob.accepted + accepted.height + skipped.height,
                 quarantined=ImportJob.quarantined + len(quarantined),
                 inserted=ImportJob.inserted + result.inserted,
                 updated=ImportJob.updated + result.updated,
@@ -279,7 +295,7 @@ def _commit_batch(
             after={
                 "batch": k + 1,
                 "rows": [lo, hi],
-                "accepted": accepted.height,
+                "accepted": accepted.height + skipped.height,
                 "quarantined": len(quarantined),
                 "inserted": result.inserted,
                 "updated": result.updated,
@@ -288,6 +304,7 @@ def _commit_batch(
             },
         )
         s.flush()
+    return result.changed_ids
 
 
 def upsert_in_order(

@@ -58,4 +58,4 @@ def refuse_outside_office(v: Validated, region: str | None) -> Validated:
         pl.coalesce(pl.col("kode_wilayah"), pl.col("kabupaten_kota")).cast(pl.Utf8).alias("value"),
     )
     merged = pl.concat([v.errors, errors.select(v.errors.columns)], how="vertical_relaxed").sort("_row")
-    return Validated(accepted=v.accepted.filter(inside), errors=merged, raw=v.raw)
+    return Validated(accepted=v.accepted.filter(inside), errors=merged, raw=v.raw, skipped=v.skipped)

@@ -36,4 +36,5 @@ def refuse_ragged(v: Validated, ragged: pl.DataFrame, width: int) -> Validated:
     )
     kept = v.errors.filter(~pl.col("_row").is_in(rows))
     merged = pl.concat([kept, errors], how="diagonal_relaxed").sort("_row", maintain_order=True)
-    return Validated(accepted=v.accepted.filter(~pl.col("_row").is_in(rows)), errors=merged, raw=v.raw)
+    accepted, skipped = (f.filter(~pl.col("_row").is_in(rows)) for f in (v.accepted, v.skipped))
+    return Validated(accepted=accepted, errors=merged, raw=v.raw, skipped=skipped)

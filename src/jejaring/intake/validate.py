@@ -7,7 +7,7 @@ rows that passed (with their natural key and content hash) and a long table of e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -25,6 +25,8 @@ class Validated:
     accepted: pl.DataFrame  # clean typed columns + _row + intake_key + content_hash
     errors: pl.DataFrame  # _row, field, value, key
     raw: pl.DataFrame  # the text as uploaded (template fields + _row), for quarantine
+    # rows known unchanged by their fingerprint, not validated (intake/fingerprint.py): _row, _id, tahun_data
+    skipped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"_row": pl.Int64, "_id": pl.Int64}))
 
 
 def _flag_errors(df: pl.DataFrame, ctx: rules.Context) -> pl.DataFrame:
@@ -122,14 +124,19 @@ _HASH_SQL = (
 )
 
 
-def _with_hashes(df: pl.DataFrame) -> pl.DataFrame:
-    """Natural key (md5 of NIB, else name + regency + owner [+ desa]) and content hash, computed by DuckDB (stable)."""
+def duckdb_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the process's DuckDB connection (one per call: safe across the web process's job threads)."""
     if not _DUCKDB:
         # one thread: validation runs beside the batch writer (jobs.run_jobs reads ahead), and on two threads
         # DuckDB spent about twice the CPU on the same hashes (0.8 s against 1.6 s for a 116,000-row file)
         _DUCKDB.append(duckdb.connect(config={"threads": 1}))
+    return _DUCKDB[0].cursor()
+
+
+def _with_hashes(df: pl.DataFrame) -> pl.DataFrame:
+    """Natural key (md5 of NIB, else name + regency + owner [+ desa]) and content hash, computed by DuckDB (stable)."""
     frame = df.select("_key_src", *bulk.CLEAN_COLUMNS)  # noqa: F841 - read by DuckDB below
-    cur = _DUCKDB[0].cursor()  # a cursor per call: safe across the web process's job threads
+    cur = duckdb_cursor()
     try:
         # DuckDB keeps the input order (preserve_insertion_order), so the hashes line up with the rows
         hashes = cur.execute(_HASH_SQL).pl()

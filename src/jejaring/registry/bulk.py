@@ -5,6 +5,7 @@
 - ``core.ids.new_public_ids``: public IDs in bulk;
 - ``upsert``: the set-based upsert with history and provenance;
 - ``sentra_links``: sentra membership from the rows;
+- ``known_rows``: the firms rows uploaded before gave (by fingerprint), and their provenance when they come again;
 - ``deferred``: the indexes a large load builds once at its end.
 
 Callers import this module only.
@@ -32,6 +33,7 @@ from jejaring.registry.deferred import (
     restore_indexes,
 )
 from jejaring.registry.keys import name_key_expr, size_class_expr
+from jejaring.registry.known_rows import KNOWN_SCHEMA, firms_by_row_hash, record_unchanged
 from jejaring.registry.sentra_links import link_sentra
 from jejaring.registry.upsert import SQLITE_BULK_CACHE_KIB, upsert_firms
 
@@ -42,6 +44,7 @@ __all__ = [
     "DEFERRED_UNIQUE_INDEXES",
     "FIRMS_SCHEMA",
     "FIRM_COLUMNS",
+    "KNOWN_SCHEMA",
     "PRIVATE_COLUMNS",
     "PROVENANCE_FIELDS",
     "SQLITE_BULK_CACHE_KIB",
@@ -50,9 +53,11 @@ __all__ = [
     "KnownKeys",
     "deferred_indexes",
     "drop_deferred",
+    "firms_by_row_hash",
     "link_sentra",
     "name_key_expr",
     "new_public_ids",
+    "record_unchanged",
     "restore_indexes",
     "size_class_expr",
     "upsert_firms",

@@ -33,6 +33,7 @@ FIRM_COLUMNS: dict[str, str] = {
     "size_class": "size_class",
     "intake_key": "intake_key",
     "content_hash": "content_hash",
+    "row_hash": "row_hash",
 }
 PRIVATE_COLUMNS = {"owner_name": "nama_pemilik", "phone": "telepon", "email": "email"}
 # the template's fields from ``latitude`` on: the clean columns keep them under their template names, in template

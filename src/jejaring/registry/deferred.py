@@ -31,6 +31,7 @@ DEFERRED_INDEXES = (
     "ix_firm_province_kbli",
     "ix_firm_reference_year",
     "ix_firm_regency_code",
+    "ix_firm_row_hash",
     "ix_firm_size_class",
     "ix_firm_role_role",
     "ix_certification_certificate_code",
@@ -42,7 +43,9 @@ DEFERRED_UNIQUE_INDEXES = ("ix_firm_intake_key",)
 DEFERRED_PG_CONSTRAINTS = {  # name: (table, definition); SQLite cannot drop a table's constraint
     "uq_firm_public_id": ("firm", "UNIQUE (public_id)"),
 }
-DEFER_MIN_ROWS = 200_000  # a load defers them when it brings at least this many rows and at least as many as exist
+DEFER_MIN_ROWS = 200_000  # a load defers them when it brings at least this many rows and at least twice as many as
+# exist: a load of the registry's own files again (a re-upload) would otherwise rebuild every index for rows that
+# mostly write nothing
 INDEX_BUILD_MEMORY = "256MB"  # PostgreSQL maintenance_work_mem while they are rebuilt
 
 
@@ -156,7 +159,7 @@ def _deferred() -> list[Index]:
 
 @contextmanager
 def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKeys | None]:
-    """Within this block, a load of ``incoming_rows`` rows at least as large as the registry writes without the
+    """Within this block, a load of ``incoming_rows`` rows at least twice as large as the registry writes without the
     :data:`DEFERRED_INDEXES` and the unique keys :data:`DEFERRED_UNIQUE_INDEXES` (and, on PostgreSQL,
     :data:`DEFERRED_PG_CONSTRAINTS`); they are built again, sorted, when the block ends (also on an error). Yields
     the registry's :class:`KnownKeys` for the load's batches when it deferred, else None.
@@ -172,7 +175,7 @@ def deferred_indexes(engine: Engine, *, incoming_rows: int) -> Iterator[KnownKey
         _restore(engine)
         with engine.connect() as conn:
             existing = conn.execute(select(func.count()).select_from(Firm)).scalar_one()
-        if incoming_rows >= max(DEFER_MIN_ROWS, existing):
+        if incoming_rows >= max(DEFER_MIN_ROWS, 2 * existing):
             with engine.begin() as conn:
                 keys = KnownKeys.read(conn)
                 drop_deferred(conn)

@@ -117,6 +117,7 @@ def update_firm(session: Session, *, actor: Actor, firm: Firm, data: FirmUpdate)
     session.flush()
     after = firm_snapshot(firm)
     if after != before:
+        firm.row_hash = None  # its content is no longer the uploaded row's: that row, uploaded again, is validated
         old, new = audit.changes(before, after)
         audit.log(session, actor, "firm.edit", "firm", firm, before=old, after=new)
     return firm

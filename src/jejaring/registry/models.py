@@ -39,6 +39,7 @@ class Firm(Base):
         Index("ix_firm_province_kbli", "province_code", "kbli_division"),
         Index("ix_firm_name_key", "name_key"),
         Index("ix_firm_intake_key", "intake_key", unique=True),
+        Index("ix_firm_row_hash", "row_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -70,6 +71,9 @@ class Firm(Base):
     # so that re-uploading the same file changes nothing and a corrected row updates the firm
     intake_key: Mapped[str | None] = mapped_column(key_string(40))
     content_hash: Mapped[str | None] = mapped_column(String(40))
+    # fingerprint of the uploaded row (its cells as typed) whose content the firm holds: the same row uploaded
+    # again is known unchanged without validating it (intake/fingerprint.py); NULL after an edit by hand
+    row_hash: Mapped[str | None] = mapped_column(key_string(32))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -88,6 +88,8 @@ def upsert_firms(
 def _upsert(
     conn: Connection, rows: pl.DataFrame, source: BulkSource, result: BulkResult, keys: KnownKeys | None
 ) -> BulkResult:
+    if "row_hash" not in rows.columns:  # a row corrected in place has no uploaded row behind it
+        rows = rows.with_columns(pl.lit(None, dtype=pl.Utf8).alias("row_hash"))
     rows = rows.with_columns(
         pl.col("kbli").str.slice(0, 2).alias("kbli_division"),
         size_class_expr("tenaga_kerja", "nilai_investasi").alias("size_class"),
@@ -141,7 +143,7 @@ def _upsert(
     _write_details(conn, new.select("_row", "_id", *_DETAIL), source, stamp, fresh=True)
     _write_details(conn, changed.select("_row", "_id", *_DETAIL), source, stamp, fresh=False)
     matched = rows.filter(pl.col("_id").is_not_null()).join(changed.select("_row"), on="_row", how="anti")
-    _write_sightings(conn, matched, source, stamp)
+    write_sightings(conn, matched, source, stamp)
     every = pl.concat([written.select("_row", "_id"), rows.select("_row", "_id").drop_nulls("_id")])
     result.firms = every.unique("_row", keep="first", maintain_order=True)
     return result
@@ -241,7 +243,7 @@ def _write_provenance(conn: Connection, df: pl.DataFrame, source: BulkSource, st
     )
 
 
-def _write_sightings(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp: str) -> None:
+def write_sightings(conn: Connection, df: pl.DataFrame, source: BulkSource, stamp: str | None = None) -> None:
     """Provenance for rows that matched a known firm without changing it (another office, an older year).
 
     The row is not lost: it is recorded as a source of the firm (entity resolution lists it in the
@@ -263,10 +265,10 @@ def _write_sightings(conn: Connection, df: pl.DataFrame, source: BulkSource, sta
     fresh = df.join(known, on=["_id", "_row"], how="anti")
     if fresh.height == 0:
         return
-    _write_provenance(conn, fresh, source, stamp, pl.lit(""))
+    _write_provenance(conn, fresh, source, stamp or tables.stamp(conn, utcnow()), pl.lit(""))
 
 
-_HISTORY_COLUMNS = [c for c in FIRM_COLUMNS if c not in ("intake_key", "content_hash", "name_key")]
+_HISTORY_COLUMNS = [c for c in FIRM_COLUMNS if c not in ("intake_key", "content_hash", "name_key", "row_hash")]
 
 
 def _update_changed(conn: Connection, changed: pl.DataFrame, source: BulkSource, stamp: str) -> None:
