@@ -62,13 +62,13 @@ from jejaring.registry.network import (
     last_firm_id as last_firm_id,
 )
 from jejaring.registry.network import (  # columns for the ecosystem's vectorised gap finder
-    network_firm_frame as network_firm_frame,
+    network_columns as network_columns,
 )
 from jejaring.registry.network import (
     network_firms as network_firms,
 )
 from jejaring.registry.network import (
-    network_role_frame as network_role_frame,
+    firm_labels as firm_labels,
 )
 from jejaring.registry.network import (
     network_sentra as network_sentra,
