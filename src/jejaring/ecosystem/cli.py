@@ -54,6 +54,7 @@ def gaps(
 
     with session_scope() as session:
         place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+        reports.freshness(session, wait=True)  # a command waits for a stale rollup to be rebuilt
         found = reports.gaps_for(session, place)
     found = found[:limit] if limit else found
     if as_json:
@@ -74,6 +75,7 @@ def summary(
 
     with session_scope() as session:
         place, label = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+        reports.freshness(session, wait=True)
         data = reports.summary(session, place)
     if as_json:
         typer.echo(json.dumps({"place": label, **data}, ensure_ascii=False))

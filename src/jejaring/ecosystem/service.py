@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import polars as pl
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from jejaring.accounts import audit
@@ -234,6 +234,31 @@ def link_frame(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     return frame, names
+
+
+def place_links(
+    session: Session,
+    *,
+    province: str | None = None,
+    regency: str | None = None,
+    firm_ids: list[int] | None = None,
+    limit: int = 500,
+) -> list[Link]:
+    """The first ``limit`` links (by id) of a province, a regency or a set of centre firms (a sentra's members)."""
+    stmt = select(Link)
+    if firm_ids is not None:
+        stmt = stmt.where(Link.firm_id.in_(firm_ids[:5000]))
+    if province:
+        stmt = stmt.where(Link.province_code == province)
+    if regency:
+        stmt = stmt.where(Link.regency_code == regency)
+    return list(session.scalars(stmt.order_by(Link.id).limit(limit)))
+
+
+def firm_links(session: Session, firm_id: int, *, limit: int = 500) -> list[Link]:
+    """The first ``limit`` links (by id) in which a firm is the centre or the partner."""
+    stmt = select(Link).where(or_(Link.firm_id == firm_id, Link.partner_firm_id == firm_id))
+    return list(session.scalars(stmt.order_by(Link.id).limit(limit)))
 
 
 def links_of_firms(session: Session, firm_ids: list[int]) -> list[Link]:

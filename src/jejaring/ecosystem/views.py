@@ -25,12 +25,14 @@ SHOWN_GAPS = 50
 
 
 def _page(request: Request, session: Session, actor: Actor, lang: str, place: reports.Place, label: str) -> Response:
+    fresh = reports.freshness(session)
     found, total = reports.gaps_head(session, place, SHOWN_GAPS)
     links = reports.links_for(session, actor=actor, place=place, limit=300)
     query = {k: v for k, v in (("province", place.province), ("regency", place.regency), ("sentra", place.sentra)) if v}
     context: dict[str, Any] = {
         "place": place,
         "label": label,
+        "freshness": fresh,
         "summary": reports.summary(session, place),
         "gaps": found,
         "more": max(0, total - SHOWN_GAPS),

@@ -47,6 +47,9 @@ from jejaring.registry.network import (
     firm_ids_in_province as firm_ids_in_province,
 )
 from jejaring.registry.network import (
+    firm_labels as firm_labels,
+)
+from jejaring.registry.network import (
     firms_by_ids as firms_by_ids,
 )
 from jejaring.registry.network import (
@@ -66,9 +69,6 @@ from jejaring.registry.network import (  # columns for the ecosystem's vectorise
 )
 from jejaring.registry.network import (
     network_firms as network_firms,
-)
-from jejaring.registry.network import (
-    firm_labels as firm_labels,
 )
 from jejaring.registry.network import (
     network_sentra as network_sentra,
