@@ -55,8 +55,10 @@ def main() -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--no-old", action="store_true", help="skip timing the previous (row by row) read")
     parser.add_argument("--no-pages", action="store_true", help="skip the page timings")
+    parser.add_argument("--work", type=Path, help="SQLite: keep the database here; a second run reuses it")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="eco-national-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="eco-national-"))
+    work.mkdir(parents=True, exist_ok=True)
     if args.backend == "sqlite":
         url = f"sqlite:///{work / 'nation.db'}"
     else:
@@ -78,22 +80,26 @@ def main() -> int:
 def _run(url: str, work: Path, n: int, old: bool, pages: bool) -> int:
     from jejaring.core import migrate
     from jejaring.core.db import build_engine, session_scope
-    from jejaring.ecosystem import arrays, randomnet, rollup, stored
+    from jejaring.ecosystem import arrays, figures, randomnet, rollup, stored
     from jejaring.reference import service as reference_service
 
+    again = (work / "nation.db").exists() and url.startswith("sqlite")
     migrate.upgrade(url)
     engine = build_engine(url)
-    with session_scope(engine) as s:
-        reference_service.load_reference(s)
-    t = _clock()
-    a, roles = randomnet.random_arrays(n)
-    with engine.begin() as conn:
-        _write(conn, a, roles)
-    print(
-        f"{engine.dialect.name}: wrote {n:,} IKM, {len(a.firms) - n:,} partner firms, {len(a.links):,} links, "
-        f"{len(a.sentra):,} sentra ({_since(t)})"
-    )
-    del a, roles
+    if again:
+        print(f"reusing {work / 'nation.db'}")
+    else:
+        with session_scope(engine) as s:
+            reference_service.load_reference(s)
+        t = _clock()
+        a, roles = randomnet.random_arrays(n)
+        with engine.begin() as conn:
+            _write(conn, a, roles)
+        print(
+            f"{engine.dialect.name}: wrote {n:,} IKM, {len(a.firms) - n:,} partner firms, {len(a.links):,} links, "
+            f"{len(a.sentra):,} sentra ({_since(t)})"
+        )
+        del a, roles
     with session_scope(engine) as s:
         t = _clock()
         loaded = arrays.load(s)
@@ -115,9 +121,12 @@ def _run(url: str, work: Path, n: int, old: bool, pages: bool) -> int:
                 f"the previous read (SQLAlchemy rows of whole columns → pandas): {_since(t)}; "
                 f"ratio {wall / load_wall:.1f}x wall, {cpu / load_cpu:.1f}x CPU"
             )
+        t = _clock()
+        summaries, flows = figures.summaries(loaded), figures.flows(loaded)
+        print(f"per-place summaries and flows for the pages: {_since(t)}; {len(summaries):,} + {len(flows):,} rows")
         del loaded
         t = _clock()
-        stored.store(s, found, stored.state(s), find_wall)
+        stored.store(s, found, stored.state(s), find_wall, summaries=summaries, flows=flows)
         print(f"store the rollup: {_since(t)}")
     if pages:
         _pages(url, work, found)
@@ -143,11 +152,11 @@ def _write(conn: Any, a: Any, roles: dict[int, list[str]]) -> None:
             "public_id": [f"F{i:09d}" for i in ids],
             "name": names,
             "name_key": names.str.to_lowercase(),
-            "province_code": f["regency"].str[:2].to_numpy(),
-            "regency_code": f["regency"].to_numpy(),
+            "province_code": _text(f["regency"].str[:2]),
+            "regency_code": _text(f["regency"]),
             "latitude": pl.Series(f["lat"].to_numpy()).fill_nan(None),
             "longitude": pl.Series(f["lon"].to_numpy()).fill_nan(None),
-            "kbli_division": f["division"].to_numpy(),
+            "kbli_division": _text(f["division"]),
             "production_value": f["production"].to_numpy().astype(np.int64),
             "status": "active",
             "created_at": now,
@@ -165,12 +174,12 @@ def _write(conn: Any, a: Any, roles: dict[int, list[str]]) -> None:
     sentra = pl.DataFrame(
         {
             "id": sen.index.to_numpy(),
-            "public_id": sen["public_id"].to_numpy(),
-            "name": sen["name"].to_numpy(),
-            "name_key": sen["name"].str.lower().to_numpy(),
-            "province_code": sen["regency"].str[:2].to_numpy(),
-            "regency_code": sen["regency"].to_numpy(),
-            "kbli_code": [code_of.get(str(v)) for v in sen["division"]],
+            "public_id": _text(sen["public_id"]),
+            "name": _text(sen["name"]),
+            "name_key": _text(sen["name"].str.lower()),
+            "province_code": _text(sen["regency"].str[:2]),
+            "regency_code": _text(sen["regency"]),
+            "kbli_code": _text([code_of.get(str(v)) for v in sen["division"]]),
             "definition": "kemenperin_pp29_2018",
             "created_at": now,
         }
@@ -188,13 +197,13 @@ def _write(conn: Any, a: Any, roles: dict[int, list[str]]) -> None:
             "link_key": [f"b{i}" for i in range(len(lk))],
             "firm_id": lk["firm_id"].to_numpy(),
             "partner_firm_id": pl.Series(np.where(named, 0, partner)).replace(0, None),
-            "partner_name": [f"Mitra {-p}" if p < 0 else None for p in partner.tolist()],
-            "partner_regency_code": pl.Series(np.where(named, regency, None)),
-            "kind": lk["kind"].to_numpy(),
+            "partner_name": _text([f"Mitra {-p}" if p < 0 else None for p in partner.tolist()]),
+            "partner_regency_code": _text(np.where(named, regency, None)),
+            "kind": _text(lk["kind"]),
             "value_per_year": pl.Series(lk["value"].to_numpy().astype(np.int64)).replace(0, None),
             "source": "declared",
-            "province_code": pd.Series(regency).str[:2].to_numpy(),
-            "regency_code": regency,
+            "province_code": _text(pd.Series(regency).str[:2]),
+            "regency_code": _text(regency),
             "created_at": now,
             "updated_at": now,
         }
@@ -206,6 +215,11 @@ def _write(conn: Any, a: Any, roles: dict[int, list[str]]) -> None:
             top = f"(SELECT max(id) FROM {table})"
             conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top})")
     d.analyse(conn, ["firm", "firm_role", "sentra", "sentra_membership", "eco_link"])
+
+
+def _text(values: Any) -> pl.Series:
+    """A text column (None for NULL) as polars strings."""
+    return pl.Series(list(values), dtype=pl.Utf8)
 
 
 def _old_load(session: Any) -> None:
