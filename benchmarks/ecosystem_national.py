@@ -93,8 +93,12 @@ def _run(url: str, work: Path, n: int, old: bool, pages: bool) -> int:
             reference_service.load_reference(s)
         t = _clock()
         a, roles = randomnet.random_arrays(n)
-        with engine.begin() as conn:
-            _write(conn, a, roles)
+        if engine.dialect.name == "sqlite":
+            engine.dispose()
+            _write_sqlite(work / "nation.db", _frames(a, roles, datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")))
+        else:
+            with engine.begin() as conn:
+                _write_pg(conn, _frames(a, roles, datetime.now(UTC).isoformat()))
         print(
             f"{engine.dialect.name}: wrote {n:,} IKM, {len(a.firms) - n:,} partner firms, {len(a.links):,} links, "
             f"{len(a.sentra):,} sentra ({_since(t)})"
@@ -133,16 +137,55 @@ def _run(url: str, work: Path, n: int, old: bool, pages: bool) -> int:
     return 0
 
 
-def _write(conn: Any, a: Any, roles: dict[int, list[str]]) -> None:
-    """The random network as rows of the real tables, bulk-written (COPY on PostgreSQL, foreign-key triggers
-    off for this connection only)."""
+TABLES = ("firm", "firm_role", "sentra", "sentra_membership", "eco_link")
+
+
+def _write_pg(conn: Any, frames: list[tuple[str, pl.DataFrame]]) -> None:
+    """COPY of every table, foreign-key triggers off for this connection only; then sequences and statistics."""
     from jejaring.core.dialects import dialect
+
+    conn.exec_driver_sql("SET session_replication_role = replica")
+    for table, frame in frames:
+        dialect(conn).append_frame(conn, table, frame)
+    conn.exec_driver_sql("SET session_replication_role = DEFAULT")
+    for table in ("firm", "sentra", "eco_link"):
+        top = f"(SELECT max(id) FROM {table})"
+        conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top})")
+    conn.exec_driver_sql("ANALYZE " + ", ".join(TABLES))
+
+
+def _write_sqlite(path: Path, frames: list[tuple[str, pl.DataFrame]]) -> None:
+    """One raw connection without journal or sync (a benchmark's scratch database), the secondary indexes
+    dropped before the inserts and built after; then statistics, and WAL mode again."""
+    import sqlite3
+
+    lite = sqlite3.connect(path, isolation_level=None)
+    for pragma in ("journal_mode=DELETE", "journal_mode=OFF", "synchronous=OFF", "cache_size=-500000"):
+        lite.execute(f"PRAGMA {pragma}")
+    marks = ", ".join("?" for _ in TABLES)
+    indexes = lite.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks})",
+        TABLES,
+    ).fetchall()
+    for name, _ in indexes:
+        lite.execute(f'DROP INDEX "{name}"')
+    lite.execute("BEGIN")
+    for table, frame in frames:
+        cols = ", ".join(f'"{c}"' for c in frame.columns)
+        rows = zip(*(frame.get_column(c).to_list() for c in frame.columns), strict=True)
+        lite.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in frame.columns)})", rows)
+    lite.execute("COMMIT")
+    for _, sql in indexes:
+        lite.execute(sql)
+    lite.execute("ANALYZE")
+    lite.execute("PRAGMA journal_mode=WAL")
+    lite.close()
+
+
+def _frames(a: Any, roles: dict[int, list[str]], now: str) -> list[tuple[str, pl.DataFrame]]:
+    """The random network as rows of the real tables."""
     from jejaring.reference import catalog
 
-    d = dialect(conn)
-    if d.name == "postgresql":
-        conn.exec_driver_sql("SET session_replication_role = replica")
-    now = d.stamp(datetime.now(UTC))
     f = a.firms
     ids = f.index.to_numpy()
     names = pl.Series([f"Usaha {i}" for i in ids])
@@ -163,9 +206,7 @@ def _write(conn: Any, a: Any, roles: dict[int, list[str]]) -> None:
             "updated_at": now,
         }
     )
-    d.append_frame(conn, "firm", firm)
     role = pl.DataFrame({"firm_id": list(roles), "role": [r[0] for r in roles.values()]})
-    d.append_frame(conn, "firm_role", role)
     code_of: dict[str, str] = {}
     for k in catalog.kbli():
         if k["level"] == "subgolongan":
@@ -184,9 +225,7 @@ def _write(conn: Any, a: Any, roles: dict[int, list[str]]) -> None:
             "created_at": now,
         }
     )
-    d.append_frame(conn, "sentra", sentra)
-    members = a.members.drop_duplicates()
-    d.append_frame(conn, "sentra_membership", pl.from_pandas(members[["sentra_id", "firm_id"]]))
+    members = pl.from_pandas(a.members.drop_duplicates()[["sentra_id", "firm_id"]])
     lk = a.links
     partner = lk["partner"].to_numpy()
     regency = f["regency"].reindex(lk["firm_id"].to_numpy()).to_numpy()
@@ -208,13 +247,7 @@ def _write(conn: Any, a: Any, roles: dict[int, list[str]]) -> None:
             "updated_at": now,
         }
     )
-    d.append_frame(conn, "eco_link", link)
-    if d.name == "postgresql":
-        conn.exec_driver_sql("SET session_replication_role = DEFAULT")
-        for table in ("firm", "sentra", "eco_link"):
-            top = f"(SELECT max(id) FROM {table})"
-            conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {top})")
-    d.analyse(conn, ["firm", "firm_role", "sentra", "sentra_membership", "eco_link"])
+    return [("firm", firm), ("firm_role", role), ("sentra", sentra), ("sentra_membership", members), ("eco_link", link)]
 
 
 def _text(values: Any) -> pl.Series:
@@ -291,7 +324,8 @@ def _firm_sample() -> Any:
 def _report(session: Any, place: Any) -> bytes:
     from jejaring.ecosystem import reports
 
-    return reports.export_csv(reports.export_rows(session, place, "id"))
+    body: bytes = reports.export_csv(reports.export_rows(session, place, "id"))
+    return body
 
 
 def _get(client: Any, path: str) -> None:

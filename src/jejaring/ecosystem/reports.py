@@ -184,7 +184,11 @@ def summary(session: Session, place: Place) -> dict[str, Any]:
 
 def graph_data(session: Session, *, actor: Actor, place: Place, max_edges: int = 300) -> dict[str, Any]:
     """ECharts graph: nodes by role (IKM, partners by kind), edges by kind and value."""
-    links = links_for(session, actor=actor, place=place, limit=max_edges)
+    return graph_of(links_for(session, actor=actor, place=place, limit=max_edges))
+
+
+def graph_of(links: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ECharts graph of rows from ``links_for``."""
     nodes: dict[str, dict[str, Any]] = {}
     edges = []
     for lk in links:

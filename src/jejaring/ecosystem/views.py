@@ -40,7 +40,7 @@ def _page(request: Request, session: Session, actor: Actor, lang: str, place: re
         "link_total": len(links),
         "values_visible": service.can_see_values(actor, place.region),
         "kinds": [k.value for k in LinkKind],
-        "graph_json": json.dumps(reports.graph_data(session, actor=actor, place=place), ensure_ascii=False),
+        "graph_json": json.dumps(reports.graph_of(links), ensure_ascii=False),
         "flows_json": json.dumps(
             reports.flows_data(session, place=place) if place.province else [], ensure_ascii=False
         ),
