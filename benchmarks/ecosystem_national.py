@@ -172,8 +172,9 @@ def _write_sqlite(path: Path, frames: list[tuple[str, pl.DataFrame]]) -> None:
     lite.execute("BEGIN")
     for table, frame in frames:
         cols = ", ".join(f'"{c}"' for c in frame.columns)
-        rows = zip(*(frame.get_column(c).to_list() for c in frame.columns), strict=True)
-        lite.executemany(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in frame.columns)})", rows)
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' for _ in frame.columns)})"
+        for part in frame.iter_slices(200_000):  # Python objects for one slice at a time
+            lite.executemany(sql, zip(*(part.get_column(c).to_list() for c in part.columns), strict=True))
     lite.execute("COMMIT")
     for _, sql in indexes:
         lite.execute(sql)
