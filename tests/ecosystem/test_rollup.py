@@ -8,12 +8,16 @@ from typing import Any
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jejaring.accounts.authz import Forbidden
 from jejaring.accounts.roles import ANALIS, Actor, system_actor
 from jejaring.ecosystem import arrays, gaps, network, randomnet, reports, rollup, service, stored
 from jejaring.ecosystem.gaps import Gap
+from jejaring.registry import edits
+from jejaring.registry.models import Firm
+from jejaring.registry.schemas import FirmUpdate
 from tests.ecosystem.conftest import build_world, firm
 
 
@@ -73,11 +77,11 @@ def test_pages_read_the_stored_rollup_while_it_matches_the_data(session: Session
     world = build_world(session)
     ikm = firm(session, "Konveksi Baru", "33.75", kbli_code="14111")
     partner = firm(session, "Toko Grosir Solo", "33.72", roles=("distributor",))
-    computed = reports.gaps_for(session, reports.Place())
+    computed = rollup.find(arrays.load(session))
     assert not stored.is_fresh(session, stored.state(session))
     done = stored.refresh(session, actor=system_actor("cli"))
     assert done["gaps"] == len(computed)
-    assert stored.is_fresh(session, stored.state(session))
+    assert stored.is_fresh(session, stored.state(session))  # the rollup's own audit event is not a data change
     for place in (
         reports.Place(),
         reports.Place("33"),
@@ -90,7 +94,7 @@ def test_pages_read_the_stored_rollup_while_it_matches_the_data(session: Session
         head, total = reports.gaps_head(session, place, 2)
         assert total == len(want) and [_key(g) for g in head] == [_key(g) for g in want[:2]]
     assert {g.division for g in stored.read(session, province=None, regency=None, sentra=world["a"])} == {"13"}
-    # a new link changes the data: the rollup is stale, pages compute again and see the link's effect
+    # a new link changes the data: the rollup is stale, and a small registry's page rebuilds it at once
     before = next(g for g in computed if g.kind.value == "akses_pasar" and g.place == "33.75")
     assert (before.params["ikm"], before.params["without"]) == (6, 6)
     link = service.LinkIn(ikm.id, "33", "33.75", "pemasaran_perdagangan", "declared", partner_firm_id=partner.id)
@@ -99,6 +103,26 @@ def test_pages_read_the_stored_rollup_while_it_matches_the_data(session: Session
     again = reports.gaps_for(session, reports.Place("33", "33.75"))
     market = next(g for g in again if g.kind.value == "akses_pasar" and g.place == "33.75")
     assert (market.params["ikm"], market.params["without"]) == (6, 5)
+    assert stored.is_fresh(session, stored.state(session)) and reports.freshness(session).current
+    summary = reports.summary(session, reports.Place("33", "33.75"))
+    assert summary["kinds"]["pemasaran_perdagangan"]["ikm"] >= 1
+
+
+def _supplier_gap(found: list[Gap]) -> bool:
+    return any(g.kind.value == "pemasok_hilang" and g.regency_code == "33.75" and g.division == "13" for g in found)
+
+
+def test_a_firm_edit_moves_the_mark_and_the_figures(session: Session) -> None:
+    build_world(session)
+    stored.refresh(session, actor=system_actor("cli"))
+    assert _supplier_gap(reports.gaps_for(session, reports.Place("33")))
+    kain = session.scalars(select(Firm).where(Firm.name == "Kain Medan")).one()
+    # the Medan cloth supplier moves next to the batik sentra of Kota Pekalongan: its missing supplier is found
+    lat, lon = arrays.seats()["33.75"]
+    edits.update_firm(session, actor=system_actor(), firm=kain, data=FirmUpdate(latitude=lat, longitude=lon))
+    assert not stored.is_fresh(session, stored.state(session))  # no new id: the audit mark moved
+    assert not _supplier_gap(reports.gaps_for(session, reports.Place("33")))
+    assert reports.freshness(session).current
 
 
 def _in(g: Gap, place: reports.Place) -> bool:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from typer.testing import CliRunner
 
 from jejaring.cli import app
 from jejaring.core.db import get_engine, session_scope
+from jejaring.ecosystem import arrays
 from tests.accounts.helpers import bearer, create_token, create_user
 from tests.ecosystem.conftest import build_world
 
@@ -131,3 +133,36 @@ def test_cli_gaps_json(env_db: str) -> None:
     assert all(set(g) >= {"kind", "place", "score", "reason"} and g["reason"] for g in gaps)
     summary = CliRunner().invoke(app, ["ecosystem", "summary", "--province", "32", "--json"])
     assert json.loads(summary.stdout)["kinds"]["bahan_baku"]["ikm"] == 3
+
+
+def test_a_large_registry_says_its_figures_are_being_refreshed(
+    client: TestClient, world: dict[str, str], engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jejaring.accounts.roles import system_actor
+    from jejaring.ecosystem import reports, stored
+    from jejaring.registry import edits
+    from jejaring.registry.models import Firm
+    from jejaring.registry.schemas import FirmUpdate
+
+    with session_scope(engine) as s:
+        stored.refresh(s, actor=system_actor("cli"))
+    page = BeautifulSoup(client.get("/ecosystem/kabupaten/33.75").text, "html.parser")
+    assert page.select_one("#eco-refreshing") is None and "Dihitung pada" in page.text
+    assert "pemasok terdaftar terdekat" in page.select_one("#gap-table").text
+    monkeypatch.setattr(reports, "auto_refresh_limit", lambda: 0)  # as if the registry were national
+    with session_scope(engine) as s:  # an officer's edit: the cloth supplier moves next to the batik sentra
+        kain = s.scalars(select(Firm).where(Firm.name == "Kain Medan")).one()
+        lat, lon = arrays.seats()["33.75"]
+        edits.update_firm(s, actor=system_actor(), firm=kain, data=FirmUpdate(latitude=lat, longitude=lon))
+    r = client.get("/ecosystem/kabupaten/33.75")
+    note = BeautifulSoup(r.text, "html.parser").select_one("#eco-refreshing")
+    assert note is not None and "sedang diperbarui" in note.text and "Dihitung pada" in note.text
+    for _ in range(600):  # the background rebuild (its own thread and session)
+        if not stored.rebuilding(engine):
+            break
+        time.sleep(0.05)
+    page = BeautifulSoup(client.get("/ecosystem/kabupaten/33.75").text, "html.parser")
+    assert page.select_one("#eco-refreshing") is None
+    assert "pemasok terdaftar terdekat" not in page.select_one("#gap-table").text
+    en = client.get("/ecosystem/kabupaten/33.75?lang=en").text
+    assert "Computed on" in en

@@ -32,9 +32,12 @@ _seen: dict[str, tuple[int, int]] = {}  # database URL -> (events read up to, la
 _lock = threading.Lock()
 
 
+NOT_FIGURE_ACTIONS = ("ecosystem.rollup",)  # rebuilding a rollup changes no data it counts
+
+
 def changes_figures(action: str) -> bool:
     """Whether an audited action changes what a figure counts."""
-    return action.startswith(FIGURE_ACTIONS)
+    return action.startswith(FIGURE_ACTIONS) and action not in NOT_FIGURE_ACTIONS
 
 
 def figures_mark(session: Session) -> int:

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         ge=0,
         description="pages rebuild stale insights rollups themselves only up to this many firms (larger: CLI)",
     )
+    ecosystem_auto_refresh_max_firms: int = Field(
+        default=200_000,
+        ge=0,
+        description="a stale ecosystem rollup is rebuilt within the request up to this many firms (larger: in the "
+        "background, the page saying so)",
+    )
     matching_refresh_seconds: float = Field(
         default=10.0,
         ge=0,

@@ -8,6 +8,7 @@ negative number of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +27,7 @@ LINK_COLUMNS = ("firm_id", "partner_firm_id", "partner_name", "partner_regency_c
 class Arrays:
     """Firms, links, sentra and memberships as frames; suppliers and services as points."""
 
-    firms: pd.DataFrame  # id (index), name, province, regency, division, production, ikm
+    firms: pd.DataFrame  # id (index), regency, division, production, lat, lon, ikm (and name, without name_of)
     links: pd.DataFrame  # firm_id, partner (int node), kind, value
     sentra: pd.DataFrame  # id (index), public_id, name, regency, division
     members: pd.DataFrame  # sentra_id, firm_id
@@ -35,32 +36,34 @@ class Arrays:
     suppliers: dict[str, network.Points] = field(default_factory=dict)
     services: network.Points | None = None
     partner_names: dict[int, str] = field(default_factory=dict)  # named partners' node → name
+    partner_regions: dict[int, str] = field(default_factory=dict)  # named partners' node → regency code
+    name_of: Callable[[list[int]], dict[int, str]] | None = None  # firm names when ``firms`` has no name column
 
 
-def _partner_nodes(links: pd.DataFrame) -> tuple[np.ndarray, dict[int, str]]:
-    """Integer partner nodes: the partner's firm id, else a negative number per (name key, regency)."""
-    registered = links["partner_firm_id"].notna().to_numpy()
-    node = np.zeros(len(links), dtype=np.int64)
-    node[registered] = links["partner_firm_id"].to_numpy()[registered].astype(np.int64)
+def _partner_nodes(registered: np.ndarray, named: pd.DataFrame) -> tuple[np.ndarray, dict[int, str], dict[int, str]]:
+    """Integer partner nodes: the partner's firm id (``registered`` > 0), else a negative number per (name key,
+    regency) of the ``named`` rows (position ``at``, name, regency); the named nodes' names and regencies."""
+    node = registered.astype(np.int64, copy=True)
     names: dict[int, str] = {}
-    if (~registered).any():
-        named = links.loc[~registered, ["partner_name", "partner_regency_code"]].fillna("")
-        keys = {n: registry_service.name_key(n) for n in named["partner_name"].unique()}
-        key = named["partner_name"].map(keys) + "@" + named["partner_regency_code"].astype(str)
+    regions: dict[int, str] = {}
+    if len(named):
+        keys = {n: registry_service.name_key(n) for n in named["name"].unique()}
+        key = named["name"].map(keys) + "@" + named["regency"].astype(str)
         codes, uniques = pd.factorize(key, sort=True)
-        node[~registered] = -1 - codes
-        names = {-1 - i: str(u).split("@")[0] for i, u in enumerate(uniques)}
-    return node, names
+        node[named["at"].to_numpy()] = -1 - codes
+        for i, u in enumerate(uniques):
+            name, _, regency = str(u).rpartition("@")
+            names[-1 - i], regions[-1 - i] = name, regency
+    return node, names, regions
 
 
-def _links_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
-    node, names = _partner_nodes(rows)
-    value = pd.to_numeric(rows["value_per_year"], errors="coerce").fillna(0).to_numpy(dtype=float)
+def _links_frame(rows: pd.DataFrame, named: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str], dict[int, str]]:
+    node, names, regions = _partner_nodes(rows["partner_firm_id"].to_numpy(dtype=np.int64), named)
     frame = pd.DataFrame(
         {"firm_id": rows["firm_id"].to_numpy(dtype=np.int64), "partner": node, "kind": rows["kind"].astype(str)}
     )
-    frame["value"] = value
-    return frame, names
+    frame["value"] = rows["value"].to_numpy(dtype=float)
+    return frame, names, regions
 
 
 def _points_of(firms: pd.DataFrame, mask: np.ndarray) -> network.Points:
@@ -89,34 +92,16 @@ def seats() -> dict[str, tuple[float, float]]:
 
 
 def load(session: Session) -> Arrays:
-    """Read the nation's firms, roles, sentra, memberships and links as columns."""
-    firms = registry_service.network_firm_frame(session)
-    roles = registry_service.network_role_frame(session)
-    ids = firms.index.to_numpy()
-
-    def having(wanted: set[str]) -> np.ndarray:
-        return np.isin(ids, roles.loc[roles["role"].isin(sorted(wanted)), "firm_id"].to_numpy())
-
-    firms["ikm"] = having({"ikm"})
+    """Read the nation's firms, roles, sentra, memberships and links as columns (bulk reads, no ORM rows)."""
+    firms, sentra, members = registry_service.network_columns(session)
     places = seats()
-    suppliers, services = _finish(firms, places, having(set(network.SUPPLIER_ROLES)), having({network.SERVICE_ROLE}))
-    sentra_rows, pairs = registry_service.network_sentra(session)
-    sentra = pd.DataFrame(
-        sentra_rows, columns=["id", "public_id", "name", "province_code", "regency_code", "kbli_code"]
-    )
-    sentra = pd.DataFrame(
-        {
-            "public_id": sentra["public_id"].astype(str).to_numpy(),
-            "name": sentra["name"].astype(str).to_numpy(),
-            "regency": sentra["regency_code"].astype(str).to_numpy(),
-            "division": sentra["kbli_code"].fillna("").astype(str).str[:2].to_numpy(),
-        },
-        index=sentra["id"].to_numpy(dtype=np.int64),
-    )
-    members = pd.DataFrame(pairs, columns=["sentra_id", "firm_id"], dtype=np.int64)
-    links, names = _links_frame(service.link_frame(session, columns=LINK_COLUMNS))
+    supplier = firms[sorted(network.SUPPLIER_ROLES)].to_numpy().any(axis=1)
+    suppliers, services = _finish(firms, places, supplier, firms[network.SERVICE_ROLE].to_numpy())
+    links, names, regions = _links_frame(*service.link_frame(session))
     matrix, _ = network.io_matrix(session)
-    return Arrays(firms, links, sentra, members, matrix, places, suppliers, services, names)
+    a = Arrays(firms, links, sentra, members, matrix, places, suppliers, services, names, regions)
+    a.name_of = lambda ids: {i: v[1] for i, v in registry_service.firm_labels(session, ids).items()}
+    return a
 
 
 def from_network(net: network.Network) -> Arrays:
@@ -146,8 +131,20 @@ def from_network(net: network.Network) -> Arrays:
     )
     pairs = [(s, f) for s, ms in net.members.items() for f in ms]
     members = pd.DataFrame(pairs, columns=["sentra_id", "firm_id"], dtype=np.int64)
-    links, names = _links_frame(pd.DataFrame(net.links, columns=list(LINK_COLUMNS)))
-    return Arrays(firms, links, sentra, members, net.matrix, net.seats, net.suppliers, net.services, names)
+    rows = pd.DataFrame(net.links, columns=list(LINK_COLUMNS))
+    registered = rows["partner_firm_id"].fillna(0).to_numpy(dtype=np.int64)
+    at = np.flatnonzero(registered == 0)
+    named = pd.DataFrame(
+        {
+            "at": at,
+            "name": rows["partner_name"].fillna("").to_numpy()[at],
+            "regency": rows["partner_regency_code"].fillna("").to_numpy()[at],
+        }
+    )
+    value = pd.to_numeric(rows["value_per_year"], errors="coerce").fillna(0)
+    frame = pd.DataFrame({"firm_id": rows["firm_id"], "partner_firm_id": registered, "kind": rows["kind"]})
+    links, names, regions = _links_frame(frame.assign(value=value), named)
+    return Arrays(firms, links, sentra, members, net.matrix, net.seats, net.suppliers, net.services, names, regions)
 
 
 def graph(links: pd.DataFrame) -> tuple[rx.PyGraph, np.ndarray]:

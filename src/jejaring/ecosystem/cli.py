@@ -56,6 +56,7 @@ def gaps(
 
     with session_scope() as session:
         place, _ = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+        reports.freshness(session, wait=True)  # a command waits for a stale rollup to be rebuilt
         found = reports.gaps_for(session, place)
     found = found[:limit] if limit else found
     if as_json:
@@ -79,6 +80,7 @@ def summary(
 
     with session_scope() as session:
         place, label = reports.resolve_place(session, province=province, regency=regency, sentra=sentra)
+        reports.freshness(session, wait=True)
         data = reports.summary(session, place)
     if as_json:
         echo_json({"place": label, **data})

@@ -22,6 +22,7 @@ class Link(Base):
         Index("ix_eco_link_province_kind", "province_code", "kind"),
         Index("ix_eco_link_regency", "regency_code"),
         Index("ix_eco_link_updated_at", "updated_at"),  # h19: the stored rollup's cheap freshness mark
+        Index("ix_eco_link_province_id", "province_code", "id"),  # a province's links in id order (pages)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -95,3 +96,33 @@ class Rollup(Base):
     gaps: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlaceSummary(Base):
+    """Per place of the stored rollup: IKM, IKM with any link, and IKM with a link of each kind (``LinkKind``)."""
+
+    __tablename__ = "eco_place_summary"
+    __table_args__ = (Index("ix_eco_place_summary_place", "place_kind", "place", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_kind: Mapped[str] = mapped_column(String(20))  # PlaceKind, or "nasional"
+    place: Mapped[str] = mapped_column(String(40))  # province or regency code, sentra public ID, "" = the nation
+    ikm: Mapped[int] = mapped_column(Integer)
+    linked: Mapped[int] = mapped_column(Integer)
+    kinds: Mapped[str] = mapped_column(Text)  # JSON: link kind → IKM with such a link
+
+
+class StoredFlow(Base):
+    """A flow of the stored rollup: links from the partner's regency to the IKM's, by kind, for one place (the
+    largest 500 of a province, regency or sentra)."""
+
+    __tablename__ = "eco_flow"
+    __table_args__ = (Index("ix_eco_flow_place", "place_kind", "place"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_kind: Mapped[str] = mapped_column(String(20))
+    place: Mapped[str] = mapped_column(String(40))
+    source_regency: Mapped[str] = mapped_column(String(5))
+    target_regency: Mapped[str] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(30))
+    links: Mapped[int] = mapped_column(Integer)

@@ -1,33 +1,33 @@
-"""What the pages, the API and the CLI show: gaps of a place, its links, the national summary, exports.
+"""What the pages, the API and the CLI show: gaps of a place, its links, the national summary, flows, exports.
 
-Gaps and the network are computed once per state of the data (links and firms counted, and the last audited write
-that changed firms), nationally, and kept in memory (gaps indexed by province); a new link, a new or edited firm,
-a merge or a split computes them again.
+Everything is read from the stored rollup (``stored``: gaps, per-place summaries and flows) or with indexed
+queries (a place's first links, a firm's links); nothing builds the nation's network per request. Before reading,
+``freshness`` checks the rollup's mark (once per session): a stale rollup is rebuilt at once on a small registry,
+else in the background while the page says the figures are being refreshed and when they were computed.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import Counter, defaultdict
+import sys
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from jejaring.accounts import revisions
 from jejaring.accounts.authz import Forbidden, Unauthenticated, allowed
 from jejaring.accounts.roles import Actor
 from jejaring.core import exports
+from jejaring.core.config import get_settings
 from jejaring.core.errors import NotFound
 from jejaring.core.i18n import translate
-from jejaring.ecosystem import arrays, network, rollup, service, stored
+from jejaring.ecosystem import arrays, figures, service, stored
 from jejaring.ecosystem import gaps as gap_finder
 from jejaring.ecosystem.enums import LinkKind, PlaceKind
+from jejaring.ecosystem.models import Link
 from jejaring.reference import wilayah
 from jejaring.registry import service as registry_service
-
-_CACHE: dict[tuple[Any, ...], Any] = {}
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -74,134 +74,121 @@ def resolve_place(
     return Place(), "Indonesia"
 
 
-def _state(session: Session) -> tuple[Any, ...]:
-    # links, active firms, and the last audited write that changed firms (an edit, merge, split, upload, partnership)
-    return (*service.links_state(session), registry_service.count_firms(session), revisions.figures_mark(session))
+FRESHNESS = "ecosystem.freshness"  # session.info key: the rollup's freshness, checked once per session and write
 
 
-def _network(session: Session, state: tuple[Any, ...] | None = None) -> network.Network:
-    key = ("net", state or _state(session))
-    with _LOCK:
-        if key not in _CACHE:
-            _CACHE.clear()  # an older state is stale
-            _CACHE[key] = network.load(session)
-        return cast(network.Network, _CACHE[key])
+def auto_refresh_limit() -> int:
+    """Registries up to this many firms have a stale rollup rebuilt within the request (larger: in the background)."""
+    return get_settings().ecosystem_auto_refresh_max_firms
+
+
+def freshness(session: Session, *, wait: bool = False) -> stored.Freshness:
+    """Whether the stored figures are current (checked, and rebuilt when small, once per session); ``wait``
+    rebuilds a stale rollup now whatever the registry's size (the CLI: no page to come back to)."""
+    found = session.info.get(FRESHNESS)
+    if not isinstance(found, stored.Freshness):
+        found = stored.ensure(session, max_firms=sys.maxsize if wait else auto_refresh_limit())
+        session.info[FRESHNESS] = found
+    return found
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_freshness(session: Session, _context: Any) -> None:
+    """A write in this session (every write flushes its audit event) makes the next read check again."""
+    session.info.pop(FRESHNESS, None)
+
+
+def _place_key(place: Place) -> tuple[str, str]:
+    if place.kind is None:
+        return figures.NATION, ""
+    return place.kind.value, str(place.sentra or place.regency or place.province)
 
 
 def gaps_for(session: Session, place: Place, *, limit: int | None = None) -> list[gap_finder.Gap]:
-    """The gaps of a place (a sentra's, a regency's including its sentra, a province's, or all), by score.
-
-    Read from the stored rollup while its mark (``stored.state``) holds; otherwise computed in memory
-    (vectorised) once per state of the data (links and active firms counted) and kept, indexed by province.
-    """
-    if stored.is_fresh(session, stored.state(session)):
-        return stored.read(session, province=place.province, regency=place.regency, sentra=place.sentra, limit=limit)
-    key = ("gaps", _state(session))
-    with _LOCK:
-        found = _CACHE.get(key)
-    if found is None:
-        every = rollup.find(arrays.load(session))
-        by_province: dict[str | None, list[gap_finder.Gap]] = defaultdict(list)
-        for g in every:
-            by_province[g.province_code].append(g)
-        found = {None: every, **by_province}
-        with _LOCK:
-            for old in [k for k in _CACHE if k[0] == "gaps"]:
-                del _CACHE[old]  # an older state is stale
-            _CACHE[key] = found
-    if place.sentra:
-        out = [g for g in found.get(place.province, []) if g.place == place.sentra]
-    elif place.regency:
-        out = [g for g in found.get(place.province, []) if g.regency_code == place.regency]
-    else:
-        out = list(found.get(place.province, []))
-    return out[:limit] if limit is not None else out
+    """The gaps of a place (a sentra's, a regency's including its sentra, a province's, or all), by score, from
+    the stored rollup."""
+    freshness(session)
+    return stored.read(session, province=place.province, regency=place.regency, sentra=place.sentra, limit=limit)
 
 
 def gaps_head(session: Session, place: Place, shown: int) -> tuple[list[gap_finder.Gap], int]:
     """The first ``shown`` gaps of a place by score, and how many it has."""
-    if stored.is_fresh(session, stored.state(session)):
-        args = {"province": place.province, "regency": place.regency, "sentra": place.sentra}
-        return stored.read(session, **args, limit=shown), stored.count(session, **args)
-    found = gaps_for(session, place)
-    return found[:shown], len(found)
+    freshness(session)
+    args = {"province": place.province, "regency": place.regency, "sentra": place.sentra}
+    return stored.read(session, **args, limit=shown), stored.count(session, **args)
+
+
+def _member_ids(session: Session, sentra: str) -> list[int]:
+    s = registry_service.get_sentra(session, public_id=sentra)
+    return [f.id for f in registry_service.sentra_members(session, sentra=s, limit=5000)]
+
+
+def _labels(session: Session, links: list[Link]) -> dict[int, tuple[str, str, str]]:
+    ids = {lk.firm_id for lk in links} | {lk.partner_firm_id for lk in links if lk.partner_firm_id}
+    return registry_service.firm_labels(session, ids)
+
+
+def _partner(lk: Link, labels: dict[int, tuple[str, str, str]]) -> dict[str, Any]:
+    """The partner end of a link: public ID (registered firms), name and regency."""
+    if lk.partner_firm_id:
+        public_id, name, regency = labels.get(lk.partner_firm_id, (None, None, None))
+        return {"public_id": public_id, "name": name, "regency": regency}
+    return {"public_id": None, "name": lk.partner_name, "regency": lk.partner_regency_code}
 
 
 def links_for(session: Session, *, actor: Actor, place: Place, limit: int = 500) -> list[dict[str, Any]]:
-    """The links of a place with both ends named; values only for those entitled to them."""
-    net = _network(session)
+    """The first links of a place (by id) with both ends named; values only for those entitled to them."""
     show_values = service.can_see_values(actor, place.region)
-    members = set()
     if place.sentra:
-        sid = next((i for i, s in net.sentra.items() if s["public_id"] == place.sentra), None)
-        members = set(net.members.get(sid, [])) if sid is not None else set()
+        rows = service.place_links(
+            session, province=place.province, firm_ids=_member_ids(session, place.sentra), limit=limit
+        )
+    else:
+        rows = service.place_links(session, province=place.province, regency=place.regency, limit=limit)
+    labels = _labels(session, rows)
     out = []
-    for lk in net.links:
-        if place.province and lk["province_code"] != place.province:
-            continue
-        if place.sentra and lk["firm_id"] not in members:
-            continue
-        if place.regency and not place.sentra and lk["regency_code"] != place.regency:
-            continue
-        firm = net.firms.get(lk["firm_id"], {})
-        partner = registry_service_partner(net, lk)
+    for lk in rows:
+        public_id, name, _ = labels.get(lk.firm_id, (None, None, None))
+        partner = _partner(lk, labels)
         out.append(
             {
-                "firm": firm.get("public_id"),
-                "firm_name": firm.get("name"),
-                "regency": lk["regency_code"],
+                "firm": public_id,
+                "firm_name": name,
+                "regency": lk.regency_code,
                 "partner": partner["public_id"],
                 "partner_name": partner["name"],
                 "partner_regency": partner["regency"],
-                "kind": lk["kind"],
-                "value_per_year": lk["value_per_year"] if show_values else None,
+                "kind": lk.kind,
+                "value_per_year": lk.value_per_year if show_values else None,
             }
         )
-        if len(out) >= limit:
-            break
     return out
-
-
-def registry_service_partner(net: network.Network, lk: dict[str, Any]) -> dict[str, Any]:
-    """The partner end of a link: public ID (registered firms), name and regency."""
-    if lk["partner_firm_id"]:
-        p = net.firms.get(lk["partner_firm_id"]) or net.partners.get(lk["partner_firm_id"], {})
-        return {"public_id": p.get("public_id"), "name": p.get("name"), "regency": p.get("regency_code")}
-    return {"public_id": None, "name": lk["partner_name"], "regency": lk["partner_regency_code"]}
 
 
 def summary(session: Session, place: Place) -> dict[str, Any]:
     """Share of IKM with at least one link of each kind (and of any kind), for a place or the nation."""
-    net = _network(session)
-    ikm = [f for f in net.firms.values() if "ikm" in f["roles"]]
-    if place.province:
-        ikm = [f for f in ikm if f["province_code"] == place.province]
-    if place.regency:
-        ikm = [f for f in ikm if f["regency_code"] == place.regency]
-    if place.sentra:
-        sid = next((i for i, s in net.sentra.items() if s["public_id"] == place.sentra), None)
-        members = set(net.members.get(sid, [])) if sid is not None else set()
-        ikm = [f for f in ikm if f["id"] in members]
-    ids = {f["id"] for f in ikm}
-    kinds: dict[str, set[int]] = defaultdict(set)
-    for lk in net.links:
-        if lk["firm_id"] in ids:
-            kinds[lk["kind"]].add(lk["firm_id"])
-    n = len(ids)
-    any_link = set().union(*kinds.values()) if kinds else set()
+    freshness(session)
+    kind, code = _place_key(place)
+    row = stored.read_summary(session, place_kind=kind, place=code) or {"ikm": 0, "linked": 0, "kinds": {}}
+    n = int(row["ikm"])
     return {
         "ikm": n,
-        "linked": len(any_link),
-        "share_any": len(any_link) / n if n else None,
+        "linked": row["linked"],
+        "share_any": row["linked"] / n if n else None,
         "kinds": {
-            k.value: {"ikm": len(kinds[k.value]), "share": len(kinds[k.value]) / n if n else None} for k in LinkKind
+            k.value: {"ikm": row["kinds"].get(k.value, 0), "share": row["kinds"].get(k.value, 0) / n if n else None}
+            for k in LinkKind
         },
     }
 
 
 def graph_data(session: Session, *, actor: Actor, place: Place, max_edges: int = 300) -> dict[str, Any]:
     """ECharts graph: nodes by role (IKM, partners by kind), edges by kind and value."""
-    links = links_for(session, actor=actor, place=place, limit=max_edges)
+    return graph_of(links_for(session, actor=actor, place=place, limit=max_edges))
+
+
+def graph_of(links: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ECharts graph of rows from ``links_for``."""
     nodes: dict[str, dict[str, Any]] = {}
     edges = []
     for lk in links:
@@ -216,31 +203,19 @@ def graph_data(session: Session, *, actor: Actor, place: Place, max_edges: int =
 
 
 def flows_data(session: Session, *, place: Place) -> list[dict[str, Any]]:
-    """Flows between places for the map: from the partner's regency to the firm's, by kind, with counts."""
-    net = _network(session)
-    count: Counter[tuple[str, str, str]] = Counter()
-    members = _members(net, place.sentra) if place.sentra else None
-    for lk in net.links:
-        if place.province and lk["province_code"] != place.province:
-            continue
-        if members is not None and lk["firm_id"] not in members:
-            continue
-        if place.regency and lk["regency_code"] != place.regency:
-            continue
-        src = registry_service_partner(net, lk)["regency"]
-        if src and src != lk["regency_code"]:
-            count[(src, lk["regency_code"], lk["kind"])] += 1
+    """Flows between places for the map (the stored rollup's, largest first): from the partner's regency to the
+    firm's, by kind, with counts. The nation has none (too many to draw)."""
+    if place.kind is None:
+        return []
+    freshness(session)
+    kind, code = _place_key(place)
+    seats = arrays.seats()
     out = []
-    for (src, dst, kind), n in count.most_common(500):
-        a, b = net.seats.get(src), net.seats.get(dst)
+    for src, dst, link_kind, n in stored.read_flows(session, place_kind=kind, place=code):
+        a, b = seats.get(src), seats.get(dst)
         if a and b:
-            out.append({"from": src, "to": dst, "kind": kind, "count": n, "coords": [[a[1], a[0]], [b[1], b[0]]]})
+            out.append({"from": src, "to": dst, "kind": link_kind, "count": n, "coords": [[a[1], a[0]], [b[1], b[0]]]})
     return out
-
-
-def _members(net: network.Network, sentra: str) -> set[int]:
-    sid = next((i for i, s in net.sentra.items() if s["public_id"] == sentra), None)
-    return set(net.members.get(sid, [])) if sid is not None else set()
 
 
 def export_rows(session: Session, place: Place, lang: str) -> list[dict[str, Any]]:
@@ -279,21 +254,31 @@ def check_export(actor: Actor, place: Place) -> None:
 
 
 def firm_panel(session: Session, *, actor: Actor, public_id: str) -> dict[str, Any]:
-    """A firm's links (values for those entitled) and its single-source risks."""
+    """A firm's links (the first 500; values for those entitled) and its single-source risks."""
     f = registry_service.get_firm(session, public_id=public_id)
-    net = _network(session)
     show = service.can_see_values(actor, f.regency_code) or allowed(actor, "firm.read_private", f)
+    links = service.firm_links(session, f.id)
+    labels = _labels(session, links)
     rows = []
-    for lk in net.links:
-        if lk["firm_id"] == f.id or lk["partner_firm_id"] == f.id:
-            other = registry_service_partner(net, lk) if lk["firm_id"] == f.id else net.firms.get(lk["firm_id"], {})
-            rows.append(
-                {
-                    "kind": lk["kind"],
-                    "role": "centre" if lk["firm_id"] == f.id else "partner",
-                    "other": other.get("public_id"),
-                    "other_name": other.get("name"),
-                    "value_per_year": lk["value_per_year"] if show else None,
-                }
-            )
-    return {"firm": f.public_id, "links": rows, "risks": gap_finder.firm_risks(net, f.id), "values_visible": show}
+    partners: dict[str, dict[str, str | None]] = defaultdict(dict)  # kind → partner node → name
+    for lk in links:
+        centre = lk.firm_id == f.id
+        if centre:
+            other = _partner(lk, labels)
+            key = registry_service.name_key(lk.partner_name or "")
+            node = f"f{lk.partner_firm_id}" if lk.partner_firm_id else f"n{key}@{lk.partner_regency_code}"
+            partners[lk.kind][node] = other["name"]
+        else:
+            public, name, _ = labels.get(lk.firm_id, (None, None, None))
+            other = {"public_id": public, "name": name}
+        rows.append(
+            {
+                "kind": lk.kind,
+                "role": "centre" if centre else "partner",
+                "other": other.get("public_id"),
+                "other_name": other.get("name"),
+                "value_per_year": lk.value_per_year if show else None,
+            }
+        )
+    risks = [{"kind": k, "partner": next(iter(p.values()))} for k, p in sorted(partners.items()) if len(p) == 1]
+    return {"firm": f.public_id, "links": rows, "risks": risks, "values_visible": show}

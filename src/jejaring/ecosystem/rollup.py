@@ -230,7 +230,11 @@ def _critical_partners(a: Arrays, labels: _Labels) -> list[Gap]:
 def _partner_names(a: Arrays, nodes: list[int]) -> dict[int, str]:
     """Names of partner nodes: a registered firm's name (``f<id>`` when not loaded), a named partner's key."""
     firms = [n for n in nodes if n > 0]
-    names = a.firms["name"].reindex(firms).tolist()
+    if a.name_of is not None:
+        known = a.name_of(firms)
+        names = [known.get(n) for n in firms]
+    else:
+        names = a.firms["name"].reindex(firms).tolist()
     out = {n: (str(v) if isinstance(v, str) else f"f{n}") for n, v in zip(firms, names, strict=True)}
     return out | {n: a.partner_names.get(n, str(n)) for n in nodes if n < 0}
 

@@ -8,13 +8,16 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, insert, select
+import polars as pl
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from jejaring.accounts import audit
 from jejaring.accounts.authz import allowed, authorize
 from jejaring.accounts.roles import Actor
+from jejaring.core.dialects import dialect
 from jejaring.ecosystem.enums import DERIVED_SOURCES, KIND_OF_ROLE, LinkKind, LinkSource
 from jejaring.ecosystem.models import Link
 from jejaring.registry import service as registry_service
@@ -203,10 +206,59 @@ def all_links(session: Session, *, province: str | None = None) -> list[Link]:
     return list(session.scalars(stmt))
 
 
-def link_frame(session: Session, *, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Every link as columns (no ORM object per link), ordered by id, for the vectorised gap finder."""
-    rows = session.execute(select(*(getattr(Link, c) for c in columns)).order_by(Link.id)).all()
-    return pd.DataFrame.from_records(rows, columns=list(columns))
+def link_frame(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every link as columns, ordered by id, read in bulk (``dialects.read_frame``; no ORM object per link):
+    firm_id, partner_firm_id (0 = a named partner), kind, value; and the named partners' rows (their position
+    in the first frame, name, regency)."""
+    conn = session.connection()
+    read = dialect(conn).read_frame
+    sql = (
+        "SELECT id, firm_id, COALESCE(partner_firm_id, 0), kind, COALESCE(value_per_year, 0) * 1.0"
+        " FROM eco_link ORDER BY id"
+    )
+    schema = {"id": pl.Int64, "firm_id": pl.Int64, "partner_firm_id": pl.Int64, "kind": pl.Utf8, "value": pl.Float64}
+    rows = read(conn, sql, schema)
+    named = read(
+        conn,
+        "SELECT id, partner_name, partner_regency_code FROM eco_link WHERE partner_firm_id IS NULL",
+        {"id": pl.Int64, "name": pl.Utf8, "regency": pl.Utf8},
+    )
+    ids = rows.get_column("id").to_numpy()
+    frame = pd.DataFrame({c: rows.get_column(c).to_numpy() for c in ("firm_id", "partner_firm_id", "kind", "value")})
+    at = np.searchsorted(ids, named.get_column("id").to_numpy())
+    names = pd.DataFrame(
+        {
+            "at": at,
+            "name": named.get_column("name").fill_null("").to_numpy(),
+            "regency": named.get_column("regency").fill_null("").to_numpy(),
+        }
+    )
+    return frame, names
+
+
+def place_links(
+    session: Session,
+    *,
+    province: str | None = None,
+    regency: str | None = None,
+    firm_ids: list[int] | None = None,
+    limit: int = 500,
+) -> list[Link]:
+    """The first ``limit`` links (by id) of a province, a regency or a set of centre firms (a sentra's members)."""
+    stmt = select(Link)
+    if firm_ids is not None:
+        stmt = stmt.where(Link.firm_id.in_(firm_ids[:5000]))
+    if province:
+        stmt = stmt.where(Link.province_code == province)
+    if regency:
+        stmt = stmt.where(Link.regency_code == regency)
+    return list(session.scalars(stmt.order_by(Link.id).limit(limit)))
+
+
+def firm_links(session: Session, firm_id: int, *, limit: int = 500) -> list[Link]:
+    """The first ``limit`` links (by id) in which a firm is the centre or the partner."""
+    stmt = select(Link).where(or_(Link.firm_id == firm_id, Link.partner_firm_id == firm_id))
+    return list(session.scalars(stmt.order_by(Link.id).limit(limit)))
 
 
 def links_of_firms(session: Session, firm_ids: list[int]) -> list[Link]:

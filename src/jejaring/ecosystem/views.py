@@ -25,12 +25,14 @@ SHOWN_GAPS = 50
 
 
 def _page(request: Request, session: Session, actor: Actor, lang: str, place: reports.Place, label: str) -> Response:
+    fresh = reports.freshness(session)
     found, total = reports.gaps_head(session, place, SHOWN_GAPS)
     links = reports.links_for(session, actor=actor, place=place, limit=300)
     query = {k: v for k, v in (("province", place.province), ("regency", place.regency), ("sentra", place.sentra)) if v}
     context: dict[str, Any] = {
         "place": place,
         "label": label,
+        "freshness": fresh,
         "summary": reports.summary(session, place),
         "gaps": found,
         "more": max(0, total - SHOWN_GAPS),
@@ -38,7 +40,7 @@ def _page(request: Request, session: Session, actor: Actor, lang: str, place: re
         "link_total": len(links),
         "values_visible": service.can_see_values(actor, place.region),
         "kinds": [k.value for k in LinkKind],
-        "graph_json": json.dumps(reports.graph_data(session, actor=actor, place=place), ensure_ascii=False),
+        "graph_json": json.dumps(reports.graph_of(links), ensure_ascii=False),
         "flows_json": json.dumps(
             reports.flows_data(session, place=place) if place.province else [], ensure_ascii=False
         ),

@@ -35,16 +35,16 @@ from jejaring.registry.network import firm_by_id as firm_by_id
 from jejaring.registry.network import firm_id_of as firm_id_of
 from jejaring.registry.network import firm_ids_changed_after as firm_ids_changed_after
 from jejaring.registry.network import firm_ids_in_province as firm_ids_in_province
+from jejaring.registry.network import firm_labels as firm_labels
 from jejaring.registry.network import firms_by_ids as firms_by_ids
 from jejaring.registry.network import firms_by_nib as firms_by_nib
 from jejaring.registry.network import ids_by_source as ids_by_source
 from jejaring.registry.network import last_change as last_change
 from jejaring.registry.network import last_firm_id as last_firm_id
 from jejaring.registry.network import (  # columns for the ecosystem's vectorised gap finder
-    network_firm_frame as network_firm_frame,
+    network_columns as network_columns,
 )
 from jejaring.registry.network import network_firms as network_firms
-from jejaring.registry.network import network_role_frame as network_role_frame
 from jejaring.registry.network import network_sentra as network_sentra
 from jejaring.registry.schemas import FirmCreate, FirmFilter, SentraCreate
 
