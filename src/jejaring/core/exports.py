@@ -21,6 +21,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from starlette.responses import Response
+
 from jejaring.core.i18n import translate
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -175,3 +177,13 @@ def attachment(filename: str) -> dict[str, str]:
 def csv_dialect(value: str | None) -> str:
     """The dialect asked for in a query string (``excel-id``, else ``standard``)."""
     return "excel-id" if (value or "").strip().lower() in ("excel-id", "id", "excel") else "standard"
+
+
+def download(data: Export, fmt: str, name: str, lang: str, dialect: str | None = None) -> Response:
+    """``data`` as a ``csv`` (in the ``dialect`` asked for; ``-excel-id`` added to the name for that one) or
+    ``xlsx`` download named ``name``."""
+    if fmt == "csv":
+        chosen = csv_dialect(dialect)
+        suffix = "-excel-id" if chosen == "excel-id" else ""
+        return Response(to_csv(data, dialect=chosen), media_type=CSV_MEDIA, headers=attachment(f"{name}{suffix}.csv"))
+    return Response(to_xlsx(data, lang), media_type=XLSX_MEDIA, headers=attachment(f"{name}.xlsx"))

@@ -16,15 +16,13 @@ console = Console()
 PROVINCE = typer.Option(None, "--province", help="Province code, e.g. 33.")
 REGENCY = typer.Option(None, "--regency", help="Regency code, e.g. 33.20.")
 SENTRA = typer.Option(None, "--sentra", help="Sentra public ID.")
+AS_JSON = JSON_OPTION
 LANG = typer.Option("id", "--lang", help="Language of the reasons (id or en).")
 
 
 @app.command("links")
 def links(
-    province: str | None = PROVINCE,
-    regency: str | None = REGENCY,
-    sentra: str | None = SENTRA,
-    as_json: bool = JSON_OPTION,
+    province: str | None = PROVINCE, regency: str | None = REGENCY, sentra: str | None = SENTRA, as_json: bool = AS_JSON
 ) -> None:
     """The links of a place (operator view, values included)."""
     from jejaring.accounts.roles import system_actor
@@ -47,7 +45,7 @@ def gaps(
     province: str | None = PROVINCE,
     regency: str | None = REGENCY,
     sentra: str | None = SENTRA,
-    as_json: bool = JSON_OPTION,
+    as_json: bool = AS_JSON,
     lang: str = LANG,
     limit: int = typer.Option(0, help="Show only the first N (0: all)."),
 ) -> None:
@@ -70,10 +68,7 @@ def gaps(
 
 @app.command("summary")
 def summary(
-    province: str | None = PROVINCE,
-    regency: str | None = REGENCY,
-    sentra: str | None = SENTRA,
-    as_json: bool = JSON_OPTION,
+    province: str | None = PROVINCE, regency: str | None = REGENCY, sentra: str | None = SENTRA, as_json: bool = AS_JSON
 ) -> None:
     """Share of IKM with at least one link of each kind."""
     from jejaring.ecosystem import reports

@@ -226,23 +226,14 @@ def export_rows(session: Session, place: Place, lang: str) -> list[dict[str, Any
 EXPORT_FIELDS = ["kind", "place", "place_kind", "province", "regency", "score", "reason", "action"]
 
 
-def _export(rows: list[dict[str, Any]], lang: str) -> exports.Export:
+def as_export(rows: list[dict[str, Any]], lang: str = "id") -> exports.Export:
+    """Gap rows as an export: CSV (``standard`` or ``excel-id``) or XLSX with a header block naming the source."""
     return exports.Export(
         title="Kesenjangan",
         header=EXPORT_FIELDS,
         rows=[[row.get(f) for f in EXPORT_FIELDS] for row in rows],
         source=translate("ecosystem.export.source", lang),
     )
-
-
-def export_csv(rows: list[dict[str, Any]], lang: str = "id", *, dialect: str = "standard") -> bytes:
-    """Rows as CSV (``standard``, or ``excel-id``: semicolons and decimal commas), UTF-8 with a BOM."""
-    return exports.to_csv(_export(rows, lang), dialect=dialect)
-
-
-def export_xlsx(rows: list[dict[str, Any]], lang: str = "id") -> bytes:
-    """Rows as an XLSX workbook: header block (source), bold header, numbers as numbers."""
-    return exports.to_xlsx(_export(rows, lang), lang)
 
 
 def check_export(actor: Actor, place: Place) -> None:

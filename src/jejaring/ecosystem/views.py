@@ -115,20 +115,9 @@ def export(
     reports.check_export(actor, place)
     rows = reports.export_rows(session, place, lang)
     name = f"kesenjangan_{place.sentra or place.regency or place.province or 'nasional'}"
-    if fmt == "xlsx":
-        return Response(
-            reports.export_xlsx(rows, lang), media_type=exports.XLSX_MEDIA, headers=_attachment(f"{name}.xlsx")
-        )
-    if fmt == "csv":
-        csv_dialect = exports.csv_dialect(dialect)
-        suffix = "-excel-id" if csv_dialect == "excel-id" else ""
-        body = reports.export_csv(rows, lang, dialect=csv_dialect)
-        return Response(body, media_type=exports.CSV_MEDIA, headers=_attachment(f"{name}{suffix}.csv"))
-    return Response(status_code=404)
-
-
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt not in ("csv", "xlsx"):
+        return Response(status_code=404)
+    return exports.download(reports.as_export(rows, lang), fmt, name, lang, dialect)
 
 
 @router.get("/firms/{public_id}/ecosystem")

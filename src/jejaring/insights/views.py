@@ -250,11 +250,5 @@ def export_table(
         raise NotFound("insights.error.table_not_found", field="table", value=name)
     table = tables.build(session, name, query.params(), lang)
     suffix = "-".join(str(v) for v in (query.province, query.year) if v is not None)
-    csv_dialect = exports.csv_dialect(dialect)
-    excel_id = "-excel-id" if fmt == "csv" and csv_dialect == "excel-id" else ""
-    filename = f"jejaring-{name}{'-' + suffix if suffix else ''}{excel_id}.{fmt}"
-    if fmt == "csv":
-        body, media = export.to_csv(table, lang, dialect=csv_dialect), exports.CSV_MEDIA
-    else:
-        body, media = export.to_xlsx(table, lang, year=query.year), exports.XLSX_MEDIA
-    return Response(body, media_type=media, headers=exports.attachment(filename))
+    filename = f"jejaring-{name}{'-' + suffix if suffix else ''}"
+    return exports.download(export.as_export(table, lang, year=query.year), fmt, filename, lang, dialect)

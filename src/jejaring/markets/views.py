@@ -181,10 +181,4 @@ def export(
         source=translate("markets.export.source", lang, source=source),
         year=meta.get("last_year"),
     )
-    if fmt == "csv":
-        dialect = exports.csv_dialect(request.query_params.get("dialect"))
-        suffix = "-excel-id" if dialect == "excel-id" else ""
-        body = exports.to_csv(data, dialect=dialect)
-        return Response(body, media_type=exports.CSV_MEDIA, headers=exports.attachment(f"{name}{suffix}.csv"))
-    body = exports.to_xlsx(data, lang)
-    return Response(body, media_type=exports.XLSX_MEDIA, headers=exports.attachment(f"{name}.xlsx"))
+    return exports.download(data, fmt, name, lang, request.query_params.get("dialect"))

@@ -21,11 +21,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jejaring.accounts import audit
 from jejaring.accounts.roles import Actor
 from jejaring.core.config import Settings
 from jejaring.core.errors import DomainError, NotFound
-from jejaring.partnerships import access, notify
+from jejaring.partnerships import access, ledger
 from jejaring.partnerships.enums import AttachmentTarget
 from jejaring.partnerships.models import Attachment, Delivery, Invoice, Partnership, Payment, PurchaseOrder
 
@@ -138,19 +137,10 @@ def attach(
         uploaded_by=actor.label,
         firm_id=firm_id,
     )
-    session.add(row)
-    session.flush()
     after = {"kind": kind, "target": target_id, "filename": file.filename, "size": file.size, "sha256": file.sha256}
-    audit.log(session, actor, "partnership.attachment", "partnership", partnership, after=after)
-    for other in access.others(partnership, firm_id):
-        notify.notify(
-            session,
-            firm_id=other,
-            partnership=partnership,
-            kind="attachment",
-            key="partnerships.note.attachment",
-            filename=file.filename,
-        )
+    ledger.record_entry(
+        session, actor, partnership, firm_id, row, kind="attachment", after=after, filename=file.filename
+    )
     return row
 
 

@@ -37,7 +37,7 @@ def _audit(session: Session, actor: Actor, p: Partnership, action: str, after: d
     audit.log(session, actor, action, "partnership", p, after=after)
 
 
-def _record(
+def record_entry(
     session: Session,
     actor: Actor,
     p: Partnership,
@@ -49,7 +49,7 @@ def _record(
     parent: object = None,
     **note: Any,
 ) -> None:
-    """Write a ledger ``row`` (reloading the ``parent`` whose totals it changes), audit it as
+    """Write a ledger ``row`` or attachment (reloading the ``parent`` whose totals it changes), audit it as
     ``partnership.<kind>`` and tell the other parties (``partnerships.note.<kind>``)."""
     session.add(row)
     session.flush()
@@ -95,7 +95,7 @@ def add_order(session: Session, *, actor: Actor, partnership: Partnership, data:
     _require_active(partnership)
     _check_in_period(partnership, data.issued_on, "issued_on")
     order = PurchaseOrder(partnership_id=partnership.id, **data.model_dump())
-    _record(session, actor, partnership, firm_id, order, kind="order", after=data.model_dump(), number=data.number)
+    record_entry(session, actor, partnership, firm_id, order, kind="order", after=data.model_dump(), number=data.number)
     return order
 
 
@@ -134,7 +134,7 @@ def add_delivery(
     delivery = Delivery(order_id=order.id, **data.model_dump())
     after = {"order": order.number, **data.model_dump()}
     note = {"bast": data.bast_number}
-    _record(session, actor, partnership, firm_id, delivery, kind="delivery", after=after, parent=order, **note)
+    record_entry(session, actor, partnership, firm_id, delivery, kind="delivery", after=after, parent=order, **note)
     return delivery
 
 
@@ -168,7 +168,7 @@ def add_invoice(
     )
     after = {"order": order.number, **data.model_dump()}
     note = {"number": data.number, "due": invoice.due_on.isoformat()}
-    _record(session, actor, partnership, firm_id, invoice, kind="invoice", after=after, parent=order, **note)
+    record_entry(session, actor, partnership, firm_id, invoice, kind="invoice", after=after, parent=order, **note)
     return invoice
 
 
@@ -215,7 +215,7 @@ def add_payment(
     payment = Payment(invoice_id=invoice.id, **data.model_dump())
     after = {"invoice": invoice.number, **data.model_dump()}
     note = {"number": invoice.number}
-    _record(session, actor, partnership, firm_id, payment, kind="payment", after=after, parent=invoice, **note)
+    record_entry(session, actor, partnership, firm_id, payment, kind="payment", after=after, parent=invoice, **note)
     return payment
 
 
