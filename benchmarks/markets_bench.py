@@ -98,7 +98,7 @@ def run(args: argparse.Namespace, d: Path) -> None:
         print(f"synthetic world: {flows.height:,} flows in {t_synth:.1f} s")
         store.trade_path(d).parent.mkdir(parents=True, exist_ok=True)
         if args.skip_baci:
-            flows.write_parquet(store.trade_path(d))
+            flows.write_parquet(store.trade_path(d), compression=store.TRADE_COMPRESSION)
         else:
             csv_path = d / "baci.csv"
             part = flows.head(args.baci_rows) if args.baci_rows else flows
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace, d: Path) -> None:
             print(f"BACI import: {rows:,} rows ({size:,.0f} MB CSV) in {t_load:.1f} s = {rows / t_load:,.0f} rows/s")
             if rest is not None and rest.height:  # the rest of the world, for the indicators
                 trade = store.trade_path(d)
-                pl.concat([pl.read_parquet(trade), rest]).write_parquet(trade)
+                pl.concat([pl.read_parquet(trade), rest]).write_parquet(trade, compression=store.TRADE_COMPRESSION)
             csv_path.unlink()
         store.write_json(store.trade_path(d).with_suffix(".json"), {"source": "synthetic", "synthetic": True})
     summary, t_ind = timed("indicators", lambda: indicators.refresh(d))

@@ -48,7 +48,7 @@ W_SEMANTIC, W_LEXICAL = 0.55, 0.45
 W_ID, W_EN = 0.4, 0.6
 METHOD = "glossary_embedding_within_division_chapters"
 DIVISION_CHAPTERS = {
-    "10": "02 03 04 07 08 09 11 12 13 15 16 17 18 19 20 21 23 25",
+    "10": "02 03 04 07 08 09 10 11 12 13 15 16 17 18 19 20 21 23 25",
     "11": "11 20 22",
     "12": "24",
     "13": "50 51 52 53 54 55 56 57 58 59 60 63",
@@ -76,8 +76,8 @@ DIVISION_CHAPTERS = {
 # Narrower chapters for the KBLI groups (three digits) whose ISIC Rev.4 group definition covers only part of
 # their division's chapters; a group not listed takes its division's. Each is a subset of its division's.
 GROUP_CHAPTERS = {
-    "101": "02 05 15 16",  # meat: carcasses, offal, animal fats, meat preparations
-    "102": "03 05 15 16 23",  # fish: fresh and preserved, fish oil, preparations, fish meal
+    "101": "02 15 16",  # meat: carcasses, offal, animal fats, meat preparations
+    "102": "03 15 16 23",  # fish: fresh and preserved, fish oil, preparations, fish meal
     "103": "07 08 11 12 13 20 21",  # fruit and vegetables
     "104": "12 15 23",  # oils and fats, oil cake
     "105": "04 21",  # dairy, ice cream
@@ -132,6 +132,9 @@ GROUP_CHAPTERS = {
 # "bukan X" / "selain X" / "non X": X (with a following "dan Y") is excluded, not wanted.
 NEGATIONS = ("bukan", "selain", "non")
 NEGATIVE_PENALTY = 0.25
+# Ranking: a subheading's score plus this share of its heading's best score, so that the runners-up come from
+# the best heading before another heading's near-miss (the headings, not the subheadings, are what is known).
+HEADING_WEIGHT = 1.0
 GENERIC = re.compile(
     r"\b(industri|pengolahan|kegiatan|pembuatan|barang|produk|lainnya|ytdl|dan|dari|untuk|yang|"
     r"sejenisnya|keperluan|bahan|jasa|atau|serta|termasuk|bukan|selain|dalam|berbagai|macam|aneka)\b",
@@ -233,6 +236,7 @@ def build() -> list[tuple[str, str, int, float, str]]:
     idf = {x: math.log(len(hs_words) / n) for x, n in df.items()}
     hs_vec = embedding.embed(hs["text"].to_list())
     chapters = np.array([c[:2] for c in codes])
+    heading = [c[:4] for c in codes]
 
     core = [
         re.sub(r"\s+", " ", GENERIC.sub(" ", without_negated(r["title_id"]))).strip() or r["title_id"] for r in kelompok
@@ -260,7 +264,8 @@ def build() -> list[tuple[str, str, int, float, str]]:
             if unwanted & hs_words[i]:
                 penalty[i] = NEGATIVE_PENALTY
         score = np.where(allowed, W_SEMANTIC * semantic + W_LEXICAL * lexical - penalty, -1.0)
-        best = np.argsort(-score, kind="stable")[:TOP]
+        heading_best = pl.DataFrame({"h": heading, "s": score}).select(pl.col("s").max().over("h"))["s"].to_numpy()
+        best = np.argsort(-(score + HEADING_WEIGHT * heading_best), kind="stable")[:TOP]
         scale = 0.5 if div == "33" else 1.0
         method = "repair_of_goods" if div == "33" else METHOD
         for rank, i in enumerate(best, start=1):
