@@ -64,11 +64,12 @@ def instrument() -> list[str]:
         ("retrieval: other (fast fields, documents)", T, "query"),
         ("retrieval: tantivy searches + exact checks", T, "_run"),
         ("retrieval: vector product (neighbours)", V, "nearest"),
-        ("retrieval: neighbour firm counts", T, "_enough"),
+        ("retrieval: neighbour firm counts", T, "_cuts"),
         ("retrieval: candidate similarities", V, "similarity"),
         ("scoring (rank)", search, "rank"),
         ("consortium", consortium, "propose"),
     ]
+    stages = [st for st in stages if hasattr(st[1], st[2])]
     for name, owner, attr in stages:
         wrapped = _timed(name, getattr(owner, attr))
         is_static = isinstance(inspect.getattr_static(owner, attr), staticmethod)

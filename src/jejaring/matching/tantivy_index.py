@@ -13,24 +13,23 @@ import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
 import tantivy
 
 from jejaring.matching.index import (
-    FRAME_SCHEMA,
     Candidate,
     IndexDoc,
     Progress,
     SearchQuery,
     bounding_box,
-    geo_cells,
     haversine_many,
     regency_extents,
 )
-from jejaring.matching.text import analyzed_column, analyzed_text
+from jejaring.matching.tantivy_docs import json_lines
+from jejaring.matching.text import analyzed_text
 from jejaring.matching.vectors import VectorStore
 from jejaring.reference import wilayah
 
@@ -40,6 +39,7 @@ BATCH = 100_000
 OVERFETCH = 5  # hits read under the cheap filters per hit wanted
 NEIGHBOUR_TEXTS = 48  # distinct product texts closest in meaning to a need …
 NEIGHBOUR_FIRMS = 20_000  # … or fewer, once their firms number this many
+FIRST_FIRMS = 5_000  # the closest texts' firms are searched first: enough of them pass the filters, the rest not
 _Q = tantivy.Query
 _O = tantivy.Occur
 
@@ -112,70 +112,13 @@ class TantivySearchIndex:
             return self._index, self._vectors
 
     # -- writing -----------------------------------------------------------------------------
-    def _lines(self, vectors: VectorStore, frame: pl.DataFrame) -> list[str]:
-        """The tantivy JSON documents of a frame, computed column-wise (analysis, vectors, geo cells)."""
-        offers = pl.col("offers")
-        frame = frame.with_columns(
-            semantic=pl.concat_list(pl.col("products"), offers.list.eval(pl.element().struct.field("title")))
-            .list.eval(pl.element().filter(pl.element().is_not_null() & (pl.element() != "")))
-            .list.join(" ; ")
-            .str.slice(0, 500),
-            rest=pl.concat_list(
-                pl.col("products"),
-                offers.list.eval(pl.element().struct.field("text")),
-                pl.col("sentra").list.eval(pl.element().list.get(1)),
-            )
-            .list.eval(pl.element().filter(pl.element().is_not_null() & (pl.element() != "")))
-            .list.join(" "),
-        )
-        rest_distinct = frame["rest"].unique()
-        rest_map = dict(zip(rest_distinct.to_list(), analyzed_column(rest_distinct).to_list(), strict=True))
-        semantic = frame["semantic"]
-        distinct = semantic.unique().to_list()
-        row_of = dict(zip(distinct, vectors.rows_for(distinct), strict=True))
-        lat = frame["latitude"].fill_null(np.nan).to_numpy()
-        lon = frame["longitude"].fill_null(np.nan).to_numpy()
-        frame = frame.with_columns(
-            vec_row=semantic.replace_strict(row_of, return_dtype=pl.Int64),
-            geo_cell=pl.Series(geo_cells(lat, lon)),
-            text=pl.concat_str(
-                analyzed_column(frame["name"]),
-                pl.col("rest").replace_strict(rest_map, return_dtype=pl.String),
-                separator=" ",
-            ),
-        )
-        doc = pl.struct([*FRAME_SCHEMA, "vec_row"]).struct.json_encode().str.encode("base64").alias("doc")
-        base = [
-            pl.col("firm_id"),
-            pl.col("geo_cell"),
-            pl.col("vec_row"),
-            pl.col("text"),
-            pl.col("roles"),
-            pl.col("certificates").alias("certs"),
-            pl.col("province_code").alias("province"),
-            pl.col("regency_code").alias("regency"),
-        ]
-        located = pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()
-        sized = pl.col("capacity").is_not_null() & pl.col("capacity_dimension").is_not_null()
-        geo = [pl.col("latitude").alias("lat"), pl.col("longitude").alias("lon")]
-        cap = [pl.col("capacity"), pl.col("capacity_dimension").alias("cap_dim")]
-        lines: list[str] = []
-        # tantivy rejects null numbers: each null pattern gets its own columns
-        for has_geo in (True, False):
-            for has_cap in (True, False):
-                part = frame.filter((located if has_geo else ~located) & (sized if has_cap else ~sized))
-                if part.height:
-                    cols = [*base, *(geo if has_geo else []), *(cap if has_cap else []), doc]
-                    lines.extend(part.select(pl.struct(cols).struct.json_encode())[:, 0].to_list())
-        return lines
-
     def _write(
         self, writer: tantivy.IndexWriter, vectors: VectorStore, frame: pl.DataFrame, extents: dict[str, float]
     ) -> int:
         done = 0
         for start in range(0, frame.height, BATCH):
             part = frame.slice(start, BATCH)
-            for line in self._lines(vectors, part):
+            for line in json_lines(vectors, part):
                 writer.add_json(line)
             for code, km in regency_extents(part).items():
                 extents[code] = max(km, extents.get(code, 0.0))
@@ -289,14 +232,17 @@ class TantivySearchIndex:
         return [(o, _Q.const_score_query(x, 0.0)) if o == _O.Must else (o, x) for o, x in out]
 
     @staticmethod
-    def _enough(searcher: tantivy.Searcher, near: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """The closest texts until their firms number ``NEIGHBOUR_FIRMS`` (a national index has ~1,000 per text)."""
-        total = 0
-        for i, (row, _sim) in enumerate(near):
+    def _cuts(searcher: tantivy.Searcher, near: list[tuple[int, float]]) -> tuple[int, int]:
+        """How many of the closest texts it takes for their firms (~1,000 a text nationally) to number
+        ``NEIGHBOUR_FIRMS``, and ``FIRST_FIRMS`` (that cut never between texts of equal similarity)."""
+        total, first = 0, 0
+        for i, (row, sim) in enumerate(near):
             total += searcher.doc_freq("vec_row", row)
+            if not first and total >= FIRST_FIRMS and (i + 1 == len(near) or near[i + 1][1] < sim):
+                first = i + 1
             if total >= NEIGHBOUR_FIRMS:
-                return near[: i + 1]
-        return near
+                return i + 1, min(first or i + 1, i + 1)
+        return len(near), first or len(near)
 
     def _passes(self, searcher: tantivy.Searcher, addrs: list[Any], q: SearchQuery) -> np.ndarray:
         """Exact radius and minimum capacity of each hit, read from fast fields."""
@@ -312,8 +258,8 @@ class TantivySearchIndex:
         return ok
 
     def _run(
-        self, searcher: tantivy.Searcher, main: tantivy.Query, q: SearchQuery, cheap: list[Any]
-    ) -> list[tuple[float, Any]]:
+        self, searcher: tantivy.Searcher, main: tantivy.Query, q: SearchQuery, cheap: list[Any], *, part: bool = False
+    ) -> list[tuple[float, Any]] | None:
         """The best ``q.limit`` hits of ``main`` under every filter (``cheap``: ``_filters(q, exact=False)``).
 
         Fast path: the best ``OVERFETCH × limit`` hits under the cheap filters, checked exactly and kept in order;
@@ -323,10 +269,18 @@ class TantivySearchIndex:
         wanted = OVERFETCH * q.limit
         found = list(searcher.search(_Q.boolean_query([(_O.Must, main), *cheap]), wanted, count=False).hits)
         kept = [h for h, ok in zip(found, self._passes(searcher, [a for _, a in found], q), strict=True) if ok]
-        if len(kept) >= q.limit or len(found) < wanted:
+        if len(kept) >= q.limit or (len(found) < wanted and not part):
             return kept[: q.limit]
+        if part:  # the best-scoring part of a query did not suffice: the caller runs the whole
+            return None
         exact = _Q.boolean_query([(_O.Must, main), *self._filters(q, exact=True)])
         return list(searcher.search(exact, q.limit, count=False).hits)
+
+    def _sem_query(self, near: list[tuple[int, float]]) -> tantivy.Query:
+        """Firms of the given texts, each scored by its text's similarity."""
+        return _Q.boolean_query(
+            [(_O.Should, _Q.const_score_query(_Q.term_query(self.schema, "vec_row", r), s)) for r, s in near]
+        )
 
     def query(self, query: SearchQuery, *, vector: np.ndarray | None) -> list[Candidate]:
         """BM25 candidates ∪ embedding neighbours, filtered; exact radius, floor and shortlist on fast fields.
@@ -343,20 +297,25 @@ class TantivySearchIndex:
         terms = list(dict.fromkeys(analyzed_text(query.text).split()))
         if terms:
             text_q = _Q.boolean_query([(_O.Should, _Q.term_query(self.schema, "text", t)) for t in terms])
-            for score, addr in self._run(searcher, text_q, query, cheap):
+            for score, addr in self._run(searcher, text_q, query, cheap) or []:
                 found[(addr.segment_ord << 32) | addr.doc] = (addr, float(score), {"text"})
         if vector is not None:
-            near = self._enough(searcher, vectors.nearest(vector, NEIGHBOUR_TEXTS))
-            if near:
-                sem_q = _Q.boolean_query(
-                    [(_O.Should, _Q.const_score_query(_Q.term_query(self.schema, "vec_row", r), s)) for r, s in near]
-                )
-                for _score, addr in self._run(searcher, sem_q, query, cheap):
-                    key = (addr.segment_ord << 32) | addr.doc
-                    prev = found.get(key)
-                    found[key] = (addr, prev[1] if prev else 0.0, (prev[2] if prev else set()) | {"semantic"})
+            near = vectors.nearest(vector, NEIGHBOUR_TEXTS)
+            enough, first = self._cuts(searcher, near)
+            near = near[:enough]
+            hits = (
+                self._run(searcher, self._sem_query(near[:first]), query, cheap, part=True)
+                if first < len(near)
+                else None
+            )
+            for _score, addr in (
+                hits if hits is not None else self._run(searcher, self._sem_query(near), query, cheap) or []
+            ):
+                key = (addr.segment_ord << 32) | addr.doc
+                prev = found.get(key)
+                found[key] = (addr, prev[1] if prev else 0.0, (prev[2] if prev else set()) | {"semantic"})
         if not terms and vector is None:
-            for _score, addr in self._run(searcher, _Q.all_query(), query, cheap):
+            for _score, addr in self._run(searcher, _Q.all_query(), query, cheap) or []:
                 found[(addr.segment_ord << 32) | addr.doc] = (addr, 0.0, set())
         entries = list(found.values())
         addrs = [e[0] for e in entries]
@@ -379,7 +338,7 @@ class TantivySearchIndex:
             pool = sorted(pool, key=lambda p: -(p[0][1] / top + p[1]))[: query.pool]
         out = []
         for (addr, bm25, sources), sim, km in pool:
-            data = json.loads(searcher.doc(addr).get_first("doc"))
+            data = json.loads(cast(bytes, searcher.doc(addr).get_first("doc")))
             data.pop("vec_row", None)
             doc = IndexDoc.from_stored(data)
             out.append(Candidate(doc=doc, bm25=bm25, semantic=sim, distance_km=km, sources=sources))
