@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,6 +15,7 @@ from jejaring.insights import cache, charts, export, labels, quality, rollups, s
 from jejaring.insights.params import InsightsQuery, insights_query
 from jejaring.insights.service import Scope
 from jejaring.reference import catalog
+from jejaring.web import datacache
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import environment, render
 
@@ -76,7 +78,8 @@ def _page(request: Request, session: Any, lang: str, query: InsightsQuery, templ
         "province_name": labels.province_names().get(query.province or "", ""),
     }
     if template == "insights/dashboard.html":
-        context["realised"] = _realised_partnerships(session, query.province)
+        key = ("realised-partnerships", query.province, date.today())  # on-time payment counts depend on the day
+        context["realised"] = datacache.memo(session, key, lambda: _realised_partnerships(session, query.province))
     return render(request, template, context, lang=lang)
 
 
