@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -55,7 +56,7 @@ def _firm(engine: Engine, name: str) -> Firm:
         return firm
 
 
-def _seen(client: TestClient) -> dict[str, object]:
+def _seen(client: TestClient) -> dict[str, Any]:
     """What the cached pages show, each asked twice (the second answer comes from the cache)."""
     for _ in range(2):
         api = client.get("/api/v1/firms", params={"q": "sumber"}).json()
@@ -65,7 +66,7 @@ def _seen(client: TestClient) -> dict[str, object]:
         "api": sorted((f["name"], f["workers"]) for f in api["items"]),
         "api_total": api["total"],
         "directory": sorted(re.findall(r'class="firm-link" href="/firms/[^"]+">([^<]+)<', directory)),
-        "directory_count": re.search(r'id="firm-count">([^<]+)<', directory).group(1),  # type: ignore[union-attr]
+        "directory_count": re.search(r'id="firm-count">([^<]+)<', directory).group(1),
         "home_recent": sorted(set(re.findall(r">(UD Sumber Rejeki[^<]*)<", home))),
     }
 
@@ -81,7 +82,7 @@ def test_pages_are_current_after_every_write(
 
     rows[0] = good_row(1, **{"Jumlah TK": "45"})  # an upload that changes a firm and adds none
     _upload(engine, settings, write_csv(tmp_path / "v2.csv", rows))
-    assert ("UD Sumber Rejeki 1", 45) in _seen(client)["api"]  # type: ignore[operator]
+    assert ("UD Sumber Rejeki 1", 45) in _seen(client)["api"]
 
     one, two = _firm(engine, "UD Sumber Rejeki 1"), _firm(engine, "UD Sumber Rejeki 2")
     with session_scope(engine) as s:
@@ -98,9 +99,9 @@ def test_pages_are_current_after_every_write(
         assert firm is not None
         edits.update_firm(s, actor=ADMIN_ACTOR, firm=firm, data=FirmUpdate(name="UD Sumber Rejeki Baru", workers=7))
     edited = _seen(client)
-    assert ("UD Sumber Rejeki Baru", 7) in edited["api"]  # type: ignore[operator]
-    assert "UD Sumber Rejeki Baru" in edited["directory"]  # type: ignore[operator]
-    assert "UD Sumber Rejeki Baru" in edited["home_recent"]  # type: ignore[operator]
+    assert ("UD Sumber Rejeki Baru", 7) in edited["api"]
+    assert "UD Sumber Rejeki Baru" in edited["directory"]
+    assert "UD Sumber Rejeki Baru" in edited["home_recent"]
 
 
 def test_a_partnership_shows_on_the_statistics_page_at_once(
@@ -160,7 +161,7 @@ def test_every_visitor_gets_their_own_token_navigation_and_headers(
 def test_a_cached_block_cannot_read_who_is_asking(client: TestClient) -> None:
     client.get("/")
     request = type("R", (), {"app": None, "url": None, "query_params": {}, "state": None})()
-    public = pagecache._PublicRequest(request)  # type: ignore[arg-type]
+    public = pagecache._PublicRequest(request)
     assert public.state.csrf_token == pagecache.PLACEHOLDER
     with pytest.raises(pagecache.NotCacheable):
         _ = public.state.actor
