@@ -249,7 +249,7 @@ async def run(args: argparse.Namespace) -> None:
     """Warm up, start the upload, run the load, print the figures."""
     base, clients, seconds = args.base, min(args.clients, MAX_CLIENTS), min(args.seconds, MAX_SECONDS)
     database, firms = _facts(base)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http:  # every page once: nothing cold is measured
+    async with httpx.AsyncClient(base_url=base, timeout=300) as http:  # every page once: nothing cold is measured
         for kind in PATHS:
             for word in WORDS:
                 await http.get(PATHS[kind].format(word=word))

@@ -45,7 +45,7 @@ app.add_typer(matching_cli.needs_app, name="needs")
 app.add_typer(matching_cli.offers_app, name="offers")
 app.add_typer(markets_cli.app, name="markets")
 console = Console()
-WORKER_HEALTHCHECK_SECONDS = 120
+WORKER_HEALTHCHECK_SECONDS = 600
 
 
 def _setup_logging() -> None:
@@ -135,8 +135,8 @@ def serve(
         port=p,
         reload=reload,
         workers=None if reload else (workers or settings.workers),
-        # a worker loading the partner-search model, or busy on a loaded machine, answers the supervisor's ping late:
-        # uvicorn's 5 s would kill it as hung
+        # a worker importing the app and loading the partner-search model answers the supervisor's ping late (minutes
+        # on a machine with a load average of 20): uvicorn's 5 s, even 120 s, killed starting workers as hung
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         proxy_headers=bool(proxy["proxy_headers"]),
         forwarded_allow_ips=str(proxy["forwarded_allow_ips"]) if "forwarded_allow_ips" in proxy else None,
