@@ -138,7 +138,7 @@ def upload_file(folder: Path) -> Path:
         for row in data:
             row = ["" if isinstance(v, float) and v != v else v for v in row]
             row[name], row[nib] = f"{row[name]} {tag}", ""
-            out.writerow([f"{v:g}" if isinstance(v, float) else v for v in row])
+            out.writerow([(str(int(v)) if v == int(v) else repr(v)) if isinstance(v, float) else v for v in row])
     return path
 
 

@@ -24,6 +24,7 @@ T = TypeVar("T")
 MAX_ENTRIES = 500  # pages of up to ~150 KB: at most ~75 MB per worker
 _entries: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()
+_inflight: dict[Hashable, threading.Lock] = {}
 _stats = {"hits": 0, "misses": 0}
 
 
@@ -38,16 +39,29 @@ def memo(session: Session, key: tuple[Hashable, ...], compute: Callable[[], T]) 
     full = (*data_version(session), *key)  # the version first: see the module docstring
     with _lock:
         if full in _entries:
-            _entries.move_to_end(full)
-            _stats["hits"] += 1
-            return cast(T, _entries[full])
-        _stats["misses"] += 1
-    value = compute()
-    with _lock:
-        _entries[full] = value
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
+            return cast(T, _hit(full))
+        flight = _inflight.setdefault(full, threading.Lock())
+    with flight:  # one computation per key: the requests that arrive meanwhile wait for it instead of repeating it
+        with _lock:
+            if full in _entries:
+                return cast(T, _hit(full))
+            _stats["misses"] += 1
+        try:
+            value = compute()
+            with _lock:
+                _entries[full] = value
+                while len(_entries) > MAX_ENTRIES:
+                    _entries.popitem(last=False)
+        finally:
+            with _lock:
+                _inflight.pop(full, None)
     return value
+
+
+def _hit(full: Hashable) -> Any:
+    _entries.move_to_end(full)
+    _stats["hits"] += 1
+    return _entries[full]
 
 
 def stats() -> dict[str, int]:
