@@ -46,6 +46,7 @@ app.add_typer(matching_cli.needs_app, name="needs")
 app.add_typer(matching_cli.offers_app, name="offers")
 app.add_typer(markets_cli.app, name="markets")
 console = Console()
+WORKER_HEALTHCHECK_SECONDS = 600
 
 
 def _setup_logging() -> None:
@@ -116,7 +117,8 @@ def load_demo_data(source: str, scale: float) -> dict[str, object] | None:
 def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default JEJARING_HOST)."),
     port: int | None = typer.Option(None, help="Port (default JEJARING_PORT)."),
-    reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+    reload: bool = typer.Option(False, help="Reload on code changes (development; one worker)."),
+    workers: int | None = typer.Option(None, min=1, help="Worker processes (default JEJARING_WORKERS)."),
 ) -> None:
     """Migrate the database, load reference (and demo) data, and serve the web app and API."""
     import uvicorn
@@ -133,6 +135,10 @@ def serve(
         host=h,
         port=p,
         reload=reload,
+        workers=None if reload else (workers or settings.workers),
+        # a worker importing the app and loading the partner-search model answers the supervisor's ping late (minutes
+        # on a machine with a load average of 20): uvicorn's 5 s, even 120 s, killed starting workers as hung
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         proxy_headers=bool(proxy["proxy_headers"]),
         forwarded_allow_ips=str(proxy["forwarded_allow_ips"]) if "forwarded_allow_ips" in proxy else None,
     )

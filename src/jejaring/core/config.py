@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="address `jejaring serve` listens on")
     port: int = Field(default=8000, ge=1, le=65535, description="port `jejaring serve` listens on")
+    workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="web worker processes `jejaring serve` starts (about one per CPU core; each holds its own "
+        "partner-search model, index and page cache, ~0.4 GB)",
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated reverse proxies whose X-Forwarded-For/-Proto are trusted; empty: none",

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from jejaring.accounts import revisions
+from jejaring.core.dialects import dialect
 from jejaring.insights import cache
 from jejaring.insights.models import (
     ROLE_GROUPS,
@@ -37,6 +38,7 @@ SECTOR_COLUMNS = {
 MEASURES = ("units", "workers", "output_value", "output_units", "nib_units", "geo_units", "cert_units")
 BATCH = 5_000
 FIGURES_MARK = "figures_mark"  # key in a refresh's sources: the audit mark the rollups were built at
+REFRESH_LOCK_KEY = 0x4A4A5246  # PostgreSQL advisory lock (SQLite: <database>.insights-refresh) of a rollup refresh
 # Coordinates further than this (degrees, either axis) from the regency seat are flagged.
 FAR_FROM_SEAT_DEGREES = 1.5
 
@@ -386,11 +388,13 @@ def ensure_fresh(session: Session, *, max_firms: int | None = None) -> RefreshLo
     if entry is None or is_stale(session, entry):
         size = session.scalar(select(func.max(Firm.id))) or 0
         if entry is None or max_firms is None or size <= max_firms:
-            try:
-                with session.begin_nested():  # a concurrent refresh may win: keep its rollups then
-                    entry = refresh_rollups(session)
-            except (IntegrityError, OperationalError) as exc:
-                log.warning("insights rollups not refreshed here (a concurrent refresh?): %s", exc)
-                cache.forget_session_key(session)
-                entry = latest_refresh(session)
+            engine = session.get_bind().engine  # one refresh at a time (threads, processes); the others keep theirs
+            with dialect(engine).process_lock(engine, REFRESH_LOCK_KEY, "insights-refresh", wait=not entry) as mine:
+                try:
+                    with session.begin_nested():  # a concurrent refresh may win: keep its rollups then
+                        entry = refresh_rollups(session) if mine else entry
+                except (IntegrityError, OperationalError) as exc:
+                    log.warning("insights rollups not refreshed here (a concurrent refresh?): %s", exc)
+                    cache.forget_session_key(session)
+                    entry = latest_refresh(session)
     return entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,6 +16,7 @@ from jejaring.insights import cache, charts, export, labels, quality, rollups, s
 from jejaring.insights.params import InsightsQuery, insights_query
 from jejaring.insights.service import Scope
 from jejaring.reference import catalog
+from jejaring.web import datacache
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import environment, paging, render
 
@@ -89,7 +91,8 @@ def _page(request: Request, session: Any, lang: str, query: InsightsQuery, templ
         "province_name": labels.province_names().get(query.province or "", ""),
     }
     if template == "insights/dashboard.html":
-        context["realised"] = _realised_partnerships(session, query.province)
+        key = ("realised-partnerships", query.province, date.today())  # on-time payment counts depend on the day
+        context["realised"] = datacache.memo(session, key, lambda: _realised_partnerships(session, query.province))
     return render(request, template, context, lang=lang)
 
 

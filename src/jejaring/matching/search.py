@@ -6,7 +6,10 @@ components, and partners for the firm's own open needs.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +26,7 @@ from jejaring.matching.models import Need
 from jejaring.matching.ranking import MatchRequest, Ranked, rank
 from jejaring.matching.schemas import MatchQuery
 from jejaring.matching.service import resolve_certificates, resolve_place
+from jejaring.matching.tantivy_index import TantivySearchIndex
 from jejaring.matching.text import analyze
 from jejaring.matching.understand import Understood, understand
 from jejaring.matching.units import per_month, to_base, unit_price
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
 CANDIDATES_PER_CHANNEL = 60
 SEMANTIC_FLOOR = 0.45  # a candidate without a shared word must at least mean something close
 RANK_POOL = 60  # candidates fully ranked and explained (chosen by text + meaning)
+MEMO_ENTRIES = 500  # partner-search outcomes kept per process (LRU)
 
 
 @dataclass
@@ -55,6 +60,23 @@ class MatchOutcome:
             ],
             "consortium": self.consortium.to_json() if self.consortium else None,
         }
+
+
+_MEMO: OrderedDict[tuple[Any, ...], MatchOutcome] = OrderedDict()
+_MEMO_LOCK = threading.Lock()
+
+
+def index_version(session: Session, settings: Settings) -> int:
+    """The version of the (fresh) partner-search index: changes whenever it is built or refreshed."""
+    return _index_version(lifecycle.ensure_fresh(session, settings))
+
+
+def _index_version(index: TantivySearchIndex) -> int:
+    """Changes whenever the index is built or refreshed (its manifest's modification time in ns; 0: none)."""
+    try:
+        return index.manifest_path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def _fmt_qty(quantity: float | None, unit: str | None, period: str | None) -> str | None:
@@ -176,9 +198,24 @@ def search(
     lang: str = "id",
     exclude_firm_ids: list[int] | None = None,
 ) -> MatchOutcome:
-    """Ranked, explained partners for ``query`` and a consortium proposal when needed."""
+    """Ranked, explained partners for ``query`` and a consortium proposal when needed.
+
+    The outcome depends only on the index and the question, so it is memoised per index version (read before
+    the query: an answer is never older than its key); the day is part of the key (deadlines such as "in two
+    weeks" are read relative to it). Callers must not change the outcome they get."""
     index = lifecycle.ensure_fresh(session, settings)
-    return run_query(index, query, lang=lang, exclude_firm_ids=exclude_firm_ids)
+    excluded = tuple(exclude_firm_ids or ())
+    key = (str(index.folder), _index_version(index), query.model_dump_json(), lang, excluded, date.today())
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key]
+    outcome = run_query(index, query, lang=lang, exclude_firm_ids=list(excluded))
+    with _MEMO_LOCK:
+        _MEMO[key] = outcome
+        while len(_MEMO) > MEMO_ENTRIES:
+            _MEMO.popitem(last=False)
+    return outcome
 
 
 def run_query(

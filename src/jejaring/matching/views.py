@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +21,7 @@ from jejaring.matching.schemas import MatchQuery, NeedIn, OfferIn, ProposalIn
 from jejaring.matching.understand import Understood
 from jejaring.reference import catalog, wilayah
 from jejaring.registry.schemas import FIRM_ROLES
-from jejaring.web import rendering
+from jejaring.web import pagecache, rendering
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.rendering import render
 
@@ -140,19 +141,26 @@ def match_page(request: Request, session: SessionDep, lang: LangDep) -> Response
     """Describe a need, see ranked and explained partners and a consortium proposal."""
     values = _values(list(request.query_params.multi_items()))
     context: dict[str, Any] = {**_form_context(values), "outcome": None, "errors": []}
-    status = 200
     if values.get("text"):
+        settings = request.app.state.settings
         try:
             allowed = set(MatchQuery.model_fields) - {"limit", "min_capacity"}
             query = MatchQuery.model_validate({k: v for k, v in values.items() if k in allowed})
-            outcome = search.search(session, request.app.state.settings, query=query, lang=lang)
-            context.update(_outcome_context(outcome), chips=chips(request, outcome.understood, lang))
+            outcome = search.search(session, settings, query=query, lang=lang)
         except (DomainError, ValidationError) as exc:
             _reraise_access(exc)
-            context["errors"], status = _errors(exc, lang), 422
-    return render(
-        request, "matching/match.html", context, lang=lang, partial="matching/_results.html", status_code=status
-    )
+            context["errors"] = _errors(exc, lang)
+            return render(request, "matching/match.html", context, lang=lang, status_code=422)
+
+        def found() -> dict[str, Any]:
+            return {**context, **_outcome_context(outcome), "chips": chips(request, outcome.understood, lang)}
+
+        # the same page for every visitor (the CSRF token is put in per visit): rendered once per index version
+        key = ("match", search.index_version(session, settings), date.today())
+        return pagecache.render_page(
+            request, session, "matching/match.html", found, lang=lang, key=key, partial="matching/_results.html"
+        )
+    return render(request, "matching/match.html", context, lang=lang, partial="matching/_results.html")
 
 
 @router.post("/needs")

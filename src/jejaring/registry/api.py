@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from jejaring.accounts.deps import UserDep, require_role
 from jejaring.accounts.roles import ADMIN, PETUGAS
@@ -19,6 +20,7 @@ from jejaring.registry.schemas import (
     SentraCreate,
     SentraOut,
 )
+from jejaring.web import datacache
 from jejaring.web.deps import SessionDep
 
 router = APIRouter(tags=["registry"])
@@ -36,12 +38,19 @@ def list_firms(
     filters: Annotated[FirmFilter, Query()],
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int | None, Query(ge=1)] = None,
-) -> Page[FirmOut]:
+) -> Response:
     """Firms matching the filters, paginated."""
     settings = request.app.state.settings
     size = min(page_size or settings.page_size, settings.max_page_size)
-    firms, total = service.search_firms(session, filters=filters, page=page, page_size=size)
-    return Page[FirmOut](items=[FirmOut.model_validate(f) for f in firms], total=total, page=page, page_size=size)
+
+    def body() -> bytes:
+        firms, total = service.search_firms(session, filters=filters, page=page, page_size=size)
+        out = Page[FirmOut](items=[FirmOut.model_validate(f) for f in firms], total=total, page=page, page_size=size)
+        return out.model_dump_json(by_alias=True).encode()
+
+    # the same JSON for every caller (public fields only), cached per data version
+    content = datacache.memo(session, ("api-firms", filters.model_dump_json(), page, size), body)
+    return Response(content, media_type="application/json")
 
 
 @router.get("/firms/{public_id}", response_model=FirmOut)

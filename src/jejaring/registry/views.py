@@ -12,6 +12,7 @@ from jejaring.reference import service as reference_service
 from jejaring.registry import service
 from jejaring.registry.models import FIRM_ROLES, SIZE_CLASSES
 from jejaring.registry.schemas import FirmFilter
+from jejaring.web import pagecache
 from jejaring.web.deps import LangDep, SessionDep
 from jejaring.web.forms import validated
 from jejaring.web.rendering import paging, render
@@ -42,19 +43,24 @@ def firm_list(
 ) -> Response:
     """The business directory with search, filters and pagination."""
     size = request.app.state.settings.page_size
-    firms, total = service.search_firms(session, filters=filters, page=page, page_size=size)
-    context = {
-        "firms": firms,
-        **paging(total, page, size),
-        "filters": filters,
-        "provinces": reference_service.list_provinces(session),
-        "divisions": reference_service.list_kbli(session, level="golongan_pokok"),
-        "certificates": reference_service.list_certificates(session),
-        "roles": FIRM_ROLES,
-        "size_classes": SIZE_CLASSES,
-        "region_label": _region_label,
-    }
-    return render(request, "firms/list.html", context, lang=lang, partial="firms/_results.html")
+
+    def context() -> dict[str, object]:
+        firms, total = service.search_firms(session, filters=filters, page=page, page_size=size)
+        return {
+            "firms": firms,
+            **paging(total, page, size),
+            "filters": filters,
+            "provinces": reference_service.list_provinces(session),
+            "divisions": reference_service.list_kbli(session, level="golongan_pokok"),
+            "certificates": reference_service.list_certificates(session),
+            "roles": FIRM_ROLES,
+            "size_classes": SIZE_CLASSES,
+            "region_label": _region_label,
+        }
+
+    return pagecache.render_page(
+        request, session, "firms/list.html", context, lang=lang, key=(size,), partial="firms/_results.html"
+    )
 
 
 @router.get("/firms/{public_id}")

@@ -89,7 +89,13 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render a full page, or only ``partial`` when htmx asks (the same partial the page includes)."""
-    is_htmx = request.headers.get("HX-Request") == "true"
+    name = partial if (request.headers.get("HX-Request") == "true" and partial) else template
+    html = environment().get_template(name).render(page_context(request, context, lang=lang))
+    return html_response(html, lang=lang, status_code=status_code)
+
+
+def page_context(request: Any, context: dict[str, Any], *, lang: str) -> dict[str, Any]:
+    """What every template gets: the request, ``t``, ``lang``, ``url_with`` and the demo-data flag."""
 
     def t(key: str, **params: Any) -> str:
         return translate(key, lang, **params)
@@ -101,9 +107,9 @@ def render(
                 params.pop(k, None)
             else:
                 params[k] = str(v)
-        return request.url.path + ("?" + urlencode(params) if params else "")
+        return str(request.url.path) + ("?" + urlencode(params) if params else "")
 
-    ctx = {
+    return {
         "request": request,
         "t": t,
         "lang": lang,
@@ -111,8 +117,10 @@ def render(
         "synthetic_data": request.app.state.settings.load_demo,
         **context,
     }
-    name = partial if (is_htmx and partial) else template
-    html = environment().get_template(name).render(ctx)
+
+
+def html_response(html: str, *, lang: str, status_code: int = 200) -> HTMLResponse:
+    """An HTML response that varies by htmx and by cookie (language, sign-in)."""
     response = HTMLResponse(html, status_code=status_code)
     response.headers["Vary"] = "HX-Request, Cookie"
     response.headers["Content-Language"] = lang

@@ -8,12 +8,13 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from jejaring.core.i18n import LANGUAGES
 from jejaring.registry import service as registry_service
 from jejaring.registry.schemas import FirmFilter
+from jejaring.web import pagecache
 from jejaring.web.deps import LangDep, SessionDep
-from jejaring.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["system"])
@@ -23,9 +24,13 @@ FAVICON = Path(__file__).resolve().parent / "static" / "favicon.ico"
 @router.api_route("/", methods=["GET", "HEAD"])  # HEAD: uptime checks
 def home(request: Request, session: SessionDep, lang: LangDep) -> Response:
     """The home page: what Jejaring is, a search box and the registry at a glance."""
-    overview = registry_service.overview(session)
+    return pagecache.render_page(request, session, "home.html", lambda: _home_data(session), lang=lang)
+
+
+def _home_data(session: Session) -> dict[str, object]:
+    """The registry at a glance and the newest firms."""
     recent, _ = registry_service.search_firms(session, filters=FirmFilter(), page=1, page_size=6, newest_first=True)
-    return render(request, "home.html", {"overview": overview, "recent": recent}, lang=lang)
+    return {"overview": registry_service.overview(session), "recent": recent}
 
 
 @router.get("/favicon.ico")
