@@ -40,7 +40,7 @@ def test_owner_assesses_and_officer_enrols(live_server: str, browser, db_url: st
     page.select_option("#c-marketplace", "0")
     page.select_option("#c-bookkeeping", "1")
     page.click("#assess-save")
-    expect(page).to_have_url(re.compile(rf"/firms/{firm_id}/capability$"))
+    expect(page).to_have_url(re.compile(rf"/firms/{re.escape(firm_id)}/capability$"))
     expect(page.locator("#overall-score")).to_be_visible()
     page.select_option("#target-form select[name=kind]", "market")
     page.select_option("#target-form select[name=region]", "eu_uk")

@@ -150,7 +150,7 @@ def test_the_owner_edits_the_firm(live_server: str, browser, db_url: str) -> Non
                 page.fill("input[name=latitude]", "-6,8401" if lang == "id" else "-6.8401")
                 page.fill("input[name=longitude]", "110,6683" if lang == "id" else "110.6683")
                 page.click("#edit-submit")
-                page.wait_for_url(re.compile(rf"/firms/{firms.owned}\?saved=1"))
+                page.wait_for_url(re.compile(rf"/firms/{re.escape(firms.owned)}\?saved=1"))
                 body = page.inner_text("main")
                 assert want["amount"] in body and want["lat"] in body and want["cert"] in body
                 assert_readable(page, f"firm-saved-{tag}")
@@ -159,7 +159,7 @@ def test_the_owner_edits_the_firm(live_server: str, browser, db_url: str) -> Non
                 shown = page.input_value("input[name=investment]")
                 assert shown == want["typed"], shown
                 page.click("#edit-submit")
-                page.wait_for_url(re.compile(rf"/firms/{firms.owned}\?saved=1"))
+                page.wait_for_url(re.compile(rf"/firms/{re.escape(firms.owned)}\?saved=1"))
                 assert want["amount"] in page.inner_text("main")
                 screenshot(page, f"journey-firm-edit-{tag}")
             except Exception:

@@ -93,7 +93,7 @@ def test_pages_for_organiser_and_participant(client: TestClient, tokens: dict[st
     assert client.get("/events/report").status_code == 200
     import re
 
-    firm = re.search(rf"/events/{eid}/firms/(F-[0-9A-Z]{{8}}-[0-9A-Z*])", page.text)
+    firm = re.search(rf"/events/{re.escape(eid)}/firms/(F-[0-9A-Z]{{8}}-[0-9A-Z*])", page.text)
     assert firm is not None
     assert 'id="agenda"' in client.get(f"/events/{eid}/firms/{firm.group(1)}").text
     ics = client.get(f"/events/{eid}/firms/{firm.group(1)}/agenda.ics")

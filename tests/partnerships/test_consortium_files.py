@@ -145,7 +145,7 @@ def test_attachments_kept_refused_with_reason_and_parties_only(client: TestClien
     again = {**delivery, "quantity": "10", "attachment_receipt": receipt.group(1)}
     assert ikm.post(url, data=again, follow_redirects=False).status_code == 303
     page = ikm.get(f"/partnerships/{pid}").text
-    link = re.search(rf'href="(/partnerships/{pid}/attachments/\d+)"[^>]*>📎 BAST scan.pdf', page)
+    link = re.search(rf'href="(/partnerships/{re.escape(pid)}/attachments/\d+)"[^>]*>📎 BAST scan.pdf', page)
     assert link is not None, page.split('id="orders"')[1][:3000]
     got = ikm.get(link.group(1))
     assert got.status_code == 200 and got.content == PDF and got.headers["content-type"] == "application/pdf"
