@@ -19,7 +19,9 @@ def test_every_economy_has_a_gdp_a_source_and_a_distance_to_every_other() -> Non
     assert d.height == c.height**2
     assert d["km"].min() > 0  # type: ignore[operator]
     # countries GeoDist knows under an old code, or only through a neighbour
-    km = {(e, i): k for e, i, k in d.filter(pl.col("exporter") == "IDN").select("exporter", "importer", "km").iter_rows()}
+    km = {
+        (e, i): k for e, i, k in d.filter(pl.col("exporter") == "IDN").select("exporter", "importer", "km").iter_rows()
+    }
     assert 8_000 < km[("IDN", "ROU")] < 12_000
     assert 1_000 < km[("IDN", "TLS")] < 3_000
     assert 7_000 < km[("IDN", "SSD")] < 11_000

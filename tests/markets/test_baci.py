@@ -106,6 +106,11 @@ def test_numeric_and_text_passes_agree(tmp_path: Path, monkeypatch: pytest.Monke
     assert refused.height == 0
     assert fast.equals(slow)
     monkeypatch.undo()
-    odd_rows = ("2023,360,392,0940383,10,1", "2023,IDN,JPN,940383,10,1", "2023,360,392,940383,-1,1", "2023,360,392,940383,,1")
+    odd_rows = (
+        "2023,360,392,0940383,10,1",
+        "2023,IDN,JPN,940383,10,1",
+        "2023,360,392,940383,-1,1",
+        "2023,360,392,940383,,1",
+    )
     for odd in odd_rows:
         assert baci._check_numeric(_write(tmp_path, [*GOOD, odd]), rename) is None, odd

@@ -44,8 +44,17 @@ NOT_ECONOMIES = ("ATA", "ATF", "BVT", "HMD", "SGS", "USP", "ANS")
 # and Puerto Rico are in GeoDist but BACI counts them within France and the USA, so they are left out.
 FROM_PYCOUNTRY = {"ESH": "Northern Africa", "WLF": "Polynesia"}
 # GeoDist (CEPII) still uses codes of countries that have since split or been renamed: new code → old one.
-GEODIST_OLD = {"ROU": "ROM", "COD": "ZAR", "TLS": "TMP", "PSE": "PAL", "SRB": "YUG", "MNE": "YUG",
-               "CUW": "ANT", "SXM": "ANT", "BES": "ANT"}
+GEODIST_OLD = {
+    "ROU": "ROM",
+    "COD": "ZAR",
+    "TLS": "TMP",
+    "PSE": "PAL",
+    "SRB": "YUG",
+    "MNE": "YUG",
+    "CUW": "ANT",
+    "SXM": "ANT",
+    "BES": "ANT",
+}
 # Economies with no GeoDist row at all: distances and contiguity of a stated neighbour.
 GEODIST_PROXY = {"ASM": "WSM", "GUM": "MNP", "SSD": "SDN", "BLM": "AIA", "VAT": "ITA"}
 
@@ -83,13 +92,13 @@ def countries() -> pl.DataFrame:
         where c.location_level = 'country' and coalesce(c.former_country, 'False') = 'False'
         """
     ).filter(~pl.col("iso3").is_in(NOT_ECONOMIES))
-    extra = pl.DataFrame(
-        [
-            {"iso3": iso, "m49": int(pycountry.countries.get(alpha_3=iso).numeric), "subregion": sub,
-             "peers": sub, "name": pycountry.countries.get(alpha_3=iso).name}
-            for iso, sub in FROM_PYCOUNTRY.items()
-        ]
-    )
+    rows = []
+    for iso, sub in FROM_PYCOUNTRY.items():
+        country = pycountry.countries.get(alpha_3=iso)
+        if country is None:
+            raise RuntimeError(f"pycountry does not know {iso}")
+        rows.append({"iso3": iso, "m49": int(country.numeric), "subregion": sub, "peers": sub, "name": country.name})
+    extra = pl.DataFrame(rows)
     c = pl.concat([base, extra], how="diagonal_relaxed")
     per_head = (
         c.filter(pl.col("gdp").is_not_null() & pl.col("population").is_not_null())
@@ -151,9 +160,7 @@ def distances() -> pl.DataFrame:
     """
     d = data_dir()
     iso = countries()["iso3"].to_list()
-    source = pl.DataFrame(
-        {"iso3": iso, "src": [GEODIST_OLD.get(c, GEODIST_PROXY.get(c, c)) for c in iso]}
-    )
+    source = pl.DataFrame({"iso3": iso, "src": [GEODIST_OLD.get(c, GEODIST_PROXY.get(c, c)) for c in iso]})
     raw = _sql(
         f"select exporter, importer, coalesce(distw, dist)::double as km, contig::integer as contig "
         f"from '{d}/static/geo_dist.csv'"
@@ -162,9 +169,7 @@ def distances() -> pl.DataFrame:
         source.rename({"iso3": "exporter", "src": "src_e"})
         .join(source.rename({"iso3": "importer", "src": "src_i"}), how="cross")
         .join(raw.rename({"exporter": "src_e", "importer": "src_i"}), on=["src_e", "src_i"], how="left")
-        .with_columns(
-            pl.when(pl.col("src_e") == pl.col("src_i")).then(0).otherwise(pl.col("contig")).alias("contig")
-        )
+        .with_columns(pl.when(pl.col("src_e") == pl.col("src_i")).then(0).otherwise(pl.col("contig")).alias("contig"))
     )
     missing = pairs.filter(pl.col("km").is_null())
     if missing.height:

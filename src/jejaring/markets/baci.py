@@ -95,9 +95,7 @@ def _check_numeric(path: Path, rename: dict[str, str]) -> pl.DataFrame | None:
     bad = bool(df.select((~ok).any()).item())
     if bad:
         return None
-    return df.select(
-        "year", "exporter", "importer", pl.col("k").str.zfill(6).alias("hs6"), "value", "quantity"
-    )
+    return df.select("year", "exporter", "importer", pl.col("k").str.zfill(6).alias("hs6"), "value", "quantity")
 
 
 def check(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -105,7 +103,9 @@ def check(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     rename = _header(path)
     valid = _check_numeric(path, rename)
     if valid is not None:
-        return valid, pl.DataFrame(schema={"line": pl.UInt32, "column": pl.String, "value": pl.String, "reason": pl.String})
+        return valid, pl.DataFrame(
+            schema={"line": pl.UInt32, "column": pl.String, "value": pl.String, "reason": pl.String}
+        )
     raw = pl.scan_csv(path, infer_schema=False, row_index_name="line", row_index_offset=2, truncate_ragged_lines=True)
     raw = raw.rename(rename)
     codes = _codes()

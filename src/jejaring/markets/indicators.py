@@ -30,11 +30,11 @@ from threadpoolctl import threadpool_limits
 from jejaring.markets import atlas, complexity, store
 
 HOME = "IDN"
-# One DuckDB and one BLAS thread. On two cores shared with other work, a second thread mostly waits for the
-# first: DuckDB's aggregations need ~20 % more CPU on two threads, and OpenBLAS's threads spin while they
-# wait (the 227 × 227 eigenproblem took 2.9 s wall / 1.05 s CPU on two threads, 0.08 s / 0.03 s on one, at a
-# load average of 18).
-THREADS = 1
+# DuckDB and BLAS threads. One thread needs ~20 % less CPU (a second thread partly waits for the first), but
+# on a machine shared with other work each thread gets its own share of the cores, so two finish sooner: at
+# a load average of 21, the full-scale refresh took 127 s wall / 20.6 s CPU on two threads and 158 s / 16.5 s
+# on one. The small eigenproblem is the exception (complexity.eci_pci runs it on one BLAS thread).
+THREADS = 2
 HORIZON_YEARS = 5
 NEIGHBOURS = 15
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import polars as pl
 
@@ -19,7 +19,7 @@ from jejaring.core.config import get_settings
 
 # lz4 for the trade table and the indicator tables: zstd packs them ~25 % smaller but costs about 1 CPU
 # second more per 10 M rows to write, and more to read back.
-TRADE_COMPRESSION = "lz4"
+TRADE_COMPRESSION: Final = "lz4"
 TABLES = ("products", "markets", "proximity", "countries", "rca")
 _CACHE: dict[str, tuple[float, pl.DataFrame]] = {}
 _LOCK = threading.Lock()

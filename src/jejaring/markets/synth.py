@@ -7,7 +7,8 @@ supply S_cp = GDP_c^0.9 · exp(0.9·u_c·w_p/√K + 0.6·ε) and demand D_jp = G
 value split over its HS6 children (Dirichlet) and grown with demand. Flows follow a doubly-constrained
 gravity model X_ijp = a_ip · b_jp · km_ij^−1 · (1 + contig_ij), balanced by iterative proportional
 fitting to the margins T_p·S_ip/ΣS and T_p·D_jp/ΣD; flows under 0.01 % of the product's world total are
-dropped (BACI is sparse too) unless they are a quarter of their exporter's or importer's trade in the product. Planted structure, for tests and demonstration:
+dropped (BACI is sparse too) unless they are a quarter of their exporter's or importer's trade in the
+product. Planted structure, for tests and demonstration:
 ``PLANTED_GROWTH`` (one product whose demand grows 35 % a year in one market) and ``HIDDEN_ADVANTAGE``
 (one small country whose capability in one HS chapter is 25 times what its latent vector says).
 Everything this module writes is synthetic and is labelled so on every page that shows it.
