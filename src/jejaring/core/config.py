@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         ge=1,
         le=64,
         description="web worker processes `jejaring serve` starts (about one per CPU core; each holds its own "
-        "partner-search model, index and page cache, ~0.4 GB)",
+        "partner-search model, index and page cache: 0.7-0.8 GB at demo scale)",
     )
     trusted_proxies: str = Field(
         default="",

@@ -98,7 +98,11 @@ def refresh(session: Session, settings: Settings) -> int:
 def ensure_fresh(session: Session, settings: Settings) -> TantivySearchIndex:
     """Build the index when missing; refresh it when the last check is older than the setting."""
     index = open_index(settings)
-    with _REFRESH_LOCK:  # one build or refresh at a time per process (web requests run in threads)
+    # one build or refresh at a time per process (web requests run in threads); while one runs, the other searches
+    # use the current index instead of queueing behind it (an upload's thousands of new firms take a while)
+    if not _REFRESH_LOCK.acquire(blocking=not index.exists()):
+        return index
+    try:
         now = time.monotonic()
         if not index.exists():
             build(session, settings)
@@ -109,6 +113,8 @@ def ensure_fresh(session: Session, settings: Settings) -> TantivySearchIndex:
                 refresh(session, settings)
             except (OSError, ValueError) as exc:  # another process holds the writer lock: use the current index
                 log.warning("matching index refresh skipped: %s", exc)
+    finally:
+        _REFRESH_LOCK.release()
     return index
 
 
