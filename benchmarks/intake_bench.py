@@ -305,9 +305,11 @@ def _import_again(engine: Any, settings: Any, paths: list[Path]) -> dict[str, An
             service.inspect_job(s, job=job, max_bytes=1 << 40, max_rows=1 << 40)
             ids.append(job.id)
     finals = jobs.run_jobs(engine, ids, settings)
+    refresh_start, refresh_cpu = time.perf_counter(), time.process_time()
     if any(j.inserted or j.updated for j in finals):
         jobs.refresh_insights(engine)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_before
+    refresh_s, refresh_cpu = time.perf_counter() - refresh_start, time.process_time() - refresh_cpu
     server_after = _server_cpu_s(engine)
     for final in finals:
         if final.status != "done" or final.rows_done != final.accepted + final.quarantined:
@@ -317,6 +319,8 @@ def _import_again(engine: Any, settings: Any, paths: list[Path]) -> dict[str, An
         "cpu_s": round(cpu, 2),
         "server_cpu_s": None if server_before is None else round(server_after - server_before, 1),  # type: ignore[operator]
         "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "refresh_s": round(refresh_s, 2),
+        "refresh_cpu_s": round(refresh_cpu, 2),
         **{
             k: sum(getattr(j, k) for j in finals) for k in ("rows_done", "accepted", "inserted", "updated", "unchanged")
         },
@@ -481,6 +485,7 @@ def main() -> None:
             print(
                 f"{'':10} re-upload, {label}: {x['s']:.2f} s wall = {ratio_wall:.1%} of the first load, "
                 f"CPU {x['cpu_s']} s{server} = {ratio_cpu:.1%} of the first load's (target <= {target:.0%}: {verdicts})"
+                f"; of it the insights refresh {x['refresh_s']:.2f} s, CPU {x['refresh_cpu_s']} s"
                 f" | {x['rows_done']:,} rows: {x['accepted']:,} accepted, {x['inserted']} inserted, "
                 f"{x['updated']:,} updated, {x['unchanged']:,} unchanged | load avg {x['load'][0]:.2f} -> "
                 f"{x['load'][1]:.2f}"

@@ -181,7 +181,7 @@ def run_jobs(
     """Run jobs one after another as one load (several provincial files, or the national set).
 
     While a file is written, the next one is read and validated on a second thread (polars and the database
-    drivers release the GIL, so this uses the machine's other core). A load at least as large as the registry
+    drivers release the GIL, so this uses the machine's other core). A load at least twice as large as the registry
     builds the registry's secondary indexes once at its end (:func:`registry.bulk.deferred_indexes`). Stops after
     a job that failed or was interrupted; returns the final state of each job run.
     """
