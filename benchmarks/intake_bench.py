@@ -306,8 +306,8 @@ def _import_again(engine: Any, settings: Any, paths: list[Path]) -> dict[str, An
             ids.append(job.id)
     finals = jobs.run_jobs(engine, ids, settings)
     refresh_start, refresh_cpu = time.perf_counter(), time.process_time()
-    if any(j.inserted or j.updated for j in finals):
-        jobs.refresh_insights(engine)
+    if any(j.inserted or j.updated for j in finals):  # as `jejaring intake` does
+        jobs.refresh_insights(engine, analyze=any(j.inserted for j in finals))
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_before
     refresh_s, refresh_cpu = time.perf_counter() - refresh_start, time.process_time() - refresh_cpu
     server_after = _server_cpu_s(engine)
