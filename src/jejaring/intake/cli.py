@@ -104,7 +104,7 @@ def intake(
             params = json.loads(final.error_params or "{}")
             _fatal(f"{final.file_name}: " + translate(final.error_key or "", lang, **params))
     if any(j.inserted or j.updated for j in finals):
-        jobs.refresh_insights(engine)
+        jobs.refresh_insights(engine, analyze=any(j.inserted for j in finals))
     reports = [_report(j, lang, with_file=len(finals) > 1) for j in finals]
     total = {
         "rows_read": sum(int(r["rows_read"]) for r in reports),  # type: ignore[call-overload]
