@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/ecosystem_national.py --firms 4400000 --backend sqlite|postgresql [--no-old]
 
 Writes a random network of N IKM (``randomnet``: N/30 partner firms, 0.3·N links, a sentra every 300 IKM) into a
-fresh, migrated database (SQLite file in a temporary folder, or PostgreSQL database ``jj_h19b_eco_bench``,
+fresh, migrated database (SQLite file in a temporary folder, or PostgreSQL database ``jj_h19b_eco_bench_<pid>``,
 dropped at the end), then in one run:
 
 * reads the columns the gap finder needs (``arrays.load``: bulk reads through ``dialects.read_frame``) and, unless
@@ -37,7 +37,7 @@ import polars as pl
 import psycopg
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-PG_NAME = "jj_h19b_eco_bench"
+PG_NAME = f"jj_h19b_eco_bench_{os.getpid()}"  # one database a run: runs side by side never drop each other's
 
 
 def _clock() -> tuple[float, float]:
@@ -105,10 +105,11 @@ def _run(url: str, work: Path, n: int, old: bool, pages: bool) -> int:
         )
         del a, roles
     with session_scope(engine) as s:
+        server = _server_cpu(s)
         t = _clock()
         loaded = arrays.load(s)
         load_wall, load_cpu = time.perf_counter() - t[0], time.process_time() - t[1]
-        print(f"load the columns (bulk): {_since(t)}")
+        print(f"load the columns (bulk): {_since(t)}{_server_note(s, server)}")
         t = _clock()
         found = rollup.find(loaded)
         find_wall, find_cpu = time.perf_counter() - t[0], time.process_time() - t[1]
@@ -249,6 +250,20 @@ def _frames(a: Any, roles: dict[int, list[str]], now: str) -> list[tuple[str, pl
         }
     )
     return [("firm", firm), ("firm_role", role), ("sentra", sentra), ("sentra_membership", members), ("eco_link", link)]
+
+
+def _server_cpu(session: Any) -> float | None:
+    """CPU seconds of this session's PostgreSQL backend so far (same machine: /proc), None on SQLite."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    pid = session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_note(session: Any, before: float | None) -> str:
+    after = _server_cpu(session)
+    return "" if before is None or after is None else f"; the PostgreSQL backend's CPU {after - before:.1f} s"
 
 
 def _text(values: Any) -> pl.Series:

@@ -74,16 +74,20 @@ def _points_of(firms: pd.DataFrame, mask: np.ndarray) -> network.Points:
 def _finish(
     firms: pd.DataFrame, seats: dict[str, tuple[float, float]], supplier: np.ndarray, service_: np.ndarray
 ) -> tuple[dict[str, network.Points], network.Points]:
-    """Place firms without coordinates at their regency seat; the supplier points by division and services."""
-    missing = firms["lat"].isna() | firms["lon"].isna()
-    if missing.any():
-        seat = firms.loc[missing, "regency"].map(seats)
-        firms.loc[missing, "lat"] = seat.map(lambda p: p[0] if isinstance(p, tuple) else np.nan)
-        firms.loc[missing, "lon"] = seat.map(lambda p: p[1] if isinstance(p, tuple) else np.nan)
+    """The supplier points by division and the service points; suppliers and services without coordinates are
+    placed at their regency seat (only their coordinates are read: IKM are placed by their regency)."""
     division = firms["division"].to_numpy()
-    suppliers = {str(d): _points_of(firms, supplier & (division == d)) for d in pd.unique(division[supplier]) if d}
-    services = _points_of(firms, service_ | (division == network.REPAIR_DIVISION))
-    return suppliers, services
+    service_ = service_ | (division == network.REPAIR_DIVISION)
+    wanted = supplier | service_
+    sub = firms.loc[wanted, ["regency", "division", "lat", "lon"]].copy()
+    missing = (sub["lat"].isna() | sub["lon"].isna()).to_numpy()
+    if missing.any():
+        codes = sub["regency"].to_numpy()[missing]
+        sub.loc[missing, "lat"] = pd.Series({c: p[0] for c, p in seats.items()}).reindex(codes).to_numpy()
+        sub.loc[missing, "lon"] = pd.Series({c: p[1] for c, p in seats.items()}).reindex(codes).to_numpy()
+    sup, svc, div = supplier[wanted], service_[wanted], sub["division"].to_numpy()
+    suppliers = {str(d): _points_of(sub, sup & (div == d)) for d in pd.unique(div[sup]) if d}
+    return suppliers, _points_of(sub, svc)
 
 
 def seats() -> dict[str, tuple[float, float]]:

@@ -75,33 +75,42 @@ def network_columns(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
     """The nation's active firms, sentra and memberships as columns, read in bulk with the backend's fastest path
     (``dialects.read_frame``: the raw cursor on SQLite, ``COPY … TO STDOUT`` on PostgreSQL; no ORM row).
 
-    Firms, indexed by id: regency, division, production, lat, lon and one flag a role (``ikm`` and
-    :data:`SUPPLY_ROLES`). Sentra, indexed by id: public_id, name, regency, division. Members: sentra_id, firm_id.
+    Firms, indexed by id: regency, division, production, ``ikm`` and one flag a role of :data:`SUPPLY_ROLES`;
+    lat and lon only for those and KBLI 33 firms (the gap finder places IKM by their regency).
+    Sentra, indexed by id: public_id, name, regency, division. Members: sentra_id, firm_id.
     """
     conn = session.connection()
     read = dialect(conn).read_frame
-    sql = (
-        "SELECT id, regency_code, kbli_division, production_value * 1.0, latitude, longitude FROM firm"
-        " WHERE status = 'active'"
-    )
-    schema = {"id": pl.Int64, "regency": pl.Utf8, "division": pl.Utf8, "production": pl.Float64}
-    firms = read(conn, sql, schema | {"lat": pl.Float64, "lon": pl.Float64})
+    ikm = "CASE WHEN EXISTS (SELECT 1 FROM firm_role r WHERE r.firm_id = f.id AND r.role = 'ikm') THEN 1 ELSE 0 END"
+    sql = f"SELECT f.id, f.regency_code, f.kbli_division, f.production_value * 1.0, {ikm} FROM firm f"
+    schema = {"id": pl.Int64, "regency": pl.Utf8, "division": pl.Utf8, "production": pl.Float64, "ikm": pl.Int64}
+    firms = read(conn, sql + " WHERE f.status = 'active'", schema)
     ids = firms.get_column("id").to_numpy()
-    flags = {}
-    for role in ("ikm", *SUPPLY_ROLES):
-        having = read(conn, f"SELECT firm_id FROM firm_role WHERE role = '{role}'", {"firm_id": pl.Int64})
-        flags[role] = np.isin(ids, having.get_column("firm_id").to_numpy())
     frame = pd.DataFrame(
         {
             "regency": firms.get_column("regency").to_numpy(),
             "division": firms.get_column("division").fill_null("").to_numpy(),
             "production": firms.get_column("production").fill_null(0.0).to_numpy(),
-            "lat": firms.get_column("lat").to_numpy(),
-            "lon": firms.get_column("lon").to_numpy(),
-            **flags,
+            "lat": np.full(len(ids), np.nan),
+            "lon": np.full(len(ids), np.nan),
+            "ikm": firms.get_column("ikm").to_numpy() == 1,
         },
         index=pd.Index(ids, dtype=np.int64),
     )
+    roles = ", ".join(f"'{r}'" for r in SUPPLY_ROLES)  # coordinates only of suppliers and services (few)
+    placed = read(
+        conn,
+        "SELECT f.id, r.role, f.latitude, f.longitude FROM firm f LEFT JOIN firm_role r ON r.firm_id = f.id"
+        f" AND r.role IN ({roles}) WHERE f.status = 'active' AND (r.role IS NOT NULL OR f.kbli_division = '33')",
+        {"id": pl.Int64, "role": pl.Utf8, "lat": pl.Float64, "lon": pl.Float64},
+    )
+    at = frame.index.get_indexer(placed.get_column("id").to_numpy())
+    frame.iloc[at, frame.columns.get_loc("lat")] = placed.get_column("lat").to_numpy()
+    frame.iloc[at, frame.columns.get_loc("lon")] = placed.get_column("lon").to_numpy()
+    for role in SUPPLY_ROLES:
+        flag = np.zeros(len(ids), dtype=bool)
+        flag[at[placed.get_column("role").to_numpy() == role]] = True
+        frame[role] = flag
     sentra_schema = {"id": pl.Int64, "public_id": pl.Utf8, "name": pl.Utf8, "regency": pl.Utf8, "kbli": pl.Utf8}
     s = read(conn, "SELECT id, public_id, name, regency_code, kbli_code FROM sentra", sentra_schema)
     sentra = pd.DataFrame(
