@@ -203,6 +203,7 @@ WRITE_MATRIX: dict[tuple[str, str], tuple[frozenset[str], Payload]] = {
     ("POST", "/api/v1/partnerships/consortium"): (FIRM_ACTORS, lambda w: {}),
     ("POST", "/partnerships/consortium"): (FIRM_ACTORS, lambda w: {}),
     ("POST", "/partnerships/{public_id}/attachments"): (FIRM_ACTORS, lambda w: {}),
+    ("POST", "/api/v1/partnerships/{public_id}/attachments"): (FIRM_ACTORS, lambda w: {}),  # h22d: the API too
     # events: organisers manage; firms (owner or the province's officer) take part. No event exists in this
     # world, so the event routes answer 404 to the signed in; tests/events checks the refusals on real events.
     ("POST", "/events"): (ORGANISERS, _event),

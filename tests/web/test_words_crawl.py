@@ -22,6 +22,7 @@ from jejaring.accounts.roles import system_actor
 from jejaring.accounts.schemas import UserCreate
 from jejaring.core.config import Settings
 from jejaring.core.db import build_engine, session_scope
+from jejaring.reference import catalog
 from jejaring.registry import demo
 from jejaring.registry.models import Firm
 from jejaring.web.app import create_app
@@ -180,6 +181,10 @@ def place_codes(html: str) -> list[str]:
     return found
 
 
+# KBLI titles that have no English title (most five-digit kelompok): an English page shows them in Indonesian.
+ID_ONLY_TITLES = sorted({t_id for t_id, t_en in catalog.kbli_titles().values() if not t_en}, key=len, reverse=True)
+
+
 def problems(text: str, lang: str) -> list[str]:
     """Raw codes (known, snake_case, wilayah codes) on any page; Indonesian UI words on an English page."""
     found = [c for c in RAW_CODES if re.search(rf"(?<![\w@/.-]){c}\b(?![\w.-]*@)", text)]
@@ -188,6 +193,8 @@ def problems(text: str, lang: str) -> list[str]:
         found += [f"wilayah code {m}" for m in sorted(set(WILAYAH_CODE.findall(text)))]
     found += [f"snake_case {m}" for m in sorted(set(SNAKE.findall(text)) - TEMPLATE_COLUMNS) if m not in found]
     if lang == "en":
+        for title in ID_ONLY_TITLES:
+            text = text.replace(title, " ")
         found += [f"Indonesian '{w}'" for w in INDONESIAN_UI if re.search(rf"\b{re.escape(w)}\b", text)]
     return found
 
@@ -200,6 +207,9 @@ def test_problems_finds_what_it_looks_for() -> None:
     assert problems("Sector: creative_industry", "en") == ["snake_case creative_industry"]
     assert problems("Save · Simpan", "en") == ["Indonesian 'Simpan'"]
     assert problems("Simpan", "id") == []
+    # a KBLI title with no English title may stay Indonesian; one that has an English title may not
+    assert problems("15209 Industri Alas Kaki Lainnya", "en") == []
+    assert problems("Industri Pengolahan Lainnya", "en") == ["Indonesian 'Lainnya'"]
     assert visible_text('<p>ok<script>var x_y = 1</script><a lang="id">Bahasa Indonesia</a></p>') == "ok"
     # province and regency codes shown where a name belongs
     assert problems("Provinsi: 32 · Kabupaten/kota 32.09", "id") == [

@@ -103,7 +103,11 @@ class Gap:
 def _formatted(params: dict[str, Any], lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in params.items():
-        if isinstance(v, float):
+        if k.endswith("_en"):
+            continue
+        if lang == "en" and f"{k}_en" in params:
+            out[k] = params[f"{k}_en"]
+        elif isinstance(v, float):
             text = f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2f}"
             out[k] = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") if lang == "id" else text
         elif isinstance(v, int):
@@ -113,8 +117,9 @@ def _formatted(params: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-def _division_title(code: str) -> str:
-    return catalog.kbli_titles().get(code, (code, None))[0]
+def _division_title(code: str, lang: str = "id") -> str:
+    title_id, title_en = catalog.kbli_titles().get(code, (code, None))
+    return (title_en or title_id) if lang == "en" else title_id
 
 
 def _place_label(place_kind: PlaceKind, code: str, net: Network) -> str:
@@ -193,6 +198,7 @@ def _supplier_gap(
             params={
                 "place": _place_label(pk, place, net),
                 "input": _division_title(i),
+                "input_en": _division_title(i, "en"),  # the reason in English names the division in English
                 "need": need / 1e6,
                 "km": km,
                 "radius": SUPPLIER_RADIUS_KM,

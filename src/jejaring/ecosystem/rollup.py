@@ -128,6 +128,7 @@ def _supplier_gap(
     params = {
         "place": labels.place(pk, place),
         "input": ref._division_title(i),
+        "input_en": ref._division_title(i, "en"),
         "need": need / 1e6,
         "km": km,
         "radius": ref.SUPPLIER_RADIUS_KM,

@@ -47,17 +47,22 @@ def _page(request: Request, session: Session, actor: Actor, lang: str, place: re
         "export_query": urlencode(query),
         "provinces": catalog.provinces(),
         "match_url": lambda g: "/match?" + urlencode(g.search),
-        "io_rows": _io_rows(place) if place.kind is None else [],
+        "io_rows": _io_rows(place, lang) if place.kind is None else [],
     }
     return render(request, "ecosystem/page.html", context, lang=lang)
 
 
-def _io_rows(place: reports.Place) -> list[dict[str, Any]]:
+def _io_rows(place: reports.Place, lang: str) -> list[dict[str, Any]]:
     titles = catalog.kbli_titles()
+
+    def title(code: str) -> str:
+        title_id, title_en = titles.get(code, (code, None))
+        return (title_en or title_id) if lang == "en" else title_id
+
     return [
         {
-            "input": titles.get(c.input_division, (c.input_division, None))[0],
-            "using": titles.get(c.using_division, (c.using_division, None))[0],
+            "input": title(c.input_division),
+            "using": title(c.using_division),
             "band": c.band,
             "value": c.value,
             "reason": c.reason,
