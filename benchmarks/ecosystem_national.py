@@ -338,9 +338,10 @@ def _firm_sample() -> Any:
 
 
 def _report(session: Any, place: Any) -> bytes:
+    from jejaring.core import exports
     from jejaring.ecosystem import reports
 
-    body: bytes = reports.export_csv(reports.export_rows(session, place, "id"))
+    body: bytes = exports.to_csv(reports.as_export(reports.export_rows(session, place, "id"), "id"))
     return body
 
 
