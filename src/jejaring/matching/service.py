@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from jejaring.matching.models import MatchProposal, Need, Offer
 from jejaring.matching.schemas import ListingIn, NeedIn, OfferIn, ProposalIn
 from jejaring.reference import catalog, wilayah
 from jejaring.registry import service as registry_service
+
+ListingT = TypeVar("ListingT", Need, Offer)
 
 if TYPE_CHECKING:
     from jejaring.registry.models import Firm
@@ -203,24 +205,26 @@ def get_offer(session: Session, *, public_id: str) -> Offer:
     return get_by_public_id(session, Offer, pid, missing="match.error.offer_not_found")
 
 
+def _listings(session: Session, model: type[ListingT], firm: Firm | None, status: str, limit: int) -> list[ListingT]:
+    """Listings of ``model`` with ``status``, newest first (of one firm when given)."""
+    stmt = select(model).where(model.status == status)
+    if firm is not None:
+        stmt = stmt.where(model.firm_id == firm.id)
+    return list(session.scalars(stmt.order_by(model.id.desc()).limit(limit)))
+
+
 def list_needs(
     session: Session, *, firm: Firm | None = None, status: str = ListingStatus.OPEN, limit: int = 50
 ) -> list[Need]:
     """Needs, newest first (of one firm when given)."""
-    stmt = select(Need).where(Need.status == status)
-    if firm is not None:
-        stmt = stmt.where(Need.firm_id == firm.id)
-    return list(session.scalars(stmt.order_by(Need.id.desc()).limit(limit)))
+    return _listings(session, Need, firm, status, limit)
 
 
 def list_offers(
     session: Session, *, firm: Firm | None = None, status: str = ListingStatus.OPEN, limit: int = 50
 ) -> list[Offer]:
     """Offers, newest first (of one firm when given)."""
-    stmt = select(Offer).where(Offer.status == status)
-    if firm is not None:
-        stmt = stmt.where(Offer.firm_id == firm.id)
-    return list(session.scalars(stmt.order_by(Offer.id.desc()).limit(limit)))
+    return _listings(session, Offer, firm, status, limit)
 
 
 def close_listing(session: Session, *, actor: Actor, listing: Need | Offer) -> None:
