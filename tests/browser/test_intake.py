@@ -96,7 +96,8 @@ def _line(cells: list[str]) -> str:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize(("lang", "width"), [("id", 1280), ("en", 390)])
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("lang", ["id", "en"])
 def test_officer_corrects_by_quarantine_workbook_and_reupload(
     live_server: str, db_url: str, page, tmp_path: Path, lang: str, width: int
 ) -> None:
@@ -107,7 +108,7 @@ def test_officer_corrects_by_quarantine_workbook_and_reupload(
 
     from tests.intake.conftest import HEADER, TITLE
 
-    email = f"dinas.jabar.{lang}@uji.example"
+    email = f"dinas.jabar.{lang}.{width}@uji.example"
     _cli(db_url, "users", "create", email, "--name", "Petugas Jabar", "--role", "petugas_dinas",
          "--province", "32", "--password", PASSWORD)  # fmt: skip
     page.set_viewport_size({"width": width, "height": 900})
