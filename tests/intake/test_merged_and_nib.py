@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from jejaring.accounts.roles import ADMIN, Actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.intake import jobs, quarantine, service
@@ -18,18 +17,8 @@ from jejaring.registry.models import Firm, FirmHistory, RecordSource
 from jejaring.resolution import service as resolution_service
 from tests.accounts.helpers import create_user_with_token
 from tests.intake.conftest import ImportFn, good_row, write_csv
-
-ADMIN_ACTOR = Actor(
-    email="admin@contoh.go.id", name="Admin", role=ADMIN, scopes=frozenset({"read", "write"}), via="session"
-)
-
-
-def _firm(engine: Engine, name: str) -> Firm:
-    with session_scope(engine) as s:
-        firm = s.scalar(select(Firm).where(Firm.name == name))
-        assert firm is not None
-        s.expunge(firm)
-        return firm
+from tests.writes import ADMIN_ACTOR
+from tests.writes import firm_named as _firm
 
 
 def _merge(engine: Engine, survivor: str, merged: str) -> tuple[int, int]:

@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from jejaring.accounts.roles import ADMIN, PEMILIK, Actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
-from jejaring.intake import jobs, service
 from jejaring.partnerships import service as partnerships_service
 from jejaring.partnerships.schemas import ProposalIn
 from jejaring.registry import edits
@@ -28,32 +27,15 @@ from jejaring.web import datacache, pagecache
 from jejaring.web.app import create_app
 from tests.accounts.helpers import create_user, login
 from tests.intake.conftest import good_row, write_csv
-
-ADMIN_ACTOR = Actor(
-    email="admin@contoh.go.id", name="Admin", role=ADMIN, scopes=frozenset({"read", "write"}), via="session"
-)
+from tests.writes import ADMIN_ACTOR
+from tests.writes import firm_named as _firm
+from tests.writes import upload_as_cli as _upload
 
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings)) as c:
         yield c
-
-
-def _upload(engine: Engine, settings: Settings, path: Path) -> None:
-    with session_scope(engine) as s:
-        job = service.create_job(s, source=path, file_name=path.name, data_dir=settings.data_dir, office="32")
-        assert not service.inspect_job(s, job=job, max_bytes=10**9, max_rows=10**6)
-        job_id = job.id
-    assert jobs.run_job(engine, job_id, settings).status == "done"
-
-
-def _firm(engine: Engine, name: str) -> Firm:
-    with session_scope(engine) as s:
-        firm = s.scalar(select(Firm).where(Firm.name == name))
-        assert firm is not None
-        s.expunge(firm)
-        return firm
 
 
 def _seen(client: TestClient) -> dict[str, Any]:
