@@ -55,6 +55,9 @@ def live_server(db_url: str, tmp_path: Path) -> Iterator[str]:
         "JEJARING_DATA_DIR": str(tmp_path / "var"),
         "JEJARING_LOAD_DEMO": "true",
         "JEJARING_DEMO_SOURCE": "handmade",
+        # one worker a test server: the suite already runs two test processes on a two-core machine, and a second
+        # worker loading its own partner-search model doubled every browser test's start-up
+        "JEJARING_WORKERS": "1",
     }
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(
