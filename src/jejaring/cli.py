@@ -83,6 +83,18 @@ def prepare_database(load_demo: bool) -> None:
         if world:
             console.print(f"[green]Synthetic world trade generated:[/green] {world['flows']:,} flows")
         _load_demo_event()
+    _build_search_index(settings)
+
+
+def _build_search_index(settings: Settings) -> None:
+    """Build a missing partner-search index before serving, so the first search does not wait for it."""
+    from jejaring.matching import lifecycle
+
+    if not settings.matching_warm_up or settings.environment == "test" or lifecycle.open_index(settings).exists():
+        return
+    with session_scope(get_engine(settings.database_url)) as session:
+        n = lifecycle.build(session, settings)
+    console.print(f"Partner-search index built: {n:,} firms")
 
 
 def _load_demo_event() -> None:
