@@ -7,10 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from jejaring.accounts.roles import ADMIN, Actor
+from jejaring.accounts.roles import ADMIN, PEMILIK, Actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.intake import jobs, service
+from jejaring.partnerships import service as partnerships_service
+from jejaring.partnerships.schemas import ProposalIn
 from jejaring.registry.models import Firm
 
 ADMIN_ACTOR = Actor(
@@ -34,3 +36,17 @@ def firm_named(engine: Engine, name: str) -> Firm:
         assert firm is not None
         s.expunge(firm)
         return firm
+
+
+def propose_as_owner(engine: Engine, one: Firm, two: Firm) -> None:
+    """The owner of ``one`` proposes a subcontracting partnership to ``two``."""
+    owner = Actor(
+        role=PEMILIK,
+        email="pemilik@contoh.id",
+        firm_ids=frozenset({one.id}),
+        scopes=frozenset({"read", "write"}),
+        via="session",
+    )
+    proposal = ProposalIn(proposer_firm=one.public_id, partner_firm=two.public_id, pattern="subkontrak", title="Roti")
+    with session_scope(engine) as s:
+        partnerships_service.propose(s, actor=owner, data=proposal)

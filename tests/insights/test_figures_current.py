@@ -10,20 +10,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from jejaring.accounts.roles import PEMILIK, Actor
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
 from jejaring.ecosystem import service as ecosystem_service
 from jejaring.ecosystem.enums import LinkKind, LinkSource
-from jejaring.partnerships import service as partnerships_service
-from jejaring.partnerships.schemas import ProposalIn
 from jejaring.registry import edits
 from jejaring.registry.models import Firm
 from jejaring.registry.schemas import FirmUpdate
 from jejaring.resolution import service as resolution_service
 from jejaring.web.app import create_app
 from tests.intake.conftest import good_row, write_csv
-from tests.writes import ADMIN_ACTOR
+from tests.writes import ADMIN_ACTOR, propose_as_owner
 from tests.writes import firm_named as _firm
 from tests.writes import upload_as_cli as _upload
 
@@ -105,14 +102,5 @@ def test_a_partnership_shows_in_the_realised_figures(
         return sum(r["proposals"] for r in rows)
 
     assert proposals() == 0
-    owner = Actor(
-        role=PEMILIK,
-        email="pemilik@contoh.id",
-        firm_ids=frozenset({one.id}),
-        scopes=frozenset({"read", "write"}),
-        via="session",
-    )
-    proposal = ProposalIn(proposer_firm=one.public_id, partner_firm=two.public_id, pattern="subkontrak", title="Roti")
-    with session_scope(engine) as s:
-        partnerships_service.propose(s, actor=owner, data=proposal)
+    propose_as_owner(engine, one, two)
     assert proposals() == 1

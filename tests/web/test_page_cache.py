@@ -14,11 +14,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from jejaring.accounts.roles import ADMIN, PEMILIK, Actor
+from jejaring.accounts.roles import ADMIN
 from jejaring.core.config import Settings
 from jejaring.core.db import session_scope
-from jejaring.partnerships import service as partnerships_service
-from jejaring.partnerships.schemas import ProposalIn
 from jejaring.registry import edits
 from jejaring.registry.models import Firm
 from jejaring.registry.schemas import FirmUpdate
@@ -27,7 +25,7 @@ from jejaring.web import datacache, pagecache
 from jejaring.web.app import create_app
 from tests.accounts.helpers import create_user, login
 from tests.intake.conftest import good_row, write_csv
-from tests.writes import ADMIN_ACTOR
+from tests.writes import ADMIN_ACTOR, propose_as_owner
 from tests.writes import firm_named as _firm
 from tests.writes import upload_as_cli as _upload
 
@@ -99,16 +97,7 @@ def test_a_partnership_shows_on_the_statistics_page_at_once(
         return re.findall(r'<td class="num">([^<]*)</td>', section)[0] if "<tbody>" in section else "none"
 
     before = proposals()
-    owner = Actor(
-        role=PEMILIK,
-        email="pemilik@contoh.id",
-        firm_ids=frozenset({one.id}),
-        scopes=frozenset({"read", "write"}),
-        via="session",
-    )
-    proposal = ProposalIn(proposer_firm=one.public_id, partner_firm=two.public_id, pattern="subkontrak", title="Roti")
-    with session_scope(engine) as s:
-        partnerships_service.propose(s, actor=owner, data=proposal)
+    propose_as_owner(engine, one, two)
     assert proposals() == "1" != before
 
 
