@@ -6,12 +6,12 @@ UV := $(VENV)/bin/uv
 VENDOR := src/jejaring/web/static/vendor
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install assets lint typecheck pytest clean lock
+.PHONY: run test install assets bytecode lint typecheck pytest clean lock
 
-run: install
+run: install bytecode
 	$(VENV)/bin/jejaring serve
 
-test: install
+test: install bytecode
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
@@ -22,7 +22,7 @@ install: $(STAMP) $(VENDOR)/.installed
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	$(UV) pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $(STAMP)
 
@@ -36,6 +36,11 @@ $(VENDOR)/.installed: package.json package-lock.json
 	touch $@
 
 assets: $(VENDOR)/.installed
+
+# Bytecode of the project's own modules, written ahead: where PYTHONDONTWRITEBYTECODE is set (as on the CI
+# machines), Python never caches it and every process compiled ~2,500 modules again (4 s of each command's 5 s).
+bytecode:
+	$(PY) -m compileall -q -j 0 src tests benchmarks
 
 # Re-resolve the pinned Python dependencies after editing pyproject.toml.
 lock:

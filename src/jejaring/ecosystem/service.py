@@ -6,10 +6,9 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import polars as pl
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +20,9 @@ from jejaring.core.dialects import dialect
 from jejaring.ecosystem.enums import DERIVED_SOURCES, KIND_OF_ROLE, LinkKind, LinkSource
 from jejaring.ecosystem.models import Link
 from jejaring.registry import service as registry_service
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FINANCE_PATTERNS = {"bagi_hasil", "usaha_patungan"}
 SUPPLY_PATTERNS = {"waralaba"}
@@ -210,6 +212,8 @@ def link_frame(session: Session) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every link as columns, ordered by id, read in bulk (``dialects.read_frame``; no ORM object per link):
     firm_id, partner_firm_id (0 = a named partner), kind, value; and the named partners' rows (their position
     in the first frame, name, regency)."""
+    import pandas as pd  # imported where used: pandas was a quarter of every command's import time
+
     conn = session.connection()
     read = dialect(conn).read_frame
     sql = (

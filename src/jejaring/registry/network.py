@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import polars as pl
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from jejaring.core.dialects import dialect
 from jejaring.registry.models import Firm, FirmAlias, FirmRole, RecordSource, Sentra, SentraMembership
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def firm_id_of(session: Session, public_id: str) -> int | None:
@@ -79,6 +81,8 @@ def network_columns(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
     lat and lon only for those and KBLI 33 firms (the gap finder places IKM by their regency).
     Sentra, indexed by id: public_id, name, regency, division. Members: sentra_id, firm_id.
     """
+    import pandas as pd  # imported where used: pandas was a quarter of every command's import time
+
     conn = session.connection()
     read = dialect(conn).read_frame
     ikm = "CASE WHEN EXISTS (SELECT 1 FROM firm_role r WHERE r.firm_id = f.id AND r.role = 'ikm') THEN 1 ELSE 0 END"
