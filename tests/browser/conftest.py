@@ -147,3 +147,32 @@ def login(page, base: str, email: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("#login-submit")
     expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+def signed_in(
+    browser, base: str, email: str, password: str, *, lang: str = "id", viewport: dict[str, int] | None = None
+):
+    """A new browser context in ``lang`` at ``viewport``, signed in as ``email``: (context, page)."""
+    context = browser.new_context(viewport=viewport, locale="id-ID" if lang == "id" else "en-US")
+    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(PAGE_WAIT_MS)
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("#login-submit")
+    page.wait_for_selector("#nav-user", state="attached")
+    return context, page
+
+
+def add_owners(session, owners, password: str) -> None:
+    """Business-owner accounts (``(email, name, firm)`` each) that own their firm, made through the service."""
+    from jejaring.accounts import service as accounts_service
+    from jejaring.accounts.models import FirmOwner
+    from jejaring.accounts.roles import system_actor
+    from jejaring.accounts.schemas import UserCreate
+
+    for email, name, firm in owners:
+        data = UserCreate(email=email, name=name, role="pemilik_usaha", must_change_password=False)
+        user = accounts_service.create_user(session, actor=system_actor("cli"), data=data, password=password)
+        session.add(FirmOwner(user_id=user.id, firm_id=firm.id))

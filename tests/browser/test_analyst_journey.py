@@ -12,8 +12,8 @@ import pytest
 
 from jejaring.core.db import build_engine, session_scope
 from jejaring.insights import service
-from tests.browser.conftest import ARTIFACTS, screenshot
-from tests.browser.test_journeys import PASSWORD, _cli, _signed_in, assert_readable
+from tests.browser.conftest import ARTIFACTS, run_cli, screenshot
+from tests.browser.test_journeys import PASSWORD, _signed_in, assert_readable
 from tests.insights.factory import fix_sequences, insert_rows, make_rows
 
 pytestmark = pytest.mark.browser
@@ -139,7 +139,7 @@ def test_analyst_journey_in_both_languages_at_desktop_and_phone_width(
     seeded_db: str, live_server: str, browser
 ) -> None:
     email = "analis-jelajah@uji.example"
-    _cli(seeded_db, "users", "create", email, "--name", "Analis Jelajah", "--role", "analis", "--password", PASSWORD)
+    run_cli(seeded_db, "users", "create", email, "--name", "Analis Jelajah", "--role", "analis", "--password", PASSWORD)
     for lang in ("id", "en"):
         for device in VIEWPORTS_USED:
             _journey(browser, live_server, lang, device, email)

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import run_cli, screenshot
 from tests.intake.conftest import good_row, write_csv
 
 pytestmark = pytest.mark.browser
@@ -29,18 +26,10 @@ def slow_batches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def _cli(db_url: str, *args: str) -> None:
-    env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
-    done = subprocess.run(
-        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
 def test_upload_progress_errors_correct_resubmit(
     slow_batches: None, live_server: str, db_url: str, page, tmp_path: Path
 ) -> None:
-    _cli(db_url, "users", "create", "dinas.jabar@uji.example", "--name", "Petugas Jabar", "--role", "petugas_dinas",
+    run_cli(db_url, "users", "create", "dinas.jabar@uji.example", "--name", "Petugas Jabar", "--role", "petugas_dinas",
          "--province", "32", "--password", PASSWORD)  # fmt: skip
     rows = [good_row(i) for i in range(1, 301)]
     rows[9] = good_row(10, **{"KBLI": "47111"})  # spreadsheet row 12: retail, not manufacturing
@@ -109,7 +98,7 @@ def test_officer_corrects_by_quarantine_workbook_and_reupload(
     from tests.intake.conftest import HEADER, TITLE
 
     email = f"dinas.jabar.{lang}.{width}@uji.example"
-    _cli(db_url, "users", "create", email, "--name", "Petugas Jabar", "--role", "petugas_dinas",
+    run_cli(db_url, "users", "create", email, "--name", "Petugas Jabar", "--role", "petugas_dinas",
          "--province", "32", "--password", PASSWORD)  # fmt: skip
     page.set_viewport_size({"width": width, "height": 900})
     page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from jejaring.core.i18n import catalog
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, run_cli, screenshot, signed_in
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sandi-perjalanan-123"
@@ -117,29 +117,8 @@ def test_owner_journey_in_both_languages_at_desktop_and_phone_width(live_server:
             _journey(browser, live_server, lang, device, partner)
 
 
-def _cli(db_url: str, *args: str) -> None:
-    import os
-    import subprocess
-    import sys
-
-    env = {**os.environ, "JEJARING_DATABASE_URL": db_url, "JEJARING_LOAD_DEMO": "false"}
-    done = subprocess.run(
-        [sys.executable, "-m", "jejaring.cli", *args], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
 def _signed_in(browser, base: str, lang: str, device: str, email: str):
-    context = browser.new_context(viewport=VIEWPORTS[device])
-    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#nav-user", state="attached")
-    return context, page
+    return signed_in(browser, base, email, PASSWORD, lang=lang, viewport=VIEWPORTS[device])
 
 
 def test_claim_reviewed_by_the_officer_reaches_the_owner(live_server: str, db_url: str, browser) -> None:
@@ -148,9 +127,9 @@ def test_claim_reviewed_by_the_officer_reaches_the_owner(live_server: str, db_ur
         firm = firms[i]
         tag = f"{lang}-{device}"
         owner_mail, officer_mail = f"pemilik-{tag}@uji.example", f"petugas-{tag}@uji.example"
-        _cli(db_url, "users", "create", owner_mail, "--name", f"Pemilik {tag}", "--role", "pemilik_usaha",
+        run_cli(db_url, "users", "create", owner_mail, "--name", f"Pemilik {tag}", "--role", "pemilik_usaha",
              "--password", PASSWORD)  # fmt: skip
-        _cli(db_url, "users", "create", officer_mail, "--name", f"Petugas {tag}", "--role", "petugas_dinas",
+        run_cli(db_url, "users", "create", officer_mail, "--name", f"Petugas {tag}", "--role", "petugas_dinas",
              "--province", firm["province_code"], "--password", PASSWORD)  # fmt: skip
         context, page = _signed_in(browser, live_server, lang, device, owner_mail)
         try:

@@ -11,13 +11,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from jejaring.accounts import service as accounts_service
-from jejaring.accounts.models import FirmOwner
-from jejaring.accounts.roles import system_actor
-from jejaring.accounts.schemas import UserCreate
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry.models import Firm
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, add_owners, screenshot, signed_in
 from tests.browser.test_journeys import PASSWORD, assert_readable
 
 pytestmark = pytest.mark.browser
@@ -38,26 +34,14 @@ def _people(db_url: str) -> Firms:
         big = session.scalar(select(Firm).where(Firm.name == "PT Astra Komponen Nusantara"))
         ikm = session.scalar(select(Firm).where(Firm.name == "CV Presisi Komponen Otomotif"))
         assert big is not None and ikm is not None, "demo data loaded by jejaring serve"
-        for email, firm in ((BUYER, big), (OWNER, ikm)):
-            data = UserCreate(email=email, name="Ibu Uji", role="pemilik_usaha", must_change_password=False)
-            user = accounts_service.create_user(session, actor=system_actor("cli"), data=data, password=PASSWORD)
-            session.add(FirmOwner(user_id=user.id, firm_id=firm.id))
+        add_owners(session, ((BUYER, "Ibu Uji", big), (OWNER, "Ibu Uji", ikm)), PASSWORD)
         firms = Firms(buyer=big.public_id, owned=ikm.public_id)
     engine.dispose()
     return firms
 
 
 def _open(browser, base: str, lang: str, device: str, email: str):
-    context = browser.new_context(viewport=WIDTHS[device], locale="id-ID" if lang == "id" else "en-US")
-    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#nav-user", state="attached")
-    return context, page
+    return signed_in(browser, base, email, PASSWORD, lang=lang, viewport=WIDTHS[device])
 
 
 def _badge(page) -> int:

@@ -11,13 +11,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from jejaring.accounts import service as accounts_service
-from jejaring.accounts.models import FirmOwner
-from jejaring.accounts.roles import system_actor
-from jejaring.accounts.schemas import UserCreate
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry.models import Firm
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, add_owners, screenshot, signed_in
 from tests.browser.test_journeys import PASSWORD, VIEWPORTS, assert_readable
 
 pytestmark = pytest.mark.browser
@@ -43,32 +39,15 @@ def _people(db_url: str) -> Cast:
         assert big is not None and ikm is not None, "demo data loaded by jejaring serve"
         other = session.scalar(select(Firm).where(Firm.size_class == "kecil", Firm.id.not_in([big.id, ikm.id])))
         assert other is not None
-        for email, firm in (
-            ("pembeli.j@uji.example", big),
-            ("ikm.j@uji.example", ikm),
-            ("anggota.j@uji.example", other),
-        ):
-            data = UserCreate(
-                email=email, name=f"Ibu {email.split('.')[0].title()}", role="pemilik_usaha", must_change_password=False
-            )
-            user = accounts_service.create_user(session, actor=system_actor("cli"), data=data, password=PASSWORD)
-            session.add(FirmOwner(user_id=user.id, firm_id=firm.id))
+        owners = (("pembeli.j@uji.example", big), ("ikm.j@uji.example", ikm), ("anggota.j@uji.example", other))
+        add_owners(session, ((email, f"Ibu {email.split('.')[0].title()}", firm) for email, firm in owners), PASSWORD)
         cast = Cast(ikm=ikm.public_id, member=other.public_id)
     engine.dispose()
     return cast
 
 
 def _open(browser, base: str, lang: str, device: str, email: str):
-    context = browser.new_context(viewport=VIEWPORTS[device], locale="id-ID" if lang == "id" else "en-US")
-    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.goto(base + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_selector("#nav-user", state="attached")
-    return context, page
+    return signed_in(browser, base, email, PASSWORD, lang=lang, viewport=VIEWPORTS[device])
 
 
 def _status(page, lang: str, state: str) -> None:
