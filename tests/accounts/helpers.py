@@ -26,11 +26,12 @@ def create_user(
     regency: str | None = None,
     password: str = PASSWORD,
     must_change_password: bool = False,
+    name: str | None = None,
 ) -> User:
     """A user created through the service, as the CLI would."""
     data = UserCreate(
         email=email or f"{role}.{province or 'x'}@uji.example",
-        name=f"Uji {role} {province or ''}".strip(),
+        name=name or f"Uji {role} {province or ''}".strip(),
         role=role,
         province_code=province,
         regency_code=regency,

@@ -9,13 +9,17 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
-from tests.conftest import IN_CI
+from jejaring.core.db import build_engine
+from tests.conftest import IN_CI, PG_URL, _pg_exec
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
@@ -45,20 +49,92 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def live_server(db_url: str, tmp_path: Path) -> Iterator[str]:
-    """`jejaring serve` started as a user starts it, on a free port, against the fresh database."""
-    port = _free_port()
-    env = {
+def _server_env(db_url: str, data_dir: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "JEJARING_DATABASE_URL": db_url,
-        "JEJARING_DATA_DIR": str(tmp_path / "var"),
+        "JEJARING_DATA_DIR": str(data_dir),
         "JEJARING_LOAD_DEMO": "true",
         "JEJARING_DEMO_SOURCE": "handmade",
         # one worker a test server: the suite already runs two test processes on a two-core machine, and a second
         # worker loading its own partner-search model doubled every browser test's start-up
         "JEJARING_WORKERS": "1",
     }
+
+
+def _pristine(db_url: str) -> bool:
+    """Whether the test wrote nothing to its fresh database before starting the server (no firm, no user)."""
+    engine = build_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT (SELECT count(*) FROM firm) + (SELECT count(*) FROM account_user)"))
+            return bool(found.scalar() == 0)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshots(
+    tmp_path_factory: pytest.TempPathFactory, _templates: dict[str, str]
+) -> Iterator[dict[str, tuple[str, Path]]]:
+    """Per backend, made at its first use: a database and data folder after `jejaring serve`'s own preparation
+    (migrations, reference and demo data, synthetic world trade, demo event, partner-search index), which each
+    test server on a pristine database starts from, instead of loading the demo again (~3 s a test)."""
+    made: dict[str, tuple[str, Path]] = {}
+    yield made
+    if "postgresql" in made:
+        _pg_exec(f'DROP DATABASE IF EXISTS "{made["postgresql"][0]}" WITH (FORCE)')
+
+
+def _snapshot(
+    made: dict[str, tuple[str, Path]], backend: str, templates: dict[str, str], factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    if backend not in made:
+        folder = factory.mktemp(f"demo-{backend}")
+        if backend == "sqlite":
+            shutil.copy(templates["sqlite"], folder / "demo.db")
+            name, url = str(folder / "demo.db"), f"sqlite:///{folder / 'demo.db'}"
+        else:
+            name = f"jj_demo_{uuid.uuid4().hex[:10]}"
+            _pg_exec(f'CREATE DATABASE "{name}" TEMPLATE "{templates["postgresql"]}"')
+            url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        prepare = "from jejaring.cli import prepare_database; prepare_database(True)"
+        done = subprocess.run(
+            [sys.executable, "-c", prepare], env=_server_env(url, folder / "var"), capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        made[backend] = (name, folder / "var")
+    return made[backend]
+
+
+def _restore(db_url: str, data_dir: Path, snapshot: tuple[str, Path]) -> None:
+    """Make the test's database and data folder copies of the demo snapshot."""
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        shutil.copy(snapshot[0], str(url.database))
+        if Path(snapshot[0] + "-wal").exists():  # not checkpointed yet: the log holds part of the demo
+            shutil.copy(snapshot[0] + "-wal", f"{url.database}-wal")
+    else:
+        _pg_exec(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+        _pg_exec(f'CREATE DATABASE "{url.database}" TEMPLATE "{snapshot[0]}"')
+    shutil.copytree(snapshot[1], data_dir)
+
+
+@pytest.fixture
+def live_server(
+    db_url: str,
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _templates: dict[str, str],
+    _demo_snapshots: dict[str, tuple[str, Path]],
+) -> Iterator[str]:
+    """`jejaring serve` started as a user starts it, on a free port, against the fresh database (with the demo
+    data, copied from the snapshot when the test wrote nothing before)."""
+    port = _free_port()
+    env = _server_env(db_url, tmp_path / "var")
+    if _pristine(db_url):
+        backend = make_url(db_url).get_backend_name()
+        _restore(db_url, tmp_path / "var", _snapshot(_demo_snapshots, backend, _templates, tmp_path_factory))
     log = (tmp_path / "server.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "jejaring.cli", "serve", "--port", str(port)],

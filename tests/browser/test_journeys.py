@@ -9,8 +9,10 @@ import re
 import httpx
 import pytest
 
+from jejaring.core.db import build_engine, session_scope
 from jejaring.core.i18n import catalog
-from tests.browser.conftest import ARTIFACTS, run_cli, screenshot, signed_in
+from tests.accounts.helpers import create_user
+from tests.browser.conftest import ARTIFACTS, screenshot, signed_in
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sandi-perjalanan-123"
@@ -123,14 +125,20 @@ def _signed_in(browser, base: str, lang: str, device: str, email: str):
 
 def test_claim_reviewed_by_the_officer_reaches_the_owner(live_server: str, db_url: str, browser) -> None:
     firms = httpx.get(f"{live_server}/api/v1/firms", params={"page_size": 4}).json()["items"]
-    for i, (lang, device) in enumerate((("id", "desktop"), ("en", "phone"), ("id", "phone"), ("en", "desktop"))):
+    combos = (("id", "desktop"), ("en", "phone"), ("id", "phone"), ("en", "desktop"))
+    engine = build_engine(db_url)  # the accounts made in-process (the CLI's own test covers `users create`)
+    with session_scope(engine) as session:
+        for (lang, device), firm in zip(combos, firms, strict=False):
+            tag = f"{lang}-{device}"
+            people = (("pemilik_usaha", "pemilik", None), ("petugas_dinas", "petugas", firm["province_code"]))
+            for role, who, province in people:
+                email, name = f"{who}-{tag}@uji.example", f"{who.title()} {tag}"
+                create_user(session, role=role, email=email, name=name, province=province, password=PASSWORD)
+    engine.dispose()
+    for i, (lang, device) in enumerate(combos):
         firm = firms[i]
         tag = f"{lang}-{device}"
         owner_mail, officer_mail = f"pemilik-{tag}@uji.example", f"petugas-{tag}@uji.example"
-        run_cli(db_url, "users", "create", owner_mail, "--name", f"Pemilik {tag}", "--role", "pemilik_usaha",
-             "--password", PASSWORD)  # fmt: skip
-        run_cli(db_url, "users", "create", officer_mail, "--name", f"Petugas {tag}", "--role", "petugas_dinas",
-             "--province", firm["province_code"], "--password", PASSWORD)  # fmt: skip
         context, page = _signed_in(browser, live_server, lang, device, owner_mail)
         try:
             page.goto(f"{live_server}/firms/{firm['public_id']}/claim")
