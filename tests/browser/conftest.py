@@ -225,6 +225,16 @@ def login(page, base: str, email: str, password: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/login"))
 
 
+# The language × width combinations a journey walks, split between the backends: each backend sees both languages
+# and both widths, and every combination is walked once (the two runs of each journey halve the suite's time).
+COMBOS = {"sqlite": (("id", "desktop"), ("en", "phone")), "postgresql": (("en", "desktop"), ("id", "phone"))}
+
+
+def combos(db_url: str) -> tuple[tuple[str, str], ...]:
+    """The (language, device) pairs a journey walks on the backend of ``db_url``."""
+    return COMBOS[make_url(db_url).get_backend_name()]
+
+
 def signed_in(
     browser, base: str, email: str, password: str, *, lang: str = "id", viewport: dict[str, int] | None = None
 ):

@@ -12,13 +12,12 @@ import pytest
 
 from jejaring.core.db import build_engine, session_scope
 from jejaring.insights import service
-from tests.browser.conftest import ARTIFACTS, run_cli, screenshot
+from tests.browser.conftest import ARTIFACTS, combos, run_cli, screenshot
 from tests.browser.test_journeys import PASSWORD, _signed_in, assert_readable
 from tests.insights.factory import fix_sequences, insert_rows, make_rows
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 812}}
-VIEWPORTS_USED = ("desktop", "phone")
 # a whole figure: 1.250.000 in Indonesian, 1,250,000 in English
 FIGURE = {"id": re.compile(r"^\d{1,3}(?:\.\d{3})*$"), "en": re.compile(r"^\d{1,3}(?:,\d{3})*$")}
 SHARE = {"id": re.compile(r"^\d{1,3},\d%$"), "en": re.compile(r"^\d{1,3}\.\d%$")}
@@ -140,6 +139,5 @@ def test_analyst_journey_in_both_languages_at_desktop_and_phone_width(
 ) -> None:
     email = "analis-jelajah@uji.example"
     run_cli(seeded_db, "users", "create", email, "--name", "Analis Jelajah", "--role", "analis", "--password", PASSWORD)
-    for lang in ("id", "en"):
-        for device in VIEWPORTS_USED:
-            _journey(browser, live_server, lang, device, email)
+    for lang, device in combos(seeded_db):
+        _journey(browser, live_server, lang, device, email)

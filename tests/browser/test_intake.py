@@ -85,8 +85,11 @@ def _line(cells: list[str]) -> str:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize(  # each backend both languages and both widths; every combination once
+    ("db_url", "lang", "width"),
+    [("sqlite", "id", 1280), ("sqlite", "en", 390), ("postgresql", "en", 1280), ("postgresql", "id", 390)],
+    indirect=["db_url"],
+)
 def test_officer_corrects_by_quarantine_workbook_and_reupload(
     live_server: str, db_url: str, page, tmp_path: Path, lang: str, width: int
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 from jejaring.core.db import build_engine, session_scope
 from jejaring.core.i18n import catalog
 from tests.accounts.helpers import create_user
-from tests.browser.conftest import ARTIFACTS, screenshot, signed_in
+from tests.browser.conftest import ARTIFACTS, combos, screenshot, signed_in
 
 pytestmark = pytest.mark.browser
 PASSWORD = "sandi-perjalanan-123"
@@ -112,11 +112,10 @@ def _journey(browser, base: str, lang: str, device: str, partner: str) -> None:
         context.close()
 
 
-def test_owner_journey_in_both_languages_at_desktop_and_phone_width(live_server: str, browser) -> None:
+def test_owner_journey_in_both_languages_at_desktop_and_phone_width(live_server: str, db_url: str, browser) -> None:
     partner = httpx.get(f"{live_server}/api/v1/firms", params={"page_size": 1}).json()["items"][0]["public_id"]
-    for lang in ("id", "en"):
-        for device in VIEWPORTS:
-            _journey(browser, live_server, lang, device, partner)
+    for lang, device in combos(db_url):
+        _journey(browser, live_server, lang, device, partner)
 
 
 def _signed_in(browser, base: str, lang: str, device: str, email: str):
@@ -125,17 +124,17 @@ def _signed_in(browser, base: str, lang: str, device: str, email: str):
 
 def test_claim_reviewed_by_the_officer_reaches_the_owner(live_server: str, db_url: str, browser) -> None:
     firms = httpx.get(f"{live_server}/api/v1/firms", params={"page_size": 4}).json()["items"]
-    combos = (("id", "desktop"), ("en", "phone"), ("id", "phone"), ("en", "desktop"))
+    walked = combos(db_url)
     engine = build_engine(db_url)  # the accounts made in-process (the CLI's own test covers `users create`)
     with session_scope(engine) as session:
-        for (lang, device), firm in zip(combos, firms, strict=False):
+        for (lang, device), firm in zip(walked, firms, strict=False):
             tag = f"{lang}-{device}"
             people = (("pemilik_usaha", "pemilik", None), ("petugas_dinas", "petugas", firm["province_code"]))
             for role, who, province in people:
                 email, name = f"{who}-{tag}@uji.example", f"{who.title()} {tag}"
                 create_user(session, role=role, email=email, name=name, province=province, password=PASSWORD)
     engine.dispose()
-    for i, (lang, device) in enumerate(combos):
+    for i, (lang, device) in enumerate(walked):
         firm = firms[i]
         tag = f"{lang}-{device}"
         owner_mail, officer_mail = f"pemilik-{tag}@uji.example", f"petugas-{tag}@uji.example"

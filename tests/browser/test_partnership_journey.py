@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry.models import Firm
-from tests.browser.conftest import ARTIFACTS, add_owners, screenshot, signed_in
+from tests.browser.conftest import ARTIFACTS, add_owners, combos, screenshot, signed_in
 from tests.browser.test_journeys import PASSWORD, VIEWPORTS, assert_readable
 
 pytestmark = pytest.mark.browser
@@ -203,10 +203,5 @@ def test_partnership_journey_in_both_languages_at_desktop_and_phone_width(
     live_server: str, browser, db_url: str
 ) -> None:
     cast = _people(db_url)
-    for lang, device, consortium in (
-        ("id", "desktop", True),
-        ("en", "phone", True),
-        ("en", "desktop", False),
-        ("id", "phone", False),
-    ):
+    for (lang, device), consortium in zip(combos(db_url), (True, False), strict=True):
         _journey(browser, live_server, cast, lang, device, consortium)
