@@ -81,14 +81,26 @@ def test_transaction_lock_is_refused_under_an_exclusive_holder_and_ends_with_the
     d = dialect(engine)
     with Session(engine) as session:
         with d.process_lock(engine, LOCK_KEY, LOCK_FILE):
-            assert not d.try_shared_transaction_lock(session, LOCK_KEY, LOCK_FILE)
+            assert not d.transaction_lock(session, LOCK_KEY, LOCK_FILE, shared=True, wait=False)
         session.rollback()
-        assert d.try_shared_transaction_lock(session, LOCK_KEY, LOCK_FILE)
+        assert d.transaction_lock(session, LOCK_KEY, LOCK_FILE, shared=True, wait=False)
         with d.process_lock(engine, LOCK_KEY, LOCK_FILE, wait=False) as exclusive:
             assert not exclusive  # held shared by the open transaction
         session.commit()
     with d.process_lock(engine, LOCK_KEY, LOCK_FILE, wait=False) as exclusive:
         assert exclusive
+
+
+def test_exclusive_transaction_lock_is_held_until_commit(engine: Engine) -> None:
+    """A refresh's write lock: waited for, and held until the transaction commits (not when a block ends)."""
+    d = dialect(engine)
+    with Session(engine) as session, Session(engine) as other:
+        assert d.transaction_lock(session, LOCK_KEY, LOCK_FILE, shared=False, wait=True)
+        assert not d.transaction_lock(other, LOCK_KEY, LOCK_FILE, shared=False, wait=False)
+        other.rollback()
+        session.commit()
+        assert d.transaction_lock(other, LOCK_KEY, LOCK_FILE, shared=False, wait=False)
+        other.commit()
 
 
 def test_bulk_write_restores_the_connection_and_checkpoints_stop(engine: Engine) -> None:

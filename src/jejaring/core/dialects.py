@@ -184,15 +184,15 @@ class SQLite:
                 if taken:
                     fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def try_shared_transaction_lock(self, session: Session, key: int, suffix: str) -> bool:
-        """The :meth:`process_lock` shared, without waiting, until ``session``'s transaction ends; False when an
-        exclusive holder has it."""
+    def transaction_lock(self, session: Session, key: int, suffix: str, *, shared: bool, wait: bool) -> bool:
+        """The :meth:`process_lock` until ``session``'s transaction ends; False when, not waiting, another holder
+        excludes it."""
         path = lock_path(session.connection().engine, suffix)
         if path is None:
             return True
         handle = open(path, "a+b")  # noqa: SIM115 -- held until the transaction ends, closed by the listener below
         try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             handle.close()
             return False
@@ -363,10 +363,11 @@ class PostgreSQL:
                     conn.exec_driver_sql(f"SELECT pg_advisory_unlock{kind}({key})")
                     conn.commit()
 
-    def try_shared_transaction_lock(self, session: Session, key: int, suffix: str) -> bool:
-        """The advisory lock ``key`` shared, without waiting, until ``session``'s transaction ends."""
-        conn = session.connection()
-        return bool(conn.exec_driver_sql(f"SELECT pg_try_advisory_xact_lock_shared({key})").scalar())
+    def transaction_lock(self, session: Session, key: int, suffix: str, *, shared: bool, wait: bool) -> bool:
+        """The advisory lock ``key`` until ``session``'s transaction ends; False when, not waiting, it is held."""
+        name = f"pg_{'' if wait else 'try_'}advisory_xact_lock{'_shared' if shared else ''}"
+        found = session.connection().exec_driver_sql(f"SELECT {name}({key})").scalar()
+        return wait or bool(found)
 
     @contextmanager
     def bulk_write(self, conn: Connection, *, cache_kib: int, checkpointed_elsewhere: bool) -> Iterator[None]:

@@ -29,16 +29,12 @@ from jejaring.reference.models import Regency
 from jejaring.registry.models import Certification, Firm, FirmRole, RecordSource, Sentra, SentraMembership
 
 log = logging.getLogger(__name__)
-SECTOR_COLUMNS = {
-    "industri_kreatif": "creative",
-    "makanan_minuman": "food",
-    "kerajinan": "craft",
-    "fesyen": "fashion",
-}
+SECTOR_COLUMNS = {"industri_kreatif": "creative", "makanan_minuman": "food", "kerajinan": "craft", "fesyen": "fashion"}
 MEASURES = ("units", "workers", "output_value", "output_units", "nib_units", "geo_units", "cert_units")
 BATCH = 5_000
 FIGURES_MARK = "figures_mark"  # key in a refresh's sources: the audit mark the rollups were built at
 REFRESH_LOCK_KEY = 0x4A4A5246  # PostgreSQL advisory lock (SQLite: <database>.insights-refresh) of a rollup refresh
+WRITE_LOCK_KEY = 0x4A4A5247  # held by a refresh's transaction until it commits (SQLite: <database>.insights-write)
 # Coordinates further than this (degrees, either axis) from the regency seat are flagged.
 FAR_FROM_SEAT_DEGREES = 1.5
 
@@ -330,7 +326,9 @@ def _province_sources(session: Session) -> dict[str, dict[str, Any]]:
 
 
 def refresh_rollups(session: Session) -> RefreshLog:
-    """Rebuild every insights rollup from the registry (flushes; the caller commits)."""
+    """Rebuild every insights rollup from the registry (flushes; the caller commits). Refreshes take turns until
+    each one commits: two at once on PostgreSQL both inserted the rollups (a unique-key violation)."""
+    dialect(session.connection()).transaction_lock(session, WRITE_LOCK_KEY, "insights-write", shared=False, wait=True)
     started = time.perf_counter()
     mark = revisions.figures_mark(session)  # read first: a write meanwhile makes the next look stale, not lost
     max_firm = session.scalar(select(func.max(Firm.id))) or 0

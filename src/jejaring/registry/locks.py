@@ -30,5 +30,7 @@ def writer_turn(session: Session) -> None:
     """Take the :func:`load_lock` shared until ``session``'s transaction ends, for a write of new firms outside an
     import job's batches (a firm registered by hand, a corrected quarantine row); refused with a clear error while
     a load holds it, rather than waiting for minutes inside a request."""
-    if not dialect(session.connection()).try_shared_transaction_lock(session, LOAD_LOCK_KEY, LOAD_LOCK_FILE):
+    if not dialect(session.connection()).transaction_lock(
+        session, LOAD_LOCK_KEY, LOAD_LOCK_FILE, shared=True, wait=False
+    ):
         raise DomainError("registry.error.load_running")
