@@ -251,6 +251,18 @@ def signed_in(
     return context, page
 
 
+def demo_buyer_and_ikm(session):
+    """The demo's large-industry buyer and an IKM of its supply chain (demo data loaded by `jejaring serve`)."""
+    from sqlalchemy import select
+
+    from jejaring.registry.models import Firm
+
+    big = session.scalar(select(Firm).where(Firm.name == "PT Astra Komponen Nusantara"))
+    ikm = session.scalar(select(Firm).where(Firm.name == "CV Presisi Komponen Otomotif"))
+    assert big is not None and ikm is not None, "demo data loaded by jejaring serve"
+    return big, ikm
+
+
 def add_owners(session, owners, password: str) -> None:
     """Business-owner accounts (``(email, name, firm)`` each) that own their firm, made through the service."""
     from jejaring.accounts import service as accounts_service

@@ -9,11 +9,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
 
 from jejaring.core.db import build_engine, session_scope
-from jejaring.registry.models import Firm
-from tests.browser.conftest import ARTIFACTS, add_owners, screenshot, signed_in
+from tests.browser.conftest import ARTIFACTS, add_owners, demo_buyer_and_ikm, screenshot, signed_in
 from tests.browser.test_journeys import PASSWORD, assert_readable
 
 pytestmark = pytest.mark.browser
@@ -31,9 +29,7 @@ def _people(db_url: str) -> Firms:
     """A large-industry buyer and an IKM owner, each owning one demo firm."""
     engine = build_engine(db_url)
     with session_scope(engine) as session:
-        big = session.scalar(select(Firm).where(Firm.name == "PT Astra Komponen Nusantara"))
-        ikm = session.scalar(select(Firm).where(Firm.name == "CV Presisi Komponen Otomotif"))
-        assert big is not None and ikm is not None, "demo data loaded by jejaring serve"
+        big, ikm = demo_buyer_and_ikm(session)
         add_owners(session, ((BUYER, "Ibu Uji", big), (OWNER, "Ibu Uji", ikm)), PASSWORD)
         firms = Firms(buyer=big.public_id, owned=ikm.public_id)
     engine.dispose()

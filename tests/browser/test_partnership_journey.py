@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from jejaring.core.db import build_engine, session_scope
 from jejaring.registry.models import Firm
-from tests.browser.conftest import ARTIFACTS, add_owners, combos, screenshot, signed_in
+from tests.browser.conftest import ARTIFACTS, add_owners, combos, demo_buyer_and_ikm, screenshot, signed_in
 from tests.browser.test_journeys import PASSWORD, VIEWPORTS, assert_readable
 
 pytestmark = pytest.mark.browser
@@ -34,9 +34,7 @@ class Cast:
 def _people(db_url: str) -> Cast:
     engine = build_engine(db_url)
     with session_scope(engine) as session:
-        big = session.scalar(select(Firm).where(Firm.name == "PT Astra Komponen Nusantara"))
-        ikm = session.scalar(select(Firm).where(Firm.name == "CV Presisi Komponen Otomotif"))
-        assert big is not None and ikm is not None, "demo data loaded by jejaring serve"
+        big, ikm = demo_buyer_and_ikm(session)
         other = session.scalar(select(Firm).where(Firm.size_class == "kecil", Firm.id.not_in([big.id, ikm.id])))
         assert other is not None
         owners = (("pembeli.j@uji.example", big), ("ikm.j@uji.example", ikm), ("anggota.j@uji.example", other))
