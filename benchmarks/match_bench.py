@@ -66,7 +66,7 @@ MODIFIERS = [
     "curah",
 ]
 TARGET_P95_MS = 15.0  # issue 7: top-20 with filters and explanations at 4.4 M firms …
-TARGET_CPU_P95_MS = 10.0  # issue 21: the query thread's own CPU, leaving a third to spare on a slower core
+TARGET_SPARE_P95_MS = 10.0  # issue 21: the 15 ms target with a third to spare for a slower core
 TARGET_BUILD_S = 300.0  # … and the index built within five minutes
 CERT_POOL = ["HALAL", "PIRT", "SNI", "ISO_9001", "SVLK", "BPOM_MD", "HACCP", "HKI_MEREK"]
 QUERIES = [
@@ -264,11 +264,11 @@ def bench_tantivy(n: int, queries: list[MatchQuery], folder: Path, *, reuse: boo
         times, cpu, hits = [], [], 0
         for q in batch:
             _embed_one.cache_clear()  # every need is new to the server: its text is embedded inside the timing
-            t0, c0 = time.perf_counter(), time.thread_time()
+            t0, c0 = time.perf_counter(), time.process_time()  # CPU of every thread (the text channel's too)
             out = search.run_query(index, q)  # the sentence is read (understand) inside the timing
             _ = [r.why for r in out.ranked]
             times.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.thread_time() - c0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
             hits += len(out.ranked)
         figures.update(
             {
@@ -408,7 +408,7 @@ def main() -> None:
         for prefix, label in (("", "structured fields"), ("sentence_", "sentences (read inside the timing)")):
             print(
                 f"  {label}: wall p50 {t[prefix + 'p50_ms']:.2f} / p95 {t[prefix + 'p95_ms']:.2f} / p99 "
-                f"{t[prefix + 'p99_ms']:.2f} ms; query-thread CPU p50 {t[prefix + 'cpu_p50_ms']:.2f} / p95 "
+                f"{t[prefix + 'p99_ms']:.2f} ms; process CPU (all threads) p50 {t[prefix + 'cpu_p50_ms']:.2f} / p95 "
                 f"{t[prefix + 'cpu_p95_ms']:.2f} / p99 {t[prefix + 'cpu_p99_ms']:.2f} ms; "
                 f"mean results {t[prefix + 'mean_hits']:.1f}"
             )
@@ -421,11 +421,11 @@ def main() -> None:
         )
         if args.firms >= 4_400_000:
             verdict = {True: "met", False: "NOT met"}
+            worst = max(t["p95_ms"], t["sentence_p95_ms"])
             print(
                 f"targets at national scale: p95 <= {TARGET_P95_MS:g} ms {verdict[t['p95_ms'] <= TARGET_P95_MS]} "
-                f"(sentences: {verdict[t['sentence_p95_ms'] <= TARGET_P95_MS]}; query-thread CPU p95 <= "
-                f"{TARGET_CPU_P95_MS:g} ms, a third to spare: "
-                f"{verdict[t['sentence_cpu_p95_ms'] <= TARGET_CPU_P95_MS]}); "
+                f"(sentences: {verdict[t['sentence_p95_ms'] <= TARGET_P95_MS]}); with a third to spare, p95 <= "
+                f"{TARGET_SPARE_P95_MS:g} ms: {verdict[worst <= TARGET_SPARE_P95_MS]}; "
                 f"build <= {TARGET_BUILD_S:g} s {verdict[t['build_s'] <= TARGET_BUILD_S]}"
             )
         if not args.skip_pg:

@@ -218,8 +218,11 @@ class SearchIndex(Protocol):
         """Re-index changed firms (a ``FRAME_SCHEMA`` frame) and drop removed ones."""
         ...
 
-    def query(self, query: SearchQuery, *, vector: np.ndarray | None) -> list[Candidate]:
-        """Candidates from BM25 over analysed text ∪ embedding neighbours, all filters applied."""
+    def query(
+        self, query: SearchQuery, *, vector: np.ndarray | Callable[[], np.ndarray | None] | None
+    ) -> list[Candidate]:
+        """Candidates from BM25 over analysed text ∪ embedding neighbours, all filters applied (``vector``: the
+        need's embedding, or a function computing it, which an engine may call while it searches the text)."""
         ...
 
     def exists(self) -> bool:

@@ -225,8 +225,9 @@ def run_query(
     understood = read(query)
     req, sq = build_request(query, understood)
     sq.exclude_firm_ids = list(exclude_firm_ids or [])
-    vector = embed_query(sq.text)
-    ranked = rank(req, index.query(sq, vector=vector), lang=lang)
+    text = sq.text
+    # the need is embedded while the index's text channel searches (see TantivySearchIndex.query)
+    ranked = rank(req, index.query(sq, vector=lambda: embed_query(text)), lang=lang)
     proposal = consortium_mod.propose(req, ranked, lang=lang)
     return MatchOutcome(request=req, ranked=ranked[: query.limit], consortium=proposal, understood=understood)
 

@@ -11,7 +11,8 @@ import json
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, cast
 
@@ -42,6 +43,10 @@ NEIGHBOUR_FIRMS = 20_000  # … or fewer, once their firms number this many
 FIRST_FIRMS = 5_000  # the closest texts' firms are searched first: enough of them pass the filters, the rest not
 _Q = tantivy.Query
 _O = tantivy.Occur
+# the text channel's search runs here while the calling thread embeds the need and runs the semantic channel:
+# tantivy releases the GIL while it searches, so the two overlap on a second core
+_TEXT_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="jejaring-text-channel")
+VectorSource = np.ndarray | Callable[[], np.ndarray | None] | None
 
 
 def _schema() -> tantivy.Schema:
@@ -282,9 +287,20 @@ class TantivySearchIndex:
             [(_O.Should, _Q.const_score_query(_Q.term_query(self.schema, "vec_row", r), s)) for r, s in near]
         )
 
-    def query(self, query: SearchQuery, *, vector: np.ndarray | None) -> list[Candidate]:
+    def _semantic(
+        self, searcher: tantivy.Searcher, vectors: VectorStore, vector: np.ndarray, q: SearchQuery, cheap: list[Any]
+    ) -> list[tuple[float, Any]]:
+        """The firms of the distinct texts closest to ``vector``, under the filters; the closest texts first."""
+        near = vectors.nearest(vector, NEIGHBOUR_TEXTS)
+        enough, first = self._cuts(searcher, near)
+        near = near[:enough]
+        hits = self._run(searcher, self._sem_query(near[:first]), q, cheap, part=True) if first < len(near) else None
+        return hits if hits is not None else self._run(searcher, self._sem_query(near), q, cheap) or []
+
+    def query(self, query: SearchQuery, *, vector: VectorSource) -> list[Candidate]:
         """BM25 candidates ∪ embedding neighbours, filtered; exact radius, floor and shortlist on fast fields.
 
+        ``vector`` may be a function that computes it: it is then called while the text channel searches.
         Only the shortlisted candidates' stored documents are read, so the cost of a query does not grow
         with the number of hits.
         """
@@ -292,28 +308,21 @@ class TantivySearchIndex:
             return []
         index, vectors = self._open()
         searcher = index.searcher()
-        found: dict[int, tuple[Any, float, set[str]]] = {}
         cheap = self._filters(query, exact=False)  # built once for both channels
         terms = list(dict.fromkeys(analyzed_text(query.text).split()))
+        text_hits: Future[list[tuple[float, Any]] | None] | None = None
         if terms:
             text_q = _Q.boolean_query([(_O.Should, _Q.term_query(self.schema, "text", t)) for t in terms])
-            for score, addr in self._run(searcher, text_q, query, cheap) or []:
-                found[(addr.segment_ord << 32) | addr.doc] = (addr, float(score), {"text"})
-        if vector is not None:
-            near = vectors.nearest(vector, NEIGHBOUR_TEXTS)
-            enough, first = self._cuts(searcher, near)
-            near = near[:enough]
-            hits = (
-                self._run(searcher, self._sem_query(near[:first]), query, cheap, part=True)
-                if first < len(near)
-                else None
-            )
-            for _score, addr in (
-                hits if hits is not None else self._run(searcher, self._sem_query(near), query, cheap) or []
-            ):
-                key = (addr.segment_ord << 32) | addr.doc
-                prev = found.get(key)
-                found[key] = (addr, prev[1] if prev else 0.0, (prev[2] if prev else set()) | {"semantic"})
+            text_hits = _TEXT_POOL.submit(self._run, searcher, text_q, query, cheap)
+        vector = vector() if callable(vector) else vector
+        sem_hits = self._semantic(searcher, vectors, vector, query, cheap) if vector is not None else []
+        found: dict[int, tuple[Any, float, set[str]]] = {}
+        for score, addr in (text_hits.result() if text_hits else None) or []:
+            found[(addr.segment_ord << 32) | addr.doc] = (addr, float(score), {"text"})
+        for _score, addr in sem_hits:
+            key = (addr.segment_ord << 32) | addr.doc
+            prev = found.get(key)
+            found[key] = (addr, prev[1] if prev else 0.0, (prev[2] if prev else set()) | {"semantic"})
         if not terms and vector is None:
             for _score, addr in self._run(searcher, _Q.all_query(), query, cheap) or []:
                 found[(addr.segment_ord << 32) | addr.doc] = (addr, 0.0, set())
