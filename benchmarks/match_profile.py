@@ -66,7 +66,7 @@ class _InlinePool:
 def instrument() -> list[str]:
     """Wrap each stage's function; the names in pipeline order. The text channel, which a search runs on a
     second thread, runs in the query thread here (the figures are CPU per stage, not the overlapped wall time)."""
-    tantivy_index._TEXT_POOL = _InlinePool()
+    tantivy_index._TEXT_POOL = _InlinePool()  # type: ignore[assignment]
     T = tantivy_index.TantivySearchIndex
     V = vectors_mod.VectorStore
     stages: list[tuple[str, Any, str]] = [
@@ -76,7 +76,10 @@ def instrument() -> list[str]:
         ("retrieval: other (fast fields, documents)", T, "query"),
         ("retrieval: tantivy searches + exact checks", T, "_run"),
         ("retrieval: vector product (neighbours)", V, "nearest"),
-        ("retrieval: neighbour firm counts", T, "_cuts"),
+        ("retrieval: semantic channel (column store)", T, "_semantic"),
+        ("retrieval: firm addresses", T, "_addresses"),
+        ("retrieval: shortlist (fast fields, documents)", tantivy_index, "shortlist"),
+        ("retrieval: stored documents", tantivy_index, "stored"),
         ("retrieval: candidate similarities", V, "similarity"),
         ("scoring (rank)", search, "rank"),
         ("consortium", consortium, "propose"),

@@ -6,13 +6,15 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from jejaring.matching.firm_columns import frame_columns
 from jejaring.matching.index import FRAME_SCHEMA, geo_cells
 from jejaring.matching.text import analyzed_column
 from jejaring.matching.vectors import VectorStore
 
 
-def json_lines(vectors: VectorStore, frame: pl.DataFrame) -> list[str]:
-    """The tantivy JSON documents of a frame, computed column-wise (analysis, vectors, geo cells)."""
+def json_lines(vectors: VectorStore, frame: pl.DataFrame) -> tuple[list[str], pl.DataFrame]:
+    """The tantivy JSON documents of a frame, computed column-wise (analysis, vectors, geo cells), and the
+    semantic channel's columns of its firms (``firm_columns.frame_columns``)."""
     offers = pl.col("offers")
     frame = frame.with_columns(
         semantic=pl.concat_list(pl.col("products"), offers.list.eval(pl.element().struct.field("title")))
@@ -43,6 +45,7 @@ def json_lines(vectors: VectorStore, frame: pl.DataFrame) -> list[str]:
             separator=" ",
         ),
     )
+    columns = frame_columns(frame)
     doc = pl.struct([*FRAME_SCHEMA, "vec_row"]).struct.json_encode().str.encode("base64").alias("doc")
     base = [
         pl.col("firm_id"),
@@ -66,4 +69,4 @@ def json_lines(vectors: VectorStore, frame: pl.DataFrame) -> list[str]:
             if part.height:
                 cols = [*base, *(geo if has_geo else []), *(cap if has_cap else []), doc]
                 lines.extend(part.select(pl.struct(cols).struct.json_encode())[:, 0].to_list())
-    return lines
+    return lines, columns
