@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from jejaring.insights.rollups import ensure_fresh
+from jejaring.insights.freshness import ensure_fresh
 from jejaring.insights.service import Scope
 from jejaring.insights.tables import Params
 from jejaring.web.deps import SessionDep

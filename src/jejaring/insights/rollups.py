@@ -9,7 +9,6 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import and_, case, delete, distinct, exists, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from jejaring.accounts import revisions
@@ -329,6 +328,20 @@ def refresh_rollups(session: Session) -> RefreshLog:
     """Rebuild every insights rollup from the registry (flushes; the caller commits). Refreshes take turns until
     each one commits: two at once on PostgreSQL both inserted the rollups (a unique-key violation)."""
     dialect(session.connection()).transaction_lock(session, WRITE_LOCK_KEY, "insights-write", shared=False, wait=True)
+    return _rebuild(session)
+
+
+def try_refresh_rollups(session: Session) -> RefreshLog | None:
+    """:func:`refresh_rollups` unless another refresh (an upload's) is running: then None at once, so a page
+    serves the rollups it has instead of waiting seconds for that refresh to commit."""
+    if not dialect(session.connection()).transaction_lock(
+        session, WRITE_LOCK_KEY, "insights-write", shared=False, wait=False
+    ):
+        return None
+    return _rebuild(session)
+
+
+def _rebuild(session: Session) -> RefreshLog:
     started = time.perf_counter()
     mark = revisions.figures_mark(session)  # read first: a write meanwhile makes the next look stale, not lost
     max_firm = session.scalar(select(func.max(Firm.id))) or 0
@@ -356,43 +369,4 @@ def refresh_rollups(session: Session) -> RefreshLog:
     session.flush()
     cache.forget_session_key(session)
     log.info("insights rollups refreshed: %s industry units in %.1f s", entry.firms, entry.seconds)
-    return entry
-
-
-def latest_refresh(session: Session) -> RefreshLog | None:
-    """The most recent refresh, or None when the rollups were never built."""
-    return session.scalars(select(RefreshLog).order_by(RefreshLog.id.desc()).limit(1)).first()
-
-
-def is_stale(session: Session, entry: RefreshLog | None) -> bool:
-    """Whether firms or sentra were added, or a write changed what the figures count (an edit, an upload, a merge,
-    a split, a partnership: :func:`revisions.figures_mark`), since ``entry``. Cheap: highest ids only."""
-    if entry is None:
-        return True
-    max_firm = session.scalar(select(func.max(Firm.id))) or 0
-    max_sentra = session.scalar(select(func.max(Sentra.id))) or 0
-    if (max_firm, max_sentra) != (entry.max_firm_id, entry.max_sentra_id):
-        return True
-    return revisions.figures_mark(session) > int(json.loads(entry.sources or "{}").get(FIGURES_MARK, 0))
-
-
-def ensure_fresh(session: Session, *, max_firms: int | None = None) -> RefreshLog | None:
-    """The latest refresh, rebuilding first when new firms or sentra arrived since.
-
-    With ``max_firms`` set, a stale registry larger than that is not rebuilt here (a national
-    refresh takes minutes and belongs after imports or in ``jejaring stats refresh``).
-    """
-    entry = latest_refresh(session)
-    if entry is None or is_stale(session, entry):
-        size = session.scalar(select(func.max(Firm.id))) or 0
-        if entry is None or max_firms is None or size <= max_firms:
-            engine = session.get_bind().engine  # one refresh at a time (threads, processes); the others keep theirs
-            with dialect(engine).process_lock(engine, REFRESH_LOCK_KEY, "insights-refresh", wait=not entry) as mine:
-                try:
-                    with session.begin_nested():  # a concurrent refresh may win: keep its rollups then
-                        entry = refresh_rollups(session) if mine else entry
-                except (IntegrityError, OperationalError) as exc:
-                    log.warning("insights rollups not refreshed here (a concurrent refresh?): %s", exc)
-                    cache.forget_session_key(session)
-                    entry = latest_refresh(session)
     return entry

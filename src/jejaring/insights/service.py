@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jejaring.insights import cache, labels
+from jejaring.insights.freshness import ensure_fresh, is_stale, latest_refresh
 from jejaring.insights.models import CertificateRollup, ProvinceRollup, RefreshLog, RegencyRollup
-from jejaring.insights.rollups import ensure_fresh, is_stale, latest_refresh, refresh_rollups
+from jejaring.insights.rollups import refresh_rollups
 from jejaring.registry.models import Sentra
 
 __all__ = [
