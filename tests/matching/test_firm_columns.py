@@ -98,7 +98,12 @@ def test_columns_follow_updates(engine: Engine, corpus: Corpus) -> None:
         province_code=pl.lit("32"),
         products=pl.Series(["keripik pisang", "batik tulis", "kopi arabika"]),
     )
+    first = index.manifest()["columns"]
     index.update(moved, remove_ids=firms[3:5])
+    second = index.manifest()["columns"]
+    index.update(moved.head(1), remove_ids=[])  # again: the store before stays for readers of the old manifest
+    stores = sorted(p.name for p in index.folder.glob("columns-*"))
+    assert index.exists() and first not in stores and stores == sorted([second, index.manifest()["columns"]])
     columns = index._columns
     assert columns is not None and "CERT-NEW" in columns.vocab["certs"]
     kept = set(columns.arrays["firm"].tolist())
@@ -130,8 +135,8 @@ def _synthetic(firms: range, certs: list[list[str]]) -> pl.DataFrame:
 
 def test_certificates_beyond_one_mask_word(tmp_path: Path) -> None:
     certs = [[f"C{i:03d}", f"C{(i * 7) % 100:03d}"] for i in range(100)]
-    firm_columns.write(tmp_path, [_synthetic(range(100), certs)])
-    columns = firm_columns.load(tmp_path)
+    name = firm_columns.write(tmp_path, [_synthetic(range(100), certs)])
+    columns = firm_columns.load(tmp_path, name)
     assert columns is not None and columns.arrays["certs"].shape == (100, 2)
     everyone = columns.slots([0, 1, 2])
 
@@ -143,8 +148,8 @@ def test_certificates_beyond_one_mask_word(tmp_path: Path) -> None:
     assert holders("C010", "C070") == {10}  # 10 · 7 = 70
     assert holders("C200") == set()
     more = [[f"C{i:03d}"] for i in range(100, 140)]  # the vocabulary grows into a third word
-    firm_columns.update(tmp_path, _synthetic(range(100, 140), more), {5, 120})
-    columns = firm_columns.load(tmp_path)
+    name = firm_columns.update(tmp_path, name, _synthetic(range(100, 140), more), {5, 120})
+    columns = firm_columns.load(tmp_path, name)
     assert columns is not None and columns.arrays["certs"].shape == (139, 3)
     everyone = columns.slots([0, 1, 2])
     assert holders("C130") == {130} and holders("C005") == {i for i, c in enumerate(certs) if "C005" in c} - {5}
@@ -161,8 +166,7 @@ def test_equally_similar_firms_nearest_first(tmp_path: Path) -> None:
         lon=pl.Series(lon),
         certs=pl.Series([["HALAL"] if i % 3 else [] for i in range(n)], dtype=pl.List(pl.String)),
     )
-    firm_columns.write(tmp_path, [frame])
-    columns = firm_columns.load(tmp_path)
+    columns = firm_columns.load(tmp_path, firm_columns.write(tmp_path, [frame]))
     assert columns is not None
     slots = columns.slots([0, 1])
     sims = np.repeat(np.array([0.9, 0.8]), [columns.firms_of(0), columns.firms_of(1)])

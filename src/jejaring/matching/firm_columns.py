@@ -3,14 +3,16 @@
 A need's meaning finds the distinct texts closest to it (``vectors.VectorStore.nearest``); their firms are then
 read here — one slice per text, since the rows are sorted by vector row — and filtered with numpy on the same
 columns the index filters on (roles, certificates, province, regency, areas, exact radius, capacity), instead of a
-union of term queries under filters in tantivy. The files (``columns/*.npy``, memory-mapped) sit beside the tantivy
-index and are rewritten with it; ``columns/vocab.json`` maps the coded columns' numbers back to their codes.
+union of term queries under filters in tantivy. The files (``columns-<n>/*.npy``, memory-mapped; the index's manifest
+names the current folder) sit beside the tantivy index and are rewritten with it; ``vocab.json`` maps the coded
+columns' numbers back to their codes.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,30 +163,39 @@ def _encode(frame: pl.DataFrame, vocab: dict[str, list[str]]) -> dict[str, np.nd
     return out
 
 
-def _save(folder: Path, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]]) -> None:
-    """Sort the rows by (vector row, geo cell, firm id) and write them."""
-    staging = folder / (FOLDER + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
+def _save(folder: Path, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]]) -> str:
+    """Sort the rows by (vector row, geo cell, firm id) and write them to a new ``columns-<n>`` folder: the index's
+    manifest names the current one, so a reader never finds the store missing or half written. Its name."""
+    name = f"{FOLDER}-{time.time_ns()}"
+    staging = folder / (name + ".new")
     order = np.lexsort((arrays["firm"], arrays["cell"], arrays["vec"]))
     staging.mkdir(parents=True)
-    for name, values in arrays.items():
-        np.save(staging / f"{name}.npy", np.asarray(values)[order])
+    for column, values in arrays.items():
+        np.save(staging / f"{column}.npy", np.asarray(values)[order])
     (staging / "vocab.json").write_text(json.dumps(vocab), "utf-8")
-    shutil.rmtree(folder / FOLDER, ignore_errors=True)  # open maps keep reading the old files until they reload
-    staging.rename(folder / FOLDER)
+    staging.rename(folder / name)
+    return name
 
 
-def write(folder: Path, frames: list[pl.DataFrame]) -> None:
-    """Write the store of ``frames`` (``frame_columns``) under ``folder``."""
+def prune(folder: Path, keep: set[str]) -> None:
+    """Remove the stores other than ``keep`` (the current one and the one before, which a worker that has not
+    yet read the new manifest may still open; open maps keep their files anyway)."""
+    for path in folder.glob(f"{FOLDER}-*"):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def write(folder: Path, frames: list[pl.DataFrame]) -> str:
+    """Write the store of ``frames`` (``frame_columns``) under ``folder``; its folder's name."""
     vocab: dict[str, list[str]] = {}
     frame = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=SCHEMA)
-    _save(folder, _encode(frame, vocab), vocab)
+    return _save(folder, _encode(frame, vocab), vocab)
 
 
-def load(folder: Path) -> Columns | None:
-    """The store under ``folder`` (memory-mapped), or None when there is none."""
-    path = folder / FOLDER
-    if not (path / "vocab.json").exists():
+def load(folder: Path, name: str | None) -> Columns | None:
+    """The store ``name`` under ``folder`` (memory-mapped), or None when there is none."""
+    path = folder / (name or FOLDER)
+    if not name or not (path / "vocab.json").exists():
         return None
     vocab: dict[str, list[str]] = json.loads((path / "vocab.json").read_text("utf-8"))
     names = [*NUMERIC, *CODED, *SETS]
@@ -192,19 +203,20 @@ def load(folder: Path) -> Columns | None:
     return Columns({n: np.load(path / f"{n}.npy", mmap_mode="r").view(np.ndarray) for n in names}, vocab)
 
 
-def update(folder: Path, changed: pl.DataFrame, gone: set[int]) -> None:
-    """Drop the rows of the ``gone`` firms (removed or re-indexed), add ``changed`` (``frame_columns``), rewrite."""
-    current = load(folder)
+def update(folder: Path, name: str, changed: pl.DataFrame, gone: set[int]) -> str:
+    """A new store: ``name``'s without the ``gone`` firms (removed or re-indexed), with ``changed``
+    (``frame_columns``). Its folder's name."""
+    current = load(folder, name)
     if current is None:
-        return
+        return write(folder, [changed])
     vocab = {k: list(v) for k, v in current.vocab.items()}
     keep = ~np.isin(current.arrays["firm"], np.array(sorted(gone), dtype=np.int64))
     new = _encode(changed, vocab)
     arrays = {}
-    for name, values in new.items():
-        old = np.asarray(current.arrays[name])[keep]
+    for column, values in new.items():
+        old = np.asarray(current.arrays[column])[keep]
         if values.ndim == 2 and old.shape[1] < values.shape[1]:  # the vocabulary grew by a word
             old = np.pad(old, ((0, 0), (0, values.shape[1] - old.shape[1])))
-        arrays[name] = np.concatenate([old, values])
+        arrays[column] = np.concatenate([old, values])
     del current
-    _save(folder, arrays, vocab)
+    return _save(folder, arrays, vocab)

@@ -77,7 +77,7 @@ class TantivySearchIndex:
         self._columns: Columns | None = None
         self._manifest_mtime = 0.0
         self._lock = threading.RLock()
-        self._version: tuple[float, Any] = (0.0, None)  # (manifest mtime, its schema version)
+        self._version: tuple[float, bool] = (0.0, False)  # (manifest mtime, of this schema version and complete)
         # indexed regencies, their seats and the distance from the seat to their farthest firm (km)
         self._extents: tuple[list[str], np.ndarray, np.ndarray, np.ndarray] | None = None
 
@@ -88,12 +88,14 @@ class TantivySearchIndex:
 
     def exists(self) -> bool:
         """Whether a built index of this schema version is present."""
-        if not all(p.exists() for p in (self.manifest_path, self.folder / "tantivy", self.folder / "columns")):
+        if not (self.manifest_path.exists() and (self.folder / "tantivy").exists()):
             return False
         mtime = self.manifest_path.stat().st_mtime
         if self._version[0] != mtime:
-            self._version = (mtime, self.manifest().get("schema_version"))
-        return bool(self._version[1] == SCHEMA_VERSION)
+            manifest = self.manifest()
+            current = manifest.get("schema_version") == SCHEMA_VERSION and manifest.get("columns")
+            self._version = (mtime, bool(current and (self.folder / str(manifest["columns"])).exists()))
+        return bool(self._version[1])
 
     def manifest(self) -> dict[str, Any]:
         """Build facts: documents, build seconds, watermark of the last refresh."""
@@ -115,7 +117,7 @@ class TantivySearchIndex:
             if self._index is None or self._vectors is None or mtime != self._manifest_mtime:
                 self._index = tantivy.Index(self.schema, path=str(self.folder / "tantivy"), reuse=True)
                 self._vectors = VectorStore(self.folder).load()
-                self._columns = firm_columns.load(self.folder)
+                self._columns = firm_columns.load(self.folder, self.manifest().get("columns"))
                 self._manifest_mtime = mtime
                 self._extents = None
             return self._index, self._vectors
@@ -158,7 +160,7 @@ class TantivySearchIndex:
         writer.commit()
         writer.wait_merging_threads()
         vectors.save()
-        firm_columns.write(staging, columns)
+        columns_name = firm_columns.write(staging, columns)
         del columns
         if progress:
             progress(done, total)
@@ -176,6 +178,7 @@ class TantivySearchIndex:
                 build_seconds=round(time.perf_counter() - started, 2),
                 built_at=time.time(),
                 regency_extent_km=extents,
+                columns=columns_name,
             )
             self._extents = None
         return done
@@ -194,10 +197,12 @@ class TantivySearchIndex:
             writer.wait_merging_threads()
             vectors.save()
             changed = pl.concat(columns) if columns else pl.DataFrame(schema=firm_columns.SCHEMA)
-            firm_columns.update(self.folder, changed, gone)
-            self._columns = firm_columns.load(self.folder)
+            previous = str(self.manifest().get("columns"))
+            name = firm_columns.update(self.folder, previous, changed, gone)
+            self._columns = firm_columns.load(self.folder, name)
             index.reload()
-            self.write_manifest(documents=index.searcher().num_docs, regency_extent_km=extents)
+            self.write_manifest(documents=index.searcher().num_docs, regency_extent_km=extents, columns=name)
+            firm_columns.prune(self.folder, {name, previous})
             self._extents = None
             self._manifest_mtime = self.manifest_path.stat().st_mtime
         return frame.height
