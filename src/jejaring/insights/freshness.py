@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,7 @@ from jejaring.core.dialects import dialect
 from jejaring.insights import cache
 from jejaring.insights.models import RefreshLog
 from jejaring.insights.rollups import FIGURES_MARK, REFRESH_LOCK_KEY, try_refresh_rollups
-from jejaring.registry.models import Firm, Sentra
+from jejaring.registry import service as registry_service
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,8 @@ def is_stale(session: Session, entry: RefreshLog | None) -> bool:
     a split, a partnership: :func:`revisions.figures_mark`), since ``entry``. Cheap: highest ids only."""
     if entry is None:
         return True
-    max_firm = session.scalar(select(func.max(Firm.id))) or 0
-    max_sentra = session.scalar(select(func.max(Sentra.id))) or 0
+    max_firm = registry_service.last_firm_id(session) or 0
+    max_sentra = registry_service.last_sentra_id(session) or 0
     if (max_firm, max_sentra) != (entry.max_firm_id, entry.max_sentra_id):
         return True
     return revisions.figures_mark(session) > int(json.loads(entry.sources or "{}").get(FIGURES_MARK, 0))
@@ -44,7 +44,7 @@ def ensure_fresh(session: Session, *, max_firms: int | None = None) -> RefreshLo
     """
     entry = latest_refresh(session)
     if entry is None or is_stale(session, entry):
-        size = session.scalar(select(func.max(Firm.id))) or 0
+        size = registry_service.last_firm_id(session) or 0
         if entry is None or max_firms is None or size <= max_firms:
             engine = session.get_bind().engine  # one refresh at a time (threads, processes); the others keep theirs
             with dialect(engine).process_lock(engine, REFRESH_LOCK_KEY, "insights-refresh", wait=not entry) as mine:

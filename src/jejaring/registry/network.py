@@ -187,6 +187,11 @@ def last_firm_id(session: Session) -> int | None:
     return session.scalar(select(func.max(Firm.id)))
 
 
+def last_sentra_id(session: Session) -> int | None:
+    """The highest sentra id (changes when a sentra is added)."""
+    return session.scalar(select(func.max(Sentra.id)))
+
+
 def count_firms(session: Session) -> int:
     """Number of active firms."""
     return session.scalar(select(func.count()).select_from(Firm).where(Firm.status == "active")) or 0
