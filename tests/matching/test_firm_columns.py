@@ -105,6 +105,9 @@ def test_columns_follow_updates(engine: Engine, corpus: Corpus) -> None:
     stores = sorted(p.name for p in index.folder.glob("columns-*"))
     assert index.exists() and first not in stores and stores == sorted([second, index.manifest()["columns"]])
     columns = index._columns
+    assert columns is not None
+    order = np.lexsort((columns.arrays["firm"], columns.arrays["cell"], columns.arrays["vec"]))
+    assert (order == np.arange(len(order))).all()  # still in the store's order after the updates
     assert columns is not None and "CERT-NEW" in columns.vocab["certs"]
     kept = set(columns.arrays["firm"].tolist())
     assert set(firms[:3]) <= kept and not set(firms[3:5]) & kept

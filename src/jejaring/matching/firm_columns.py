@@ -163,15 +163,20 @@ def _encode(frame: pl.DataFrame, vocab: dict[str, list[str]]) -> dict[str, np.nd
     return out
 
 
+def _sorted(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The rows in the store's order: (vector row, geo cell, firm id)."""
+    order = np.lexsort((arrays["firm"], arrays["cell"], arrays["vec"]))
+    return {column: np.asarray(values)[order] for column, values in arrays.items()}
+
+
 def _save(folder: Path, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]]) -> str:
-    """Sort the rows by (vector row, geo cell, firm id) and write them to a new ``columns-<n>`` folder: the index's
-    manifest names the current one, so a reader never finds the store missing or half written. Its name."""
+    """Write rows already in the store's order to a new ``columns-<n>`` folder: the index's manifest names the
+    current one, so a reader never finds the store missing or half written. Its name."""
     name = f"{FOLDER}-{time.time_ns()}"
     staging = folder / (name + ".new")
-    order = np.lexsort((arrays["firm"], arrays["cell"], arrays["vec"]))
     staging.mkdir(parents=True)
     for column, values in arrays.items():
-        np.save(staging / f"{column}.npy", np.asarray(values)[order])
+        np.save(staging / f"{column}.npy", values)
     (staging / "vocab.json").write_text(json.dumps(vocab), "utf-8")
     staging.rename(folder / name)
     return name
@@ -189,7 +194,7 @@ def write(folder: Path, frames: list[pl.DataFrame]) -> str:
     """Write the store of ``frames`` (``frame_columns``) under ``folder``; its folder's name."""
     vocab: dict[str, list[str]] = {}
     frame = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=SCHEMA)
-    return _save(folder, _encode(frame, vocab), vocab)
+    return _save(folder, _sorted(_encode(frame, vocab)), vocab)
 
 
 def load(folder: Path, name: str | None) -> Columns | None:
@@ -205,18 +210,31 @@ def load(folder: Path, name: str | None) -> Columns | None:
 
 def update(folder: Path, name: str, changed: pl.DataFrame, gone: set[int]) -> str:
     """A new store: ``name``'s without the ``gone`` firms (removed or re-indexed), with ``changed``
-    (``frame_columns``). Its folder's name."""
+    (``frame_columns``) inserted in order (the kept rows stay sorted: no sort of the whole store). Its name."""
     current = load(folder, name)
     if current is None:
         return write(folder, [changed])
     vocab = {k: list(v) for k, v in current.vocab.items()}
     keep = ~np.isin(current.arrays["firm"], np.array(sorted(gone), dtype=np.int64))
-    new = _encode(changed, vocab)
+    new = _sorted(_encode(changed, vocab))
+    kept = {column: np.asarray(current.arrays[column])[keep] for column in new}
+    del current
+    at = _positions(kept, new)
     arrays = {}
     for column, values in new.items():
-        old = np.asarray(current.arrays[column])[keep]
+        old = kept.pop(column)
         if values.ndim == 2 and old.shape[1] < values.shape[1]:  # the vocabulary grew by a word
             old = np.pad(old, ((0, 0), (0, values.shape[1] - old.shape[1])))
-        arrays[column] = np.concatenate([old, values])
-    del current
+        arrays[column] = np.insert(old, at, values, axis=0)
     return _save(folder, arrays, vocab)
+
+
+def _positions(kept: dict[str, np.ndarray], new: dict[str, np.ndarray]) -> np.ndarray:
+    """Where each new row (sorted) goes among the kept rows (sorted) to keep the store's order."""
+    key_kept = (kept["vec"].astype(np.int64) << 32) | kept["cell"]  # a geo cell is a 32-bit Z-order code
+    key_new = (new["vec"].astype(np.int64) << 32) | new["cell"]
+    lo = np.searchsorted(key_kept, key_new, side="left")
+    hi = np.searchsorted(key_kept, key_new, side="right")
+    for i in np.flatnonzero(hi > lo):  # same text and cell: by firm id
+        lo[i] += np.searchsorted(kept["firm"][lo[i] : hi[i]], new["firm"][i])
+    return np.asarray(lo, dtype=np.int64)
