@@ -138,7 +138,8 @@ def _synthetic(firms: range, certs: list[list[str]]) -> pl.DataFrame:
 
 def test_certificates_beyond_one_mask_word(tmp_path: Path) -> None:
     certs = [[f"C{i:03d}", f"C{(i * 7) % 100:03d}"] for i in range(100)]
-    name = firm_columns.write(tmp_path, [_synthetic(range(100), certs)])
+    vocab: dict[str, list[str]] = {}
+    name = firm_columns.write(tmp_path, [firm_columns.encode(_synthetic(range(100), certs), vocab)], vocab)
     columns = firm_columns.load(tmp_path, name)
     assert columns is not None and columns.arrays["certs"].shape == (100, 2)
     everyone = columns.slots([0, 1, 2])
@@ -169,7 +170,8 @@ def test_equally_similar_firms_nearest_first(tmp_path: Path) -> None:
         lon=pl.Series(lon),
         certs=pl.Series([["HALAL"] if i % 3 else [] for i in range(n)], dtype=pl.List(pl.String)),
     )
-    columns = firm_columns.load(tmp_path, firm_columns.write(tmp_path, [frame]))
+    vocab: dict[str, list[str]] = {}
+    columns = firm_columns.load(tmp_path, firm_columns.write(tmp_path, [firm_columns.encode(frame, vocab)], vocab))
     assert columns is not None
     slots = columns.slots([0, 1])
     sims = np.repeat(np.array([0.9, 0.8]), [columns.firms_of(0), columns.firms_of(1)])
@@ -183,3 +185,16 @@ def test_equally_similar_firms_nearest_first(tmp_path: Path) -> None:
     assert sorted(firms[: len(head)]) == head
     assert firms[len(head) :] == nearest
     assert len(columns.best_passing(slots, sims, SearchQuery(text=""), 10**6)) == n  # fewer than asked: all
+
+
+def test_a_build_in_parts_widens_the_earlier_masks(tmp_path: Path) -> None:
+    """A build encodes batch by batch; a batch encoded before the certificate vocabulary grew past a word is widened."""
+    vocab: dict[str, list[str]] = {}
+    first = firm_columns.encode(_synthetic(range(60), [[f"A{i:02d}"] for i in range(60)]), vocab)
+    second = firm_columns.encode(_synthetic(range(60, 100), [[f"B{i:02d}", "A07"] for i in range(40)]), vocab)
+    assert first["certs"].shape[1] == 1 and second["certs"].shape[1] == 2
+    columns = firm_columns.load(tmp_path, firm_columns.write(tmp_path, [first, second], vocab))
+    assert columns is not None
+    everyone = columns.slots([0, 1, 2])
+    holders = columns.arrays["firm"][everyone[columns.passing(everyone, SearchQuery(text="", certificates=["A07"]))]]
+    assert sorted(int(f) for f in holders) == [7, *range(60, 100)]

@@ -142,8 +142,9 @@ def frame_columns(frame: pl.DataFrame) -> pl.DataFrame:
     ).filter(pl.col("vec") >= 0)
 
 
-def _encode(frame: pl.DataFrame, vocab: dict[str, list[str]]) -> dict[str, np.ndarray]:
-    """Numpy columns of ``frame`` (new codes appended to ``vocab``)."""
+def encode(frame: pl.DataFrame, vocab: dict[str, list[str]]) -> dict[str, np.ndarray]:
+    """Numpy columns of ``frame`` (``frame_columns``; new codes appended to ``vocab``): ~65 bytes a firm, so a
+    build keeps these per batch rather than the frames."""
     out = {name: frame[name].fill_null(np.nan).to_numpy().astype(dtype) for name, dtype in NUMERIC.items()}
     for name in (*CODED, *SETS):
         known = vocab.setdefault(name, [])
@@ -190,11 +191,19 @@ def prune(folder: Path, keep: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def write(folder: Path, frames: list[pl.DataFrame]) -> str:
-    """Write the store of ``frames`` (``frame_columns``) under ``folder``; its folder's name."""
-    vocab: dict[str, list[str]] = {}
-    frame = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame(schema=SCHEMA)
-    return _save(folder, _sorted(_encode(frame, vocab)), vocab)
+def write(folder: Path, parts: list[dict[str, np.ndarray]], vocab: dict[str, list[str]]) -> str:
+    """Write the store of the ``encode``d ``parts`` (their vocabulary ``vocab``) under ``folder``; its folder's
+    name. A part encoded before the vocabulary grew has narrower masks: they are widened with zeros."""
+    parts = parts or [encode(pl.DataFrame(schema=SCHEMA), vocab)]
+    arrays = {}
+    for column in parts[0]:
+        pieces = [p[column] for p in parts]
+        if pieces[0].ndim == 2:
+            width = max(p.shape[1] for p in pieces)
+            pieces = [np.pad(p, ((0, 0), (0, width - p.shape[1]))) for p in pieces]
+        arrays[column] = np.concatenate(pieces)
+    del parts
+    return _save(folder, _sorted(arrays), vocab)
 
 
 def load(folder: Path, name: str | None) -> Columns | None:
@@ -213,10 +222,11 @@ def update(folder: Path, name: str, changed: pl.DataFrame, gone: set[int]) -> st
     (``frame_columns``) inserted in order (the kept rows stay sorted: no sort of the whole store). Its name."""
     current = load(folder, name)
     if current is None:
-        return write(folder, [changed])
+        vocab: dict[str, list[str]] = {}
+        return write(folder, [encode(changed, vocab)], vocab)
     vocab = {k: list(v) for k, v in current.vocab.items()}
     keep = ~np.isin(current.arrays["firm"], np.array(sorted(gone), dtype=np.int64))
-    new = _sorted(_encode(changed, vocab))
+    new = _sorted(encode(changed, vocab))
     kept = {column: np.asarray(current.arrays[column])[keep] for column in new}
     del current
     at = _positions(kept, new)

@@ -152,16 +152,19 @@ class TantivySearchIndex:
         index = tantivy.Index(self.schema, path=str(staging / "tantivy"), sort_by_field="geo_cell")
         writer = index.writer(WRITER_HEAP, 0)
         vectors = VectorStore(staging)
-        done, extents, columns = 0, dict[str, float](), list[pl.DataFrame]()
+        done, extents, vocab = 0, dict[str, float](), dict[str, list[str]]()
+        encoded: list[dict[str, np.ndarray]] = []
         for frame in frames:
+            columns: list[pl.DataFrame] = []
             done += self._write(writer, vectors, frame, extents, columns)
+            encoded.extend(firm_columns.encode(c, vocab) for c in columns)  # numbers, not the frames, are kept
             if progress:
                 progress(done, total)
         writer.commit()
         writer.wait_merging_threads()
         vectors.save()
-        columns_name = firm_columns.write(staging, columns)
-        del columns
+        columns_name = firm_columns.write(staging, encoded, vocab)
+        del encoded
         if progress:
             progress(done, total)
         with self._lock:
