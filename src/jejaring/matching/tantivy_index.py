@@ -47,7 +47,26 @@ _Q = tantivy.Query
 _O = tantivy.Occur
 # the text channel's search runs here while the calling thread embeds the need and runs the semantic channel:
 # tantivy releases the GIL while it searches, so the two overlap on a second core
-_TEXT_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="jejaring-text-channel")
+TEXT_THREADS = 4
+_TEXT_POOL = ThreadPoolExecutor(max_workers=TEXT_THREADS, thread_name_prefix="jejaring-text-channel")
+_TEXT_SLOTS = threading.BoundedSemaphore(TEXT_THREADS)  # when all are busy (many searches at once), run inline
+
+
+def _in_parallel(fn: Callable[..., list[tuple[float, Any]]], *args: Any) -> Callable[[], list[tuple[float, Any]]]:
+    """Start ``fn(*args)`` on a helper thread when one is free, else run it here (never queue behind other
+    searches); returns how to get its result."""
+    if not _TEXT_SLOTS.acquire(blocking=False):
+        value = fn(*args)
+        return lambda: value
+    try:
+        future: Future[list[tuple[float, Any]]] = _TEXT_POOL.submit(fn, *args)
+    except BaseException:
+        _TEXT_SLOTS.release()
+        raise
+    future.add_done_callback(lambda _: _TEXT_SLOTS.release())
+    return future.result
+
+
 VectorSource = np.ndarray | Callable[[], np.ndarray | None] | None
 
 
@@ -336,16 +355,16 @@ class TantivySearchIndex:
         searcher = index.searcher()
         cheap = self._filters(query, exact=False)  # built once for both channels
         terms = list(dict.fromkeys(analyzed_text(query.text).split()))
-        text_hits: Future[list[tuple[float, Any]]] | None = None
+        text_hits: Callable[[], list[tuple[float, Any]]] | None = None
         text_q = None
         if terms:
             text_q = _Q.boolean_query([(_O.Should, _Q.term_query(self.schema, "text", t)) for t in terms])
-            text_hits = _TEXT_POOL.submit(self._run, searcher, text_q, query, cheap)
+            text_hits = _in_parallel(self._run, searcher, text_q, query, cheap)
         vector = vector() if callable(vector) else vector
         columns = self._columns
         sem_hits = self._semantic(columns, vectors, vector, query) if vector is not None and columns else []
         sem_found = self._addresses(searcher, [firm_id for firm_id, _ in sem_hits], text_q)
-        text = text_hits.result() if text_hits else []
+        text = text_hits() if text_hits else []
         found: dict[int, tuple[Any, float, set[str]]] = {}  # by firm id
         text_ids = searcher.fast_field_values("firm_id", [a for _, a in text]) if text else []
         for (score, addr), firm_id in zip(text, text_ids, strict=True):
