@@ -29,11 +29,13 @@ def is_stale(session: Session, entry: RefreshLog | None) -> bool:
     a split, a partnership: :func:`revisions.figures_mark`), since ``entry``. Cheap: highest ids only."""
     if entry is None:
         return True
-    max_firm = registry_service.last_firm_id(session) or 0
-    max_sentra = registry_service.last_sentra_id(session) or 0
-    if (max_firm, max_sentra) != (entry.max_firm_id, entry.max_sentra_id):
+    marks = select(
+        revisions.top_event_id(), registry_service.last_firm_id_query(), registry_service.last_sentra_id_query()
+    )
+    top, max_firm, max_sentra = session.execute(marks).one()  # one round trip
+    if (max_firm or 0, max_sentra or 0) != (entry.max_firm_id, entry.max_sentra_id):
         return True
-    return revisions.figures_mark(session) > int(json.loads(entry.sources or "{}").get(FIGURES_MARK, 0))
+    return revisions.figures_mark(session, top=top or 0) > int(json.loads(entry.sources or "{}").get(FIGURES_MARK, 0))
 
 
 def ensure_fresh(session: Session, *, max_firms: int | None = None) -> RefreshLog | None:

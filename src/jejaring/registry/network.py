@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from sqlalchemy import Select, func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
 from jejaring.core.dialects import dialect
@@ -185,6 +185,16 @@ def find_by_nib(session: Session, *, nib: str) -> Firm | None:
 def last_firm_id(session: Session) -> int | None:
     """The highest firm id (a primary-key lookup: changes when a firm is added)."""
     return session.scalar(select(func.max(Firm.id)))
+
+
+def last_firm_id_query() -> ScalarSelect[int]:
+    """The highest firm id as a subquery, to be read in one statement with other such marks."""
+    return select(func.max(Firm.id)).scalar_subquery()
+
+
+def last_sentra_id_query() -> ScalarSelect[int]:
+    """The highest sentra id as a subquery, to be read in one statement with other such marks."""
+    return select(func.max(Sentra.id)).scalar_subquery()
 
 
 def last_sentra_id(session: Session) -> int | None:

@@ -41,7 +41,9 @@ from jejaring.registry.network import firms_by_nib as firms_by_nib
 from jejaring.registry.network import ids_by_source as ids_by_source
 from jejaring.registry.network import last_change as last_change
 from jejaring.registry.network import last_firm_id as last_firm_id
+from jejaring.registry.network import last_firm_id_query as last_firm_id_query
 from jejaring.registry.network import last_sentra_id as last_sentra_id
+from jejaring.registry.network import last_sentra_id_query as last_sentra_id_query
 from jejaring.registry.network import (  # columns for the ecosystem's vectorised gap finder
     network_columns as network_columns,
 )

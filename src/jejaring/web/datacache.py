@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jejaring.accounts import revisions
@@ -29,9 +30,11 @@ _stats = {"hits": 0, "misses": 0}
 
 
 def data_version(session: Session) -> tuple[str, int, int]:
-    """(database URL, figures mark, highest firm id): changes with every write the public pages show."""
+    """(database URL, figures mark, highest firm id): changes with every write the public pages show. Both
+    highest ids are read in one statement."""
     url = session.get_bind().engine.url.render_as_string(hide_password=True)
-    return url, revisions.figures_mark(session), registry_service.last_firm_id(session) or 0
+    top, last_firm = session.execute(select(revisions.top_event_id(), registry_service.last_firm_id_query())).one()
+    return url, revisions.figures_mark(session, top=top or 0), last_firm or 0
 
 
 def memo(session: Session, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
