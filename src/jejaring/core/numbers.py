@@ -42,3 +42,17 @@ def parse_int(text: str) -> int | None:
 def page_count(total: int, size: int) -> int:
     """How many pages (or batches) of ``size`` hold ``total`` items: at least one, even when empty."""
     return max(1, -(-total // size))
+
+
+def amount_text(label: str | None, lang: str = "id") -> str:
+    """An amount label as registered ("1008 kg", "2.5 ton", "1e+06 pcs") with its number written in the page's
+    language: 1.008 kg · 2,5 ton · 1.000.000 pcs (Indonesian), 1,008 kg · 2.5 ton (English)."""
+    number, _, unit = (label or "").partition(" ")
+    try:
+        value = float(number)
+    except ValueError:
+        return label or ""
+    text = f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if lang == "id":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"{text} {unit}".strip()

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from jejaring.core.dates import long_date
 from jejaring.core.i18n import translate
+from jejaring.core.numbers import amount_text
 from jejaring.matching.index import Candidate, OfferSummary
 from jejaring.matching.text import matched_terms
 from jejaring.matching.units import Quantity
@@ -181,7 +182,7 @@ class CapacityFit:
 
     def judge(self, req: MatchRequest, c: Candidate, ctx: dict[str, float], lang: str) -> tuple[float, str]:
         assert req.quantity is not None
-        cap, label = c.doc.capacity, c.doc.capacity_label or ""
+        cap, label = c.doc.capacity, amount_text(c.doc.capacity_label, lang) if lang else ""
         if cap is None:
             return 0.3, _say("match.why.capacity_unknown", lang)
         if c.doc.capacity_dimension != req.quantity.dimension:
@@ -211,7 +212,7 @@ class DeliveryByDeadline:
         if cap is None or c.doc.capacity_dimension != req.quantity.dimension:
             return 0.3, _say("match.why.deadline_unknown", lang, date=when)
         share = cap * days / 30.0 / req.quantity.amount
-        capacity = c.doc.capacity_label or ""
+        capacity = amount_text(c.doc.capacity_label, lang) if lang else ""
         if share >= 1.0:
             return 1.0, _say("match.why.deadline_ok", lang, need=need, date=when, capacity=capacity, days=days)
         return LATE * share, _say("match.why.deadline_part", lang, pct=max(1, round(share * 100)), need=need, date=when,

@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from jejaring.core.dates import long_date
 from jejaring.core.i18n import translate
-from jejaring.core.numbers import page_count
+from jejaring.core.numbers import amount_text, page_count
 from jejaring.reference import catalog, wilayah
 
 TEMPLATE_PACKAGES = (
@@ -70,6 +70,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["number"] = _number
+    env.filters["amount"] = amount_text
     env.filters["rupiah"] = _rupiah
     env.filters["longdate"] = long_date
     env.globals["kbli_title"] = _kbli_title
